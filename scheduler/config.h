@@ -1,0 +1,56 @@
+#pragma once
+
+#include "emailtypes.h"
+#include "result.h"
+#include "staterules.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QTime>
+
+#include <array>
+
+// Month and day of a yearly date such as an AEP send date ("08-18").
+struct MonthDay
+{
+    int month = 1;
+    int day = 1;
+    friend bool operator==(const MonthDay &, const MonthDay &) = default;
+};
+
+struct LoadBalancingConfig
+{
+    bool enabled = true;
+    double dailySendPercentageCap = 0.07;
+    int edDailySoftLimit = 15;
+    int edSmoothingWindowDays = 5;
+    double overageThreshold = 1.2;
+};
+
+// The scheduler configuration of SPEC section 10, defaults included.
+struct Config
+{
+    QString timezone = QStringLiteral("America/Chicago");
+    QTime sendTime = QTime(8, 30);
+    int birthdayDaysBefore = 14;
+    int effectiveDateDaysBefore = 30;
+    int preWindowLeadDays = 60;
+    QList<MonthDay> aepDates = {{8, 18}, {8, 25}, {9, 1}, {9, 7}};
+    int catchUpSpreadDays = 7;
+    bool postWindowEnabled = true;
+    int birthdaySpacingDays = 60;
+    int frequencyMaxEmails = 3;
+    int frequencyPeriodDays = 30;
+    // indexed by EmailType: birthday, effective_date, aep, post_window
+    std::array<int, EmailTypeCount> priorities = {30, 10, 20, 25};
+    LoadBalancingConfig loadBalancing;
+    StateRuleTable stateRules = StateRuleTable::defaults();
+
+    int priority(EmailType type) const { return priorities[static_cast<int>(type)]; }
+
+    // Parses the JSON configuration; every key optional. An unknown key or a wrongly typed
+    // value is an error whose message names the key (e.g. "load_balancing.overage_threshold").
+    static Result<Config> fromJson(const QByteArray &json);
+    static Result<Config> fromFile(const QString &path); // error names the file
+};

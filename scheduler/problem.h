@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+// A data problem found in one contact row (SPEC section 2).
+enum class ProblemCode : quint8 {
+    InvalidEmail,
+    UnknownState,
+    InvalidBirthDate,
+    InvalidEffectiveDate,
+    InvalidZip,
+    ZipStateMismatch,
+    ProcessingError, // the engine or storage failed on this contact; the batch goes on
+};
+
+enum class Severity : quint8 {
+    Warning,
+    Error, // the contact gets no emails
+};
+
+struct Problem
+{
+    ProblemCode code = ProblemCode::ProcessingError;
+    Severity severity = Severity::Error;
+    QString message; // plain language, names the field and the bad value
+
+    friend bool operator==(const Problem &, const Problem &) = default;
+};
+
+// "invalid_email", "unknown_state", ...; "processing_error" for ProcessingError
+QString problemCodeName(ProblemCode code);
+// "error" / "warning"
+QString severityName(Severity severity);
