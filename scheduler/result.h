@@ -10,6 +10,7 @@
 struct Error
 {
     QString message;
+    int code = 0; // layer-specific kind (e.g. storage's DbErrorKind); 0 when unspecified
 };
 
 // Either a value or an Error; the engine and storage return these instead of throwing.
