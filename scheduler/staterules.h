@@ -56,7 +56,9 @@ public:
     StateRule rule(StateCode state) const; // Kind::None when the state has no rule
     void setRule(StateCode state, const StateRule &rule);
     void removeRule(StateCode state);
-    QList<StateCode> statesWithRules() const;
+    QList<StateCode> statesWithRules() const; // sorted by code
+
+    friend bool operator==(const StateRuleTable &, const StateRuleTable &) = default;
 
 private:
     QHash<quint16, StateRule> m_rules;
