@@ -19,6 +19,7 @@ struct MonthDay
     friend bool operator==(const MonthDay &, const MonthDay &) = default;
 };
 
+// The batch load balancing settings of SPEC section 8.
 struct LoadBalancingConfig
 {
     bool enabled = true;
@@ -26,6 +27,8 @@ struct LoadBalancingConfig
     int edDailySoftLimit = 15;
     int edSmoothingWindowDays = 5;
     double overageThreshold = 1.2;
+
+    friend bool operator==(const LoadBalancingConfig &, const LoadBalancingConfig &) = default;
 };
 
 // The scheduler configuration of SPEC section 10, defaults included.
@@ -48,6 +51,8 @@ struct Config
     StateRuleTable stateRules = StateRuleTable::defaults();
 
     int priority(EmailType type) const { return priorities[static_cast<int>(type)]; }
+
+    friend bool operator==(const Config &, const Config &) = default;
 
     // Parses the JSON configuration; every key optional. An unknown key or a wrongly typed
     // value is an error whose message names the key (e.g. "load_balancing.overage_threshold").

@@ -25,8 +25,20 @@ struct Stats
 // contact facts; the balancer only needs this question answered).
 using ExclusionTest = std::function<bool(std::size_t index, QDate date)>;
 
+// daily_cap = max(1, floor(validContacts * percentage)).
+int dailyCap(qint64 validContacts, double dailySendPercentageCap);
+// ed_soft_limit = max(1, min(edDailySoftLimit, floor(dailyCap * 0.3))).
+int edSoftLimit(int dailyCap, int edDailySoftLimit);
+// floor(dailyCap * overageThreshold): a day holding more emails than this is over the cap.
+int overflowThreshold(int dailyCap, double overageThreshold);
+// Days an effective_date email of this contact and anniversary year moves when smoothed:
+// (fnv1a32("<contactId>-effective_date-<year>") mod window) - floor(window / 2).
+int smoothingShift(qint64 contactId, int anniversaryYear, int windowDays);
+
 // `validContacts`: contacts without an error problem. Moves emails in place and sets
-// originalDate on every moved email.
+// originalDate on every moved email (unless already set). Contacts whose emails moved get
+// their emails re-sorted by date, then type. Does nothing but compute the figures when
+// config.loadBalancing.enabled is false. See docs/LOAD_BALANCING.md.
 Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDate today,
               const Config &config, const ExclusionTest &isExcluded);
 

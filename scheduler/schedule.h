@@ -31,10 +31,15 @@ struct ScheduledEmail
     EmailStatus status = EmailStatus::PreScheduled;
     SkipReason reason = SkipReason::None;
     bool catchUp = false;
+    EmailType relatedType = EmailType::Birthday; // see relatedDate
     QDate date;             // send date (for skipped emails: the date it would have had)
     QDate eventDate;        // anniversary served; aep: the AEP date; post_window: window's anchor
     ExclusionWindow window; // causing window (skipped by a window) or the window a post_window follows
     QDate originalDate;     // before load balancing moved it; invalid when not moved
+    // The other email behind a skip, for explanations: already_sent -> the history row's date
+    // (invalid when that row has no readable date); spacing -> the date and type
+    // (relatedType) of the effective_date/aep email it is too close to. Invalid otherwise.
+    QDate relatedDate;
 
     friend bool operator==(const ScheduledEmail &, const ScheduledEmail &) = default;
 };
@@ -58,6 +63,10 @@ struct ContactSchedule
     StateCode state;
     QList<Problem> problems;
     std::vector<ScheduledEmail> emails; // sorted by date, then type
+    // The limits the engine applied, so explanations can quote them without the Config.
+    int spacingDays = 0;
+    int frequencyMaxEmails = 0;
+    int frequencyPeriodDays = 0;
 
     bool hasError() const;
 };

@@ -5,6 +5,7 @@
 #include <QStringView>
 
 #include <array>
+#include <bitset>
 
 // ZIP prefix (first three digits) to state, from the shipped zip3_state.csv (SPEC section 2).
 class ZipTable
@@ -24,7 +25,11 @@ public:
     // Whether the code is one of the table's states (the set of valid stored states).
     bool isKnownState(StateCode state) const;
 
+    // Number of distinct states in the table.
+    int stateCount() const { return m_stateCount; }
+
 private:
     std::array<StateCode, 1000> m_prefixes {};
-    QList<StateCode> m_states;
+    std::bitset<65536> m_known; // indexed by StateCode::raw(): O(1) and allocation-free
+    int m_stateCount = 0;
 };

@@ -1,0 +1,245 @@
+#include "batchjob.h"
+
+#include "contactsource.h"
+#include "engine.h"
+#include "orgdatabase.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QThread>
+#include <QThreadPool>
+#include <QtConcurrent>
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <optional>
+
+namespace {
+
+// The parsed dates the load balancer's exclusion test needs after the Contact is gone.
+struct ContactDates
+{
+    QDate birth;
+    QDate effective;
+};
+
+struct ChunkResult
+{
+    std::vector<ContactSchedule> schedules;
+    std::vector<ContactDates> dates;
+};
+
+ContactSchedule failedSchedule(qint64 id, const QString &reason)
+{
+    ContactSchedule schedule;
+    schedule.contactId = id;
+    schedule.problems.append(Problem {
+        ProblemCode::ProcessingError, Severity::Error,
+        QCoreApplication::translate("BatchJob", "Contact %1 could not be scheduled (%2); the other contacts were. "
+                                                "Report this contact to support.")
+            .arg(id)
+            .arg(reason)});
+    return schedule;
+}
+
+// Schedules one contact; an exception becomes the contact's ProcessingError problem.
+void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, const BatchOptions &options,
+                 ChunkResult &out)
+{
+    ContactDates dates;
+    try {
+        const ContactFacts facts = Engine::checkContact(contact, options.today);
+        dates = {facts.birthDate, facts.effectiveDate};
+        ContactSchedule schedule = Engine::scheduleContact(facts, history, options.today, options.config);
+        schedule.contactId = contact.id;
+        // The engine may have reserved room for candidates it dropped; a batch holds millions.
+        if (schedule.emails.capacity() > schedule.emails.size())
+            schedule.emails.shrink_to_fit();
+        out.schedules.push_back(std::move(schedule));
+    } catch (const std::exception &e) {
+        out.schedules.push_back(failedSchedule(contact.id, QString::fromUtf8(e.what())));
+    } catch (...) {
+        out.schedules.push_back(failedSchedule(contact.id, QCoreApplication::translate("BatchJob", "unknown error")));
+    }
+    out.dates.push_back(dates);
+}
+
+} // namespace
+
+namespace BatchJob {
+
+Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress, const CancelCheck &isCanceled)
+{
+    QElapsedTimer timer;
+    timer.start();
+    BatchProgress localProgress;
+    BatchProgress &live = progress ? *progress : localProgress;
+    auto cancelled = [&isCanceled] { return isCanceled && isCanceled(); };
+    auto cancelError = [&options] {
+        return dbError(DbErrorKind::Cancelled,
+                       QCoreApplication::translate("BatchJob", "Cancelled; nothing was written to %1.")
+                           .arg(options.databasePath));
+    };
+
+    auto result = std::make_shared<BatchResult>();
+    result->databasePath = options.databasePath;
+    result->today = options.today;
+    result->config = options.config;
+    result->startedAt = QDateTime::currentDateTimeUtc();
+    result->allContacts = options.contactIds.empty();
+
+    std::vector<qint64> ids;
+    {
+        auto db = OrgDatabase::open(options.databasePath, OrgDatabase::Mode::ReadOnly);
+        if (!db)
+            return db.error();
+        if (result->allContacts) {
+            auto all = ContactSource(*db).contactIds();
+            if (!all)
+                return all.error();
+            ids = std::move(all).value();
+        } else {
+            ids = options.contactIds;
+            std::sort(ids.begin(), ids.end());
+            ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        }
+    }
+    live.total.store(qint64(ids.size()));
+
+    const qsizetype chunkSize = std::max(1, options.chunkSize);
+    const qsizetype chunkCount = (qsizetype(ids.size()) + chunkSize - 1) / chunkSize;
+    std::vector<ChunkResult> chunks(static_cast<size_t>(chunkCount));
+    std::atomic<qsizetype> nextChunk {0};
+    std::atomic<bool> stop {false};
+    std::mutex errorMutex;
+    std::optional<Error> firstError;
+    auto fail = [&](const Error &error) {
+        const std::lock_guard lock(errorMutex);
+        if (!firstError)
+            firstError = error;
+        stop = true;
+    };
+
+    // Each worker has its own connection and takes chunks until none is left.
+    auto worker = [&]() {
+        auto db = OrgDatabase::open(options.databasePath, OrgDatabase::Mode::ReadOnly);
+        if (!db) {
+            fail(db.error());
+            return;
+        }
+        const ContactSource source(*db);
+        while (!stop.load(std::memory_order_relaxed)) {
+            const qsizetype index = nextChunk.fetch_add(1);
+            if (index >= chunkCount)
+                return;
+            if (cancelled()) {
+                stop = true;
+                return;
+            }
+            ChunkResult &out = chunks[size_t(index)];
+            const auto begin = ids.begin() + index * chunkSize;
+            const auto end = ids.begin() + std::min<qsizetype>(qsizetype(ids.size()), (index + 1) * chunkSize);
+            out.schedules.reserve(size_t(end - begin));
+            out.dates.reserve(size_t(end - begin));
+            auto visit = [&](const Contact &contact, std::span<const HistoryEntry> history) {
+                scheduleOne(contact, history, options, out);
+            };
+            const auto read = result->allContacts
+                ? source.readRange(*begin, *(end - 1), ContactSource::Fields::Scheduling, visit)
+                : source.readIds(std::span<const qint64>(&*begin, size_t(end - begin)),
+                                 ContactSource::Fields::Scheduling, visit);
+            if (!read) {
+                fail(read.error());
+                return;
+            }
+            qint64 scheduled = 0, skipped = 0, problems = 0;
+            for (const ContactSchedule &schedule : out.schedules) {
+                problems += schedule.problems.size();
+                for (const ScheduledEmail &email : schedule.emails)
+                    ++(email.status == EmailStatus::PreScheduled ? scheduled : skipped);
+            }
+            live.scheduled.fetch_add(scheduled, std::memory_order_relaxed);
+            live.skipped.fetch_add(skipped, std::memory_order_relaxed);
+            live.problems.fetch_add(problems, std::memory_order_relaxed);
+            live.processed.fetch_add(qint64(out.schedules.size()), std::memory_order_relaxed);
+        }
+    };
+
+    const int jobs = int(std::clamp<qsizetype>(options.jobs > 0 ? options.jobs : QThread::idealThreadCount(), 1,
+                                               std::max<qsizetype>(1, chunkCount)));
+    {
+        // The calling thread works too; helpers run on a private pool so a busy global pool
+        // (the GUI's own background work) cannot starve the batch.
+        QThreadPool pool;
+        pool.setMaxThreadCount(std::max(1, jobs - 1));
+        QList<QFuture<void>> helpers;
+        for (int i = 1; i < jobs; ++i)
+            helpers.append(QtConcurrent::run(&pool, worker));
+        worker();
+        for (QFuture<void> &helper : helpers)
+            helper.waitForFinished();
+    }
+    if (firstError)
+        return *firstError;
+    if (cancelled())
+        return cancelError();
+
+    // Contact order: chunks are in id order, contacts inside a chunk too.
+    std::vector<ContactDates> dates;
+    result->schedules.reserve(ids.size());
+    if (result->allContacts && options.config.loadBalancing.enabled)
+        dates.reserve(ids.size());
+    for (ChunkResult &chunk : chunks) {
+        for (ContactSchedule &schedule : chunk.schedules)
+            result->schedules.push_back(std::move(schedule));
+        if (dates.capacity() > 0)
+            dates.insert(dates.end(), chunk.dates.begin(), chunk.dates.end());
+        chunk = ChunkResult {};
+    }
+    chunks = {};
+
+    for (const ContactSchedule &schedule : result->schedules) {
+        result->problems += schedule.problems.size();
+        if (schedule.hasError())
+            ++result->contactsWithErrors;
+        for (const ScheduledEmail &email : schedule.emails)
+            ++(email.status == EmailStatus::PreScheduled ? result->scheduled : result->skipped);
+    }
+    result->contacts = qint64(result->schedules.size());
+    result->validContacts = result->contacts - result->contactsWithErrors;
+
+    if (result->allContacts && options.config.loadBalancing.enabled) {
+        live.balancing = true;
+        const Config &config = options.config;
+        const auto &schedules = result->schedules;
+        result->balance = LoadBalancer::balance(
+            result->schedules, result->validContacts, options.today, config,
+            [&schedules, &dates, &config](std::size_t index, QDate date) {
+                ContactFacts facts;
+                facts.contactId = schedules[index].contactId;
+                facts.state = schedules[index].state;
+                facts.birthDate = dates[index].birth;
+                facts.effectiveDate = dates[index].effective;
+                return Engine::isExcluded(facts, date, config);
+            });
+        result->balanced = true;
+        if (cancelled())
+            return cancelError();
+    }
+    result->seconds = double(timer.nsecsElapsed()) / 1e9;
+    return BatchResultPtr(std::move(result));
+}
+
+QFuture<Result<BatchResultPtr>> start(BatchOptions options, std::shared_ptr<BatchProgress> progress)
+{
+    if (!progress)
+        progress = std::make_shared<BatchProgress>();
+    return QtConcurrent::run(
+        [options = std::move(options), progress](QPromise<Result<BatchResultPtr>> &promise) {
+            auto result = run(options, progress.get(), [&promise] { return promise.isCanceled(); });
+            promise.addResult(std::move(result));
+        });
+}
+
+} // namespace BatchJob

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "config.h"
+#include "loadbalancer.h"
+#include "result.h"
+#include "schedule.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QFuture>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+// What to compute: every contact of a database (batch semantics, load balancing) or a given
+// list of contacts (single-contact semantics, no load balancing).
+struct BatchOptions
+{
+    QString databasePath;
+    QDate today;
+    Config config;
+    std::vector<qint64> contactIds; // empty: all contacts
+    int jobs = 0;                   // worker threads; 0: QThread::idealThreadCount()
+    int chunkSize = 4096;           // contacts per work item (each read by its worker)
+};
+
+// Live counters of a running batch. Workers only add to them; any thread (the GUI's timer)
+// may read them at any time without locking.
+struct BatchProgress
+{
+    std::atomic<qint64> total {0};     // contacts to process (known after the id scan)
+    std::atomic<qint64> processed {0};
+    std::atomic<qint64> scheduled {0}; // pre-scheduled emails (before load balancing)
+    std::atomic<qint64> skipped {0};
+    std::atomic<qint64> problems {0};  // problem rows (errors and warnings)
+    std::atomic<bool> balancing {false}; // all contacts done, load balancing running
+};
+
+// The computed schedule of a batch. Emails are compact values; readable text comes from
+// Explain on demand.
+struct BatchResult
+{
+    QString databasePath;
+    QDate today;
+    Config config;
+    QDateTime startedAt;              // UTC
+    bool allContacts = true;          // false: an explicit id list was processed
+    bool balanced = false;            // load balancing was applied
+    std::vector<ContactSchedule> schedules; // every processed contact, ascending contactId
+    qint64 contacts = 0;
+    qint64 validContacts = 0;         // contacts without an error problem
+    qint64 scheduled = 0;             // pre-scheduled emails
+    qint64 skipped = 0;               // skipped emails
+    qint64 problems = 0;              // problem rows (errors and warnings)
+    qint64 contactsWithErrors = 0;
+    LoadBalancer::Stats balance;
+    double seconds = 0;               // wall time of read + compute + balance
+};
+using BatchResultPtr = std::shared_ptr<const BatchResult>;
+
+// Computes schedules for many contacts in parallel: the ids are cut into chunks, each worker
+// reads its chunk with its own SQLite connection, schedules it (a contact that throws becomes
+// a ProcessingError problem, the batch goes on), then the whole batch is load balanced.
+// Reads only; never writes the database.
+namespace BatchJob {
+
+using CancelCheck = std::function<bool()>;
+
+// Blocking (CLI). Cancellation is checked per chunk; a cancelled run returns an error with
+// DbErrorKind::Cancelled. `progress` may be null.
+Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress = nullptr,
+                           const CancelCheck &isCanceled = {});
+
+// Runs in the background (GUI): watch the future with a member QFutureWatcher, cancel with
+// QFuture::cancel(), poll `progress` from a timer. A finished, not cancelled future holds
+// exactly one result (the batch or an error); a cancelled one holds none (Qt drops results
+// reported after cancel), so check QFuture::isCanceled() first.
+QFuture<Result<BatchResultPtr>> start(BatchOptions options,
+                                      std::shared_ptr<BatchProgress> progress = {});
+
+} // namespace BatchJob

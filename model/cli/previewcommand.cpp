@@ -1,0 +1,227 @@
+#include "clioptions.h"
+#include "commands.h"
+
+#include "batchjob.h"
+#include "csvwriter.h"
+#include "explain.h"
+#include "orgdatabase.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QSaveFile>
+
+#include <algorithm>
+#include <cstdio>
+#include <unordered_set>
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Cli", text);
+}
+
+// One output row before sorting; problem rows have an invalid date and an empty type.
+struct PreviewRow
+{
+    QDate date;
+    QString type;
+    QString status;
+    QString reason;
+    QString detail;
+};
+
+bool rowLess(const PreviewRow &a, const PreviewRow &b)
+{
+    // SPEC 11: date (empty first), then email_type, then reason_code; status and detail only
+    // make the order total, so equal inputs always give equal bytes.
+    const qint64 da = a.date.isValid() ? a.date.toJulianDay() : std::numeric_limits<qint64>::min();
+    const qint64 db = b.date.isValid() ? b.date.toJulianDay() : std::numeric_limits<qint64>::min();
+    if (da != db)
+        return da < db;
+    if (const int c = a.type.compare(b.type); c != 0)
+        return c < 0;
+    if (const int c = a.reason.compare(b.reason); c != 0)
+        return c < 0;
+    if (const int c = a.status.compare(b.status); c != 0)
+        return c < 0;
+    return a.detail < b.detail;
+}
+
+enum class WriteOutcome { Written, Failed, Cancelled };
+
+// Streams the rows of every schedule, contact by contact: only one contact's rows are held.
+// On failure `error` says what went wrong.
+
+WriteOutcome writePreview(QIODevice *device, const BatchResult &batch, QString &error)
+{
+    CsvWriter writer(device, CsvOptions());
+    if (!writer.writeHeader({QStringLiteral("contact_id"), QStringLiteral("email_type"),
+                             QStringLiteral("scheduled_send_date"), QStringLiteral("status"),
+                             QStringLiteral("reason_code"), QStringLiteral("detail")})) {
+        error = writer.errorString();
+        return WriteOutcome::Failed;
+    }
+
+    // The batch is in ascending contact order; sort a list of pointers only if it is not.
+    std::vector<const ContactSchedule *> order;
+    order.reserve(batch.schedules.size());
+    for (const ContactSchedule &schedule : batch.schedules)
+        order.push_back(&schedule);
+    if (!std::is_sorted(order.begin(), order.end(), [](auto *a, auto *b) { return a->contactId < b->contactId; }))
+        std::stable_sort(order.begin(), order.end(), [](auto *a, auto *b) { return a->contactId < b->contactId; });
+
+    std::vector<PreviewRow> rows;
+    qint64 written = 0;
+    for (const ContactSchedule *schedule : order) {
+        if ((++written & 0x3ff) == 0 && Cli::CancelOnSignal::isCancelled())
+            return WriteOutcome::Cancelled;
+        rows.clear();
+        for (const Problem &problem : schedule->problems)
+            rows.push_back({QDate(), QString(), severityName(problem.severity), problemCodeName(problem.code),
+                            problem.message});
+        for (const ScheduledEmail &email : schedule->emails)
+            rows.push_back({email.date, emailTypeName(email.type), emailStatusName(email.status),
+                            skipReasonCode(email.reason), Explain::detail(*schedule, email)});
+        std::sort(rows.begin(), rows.end(), rowLess);
+        const QString id = QString::number(schedule->contactId);
+        for (const PreviewRow &row : rows) {
+            const QString date = row.date.isValid() ? row.date.toString(Qt::ISODate) : QString();
+            if (!writer.writeRow(QStringList{id, row.type, date, row.status, row.reason, row.detail})) {
+                error = writer.errorString();
+                return WriteOutcome::Failed;
+            }
+        }
+    }
+    if (!writer.flush()) {
+        error = writer.errorString();
+        return WriteOutcome::Failed;
+    }
+    return WriteOutcome::Written;
+}
+
+} // namespace
+
+namespace Cli {
+
+int previewCommand(const QStringList &args)
+{
+    CommandLine cli(QStringLiteral("preview"),
+                    QStringLiteral("preview --db PATH [--today YYYY-MM-DD] [--config FILE] [--contact ID]... "
+                                   "[--output FILE] [--jobs N]"),
+                    tr("Computes the schedule without writing to the database and prints it as CSV "
+                       "(RFC 4180, UTF-8) with the columns contact_id, email_type, scheduled_send_date, "
+                       "status, reason_code, detail. Problem rows have an empty type and date, status "
+                       "error or warning and the problem code in reason_code. Without --contact the whole "
+                       "database is computed as a batch (load balancing applies); with --contact only the "
+                       "given contacts, each on its own."));
+    cli.addDatabaseOption();
+    cli.addTodayOption();
+    cli.addConfigOption();
+    cli.addOption(QCommandLineOption(QStringLiteral("contact"),
+                                     tr("Only this contact id (repeatable, or comma-separated); "
+                                        "single-contact semantics, no load balancing."),
+                                     tr("ID")));
+    cli.addOption(QCommandLineOption(QStringLiteral("output"),
+                                     tr("Write the CSV to this file (replaced only when complete) instead of "
+                                        "standard output."),
+                                     tr("FILE")));
+    cli.addJobsOption();
+    if (const std::optional<int> exit = cli.parse(args))
+        return *exit;
+
+    ComputeInputs inputs;
+    if (const std::optional<int> exit = readComputeInputs(cli, inputs))
+        return *exit;
+    const Result<std::vector<qint64>> ids = parseContactIds(cli.values(QStringLiteral("contact")));
+    if (!ids)
+        return cli.usageError(ids.errorMessage());
+    const QString outputPath = cli.value(QStringLiteral("output"));
+
+    {
+        // Fail fast, with the classified error, before any thread starts.
+        const Result<OrgDatabase> db = OrgDatabase::open(inputs.databasePath, OrgDatabase::Mode::ReadOnly);
+        if (!db) {
+            printError(db.errorMessage());
+            return exitCodeFor(db.error());
+        }
+    }
+
+    const CancelOnSignal cancelOnSignal;
+    BatchOptions options;
+    options.databasePath = inputs.databasePath;
+    options.today = inputs.today;
+    options.config = inputs.config;
+    options.contactIds = *ids;
+    options.jobs = inputs.jobs;
+    const Result<BatchResultPtr> batch = BatchJob::run(options, nullptr, &CancelOnSignal::isCancelled);
+    if (!batch) {
+        printError(batch.errorMessage());
+        return exitCodeFor(batch.error());
+    }
+    if (CancelOnSignal::isCancelled()) {
+        printError(tr("preview cancelled; nothing was written"));
+        return Cancelled;
+    }
+
+    if (!ids->empty()) {
+        std::unordered_set<qint64> found;
+        for (const ContactSchedule &schedule : (*batch)->schedules)
+            found.insert(schedule.contactId);
+        QStringList missing;
+        for (qint64 id : *ids) {
+            if (!found.contains(id))
+                missing.append(QString::number(id));
+        }
+        if (!missing.isEmpty()) {
+            printError(tr("%1 has no contact with id %2")
+                           .arg(QDir::toNativeSeparators(inputs.databasePath), missing.join(QStringLiteral(", "))));
+            return UsageError;
+        }
+    }
+
+    QString error;
+    if (outputPath.isEmpty()) {
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly)) {
+            printError(tr("cannot write to standard output: %1").arg(out.errorString()));
+            return UsageError;
+        }
+        switch (writePreview(&out, **batch, error)) {
+        case WriteOutcome::Written: return Success;
+        case WriteOutcome::Cancelled:
+            printError(tr("preview cancelled; the output is incomplete"));
+            return Cancelled;
+        case WriteOutcome::Failed:
+            printError(tr("cannot write to standard output: %1").arg(error));
+            return UsageError;
+        }
+    }
+
+    QSaveFile file(outputPath);
+    const QString shown = QDir::toNativeSeparators(outputPath);
+    if (!file.open(QIODevice::WriteOnly)) {
+        printError(tr("cannot write %1: %2").arg(shown, file.errorString()));
+        return UsageError;
+    }
+    switch (writePreview(&file, **batch, error)) {
+    case WriteOutcome::Written:
+        break;
+    case WriteOutcome::Cancelled:
+        file.cancelWriting();
+        printError(tr("preview cancelled; %1 was not changed").arg(shown));
+        return Cancelled;
+    case WriteOutcome::Failed:
+        file.cancelWriting();
+        printError(tr("cannot write %1: %2").arg(shown, error));
+        return UsageError;
+    }
+    if (!file.commit()) {
+        printError(tr("cannot write %1: %2").arg(shown, file.errorString()));
+        return UsageError;
+    }
+    return Success;
+}
+
+} // namespace Cli

@@ -1,0 +1,118 @@
+#include "clioptions.h"
+#include "commands.h"
+
+#include "batchjob.h"
+#include "orgdatabase.h"
+#include "schedulediff.h"
+#include "schedulewriter.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Cli", text);
+}
+
+// The fixed part of the summary line, the same for a run and a dry run.
+QString summaryLine(const BatchResult &batch, double seconds)
+{
+    return QStringLiteral("contacts=%1 scheduled=%2 skipped=%3 problems=%4 seconds=%5")
+        .arg(batch.contacts)
+        .arg(batch.scheduled)
+        .arg(batch.skipped)
+        .arg(batch.problems)
+        .arg(seconds, 0, 'f', 2);
+}
+
+} // namespace
+
+namespace Cli {
+
+int runCommand(const QStringList &args)
+{
+    CommandLine cli(QStringLiteral("run"),
+                    QStringLiteral("run --db PATH [--today YYYY-MM-DD] [--config FILE] [--dry-run] [--jobs N]"),
+                    tr("Computes the schedule of every contact and writes it to the database in one "
+                       "transaction: the contacts' pre-scheduled and skipped rows are replaced, rows of "
+                       "any other status are kept. Prints one summary line: contacts, scheduled, "
+                       "skipped, problems, seconds, then what the run changed. Ctrl+C cancels and "
+                       "leaves the database unchanged (exit code 3)."));
+    cli.addDatabaseOption();
+    cli.addTodayOption();
+    cli.addConfigOption();
+    cli.addOption(QCommandLineOption(QStringLiteral("dry-run"),
+                                     tr("Compute and report what would change, without writing.")));
+    cli.addJobsOption();
+    if (const std::optional<int> exit = cli.parse(args))
+        return *exit;
+
+    ComputeInputs inputs;
+    if (const std::optional<int> exit = readComputeInputs(cli, inputs))
+        return *exit;
+    const bool dryRun = cli.isSet(QStringLiteral("dry-run"));
+
+    QElapsedTimer timer;
+    timer.start();
+    {
+        // Fail fast (missing, not a database, read-only) before computing for minutes.
+        const Result<OrgDatabase> db = OrgDatabase::open(
+            inputs.databasePath, dryRun ? OrgDatabase::Mode::ReadOnly : OrgDatabase::Mode::ReadWrite);
+        if (!db) {
+            printError(db.errorMessage());
+            return exitCodeFor(db.error());
+        }
+    }
+
+    const CancelOnSignal cancelOnSignal;
+    BatchOptions options;
+    options.databasePath = inputs.databasePath;
+    options.today = inputs.today;
+    options.config = inputs.config;
+    options.jobs = inputs.jobs;
+    const Result<BatchResultPtr> batch = BatchJob::run(options, nullptr, &CancelOnSignal::isCancelled);
+    if (!batch) {
+        printError(batch.errorMessage());
+        return exitCodeFor(batch.error());
+    }
+    if (CancelOnSignal::isCancelled()) {
+        printError(tr("run cancelled; the database was not changed"));
+        return Cancelled;
+    }
+
+    if (dryRun) {
+        const Result<ScheduleDiffSummary> diff = ScheduleDiff::compute(**batch, &CancelOnSignal::isCancelled);
+        if (!diff) {
+            printError(diff.errorMessage());
+            return exitCodeFor(diff.error());
+        }
+        const DiffCounts total = diff->total();
+        printLine(summaryLine(**batch, double(timer.nsecsElapsed()) / 1e9)
+                  + QStringLiteral(" dry_run=yes would_add=%1 would_move=%2 would_change=%3 would_remove=%4 unchanged=%5")
+                        .arg(total.added)
+                        .arg(total.moved)
+                        .arg(total.changed)
+                        .arg(total.removed + diff->otherRemoved)
+                        .arg(total.unchanged));
+        return Success;
+    }
+
+    WriteOptions writeOptions;
+    writeOptions.isCanceled = &CancelOnSignal::isCancelled;
+    const Result<WriteSummary> written = ScheduleWriter::write(**batch, writeOptions);
+    if (!written) {
+        printError(written.errorMessage());
+        return exitCodeFor(written.error());
+    }
+    printLine(summaryLine(**batch, double(timer.nsecsElapsed()) / 1e9)
+              + QStringLiteral(" added=%1 removed=%2 unchanged=%3 batch_id=%4")
+                    .arg(written->added)
+                    .arg(written->removed)
+                    .arg(written->unchanged)
+                    .arg(written->batchId));
+    return Success;
+}
+
+} // namespace Cli

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "csvwriter.h"
+#include "result.h"
+
+#include <QDate>
+#include <QFuture>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QAbstractItemModel;
+class QSaveFile;
+
+// Error::code values of CSV export and import; they equal the CLI exit codes on purpose
+// (1 usage/file, 2 database, 3 cancelled), so a command can return error().code directly.
+enum class CsvErrorKind : int {
+    File = 1,      // the CSV file could not be read, written or committed, or bad input/options
+    Database = 2,  // missing, locked, not a database, table missing
+    Cancelled = 3, // the user cancelled; nothing was written
+};
+
+// Called every few thousand rows from the working thread; returning false cancels.
+using CsvProgress = std::function<bool(qint64 done, qint64 total)>;
+
+// One export, as chosen in the dialog or on the command line.
+struct ExportRequest
+{
+    enum class What : quint8 { Schedule, Contacts, Problems };
+
+    What what = What::Schedule;
+    QString dbPath;
+    QString outputPath;
+    CsvOptions options;
+    QDate today; // Problems only: a birth date after today is invalid
+};
+
+// What an export produced; default-constructible so it can travel through a QFuture.
+struct ExportOutcome
+{
+    qint64 rows = 0;
+    std::optional<Error> error; // empty on success
+    bool ok() const { return !error.has_value(); }
+};
+
+// Streams stored data (rows read from SQLite one at a time) or a computed list to a CSV file
+// written atomically through QSaveFile: on error or cancel the previous file stays untouched.
+namespace CsvExport {
+
+// "schedule", "contacts", "problems" (the CLI --what values); nullopt for anything else.
+std::optional<ExportRequest::What> whatFromName(QStringView name);
+
+// Blocking; for the CLI and for the worker thread of exportAsync().
+ExportOutcome run(const ExportRequest &request, const CsvProgress &progress = {});
+
+// Runs run() in QtConcurrent; progress is reported through the future (progressValue in
+// per-mille) and QFuture::cancel() stops it, leaving the old file intact.
+QFuture<ExportOutcome> runAsync(const ExportRequest &request);
+
+// Writes rows produced by `next` (returns false when there are no more rows); `total` is only
+// used for progress (-1 when unknown). The building block of the computed preview export.
+ExportOutcome writeRows(const QString &outputPath, const CsvOptions &options, const QStringList &header,
+                        const QList<bool> &textColumns, const std::function<bool(QStringList &row)> &next,
+                        qint64 total = -1, const CsvProgress &progress = {});
+
+// Whether a column of this name holds text that must not become a number (ZIP, phone).
+bool isTextColumnName(QStringView name);
+
+} // namespace CsvExport
+
+// Writes the rows of an item model (typically the filtered proxy the user is looking at) in
+// slices, so the GUI thread can write a large view between events without freezing. Lives on
+// the model's thread: item models are not thread-safe, so this never runs in a worker.
+class ModelCsvExport
+{
+public:
+    ModelCsvExport(const QAbstractItemModel *model, const QString &outputPath, const CsvOptions &options);
+    ~ModelCsvExport();
+    ModelCsvExport(const ModelCsvExport &) = delete;
+    ModelCsvExport &operator=(const ModelCsvExport &) = delete;
+
+    // Opens the temporary file and writes the header (display role of the horizontal header).
+    Result<void> start();
+    // Writes up to `count` more rows (fetching more from a lazy model when it can); returns
+    // false once every row is written or an error happened (see error()).
+    bool writeSome(int count);
+    // Commits the file; afterwards the previous file is replaced.
+    ExportOutcome finish();
+    // Discards what was written; the previous file stays.
+    void cancel();
+
+    qint64 rowsDone() const { return m_row; }
+    qint64 rowCount() const;
+    std::optional<Error> error() const { return m_error; }
+
+private:
+    const QAbstractItemModel *m_model;
+    QString m_path;
+    CsvOptions m_options;
+    std::unique_ptr<QSaveFile> m_file;
+    std::unique_ptr<CsvWriter> m_writer;
+    int m_row = 0;
+    std::optional<Error> m_error;
+};

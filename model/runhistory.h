@@ -1,0 +1,41 @@
+#pragma once
+
+#include "result.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+class OrgDatabase;
+
+// One row of the runs table `scheduler_runs`.
+struct RunRecord
+{
+    qint64 id = 0;
+    QString batchId;
+    QDateTime startedAt;  // UTC
+    QDateTime finishedAt; // UTC
+    QDate today;
+    QString status;       // "completed", "failed", "cancelled"
+    qint64 contacts = 0;
+    qint64 scheduled = 0;
+    qint64 skipped = 0;
+    qint64 problems = 0;
+    qint64 added = 0;
+    qint64 removed = 0;
+    qint64 unchanged = 0;
+    QString user;
+    QString error;        // empty unless failed/cancelled
+};
+
+// The record of runs kept in the org database.
+namespace RunHistory {
+
+// Newest first; an empty list when the database has no runs table yet. Read-only.
+Result<QList<RunRecord>> list(const QString &databasePath, int limit = 100);
+
+// Inserts a record (inside the caller's transaction, if any); returns its id.
+Result<qint64> record(OrgDatabase &db, const RunRecord &run);
+
+} // namespace RunHistory

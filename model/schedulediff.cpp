@@ -1,0 +1,103 @@
+#include "schedulediff.h"
+
+#include "orgdatabase.h"
+#include "storedschedule.h"
+
+#include <algorithm>
+
+using namespace StoredSchedule;
+
+DiffCounts &DiffCounts::operator+=(const DiffCounts &other)
+{
+    added += other.added;
+    moved += other.moved;
+    removed += other.removed;
+    changed += other.changed;
+    unchanged += other.unchanged;
+    return *this;
+}
+
+DiffCounts ScheduleDiffSummary::total() const
+{
+    DiffCounts sum;
+    for (const DiffCounts &counts : perType)
+        sum += counts;
+    return sum;
+}
+
+namespace {
+
+// One contact: pairs new emails with stored own rows per type (same date first, then moves).
+void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> rows, ScheduleDiffSummary &summary)
+{
+    for (const StoredRow &row : rows) {
+        if (row.status != StatusKind::Other && row.type < 0)
+            ++summary.otherRemoved;
+    }
+    for (int t = 0; t < EmailTypeCount; ++t) {
+        DiffCounts &counts = summary.perType[size_t(t)];
+        std::vector<const StoredRow *> stored;
+        for (const StoredRow &row : rows) {
+            if (row.status != StatusKind::Other && row.type == t)
+                stored.push_back(&row);
+        }
+        qint64 unmatchedNew = 0;
+        if (schedule) {
+            for (const ScheduledEmail &email : schedule->emails) {
+                if (int(email.type) != t)
+                    continue;
+                const qint64 jd = email.date.toJulianDay();
+                auto match = std::find_if(stored.begin(), stored.end(),
+                                          [jd](const StoredRow *row) { return row->dateJd == jd; });
+                if (match == stored.end()) {
+                    ++unmatchedNew;
+                    continue;
+                }
+                const StatusKind status = email.status == EmailStatus::Skipped ? StatusKind::Skipped
+                                                                               : StatusKind::PreScheduled;
+                ++((*match)->status == status ? counts.unchanged : counts.changed);
+                stored.erase(match);
+            }
+        }
+        const qint64 moved = std::min<qint64>(unmatchedNew, qint64(stored.size()));
+        counts.moved += moved;
+        counts.added += unmatchedNew - moved;
+        counts.removed += qint64(stored.size()) - moved;
+    }
+}
+
+} // namespace
+
+namespace ScheduleDiff {
+
+Result<ScheduleDiffSummary> compute(const BatchResult &batch, const std::function<bool()> &isCanceled)
+{
+    ScheduleDiffSummary summary;
+    auto db = OrgDatabase::open(batch.databasePath, OrgDatabase::Mode::ReadOnly);
+    if (!db)
+        return db.error();
+    const auto &schedules = batch.schedules;
+    if (schedules.empty())
+        return summary;
+    std::size_t next = 0;
+    auto flushUpTo = [&](qint64 contactId) {
+        while (next < schedules.size() && schedules[next].contactId < contactId)
+            diffContact(&schedules[next++], {}, summary);
+    };
+    if (db->hasTable(QStringLiteral("email_schedules"))) {
+        auto scanned = scan(*db, schedules.front().contactId, schedules.back().contactId,
+                            [&](qint64 contactId, std::span<const StoredRow> rows) {
+                                flushUpTo(contactId);
+                                if (next < schedules.size() && schedules[next].contactId == contactId)
+                                    diffContact(&schedules[next++], rows, summary);
+                                return !(isCanceled && isCanceled());
+                            });
+        if (!scanned)
+            return scanned.error();
+    }
+    while (next < schedules.size())
+        diffContact(&schedules[next++], {}, summary);
+    return summary;
+}
+
+} // namespace ScheduleDiff

@@ -1,0 +1,276 @@
+#include "storedschedule.h"
+
+#include "explain.h"
+#include "orgdatabase.h"
+
+#include <QCoreApplication>
+
+#include <sqlite3.h>
+
+#include <cstring>
+#include <vector>
+
+namespace StoredSchedule {
+
+namespace {
+
+constexpr quint64 kFnvOffset = 14695981039346656037ULL;
+constexpr quint64 kFnvPrime = 1099511628211ULL;
+
+// FNV-1a 64 over tagged fields, so NULL, '' and 0 hash differently.
+class Hasher
+{
+public:
+    void bytes(const char *data, qsizetype size)
+    {
+        for (qsizetype i = 0; i < size; ++i)
+            byte(static_cast<unsigned char>(data[i]));
+    }
+    void null() { byte(1); }
+    void text(const char *data, qsizetype size)
+    {
+        if (!data) {
+            null();
+            return;
+        }
+        byte(2);
+        bytes(data, size);
+        byte(0);
+    }
+    void integer(qint64 value)
+    {
+        byte(3);
+        for (int i = 0; i < 8; ++i)
+            byte(static_cast<unsigned char>(value >> (8 * i)));
+    }
+    quint64 value() const { return m_hash; }
+
+private:
+    void byte(unsigned char b)
+    {
+        m_hash ^= b;
+        m_hash *= kFnvPrime;
+    }
+    quint64 m_hash = kFnvOffset;
+};
+
+void hashText(Hasher &h, const QByteArray &text)
+{
+    if (text.isNull())
+        h.null();
+    else
+        h.text(text.constData(), text.size());
+}
+
+// Case-insensitive ASCII comparison of a stored type name.
+bool equalsIgnoringCase(const char *data, int size, const char *name)
+{
+    const int length = int(std::strlen(name));
+    if (size != length)
+        return false;
+    for (int i = 0; i < size; ++i) {
+        char c = data[i];
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+        if (c != name[i])
+            return false;
+    }
+    return true;
+}
+
+void classifyType(const char *data, int size, StoredRow &row)
+{
+    row.type = -1;
+    row.exactType = false;
+    if (!data)
+        return;
+    for (int t = 0; t < EmailTypeCount; ++t) {
+        const char *name = typeName(EmailType(t));
+        if (equalsIgnoringCase(data, size, name)) {
+            row.type = qint8(t);
+            row.exactType = std::memcmp(data, name, size_t(size)) == 0;
+            return;
+        }
+    }
+    // Production writes POST_WINDOW_BIRTHDAY and the like.
+    if (size > 11 && equalsIgnoringCase(data, 11, "post_window"))
+        row.type = qint8(EmailType::PostWindow);
+}
+
+qint64 exactDate(const char *data, int size)
+{
+    if (!data || size != 10 || data[4] != '-' || data[7] != '-')
+        return 0;
+    int v[8];
+    const int pos[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+    for (int i = 0; i < 8; ++i) {
+        if (data[pos[i]] < '0' || data[pos[i]] > '9')
+            return 0;
+        v[i] = data[pos[i]] - '0';
+    }
+    const QDate date(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], v[4] * 10 + v[5], v[6] * 10 + v[7]);
+    if (!date.isValid())
+        return 0;
+    char check[10];
+    formatDate(date, check);
+    return std::memcmp(check, data, 10) == 0 ? date.toJulianDay() : 0;
+}
+
+} // namespace
+
+const char *typeName(EmailType type)
+{
+    switch (type) {
+    case EmailType::Birthday:
+        return "birthday";
+    case EmailType::EffectiveDate:
+        return "effective_date";
+    case EmailType::Aep:
+        return "aep";
+    case EmailType::PostWindow:
+        return "post_window";
+    }
+    return "";
+}
+
+int typeNameRank(EmailType type)
+{
+    switch (type) {
+    case EmailType::Aep:
+        return 0;
+    case EmailType::Birthday:
+        return 1;
+    case EmailType::EffectiveDate:
+        return 2;
+    case EmailType::PostWindow:
+        return 3;
+    }
+    return 4;
+}
+
+void formatDate(QDate date, char *out)
+{
+    int y = 0, m = 0, d = 0;
+    date.getDate(&y, &m, &d);
+    out[0] = char('0' + (y / 1000) % 10);
+    out[1] = char('0' + (y / 100) % 10);
+    out[2] = char('0' + (y / 10) % 10);
+    out[3] = char('0' + y % 10);
+    out[4] = '-';
+    out[5] = char('0' + m / 10);
+    out[6] = char('0' + m % 10);
+    out[7] = '-';
+    out[8] = char('0' + d / 10);
+    out[9] = char('0' + d % 10);
+}
+
+QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email)
+{
+    if (email.status != EmailStatus::Skipped)
+        return {};
+    const QString detail = Explain::detail(schedule, email);
+    QString text = skipReasonCode(email.reason);
+    if (!detail.isEmpty())
+        text += QLatin1StringView(": ") + detail;
+    return text.toUtf8();
+}
+
+QByteArray catchupNote(const ScheduledEmail &email)
+{
+    if (!email.catchUp)
+        return {};
+    char event[10];
+    formatDate(email.eventDate, event);
+    return QByteArray("catch-up: anniversary ") + QByteArray(event, 10)
+        + QByteArray(" is too close for the usual lead time");
+}
+
+quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email, const QByteArray &sendTime)
+{
+    Hasher h;
+    const char *status = email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled";
+    h.text(status, qsizetype(std::strlen(status)));
+    hashText(h, skipReasonText(schedule, email));
+    h.text(sendTime.constData(), sendTime.size());
+    if (email.eventDate.isValid()) {
+        h.integer(email.eventDate.year());
+        h.integer(email.eventDate.month());
+        h.integer(email.eventDate.day());
+    } else {
+        h.null();
+        h.null();
+        h.null();
+    }
+    hashText(h, catchupNote(email));
+    return h.value();
+}
+
+Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFunction &group)
+{
+    const QString action = QCoreApplication::translate("StoredSchedule", "read the stored schedule of");
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db.handle(),
+                                "SELECT rowid, contact_id, email_type, scheduled_send_date, status, skip_reason, "
+                                "scheduled_send_time, event_year, event_month, event_day, catchup_note "
+                                "FROM email_schedules WHERE contact_id BETWEEN ?1 AND ?2 ORDER BY contact_id",
+                                -1, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return db.errorFor(rc, action);
+    sqlite3_bind_int64(stmt, 1, firstId);
+    sqlite3_bind_int64(stmt, 2, lastId);
+
+    auto textOf = [stmt](int column) { return reinterpret_cast<const char *>(sqlite3_column_text(stmt, column)); };
+    std::vector<StoredRow> rows;
+    qint64 current = 0;
+    bool stopped = false;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        StoredRow row;
+        row.rowid = sqlite3_column_int64(stmt, 0);
+        row.contactId = sqlite3_column_int64(stmt, 1);
+        if (!rows.empty() && row.contactId != current) {
+            if (!group(current, rows)) {
+                stopped = true;
+                break;
+            }
+            rows.clear();
+        }
+        current = row.contactId;
+        classifyType(textOf(2), sqlite3_column_bytes(stmt, 2), row);
+        row.dateJd = exactDate(textOf(3), sqlite3_column_bytes(stmt, 3));
+        const char *status = textOf(4);
+        const int statusSize = sqlite3_column_bytes(stmt, 4);
+        if (status && statusSize == 13 && std::memcmp(status, "pre-scheduled", 13) == 0)
+            row.status = StatusKind::PreScheduled;
+        else if (status && statusSize == 7 && std::memcmp(status, "skipped", 7) == 0)
+            row.status = StatusKind::Skipped;
+        if (row.status != StatusKind::Other) {
+            Hasher h;
+            h.text(status, statusSize);
+            for (int column : {5, 6}) {
+                const char *value = textOf(column);
+                h.text(value, sqlite3_column_bytes(stmt, column));
+            }
+            for (int column : {7, 8, 9}) {
+                if (sqlite3_column_type(stmt, column) == SQLITE_NULL)
+                    h.null();
+                else
+                    h.integer(sqlite3_column_int64(stmt, column));
+            }
+            h.text(textOf(10), sqlite3_column_bytes(stmt, 10));
+            row.contentHash = h.value();
+        }
+        rows.push_back(row);
+    }
+    if (!stopped && rc == SQLITE_DONE && !rows.empty())
+        stopped = !group(current, rows);
+    sqlite3_finalize(stmt);
+    if (stopped)
+        return dbError(DbErrorKind::Cancelled,
+                       QCoreApplication::translate("StoredSchedule", "Cancelled; %1 was not changed.")
+                           .arg(db.path()));
+    if (rc != SQLITE_DONE)
+        return db.errorFor(rc, action);
+    return {};
+}
+
+} // namespace StoredSchedule

@@ -1,0 +1,78 @@
+#include "emailtypes.h"
+
+using namespace Qt::StringLiterals;
+
+QString emailTypeName(EmailType type)
+{
+    switch (type) {
+    case EmailType::Birthday:
+        return u"birthday"_s;
+    case EmailType::EffectiveDate:
+        return u"effective_date"_s;
+    case EmailType::Aep:
+        return u"aep"_s;
+    case EmailType::PostWindow:
+        return u"post_window"_s;
+    }
+    return QString();
+}
+
+std::optional<EmailType> emailTypeFromName(QStringView name)
+{
+    const QStringView n = name.trimmed();
+    if (n.compare(u"birthday"_s, Qt::CaseInsensitive) == 0)
+        return EmailType::Birthday;
+    if (n.compare(u"effective_date"_s, Qt::CaseInsensitive) == 0)
+        return EmailType::EffectiveDate;
+    if (n.compare(u"aep"_s, Qt::CaseInsensitive) == 0)
+        return EmailType::Aep;
+    // production writes POST_WINDOW_BIRTHDAY / POST_WINDOW_EFFECTIVE_DATE as well
+    if (n.startsWith(u"post_window"_s, Qt::CaseInsensitive))
+        return EmailType::PostWindow;
+    return std::nullopt;
+}
+
+QString emailStatusName(EmailStatus status)
+{
+    switch (status) {
+    case EmailStatus::PreScheduled:
+        return u"pre-scheduled"_s;
+    case EmailStatus::Skipped:
+        return u"skipped"_s;
+    }
+    return QString();
+}
+
+QString skipReasonCode(SkipReason reason)
+{
+    switch (reason) {
+    case SkipReason::None:
+        return QString();
+    case SkipReason::AlreadySent:
+        return u"already_sent"_s;
+    case SkipReason::BirthdayWindow:
+        return u"birthday_window"_s;
+    case SkipReason::EffectiveDateWindow:
+        return u"effective_date_window"_s;
+    case SkipReason::YearRound:
+        return u"year_round"_s;
+    case SkipReason::Spacing:
+        return u"spacing"_s;
+    case SkipReason::FrequencyLimit:
+        return u"frequency_limit"_s;
+    }
+    return QString();
+}
+
+std::optional<SkipReason> skipReasonFromCode(QStringView code)
+{
+    const QStringView c = code.trimmed();
+    if (c.isEmpty())
+        return SkipReason::None;
+    for (SkipReason r : {SkipReason::AlreadySent, SkipReason::BirthdayWindow, SkipReason::EffectiveDateWindow,
+                         SkipReason::YearRound, SkipReason::Spacing, SkipReason::FrequencyLimit}) {
+        if (c.compare(skipReasonCode(r), Qt::CaseInsensitive) == 0)
+            return r;
+    }
+    return std::nullopt;
+}

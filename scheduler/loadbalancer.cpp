@@ -1,0 +1,289 @@
+#include "loadbalancer.h"
+
+#include "dates.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace LoadBalancer {
+
+namespace {
+
+// How far the cap looks for a day on which the contact is not excluded. Windows are at most
+// 731 days long (config limits), so a longer search only happens for a contact excluded on
+// every day; its email then stays where it is rather than being dropped.
+constexpr int MaxForwardSearchDays = 1500;
+
+// floor() that forgives the binary representation of decimal fractions: 100 * 0.29 is
+// 28.999999999999996 as a double, but the rule means 29.
+qint64 tolerantFloor(double x)
+{
+    return static_cast<qint64>(std::floor(x + 1e-9 * std::max(1.0, std::fabs(x))));
+}
+
+int clampToInt(qint64 v)
+{
+    return static_cast<int>(std::clamp<qint64>(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
+
+// Appends the decimal digits of v to buf at pos.
+qsizetype appendNumber(char16_t *buf, qsizetype pos, qint64 v)
+{
+    quint64 u = v < 0 ? 0 - static_cast<quint64>(v) : static_cast<quint64>(v);
+    if (v < 0)
+        buf[pos++] = u'-';
+    char16_t digits[20];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char16_t>(u'0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    while (n > 0)
+        buf[pos++] = digits[--n];
+    return pos;
+}
+
+// One pre-scheduled email taking part in the balancing; its day is implied by the bucket it
+// sits in. 16 bytes, so 3.5 million of them stay cache-friendly.
+struct Item
+{
+    qint64 contactId;
+    quint32 schedule;
+    quint16 email;
+    quint8 type;
+    quint8 flags;
+
+    enum Flag : quint8 {
+        Changed = 1,  // moved by smoothing or the cap: its email needs the new date
+        CapMoved = 2, // counted once in Stats::moved however often it cascades
+    };
+};
+static_assert(sizeof(Item) == 16);
+
+} // namespace
+
+int dailyCap(qint64 validContacts, double dailySendPercentageCap)
+{
+    return clampToInt(std::max<qint64>(1, tolerantFloor(static_cast<double>(validContacts) * dailySendPercentageCap)));
+}
+
+int edSoftLimit(int dailyCap, int edDailySoftLimit)
+{
+    const qint64 share = tolerantFloor(dailyCap * 0.3);
+    return clampToInt(std::max<qint64>(1, std::min<qint64>(edDailySoftLimit, share)));
+}
+
+int overflowThreshold(int dailyCap, double overageThreshold)
+{
+    return clampToInt(tolerantFloor(dailyCap * overageThreshold));
+}
+
+int smoothingShift(qint64 contactId, int anniversaryYear, int windowDays)
+{
+    if (windowDays <= 1)
+        return 0;
+    // "<contactId>-effective_date-<year>" built on the stack: this runs for every effective_date
+    // email on a crowded day.
+    static constexpr char16_t middle[] = u"-effective_date-";
+    char16_t buf[64];
+    qsizetype pos = appendNumber(buf, 0, contactId);
+    for (char16_t c : middle) {
+        if (c != 0)
+            buf[pos++] = c;
+    }
+    pos = appendNumber(buf, pos, anniversaryYear);
+    const quint32 h = Dates::fnv1a32(QStringView(buf, pos));
+    return static_cast<int>(h % static_cast<quint32>(windowDays)) - windowDays / 2;
+}
+
+Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDate today,
+              const Config &config, const ExclusionTest &isExcluded)
+{
+    const LoadBalancingConfig &lb = config.loadBalancing;
+    Stats stats;
+    stats.dailyCap = dailyCap(validContacts, lb.dailySendPercentageCap);
+    stats.edSoftLimit = edSoftLimit(stats.dailyCap, lb.edDailySoftLimit);
+    if (!lb.enabled || !today.isValid())
+        return stats;
+
+    // The only full pass over the schedules: everything after it works on compact arrays, as a
+    // batch holds millions of emails spread over a million heap blocks.
+    std::size_t upperBound = 0;
+    for (const ContactSchedule &s : schedules)
+        upperBound += s.emails.size();
+    std::vector<Item> items;
+    std::vector<qint64> julianDays;
+    items.reserve(upperBound);
+    julianDays.reserve(upperBound);
+    const qint64 todayJd = today.toJulianDay();
+    qint64 minJd = todayJd;
+    qint64 maxJd = todayJd;
+    for (std::size_t si = 0; si < schedules.size(); ++si) {
+        const ContactSchedule &s = schedules[si];
+        for (std::size_t ei = 0; ei < s.emails.size(); ++ei) {
+            const ScheduledEmail &e = s.emails[ei];
+            if (e.status != EmailStatus::PreScheduled || !e.date.isValid())
+                continue;
+            const qint64 jd = e.date.toJulianDay();
+            minJd = std::min(minJd, jd);
+            maxJd = std::max(maxJd, jd);
+            items.push_back(Item{s.contactId, static_cast<quint32>(si), static_cast<quint16>(ei),
+                                 static_cast<quint8>(e.type), 0});
+            julianDays.push_back(jd);
+        }
+    }
+    const std::size_t total = items.size();
+    if (total == 0)
+        return stats;
+
+    // Day index d is baseJd + d; smoothing can move up to floor(W/2) days past the last date.
+    const int window = std::max(1, lb.edSmoothingWindowDays);
+    const qint64 baseJd = minJd;
+    const std::size_t initialDays = static_cast<std::size_t>(maxJd - baseJd + 1 + window);
+    const auto dateOf = [baseJd](std::size_t day) { return QDate::fromJulianDay(baseJd + static_cast<qint64>(day)); };
+    const auto edType = static_cast<quint8>(EmailType::EffectiveDate);
+
+    // Smoothing: the effective_date counts use the original dates, so the outcome does not
+    // depend on the order of contacts.
+    std::vector<int> edCount(initialDays, 0);
+    for (std::size_t k = 0; k < total; ++k) {
+        if (items[k].type == edType)
+            ++edCount[static_cast<std::size_t>(julianDays[k] - baseJd)];
+    }
+    std::vector<std::size_t> offset(initialDays + 1, 0);
+    for (std::size_t k = 0; k < total; ++k) {
+        Item &item = items[k];
+        std::size_t day = static_cast<std::size_t>(julianDays[k] - baseJd);
+        if (item.type == edType && edCount[day] > stats.edSoftLimit) {
+            const ScheduledEmail &e = schedules[item.schedule].emails[item.email];
+            const int year = e.eventDate.isValid() ? e.eventDate.year() : e.date.year();
+            const int shift = smoothingShift(item.contactId, year, window);
+            const QDate moved = e.date.addDays(shift);
+            if (shift != 0 && moved >= today && !isExcluded(item.schedule, moved)) {
+                day = static_cast<std::size_t>(static_cast<qint64>(day) + shift);
+                item.flags |= Item::Changed;
+                ++stats.smoothed;
+            }
+        }
+        julianDays[k] = static_cast<qint64>(day); // from here on: the day index
+        ++offset[day + 1];
+    }
+    std::vector<int>().swap(edCount);
+
+    // Counting sort into day buckets: bucketed[offset[d], offset[d + 1]) start on day d.
+    for (std::size_t d = 1; d < offset.size(); ++d)
+        offset[d] += offset[d - 1];
+    std::vector<Item> bucketed(total);
+    {
+        std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
+        for (std::size_t k = 0; k < total; ++k)
+            bucketed[fill[static_cast<std::size_t>(julianDays[k])]++] = items[k];
+    }
+    std::vector<Item>().swap(items);
+    std::vector<qint64>().swap(julianDays);
+
+    const std::array<int, EmailTypeCount> priorities = config.priorities;
+    const auto better = [&priorities](const Item &a, const Item &b) {
+        const int pa = priorities[a.type];
+        const int pb = priorities[b.type];
+        if (pa != pb)
+            return pa < pb;
+        if (a.contactId != b.contactId)
+            return a.contactId < b.contactId;
+        if (a.type != b.type)
+            return a.type < b.type;
+        // Same contact and type on one day (two post_window emails): stay deterministic.
+        if (a.schedule != b.schedule)
+            return a.schedule < b.schedule;
+        return a.email < b.email;
+    };
+
+    // Only emails that changed day are written back; the rest are left alone.
+    std::vector<quint8> touched(schedules.size(), 0);
+    const auto settle = [&](const Item &item, std::size_t day) {
+        if (!(item.flags & Item::Changed))
+            return;
+        ScheduledEmail &e = schedules[item.schedule].emails[item.email];
+        const QDate date = dateOf(day);
+        if (e.date == date)
+            return;
+        if (!e.originalDate.isValid())
+            e.originalDate = e.date;
+        e.date = date;
+        touched[item.schedule] = 1;
+    };
+
+    // The cap, day by day; overflow lands in `incoming` of a later day.
+    const int threshold = overflowThreshold(stats.dailyCap, lb.overageThreshold);
+    const std::size_t keep = static_cast<std::size_t>(stats.dailyCap);
+    std::vector<std::vector<Item>> incoming(initialDays);
+    std::vector<Item> work;
+    for (std::size_t day = 0; day < incoming.size(); ++day) {
+        const bool hasOwn = day + 1 < offset.size();
+        Item *own = hasOwn ? bucketed.data() + offset[day] : nullptr;
+        const std::size_t ownCount = hasOwn ? offset[day + 1] - offset[day] : 0;
+        std::vector<Item> arrived;
+        arrived.swap(incoming[day]);
+        const std::size_t count = ownCount + arrived.size();
+        if (count == 0)
+            continue;
+
+        if (count <= static_cast<std::size_t>(std::max(threshold, 0)) || count <= keep) {
+            for (std::size_t i = 0; i < ownCount; ++i)
+                settle(own[i], day);
+            for (const Item &item : arrived)
+                settle(item, day);
+            continue;
+        }
+
+        Item *begin = own;
+        if (!arrived.empty()) {
+            work.assign(own, own + ownCount);
+            work.insert(work.end(), arrived.begin(), arrived.end());
+            begin = work.data();
+        }
+        Item *end = begin + count;
+        std::nth_element(begin, begin + keep, end, better);
+        for (Item *it = begin; it != begin + keep; ++it)
+            settle(*it, day);
+        for (Item *it = begin + keep; it != end; ++it) {
+            std::size_t next = day + 1;
+            const std::size_t last = day + MaxForwardSearchDays;
+            while (next <= last && isExcluded(it->schedule, dateOf(next)))
+                ++next;
+            if (next > last) {
+                settle(*it, day); // nowhere to go: never drop an email
+                continue;
+            }
+            if (!(it->flags & Item::CapMoved))
+                ++stats.moved;
+            it->flags |= Item::CapMoved | Item::Changed;
+            if (next >= incoming.size())
+                incoming.resize(next + 1);
+            incoming[next].push_back(*it);
+        }
+    }
+
+    // Keep each touched contact's emails ordered by date, then type, as the engine left them.
+    // Insertion sort: a contact has a handful of emails, and it neither allocates nor reorders
+    // equal elements.
+    for (std::size_t si = 0; si < schedules.size(); ++si) {
+        if (!touched[si])
+            continue;
+        auto &emails = schedules[si].emails;
+        for (std::size_t i = 1; i < emails.size(); ++i) {
+            for (std::size_t j = i; j > 0; --j) {
+                const ScheduledEmail &a = emails[j - 1];
+                const ScheduledEmail &b = emails[j];
+                if (a.date < b.date || (a.date == b.date && a.type <= b.type))
+                    break;
+                std::swap(emails[j - 1], emails[j]);
+            }
+        }
+    }
+    return stats;
+}
+
+} // namespace LoadBalancer

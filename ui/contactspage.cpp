@@ -1,0 +1,253 @@
+#include "contactspage.h"
+
+#include "contactdelegate.h"
+#include "contacttablemodel.h"
+#include "filterheader.h"
+#include "messagebanner.h"
+#include "tableclipboard.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QScrollBar>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+using namespace ContactColumn;
+
+namespace {
+// How long typing in a filter box waits before the table follows (UX.md: ~200 ms).
+constexpr int kFilterDelayMs = 200;
+
+QString statesOf(const StateRuleTable &rules, StateRule::Kind kind)
+{
+    QStringList codes;
+    for (StateCode state : rules.statesWithRules()) {
+        if (rules.rule(state).kind == kind)
+            codes << state.toString();
+    }
+    return codes.join(QStringLiteral(", "));
+}
+} // namespace
+
+ContactsPage::ContactsPage(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new ContactTableModel(this))
+    , m_banner(new MessageBanner(this))
+    , m_quick(new QComboBox(this))
+    , m_loading(new QLabel(this))
+    , m_view(new QTableView(this))
+    , m_header(new FilterHeader(m_view))
+    , m_filterDelay(new QTimer(this))
+{
+    m_quick->setObjectName(QStringLiteral("quickFilter"));
+    m_quick->setToolTip(tr("Show a group of contacts: states with a birthday or anniversary rule, "
+                           "year-round states, or contacts with data problems"));
+    m_loading->setText(tr("Loading…"));
+    m_loading->hide();
+
+    m_view->setObjectName(QStringLiteral("contactTable"));
+    m_view->setHorizontalHeader(m_header);
+    m_view->setModel(m_model);
+    m_view->setItemDelegate(new ContactDelegate(m_view));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(Id, Qt::AscendingOrder);
+    m_view->setWordWrap(false);
+    m_view->setAlternatingRowColors(true);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Fixed row heights keep a million-row vertical header cheap.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
+    m_view->verticalHeader()->hide();
+    m_header->setupEditors();
+    m_header->setStretchLastSection(true);
+    m_header->resizeSection(Id, 80);
+    m_header->resizeSection(Email, 220);
+    m_header->resizeSection(State, 60);
+    m_header->resizeSection(Zip, 70);
+
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(kFilterDelayMs);
+    connect(m_filterDelay, &QTimer::timeout, this, &ContactsPage::applyFilters);
+    connect(m_header, &FilterHeader::filterEdited, this, [this] { m_filterDelay->start(); });
+    connect(m_header, &FilterHeader::filterSubmitted, this, &ContactsPage::applyFilters);
+    connect(m_quick, &QComboBox::currentIndexChanged, this, &ContactsPage::applyFilters);
+
+    connect(m_model, &ContactTableModel::loadingChanged, this, [this](bool loading) {
+        m_loading->setVisible(loading);
+        updateStatus();
+    });
+    connect(m_model, &ContactTableModel::indexLoaded, this, &ContactsPage::onIndexLoaded);
+    connect(m_model, &ContactTableModel::loadFailed, this, [this](const QString &message) {
+        m_banner->showMessage(MessageBanner::Kind::Error, message);
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ContactsPage::updateStatus);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ContactsPage::onCurrentChanged);
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &ContactsPage::updateStatus);
+    connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this, &ContactsPage::updateStatus);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Show:"), this));
+    top->addWidget(m_quick);
+    top->addStretch(1);
+    top->addWidget(m_loading);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_banner);
+    layout->addLayout(top);
+    layout->addWidget(m_view, 1);
+
+    setStateRules(m_rules);
+}
+
+void ContactsPage::setStateRules(const StateRuleTable &rules)
+{
+    m_rules = rules;
+    const QSignalBlocker blocker(m_quick);
+    const int current = qMax(0, m_quick->currentIndex());
+    m_quick->clear();
+    m_quick->addItem(tr("All contacts"), int(QuickFilter::All));
+    m_quick->addItem(tr("Birthday-rule states (%1)").arg(statesOf(rules, StateRule::Kind::Birthday)),
+                     int(QuickFilter::BirthdayRuleStates));
+    m_quick->addItem(tr("Anniversary-rule states (%1)").arg(statesOf(rules, StateRule::Kind::EffectiveDate)),
+                     int(QuickFilter::AnniversaryRuleStates));
+    m_quick->addItem(tr("Year-round states (%1)").arg(statesOf(rules, StateRule::Kind::YearRound)),
+                     int(QuickFilter::YearRoundStates));
+    m_quick->addItem(tr("Contacts with problems"), int(QuickFilter::WithProblems));
+    m_quick->setCurrentIndex(current);
+    applyFilters();
+}
+
+void ContactsPage::setDatabase(const QString &path)
+{
+    m_currentId = 0;
+    m_model->setDatabase(path);
+    Q_EMIT currentContactChanged(0);
+    updateStatus();
+}
+
+void ContactsPage::setToday(QDate today)
+{
+    m_model->setToday(today);
+}
+
+void ContactsPage::refresh()
+{
+    m_model->refresh();
+}
+
+void ContactsPage::setColumnFilter(int column, const QString &text)
+{
+    const QSignalBlocker blocker(m_header);
+    m_header->setFilterText(column, text);
+    applyFilters();
+}
+
+void ContactsPage::setQuickFilter(QuickFilter filter)
+{
+    m_quick->setCurrentIndex(m_quick->findData(int(filter)));
+}
+
+void ContactsPage::applyFilters()
+{
+    m_filterDelay->stop();
+    ContactFilter filter;
+    filter.setStateRules(m_rules);
+    for (int c = 0; c < ColumnCount; ++c)
+        filter.setColumnText(c, m_header->filterText(c));
+    filter.setQuickFilter(static_cast<QuickFilter>(m_quick->currentData().toInt()));
+    m_model->setFilter(filter);
+}
+
+void ContactsPage::onIndexLoaded()
+{
+    // A new result resets the model; keep the contact the user was looking at.
+    if (m_currentId != 0) {
+        const int row = m_model->rowOfContact(m_currentId);
+        if (row >= 0) {
+            m_view->selectionModel()->setCurrentIndex(m_model->index(row, 0),
+                                                      QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_view->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtCenter);
+        } else {
+            m_currentId = 0;
+            Q_EMIT currentContactChanged(0);
+        }
+    }
+    updateStatus();
+}
+
+void ContactsPage::onCurrentChanged()
+{
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    const qint64 id = current.isValid() ? m_model->contactId(current.row()) : 0;
+    if (id == m_currentId)
+        return;
+    m_currentId = id;
+    Q_EMIT currentContactChanged(id);
+}
+
+bool ContactsPage::selectContact(qint64 id)
+{
+    const int row = m_model->rowOfContact(id);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_model->index(row, 0);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+    return true;
+}
+
+int ContactsPage::copySelection() const
+{
+    return TableClipboard::copySelection(m_view);
+}
+
+QString ContactsPage::statusText() const
+{
+    const int count = m_model->rowCount();
+    if (m_model->database().isEmpty())
+        return tr("No database open");
+    if (count == 0)
+        return m_model->isLoading() ? tr("Loading contacts…") : tr("No contacts match");
+    int first = m_view->rowAt(0);
+    int last = m_view->rowAt(m_view->viewport()->height() - 1);
+    if (first < 0)
+        first = 0;
+    if (last < 0)
+        last = count - 1;
+    qint64 selected = 0;
+    for (const QItemSelectionRange &range : m_view->selectionModel()->selection())
+        selected += range.height();
+    const QLocale locale;
+    QString text = tr("%1–%2 of %3").arg(locale.toString(first + 1), locale.toString(last + 1), locale.toString(count));
+    if (selected > 0)
+        text += u" · " % tr("%n selected", "", int(selected));
+    return text;
+}
+
+void ContactsPage::updateStatus()
+{
+    const QString text = statusText();
+    if (text == m_lastStatus)
+        return;
+    m_lastStatus = text;
+    Q_EMIT statusTextChanged(text);
+}
+
+QByteArray ContactsPage::saveHeaderState() const
+{
+    return m_header->saveState();
+}
+
+void ContactsPage::restoreHeaderState(const QByteArray &state)
+{
+    if (!state.isEmpty())
+        m_header->restoreState(state);
+    // The restored sort indicator decides the model's order.
+    m_model->sort(m_header->sortIndicatorSection(), m_header->sortIndicatorOrder());
+}
