@@ -1,7 +1,41 @@
+#include "config.h"
+#include "mainwindow.h"
+#include "messagebanner.h"
+#include "contactspage.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
 
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    return 0;
+    QApplication::setOrganizationName(QStringLiteral("EmailScheduler"));
+    QApplication::setApplicationName(QStringLiteral("email-scheduler"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Email Scheduler"));
+    QApplication::setApplicationVersion(QStringLiteral(ES_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Plans Medicare contact emails around state rule windows."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption configOption(QStringLiteral("config"),
+                                          QApplication::translate("main", "Scheduler configuration (JSON)."),
+                                          QApplication::translate("main", "file"));
+    parser.addOption(configOption);
+    parser.addPositionalArgument(QStringLiteral("database"),
+                                 QApplication::translate("main", "Organisation database to open."));
+    parser.process(app);
+
+    MainWindow window;
+    if (parser.isSet(configOption)) {
+        const Result<Config> config = Config::fromFile(parser.value(configOption));
+        if (config)
+            window.setConfig(config.value());
+        else
+            window.contactsPage()->banner()->showMessage(MessageBanner::Kind::Error, config.errorMessage());
+    }
+    const QStringList positional = parser.positionalArguments();
+    window.startSession(positional.isEmpty() ? QString() : positional.first());
+    window.show();
+    return QApplication::exec();
 }

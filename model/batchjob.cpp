@@ -49,6 +49,8 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
 {
     ContactDates dates;
     try {
+        if (options.beforeContact)
+            options.beforeContact(contact.id);
         const ContactFacts facts = Engine::checkContact(contact, options.today);
         dates = {facts.birthDate, facts.effectiveDate};
         ContactSchedule schedule = Engine::scheduleContact(facts, history, options.today, options.config);

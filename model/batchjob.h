@@ -24,6 +24,9 @@ struct BatchOptions
     std::vector<qint64> contactIds; // empty: all contacts
     int jobs = 0;                   // worker threads; 0: QThread::idealThreadCount()
     int chunkSize = 4096;           // contacts per work item (each read by its worker)
+    // Test hook, called on a worker before each contact is scheduled; it may throw to simulate
+    // a contact the engine fails on.
+    std::function<void(qint64 contactId)> beforeContact;
 };
 
 // Live counters of a running batch. Workers only add to them; any thread (the GUI's timer)

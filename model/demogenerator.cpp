@@ -30,11 +30,11 @@ QString tr(const char *text)
 class Random
 {
 public:
-    explicit Random(quint64 seed) : m_state(seed * 0xD1B54A32D192ED03ull + 0x2545F4914F6CDD1Dull) {}
+    explicit Random(quint64 seed) : m_row->state(seed * 0xD1B54A32D192ED03ull + 0x2545F4914F6CDD1Dull) {}
 
     quint64 next()
     {
-        quint64 z = (m_state += 0x9E3779B97F4A7C15ull);
+        quint64 z = (m_row->state += 0x9E3779B97F4A7C15ull);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
@@ -49,7 +49,7 @@ public:
     const T &pick(const std::array<T, N> &items) { return items[below(quint32(N))]; }
 
 private:
-    quint64 m_state;
+    quint64 m_row->state;
 };
 
 // One column value in a fixed buffer, bound with SQLITE_STATIC: no allocation per row.
@@ -145,7 +145,8 @@ enum class DateFormat { Iso, IsoSlash, Mdy, MdyDash, Mmddyyyy, IsoTime, IsoT };
 
 void appendDate(Field &field, QDate date, DateFormat format)
 {
-    const int y = date.year(), m = date.month(), d = date.day();
+    int y = 0, m = 0, d = 0;
+    date.getDate(&y, &m, &d); // one calendar conversion instead of three
     switch (format) {
     case DateFormat::Iso:
     case DateFormat::IsoTime:
@@ -311,11 +312,26 @@ const char kSchedulesUnique[] =
     "CREATE UNIQUE INDEX idx_email_schedules_unique ON email_schedules (contact_id, email_type, scheduled_send_date)";
 const char kSchedulesContact[] = "CREATE INDEX idx_email_schedules_org_contact ON email_schedules (contact_id)";
 
-const char kInsertContact[] =
-    "INSERT INTO contacts (id, first_name, last_name, email, current_carrier, plan_type, "
-    "effective_date, birth_date, tobacco_user, gender, state, zip_code, agent_id, phone_number, "
-    "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-    "?13, ?14, ?15, ?16, ?16)";
+// Rows per INSERT statement. A table with AUTOINCREMENT updates sqlite_sequence once per
+// statement, so many rows per statement roughly halve the cost of a row.
+constexpr int kRowsPerInsert = 64;
+
+// "INSERT INTO contacts (...) VALUES (?1, ..., ?16, ?16), (?17, ...)" for `rows` rows;
+// updated_at repeats created_at.
+QByteArray insertContactsSql(int rows)
+{
+    QByteArray sql = "INSERT INTO contacts (id, first_name, last_name, email, current_carrier, plan_type, "
+                     "effective_date, birth_date, tobacco_user, gender, state, zip_code, agent_id, "
+                     "phone_number, status, created_at, updated_at) VALUES ";
+    constexpr int n = 16; // ContactRow::ParameterCount
+    for (int row = 0; row < rows; ++row) {
+        sql += row == 0 ? "(" : ", (";
+        for (int i = 1; i <= n; ++i)
+            sql += '?' + QByteArray::number(row * n + i) + ", ";
+        sql += '?' + QByteArray::number(row * n + n) + ')';
+    }
+    return sql;
+}
 
 const char kInsertHistory[] =
     "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, scheduled_send_time, "
@@ -348,16 +364,17 @@ public:
     void close()
     {
         sqlite3_finalize(m_contact);
+        sqlite3_finalize(m_contacts);
         sqlite3_finalize(m_history);
         sqlite3_close(m_db);
-        m_contact = m_history = nullptr;
+        m_contact = m_contacts = m_history = nullptr;
         m_db = nullptr;
     }
 
     Result<void> open(const QString &path)
     {
         if (sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
             return failure(path);
         // Only safe because the file is new and private until the final rename.
         const char *setup[] = {"PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF",
@@ -367,7 +384,9 @@ public:
             if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
                 return failure(path);
         }
-        if (sqlite3_prepare_v2(m_db, kInsertContact, -1, &m_contact, nullptr) != SQLITE_OK
+        if (sqlite3_prepare_v2(m_db, insertContactsSql(1).constData(), -1, &m_contact, nullptr) != SQLITE_OK
+            || sqlite3_prepare_v2(m_db, insertContactsSql(kRowsPerInsert).constData(), -1, &m_contacts, nullptr)
+                != SQLITE_OK
             || sqlite3_prepare_v2(m_db, kInsertHistory, -1, &m_history, nullptr) != SQLITE_OK)
             return failure(path);
         return {};
@@ -398,8 +417,33 @@ public:
     }
 
     sqlite3 *m_db = nullptr;
-    sqlite3_stmt *m_contact = nullptr;
+    sqlite3_stmt *m_contact = nullptr;  // one row
+    sqlite3_stmt *m_contacts = nullptr; // kRowsPerInsert rows
     sqlite3_stmt *m_history = nullptr;
+};
+
+// The column values of one contact row, bound to a multi-row INSERT.
+struct ContactRow
+{
+    qint64 id = 0;
+    Field firstName, lastName, email, carrier, plan, effective, birth, gender, state, zip, agent, phone,
+        status, created;
+    int tobacco = 0;
+    QDate birthDate, effectiveDate; // the true dates, before any messy formatting
+
+    static constexpr int ParameterCount = 16;
+
+    // Binds parameters first .. first + ParameterCount - 1.
+    void bind(sqlite3_stmt *st, int first) const
+    {
+        sqlite3_bind_int64(st, first, id);
+        int i = first;
+        for (const Field *f : {&firstName, &lastName, &email, &carrier, &plan, &effective, &birth})
+            f->bind(st, ++i);
+        sqlite3_bind_int(st, ++i, tobacco);
+        for (const Field *f : {&gender, &state, &zip, &agent, &phone, &status, &created})
+            f->bind(st, ++i);
+    }
 };
 
 // Generates the rows; one instance per generate() call.
@@ -449,9 +493,10 @@ public:
     bool chance(double probability) { return m_random.chance(probability); }
 
     // Fills the fields of contact `id` and returns whether the row is one of the messy ones.
-    bool makeContact(qint64 id, qint64 total, double messyFraction)
+    bool makeContact(ContactRow &row, qint64 id, qint64 total, double messyFraction)
     {
         Random &r = m_random;
+        m_row = &row;
         // Every state appears at least once when there are enough rows; then by population.
         int stateIndex;
         if (total >= qint64(kStates.size()) && id <= qint64(kStates.size()))
@@ -487,102 +532,80 @@ public:
                 effective = effective.addDays(r.chance(0.5) ? 14 : r.range(1, 27));
         }
 
-        for (Field *f : {&m_firstName, &m_lastName, &m_email, &m_carrier, &m_plan, &m_effective,
-                         &m_birth, &m_gender, &m_state, &m_zip, &m_agent, &m_phone, &m_status, &m_created})
+        m_row->id = id;
+        for (Field *f : {&m_row->firstName, &m_row->lastName, &m_row->email, &m_row->carrier, &m_row->plan, &m_row->effective,
+                         &m_row->birth, &m_row->gender, &m_row->state, &m_row->zip, &m_row->agent, &m_row->phone, &m_row->status, &m_row->created})
             f->clear();
-        m_firstName << first;
-        m_lastName << last;
+        m_row->firstName << first;
+        m_row->lastName << last;
 
         // The id keeps every address unique (names carry no digits, so the digit run is the id).
         const std::string_view domain = r.pick(kDomains);
         switch (r.below(4)) {
-        case 0: m_email.mailName(first) << '.'; m_email.mailName(last); break;
-        case 1: m_email.mailName(first); m_email.mailName(last); break;
-        case 2: m_email.mailName(first.substr(0, 1)) << '.'; m_email.mailName(last); break;
-        default: m_email.mailName(first) << '_'; m_email.mailName(last); break;
+        case 0: m_row->email.mailName(first) << '.'; m_row->email.mailName(last); break;
+        case 1: m_row->email.mailName(first); m_row->email.mailName(last); break;
+        case 2: m_row->email.mailName(first.substr(0, 1)) << '.'; m_row->email.mailName(last); break;
+        default: m_row->email.mailName(first) << '_'; m_row->email.mailName(last); break;
         }
-        m_email.number(id);
-        m_email << '@' << domain;
+        m_row->email.number(id);
+        m_row->email << '@' << domain;
 
-        m_carrier << r.pick(kCarriers);
+        m_row->carrier << r.pick(kCarriers);
         int planPick = int(r.below(quint32(m_planTotal)));
         for (const PlanWeight &p : kPlans) {
             if ((planPick -= p.weight) < 0) {
                 if (p.name.empty())
-                    m_plan.setNull();
+                    m_row->plan.setNull();
                 else
-                    m_plan << p.name;
+                    m_row->plan << p.name;
                 break;
             }
         }
         if (effective.isValid())
-            appendDate(m_effective, effective, DateFormat::Iso);
+            appendDate(m_row->effective, effective, DateFormat::Iso);
         else
-            m_effective.setNull();
-        appendDate(m_birth, birth, DateFormat::Iso);
+            m_row->effective.setNull();
+        appendDate(m_row->birth, birth, DateFormat::Iso);
 
         const quint32 g = r.below(100);
         if (g < 90)
-            m_gender << (male ? "M" : "F");
+            m_row->gender << (male ? "M" : "F");
         else if (g < 97)
-            m_gender << (male ? "Male" : "Female");
+            m_row->gender << (male ? "Male" : "Female");
         else
-            m_gender.setNull();
+            m_row->gender.setNull();
 
-        m_state << kStates[std::size_t(stateIndex)].code;
+        m_row->state << kStates[std::size_t(stateIndex)].code;
         appendZip(stateIndex);
 
         if (r.chance(0.8))
-            m_agent.number(r.range(1, 40));
+            m_row->agent.number(r.range(1, 40));
         else
-            m_agent.setNull();
+            m_row->agent.setNull();
         const int area = r.pick(kAreaCodes);
         const int exchange = r.range(200, 999), line = r.range(0, 9999);
         if (r.chance(0.8)) {
-            m_phone << "+1";
-            m_phone.number(area).number(exchange).number(line, 4);
+            m_row->phone << "+1";
+            m_row->phone.number(area).number(exchange).number(line, 4);
         } else if (r.chance(0.75)) {
-            m_phone << '(';
-            m_phone.number(area) << ") ";
-            m_phone.number(exchange) << '-';
-            m_phone.number(line, 4);
+            m_row->phone << '(';
+            m_row->phone.number(area) << ") ";
+            m_row->phone.number(exchange) << '-';
+            m_row->phone.number(line, 4);
         } else {
-            m_phone << "";
+            m_row->phone << "";
         }
         const quint32 s = r.below(100);
-        m_status << (s < 93 ? "active" : s < 97 ? "" : "requested_follow_up");
-        appendDateTime(m_created, m_today.addDays(-qint64(r.below(1200)) - 1), int(r.below(86400)));
-        m_tobacco = r.chance(0.09) ? 1 : 0;
+        m_row->status << (s < 93 ? "active" : s < 97 ? "" : "requested_follow_up");
+        appendDateTime(m_row->created, m_today.addDays(-qint64(r.below(1200)) - 1), int(r.below(86400)));
+        m_row->tobacco = r.chance(0.09) ? 1 : 0;
 
-        m_birthDate = birth;
-        m_effectiveDate = effective;
+        m_row->birthDate = birth;
+        m_row->effectiveDate = effective;
         if (!r.chance(messyFraction))
             return false;
         makeMessy(stateIndex, id);
         return true;
-    }
-
-    void bindContact(sqlite3_stmt *st, qint64 id) const
-    {
-        sqlite3_bind_int64(st, 1, id);
-        m_firstName.bind(st, 2);
-        m_lastName.bind(st, 3);
-        m_email.bind(st, 4);
-        m_carrier.bind(st, 5);
-        m_plan.bind(st, 6);
-        m_effective.bind(st, 7);
-        m_birth.bind(st, 8);
-        sqlite3_bind_int(st, 9, m_tobacco);
-        m_gender.bind(st, 10);
-        m_state.bind(st, 11);
-        m_zip.bind(st, 12);
-        if (m_agent.isNull())
-            sqlite3_bind_null(st, 13);
-        else
-            m_agent.bind(st, 13);
-        m_phone.bind(st, 14);
-        m_status.bind(st, 15);
-        m_created.bind(st, 16);
     }
 
     // Earlier emails of the contact just made, as a legacy sender wrote them: upper-case types,
@@ -617,20 +640,20 @@ public:
         };
         const auto sentStatus = [&] { return r.chance(0.6) ? std::string_view("sent") : std::string_view("delivered"); };
 
-        if (m_birthDate.isValid() && r.chance(0.7)) {
+        if (m_row->birthDate.isValid() && r.chance(0.7)) {
             // Either last year's birthday email went out, or this year's is already queued.
-            const QDate next = nextOccurrence(m_birthDate);
+            const QDate next = nextOccurrence(m_row->birthDate);
             const QDate send = next.addDays(-14);
             if (send >= m_today && r.chance(0.4))
                 insert("BIRTHDAY", send, "scheduled", next);
             else {
-                const QDate previous = occurrence(m_birthDate, next.year() - 1);
+                const QDate previous = occurrence(m_row->birthDate, next.year() - 1);
                 insert("BIRTHDAY", previous.addDays(-14), sentStatus(), previous);
             }
         }
-        if (m_effectiveDate.isValid() && m_effectiveDate < m_today && r.chance(0.6)) {
-            const QDate previous = occurrence(m_effectiveDate, nextOccurrence(m_effectiveDate).year() - 1);
-            if (previous.year() > m_effectiveDate.year())
+        if (m_row->effectiveDate.isValid() && m_row->effectiveDate < m_today && r.chance(0.6)) {
+            const QDate previous = occurrence(m_row->effectiveDate, nextOccurrence(m_row->effectiveDate).year() - 1);
+            if (previous.year() > m_row->effectiveDate.year())
                 insert("EFFECTIVE_DATE", previous.addDays(-30), sentStatus(), previous);
         }
         if (r.chance(0.5)) {
@@ -653,10 +676,10 @@ private:
     {
         const std::vector<int> &prefixes = m_prefixes[std::size_t(stateIndex)];
         const int prefix = prefixes[m_random.below(quint32(prefixes.size()))];
-        m_zip.number(prefix * 100 + int(m_random.below(100)), 5);
+        m_row->zip.number(prefix * 100 + int(m_random.below(100)), 5);
         if (plusFour) {
-            m_zip << '-';
-            m_zip.number(m_random.range(0, 9999), 4);
+            m_row->zip << '-';
+            m_row->zip.number(m_random.range(0, 9999), 4);
         }
     }
 
@@ -665,69 +688,69 @@ private:
         Random &r = m_random;
         switch (static_cast<Mess>(r.below(quint32(Mess::Count)))) {
         case Mess::BadBirthDate:
-            m_birth.clear();
+            m_row->birth.clear();
             if (r.chance(0.15)) // a birth date after today is invalid too
-                appendDate(m_birth, m_today.addYears(r.range(1, 30)), DateFormat::Iso);
+                appendDate(m_row->birth, m_today.addYears(r.range(1, 30)), DateFormat::Iso);
             else
-                appendBadDate(m_birth, r, m_birthDate.year());
+                appendBadDate(m_row->birth, r, m_row->birthDate.year());
             break;
         case Mess::BadEffectiveDate:
-            m_effective.clear();
-            appendBadDate(m_effective, r, m_effectiveDate.isValid() ? m_effectiveDate.year() : 2020);
+            m_row->effective.clear();
+            appendBadDate(m_row->effective, r, m_row->effectiveDate.isValid() ? m_row->effectiveDate.year() : 2020);
             break;
         case Mess::AlternativeDateFormats: {
             constexpr std::array<DateFormat, 6> formats = {DateFormat::IsoSlash, DateFormat::Mdy,
                                                            DateFormat::MdyDash, DateFormat::Mmddyyyy,
                                                            DateFormat::IsoTime, DateFormat::IsoT};
-            m_birth.clear();
-            appendDate(m_birth, m_birthDate, r.pick(formats));
-            if (m_effectiveDate.isValid()) {
-                m_effective.clear();
-                appendDate(m_effective, m_effectiveDate, r.pick(formats));
+            m_row->birth.clear();
+            appendDate(m_row->birth, m_row->birthDate, r.pick(formats));
+            if (m_row->effectiveDate.isValid()) {
+                m_row->effective.clear();
+                appendDate(m_row->effective, m_row->effectiveDate, r.pick(formats));
             }
             break;
         }
         case Mess::FourDigitZip: {
             // Spreadsheets drop the leading zero of New England and New Jersey ZIP codes.
             const int zeroState = m_leadingZeroStates[r.below(quint32(m_leadingZeroStates.size()))];
-            m_state.clear();
-            m_state << kStates[std::size_t(zeroState)].code;
+            m_row->state.clear();
+            m_row->state << kStates[std::size_t(zeroState)].code;
             const std::vector<int> &prefixes = m_prefixes[std::size_t(zeroState)];
             std::vector<int> low;
             for (int p : prefixes) {
                 if (p < 100)
                     low.push_back(p);
             }
-            m_zip.clear();
-            m_zip.number(low[r.below(quint32(low.size()))] * 100 + int(r.below(100)));
+            m_row->zip.clear();
+            m_row->zip.number(low[r.below(quint32(low.size()))] * 100 + int(r.below(100)));
             break;
         }
         case Mess::ZipPlusFour:
-            m_zip.clear();
+            m_row->zip.clear();
             appendZip(stateIndex, true);
             break;
         case Mess::MissingZip:
             if (r.chance(0.5))
-                m_zip.setNull();
+                m_row->zip.setNull();
             else
-                m_zip.clear();
+                m_row->zip.clear();
             break;
         case Mess::MissingZipAndState:
-            m_zip.clear();
-            m_state.clear();
+            m_row->zip.clear();
+            m_row->state.clear();
             if (r.chance(0.5)) {
-                m_zip.setNull();
-                m_state.setNull();
+                m_row->zip.setNull();
+                m_row->state.setNull();
             }
             break;
         case Mess::MissingState:
-            m_state.clear();
+            m_row->state.clear();
             break;
         case Mess::StateZipMismatch: {
             // A neighbouring row's state: a typo or a contact who moved.
             const int other = (stateIndex + 1 + int(r.below(quint32(kStates.size() - 1)))) % int(kStates.size());
-            m_state.clear();
-            m_state << kStates[std::size_t(other)].code;
+            m_row->state.clear();
+            m_row->state << kStates[std::size_t(other)].code;
             break;
         }
         case Mess::BadEmail: {
@@ -742,29 +765,29 @@ private:
             case 3: bad << "@@comcast.net"; break;     // two @
             default: bad << "@gmail.com, x"; bad.number(id); bad << "@aol.com"; break; // two addresses
             }
-            m_email = bad;
+            m_row->email = bad;
             break;
         }
         case Mess::Spaces: {
             // Leading/trailing spaces and lower-case states survive many spreadsheet exports;
             // after trimming they are valid.
-            const Field email = m_email, zip = m_zip;
-            m_email.clear();
-            m_email << ' ' << email.view() << "  ";
-            m_state.clear();
-            m_state << ' ';
-            m_state.mailName(kStates[std::size_t(stateIndex)].code) << ' ';
-            m_zip.clear();
-            m_zip << "  " << zip.view() << ' ';
-            m_birth.clear();
-            m_birth << ' ';
-            appendDate(m_birth, m_birthDate, DateFormat::Iso);
-            m_birth << "  ";
+            const Field email = m_row->email, zip = m_row->zip;
+            m_row->email.clear();
+            m_row->email << ' ' << email.view() << "  ";
+            m_row->state.clear();
+            m_row->state << ' ';
+            m_row->state.mailName(kStates[std::size_t(stateIndex)].code) << ' ';
+            m_row->zip.clear();
+            m_row->zip << "  " << zip.view() << ' ';
+            m_row->birth.clear();
+            m_row->birth << ' ';
+            appendDate(m_row->birth, m_row->birthDate, DateFormat::Iso);
+            m_row->birth << "  ";
             break;
         }
         case Mess::BadZip:
-            m_zip.clear();
-            m_zip << r.pick(std::array<std::string_view, 5>{"00000", "ABCDE", "123", "9999999", "N/A"});
+            m_row->zip.clear();
+            m_row->zip << r.pick(std::array<std::string_view, 5>{"00000", "ABCDE", "123", "9999999", "N/A"});
             break;
         case Mess::Count:
             break;
@@ -778,10 +801,7 @@ private:
     std::vector<int> m_cumulative;
     int m_planTotal = 0;
 
-    Field m_firstName, m_lastName, m_email, m_carrier, m_plan, m_effective, m_birth, m_gender,
-        m_state, m_zip, m_agent, m_phone, m_status, m_created;
-    int m_tobacco = 0;
-    QDate m_birthDate, m_effectiveDate;
+    ContactRow *m_row = nullptr;
 };
 
 void removeDatabaseFiles(const QString &path)
@@ -833,13 +853,20 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options, c
             return opened.error();
         }
         bool ok = true;
+        std::vector<ContactRow> pending(kRowsPerInsert);
+        int pendingCount = 0;
         for (qint64 id = 1; id <= options.contacts && ok; ++id) {
-            if (rows.makeContact(id, options.contacts, options.messyFraction))
+            ContactRow &row = pending[std::size_t(pendingCount++)];
+            if (rows.makeContact(row, id, options.contacts, options.messyFraction))
                 ++summary.messyRows;
-            rows.bindContact(writer.m_contact, id);
-            ok = writer.step(writer.m_contact);
-            if (ok && rows.chance(options.historyFraction))
+            if (rows.chance(options.historyFraction))
                 summary.historyRows += rows.writeHistory(writer, id, ok);
+            if (pendingCount == kRowsPerInsert) {
+                for (int i = 0; i < kRowsPerInsert; ++i)
+                    pending[std::size_t(i)].bind(writer.m_contacts, i * ContactRow::ParameterCount + 1);
+                ok = ok && writer.step(writer.m_contacts);
+                pendingCount = 0;
+            }
             if ((id & 0x3fff) == 0) {
                 if (cancel && cancel->load(std::memory_order_relaxed)) {
                     writer.close();
@@ -849,6 +876,10 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options, c
                 if (progress)
                     progress(id, options.contacts);
             }
+        }
+        for (int i = 0; i < pendingCount && ok; ++i) {
+            pending[std::size_t(i)].bind(writer.m_contact, 1);
+            ok = writer.step(writer.m_contact);
         }
         Result<void> finished = ok ? writer.finish(temporary) : Result<void>(writer.failure(temporary));
         if (!finished) {

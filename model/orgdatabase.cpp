@@ -130,8 +130,7 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
     if (mode == Mode::ReadWrite) {
         // Checked on the permission bits: as root, SQLite would happily write a file the owner
         // marked read-only.
-        const auto writeBits = QFileDevice::WriteOwner | QFileDevice::WriteUser | QFileDevice::WriteGroup
-            | QFileDevice::WriteOther;
+        const auto writeBits = QFileDevice::WriteOwner | QFileDevice::WriteGroup | QFileDevice::WriteOther;
         if (!(info.permissions() & writeBits) || !info.isWritable())
             return dbError(DbErrorKind::ReadOnly,
                            tr("The database %1 is read-only. Make the file writable or work on a copy, then "

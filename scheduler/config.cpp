@@ -30,12 +30,12 @@ QString tr(const char *text)
 
 Error mustBe(const QString &path, const QString &expectation)
 {
-    return Error{tr("\"%1\" must be %2").arg(path, expectation)};
+    return Error { tr("\"%1\" must be %2").arg(path, expectation) };
 }
 
 Error unknownKey(const QString &path)
 {
-    return Error{tr("unknown configuration key \"%1\"").arg(path)};
+    return Error { tr("unknown configuration key \"%1\"").arg(path) };
 }
 
 QString intRange(int min, int max)
@@ -99,7 +99,7 @@ std::optional<MonthDay> parseMonthDay(QStringView text)
 {
     if (text.size() != 5 || text[2] != u'-' || !isDigitPair(text, 0) || !isDigitPair(text, 3))
         return std::nullopt;
-    const MonthDay md{digitPair(text, 0), digitPair(text, 3)};
+    const MonthDay md { digitPair(text, 0), digitPair(text, 3) };
     // Feb 29 is refused: it does not exist in most AEP years.
     if (!QDate::isValid(2023, md.month, md.day))
         return std::nullopt;
@@ -171,8 +171,9 @@ std::optional<Error> parsePriorities(const QJsonValue &value, Config &config)
     for (auto it = object.begin(); it != object.end(); ++it) {
         const auto type = typeFromConfigName(it.key());
         if (!type)
-            return Error{tr("unknown email type \"%1\" in \"priorities\" (expected birthday, "
-                            "effective_date, aep or post_window)").arg(it.key())};
+            return Error { tr("unknown email type \"%1\" in \"priorities\" (expected birthday, "
+                              "effective_date, aep or post_window)")
+                               .arg(it.key()) };
         int priority = 0;
         if (auto err = readInt(*it, "priorities."_L1 + it.key(), -1000000, 1000000, priority))
             return err;
@@ -214,7 +215,7 @@ std::pair<int, int> lineAndColumn(const QByteArray &json, qsizetype offset)
             ++column;
         }
     }
-    return {line, column};
+    return { line, column };
 }
 
 } // namespace
@@ -225,14 +226,14 @@ Result<Config> Config::fromJson(const QByteArray &json)
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         const auto [line, column] = lineAndColumn(json, parseError.offset);
-        return Error{tr("invalid JSON at line %1, column %2 (offset %3): %4")
-                         .arg(line)
-                         .arg(column)
-                         .arg(parseError.offset)
-                         .arg(parseError.errorString())};
+        return Error { tr("invalid JSON at line %1, column %2 (offset %3): %4")
+                           .arg(line)
+                           .arg(column)
+                           .arg(parseError.offset)
+                           .arg(parseError.errorString()) };
     }
     if (!doc.isObject())
-        return Error{tr("the configuration must be a JSON object ({ ... })")};
+        return Error { tr("the configuration must be a JSON object ({ ... })") };
 
     Config config;
     const QJsonObject object = doc.object();
@@ -243,47 +244,51 @@ Result<Config> Config::fromJson(const QByteArray &json)
         };
     };
     const QHash<QString, Parser> parsers = {
-        {u"timezone"_s,
-         [&config](const QJsonValue &v, const QString &path) -> std::optional<Error> {
-             if (!v.isString() || !QTimeZone::isTimeZoneIdAvailable(v.toString().toUtf8()))
-                 return mustBe(path, tr("a known IANA time zone such as \"America/Chicago\""));
-             config.timezone = v.toString();
-             return std::nullopt;
-         }},
-        {u"send_time"_s,
-         [&config](const QJsonValue &v, const QString &path) -> std::optional<Error> {
-             const auto time = v.isString() ? parseSendTime(v.toString()) : std::nullopt;
-             if (!time)
-                 return mustBe(path, tr("a time \"HH:MM\" or \"HH:MM:SS\""));
-             config.sendTime = *time;
-             return std::nullopt;
-         }},
-        {u"birthday_days_before"_s, intKey(&Config::birthdayDaysBefore, 0, MaxDays)},
-        {u"effective_date_days_before"_s, intKey(&Config::effectiveDateDaysBefore, 0, MaxDays)},
-        {u"pre_window_lead_days"_s, intKey(&Config::preWindowLeadDays, 0, MaxDays)},
-        {u"aep_dates"_s, [&config](const QJsonValue &v, const QString &) { return parseAepDates(v, config); }},
+        { u"timezone"_s,
+          [&config](const QJsonValue &v, const QString &path) -> std::optional<Error> {
+              if (!v.isString() || !QTimeZone::isTimeZoneIdAvailable(v.toString().toUtf8()))
+                  return mustBe(path, tr("a known IANA time zone such as \"America/Chicago\""));
+              config.timezone = v.toString();
+              return std::nullopt;
+          } },
+        { u"send_time"_s,
+          [&config](const QJsonValue &v, const QString &path) -> std::optional<Error> {
+              const auto time = v.isString() ? parseSendTime(v.toString()) : std::nullopt;
+              if (!time)
+                  return mustBe(path, tr("a time \"HH:MM\" or \"HH:MM:SS\""));
+              config.sendTime = *time;
+              return std::nullopt;
+          } },
+        { u"birthday_days_before"_s, intKey(&Config::birthdayDaysBefore, 0, MaxDays) },
+        { u"effective_date_days_before"_s, intKey(&Config::effectiveDateDaysBefore, 0, MaxDays) },
+        { u"pre_window_lead_days"_s, intKey(&Config::preWindowLeadDays, 0, MaxDays) },
+        { u"aep_dates"_s,
+          [&config](const QJsonValue &v, const QString &) { return parseAepDates(v, config); } },
         // The spread is a modulus: zero would divide by zero.
-        {u"catch_up_spread_days"_s, intKey(&Config::catchUpSpreadDays, 1, MaxDays)},
-        {u"post_window_enabled"_s,
-         [&config](const QJsonValue &v, const QString &path) {
-             return readBool(v, path, config.postWindowEnabled);
-         }},
-        {u"birthday_spacing_days"_s, intKey(&Config::birthdaySpacingDays, 0, MaxDays)},
-        {u"frequency_max_emails"_s, intKey(&Config::frequencyMaxEmails, 1, 1000)},
-        {u"frequency_period_days"_s, intKey(&Config::frequencyPeriodDays, 1, MaxDays)},
-        {u"priorities"_s, [&config](const QJsonValue &v, const QString &) { return parsePriorities(v, config); }},
-        {u"load_balancing"_s,
-         [&config](const QJsonValue &v, const QString &) { return parseLoadBalancing(v, config.loadBalancing); }},
-        {u"state_rules"_s,
-         [&config](const QJsonValue &v, const QString &path) -> std::optional<Error> {
-             if (!v.isObject())
-                 return mustBe(path, tr("an object of state code to rule"));
-             auto table = StateRuleTable::fromJson(v.toObject(), StateRuleTable::defaults());
-             if (!table)
-                 return table.error();
-             config.stateRules = std::move(table).value();
-             return std::nullopt;
-         }},
+        { u"catch_up_spread_days"_s, intKey(&Config::catchUpSpreadDays, 1, MaxDays) },
+        { u"post_window_enabled"_s,
+          [&config](const QJsonValue &v, const QString &path) {
+              return readBool(v, path, config.postWindowEnabled);
+          } },
+        { u"birthday_spacing_days"_s, intKey(&Config::birthdaySpacingDays, 0, MaxDays) },
+        { u"frequency_max_emails"_s, intKey(&Config::frequencyMaxEmails, 1, 1000) },
+        { u"frequency_period_days"_s, intKey(&Config::frequencyPeriodDays, 1, MaxDays) },
+        { u"priorities"_s,
+          [&config](const QJsonValue &v, const QString &) { return parsePriorities(v, config); } },
+        { u"load_balancing"_s,
+          [&config](const QJsonValue &v, const QString &) {
+              return parseLoadBalancing(v, config.loadBalancing);
+          } },
+        { u"state_rules"_s,
+          [&config](const QJsonValue &v, const QString &path) -> std::optional<Error> {
+              if (!v.isObject())
+                  return mustBe(path, tr("an object of state code to rule"));
+              auto table = StateRuleTable::fromJson(v.toObject(), StateRuleTable::defaults());
+              if (!table)
+                  return table.error();
+              config.stateRules = std::move(table).value();
+              return std::nullopt;
+          } },
     };
 
     for (auto it = object.begin(); it != object.end(); ++it) {
@@ -301,14 +306,14 @@ Result<Config> Config::fromFile(const QString &path)
     const QString shown = QDir::toNativeSeparators(path);
     QFile file(path);
     if (!QFileInfo::exists(path))
-        return Error{tr("Configuration file \"%1\" does not exist").arg(shown)};
+        return Error { tr("Configuration file \"%1\" does not exist").arg(shown) };
     if (!file.open(QIODevice::ReadOnly))
-        return Error{tr("Cannot read configuration file \"%1\": %2").arg(shown, file.errorString())};
+        return Error { tr("Cannot read configuration file \"%1\": %2").arg(shown, file.errorString()) };
     const QByteArray json = file.readAll();
     if (file.error() != QFileDevice::NoError)
-        return Error{tr("Cannot read configuration file \"%1\": %2").arg(shown, file.errorString())};
+        return Error { tr("Cannot read configuration file \"%1\": %2").arg(shown, file.errorString()) };
     auto config = fromJson(json);
     if (!config)
-        return Error{tr("Configuration file \"%1\": %2").arg(shown, config.errorMessage())};
+        return Error { tr("Configuration file \"%1\": %2").arg(shown, config.errorMessage()) };
     return config;
 }

@@ -1,5 +1,8 @@
 #include "dates.h"
 
+#include "civil_p.h"
+#include "textview_p.h"
+
 #include <algorithm>
 
 namespace {
@@ -23,9 +26,7 @@ int digits(QStringView text, qsizetype from, qsizetype count)
 
 QDate makeDate(int year, int month, int day)
 {
-    if (year < 1 || !QDate::isValid(year, month, day))
-        return QDate();
-    return QDate(year, month, day);
+    return Civil::isValid(year, month, day) ? Civil::toDate(Civil::jd(year, month, day)) : QDate();
 }
 
 // M/D/YYYY or M-D-YYYY: 1-2 digit month and day, the same separator twice, a 4-digit year.
@@ -62,7 +63,7 @@ namespace Dates {
 
 QDate parseContactDate(QStringView text)
 {
-    text = text.trimmed();
+    text = TextView::trimmed(text);
     const qsizetype n = text.size();
     if (n < 8)
         return QDate();
@@ -89,25 +90,32 @@ QDate parseContactDate(QStringView text)
 
 QDate occurrence(QDate event, int year)
 {
-    int y = 0, m = 0, d = 0;
-    event.getDate(&y, &m, &d);
-    if (m == 2 && d == 29 && !QDate::isLeapYear(year))
-        d = 28;
-    return QDate(year, m, d);
+    if (!event.isValid() || year < 1)
+        return QDate();
+    const Civil::Ymd e = Civil::parts(event);
+    return Civil::toDate(Civil::occurrenceJd(e.month, e.day, year));
 }
 
 QDate nextOccurrence(QDate event, QDate today)
 {
-    const int year = today.year();
-    const QDate d = occurrence(event, year);
-    return d >= today ? d : occurrence(event, year + 1);
+    if (!event.isValid() || !today.isValid())
+        return QDate();
+    const Civil::Ymd e = Civil::parts(event);
+    const qint64 t = today.toJulianDay();
+    const int year = Civil::fromJd(t).year;
+    const qint64 d = Civil::occurrenceJd(e.month, e.day, year);
+    return Civil::toDate(d >= t ? d : Civil::occurrenceJd(e.month, e.day, year + 1));
 }
 
 QDate nextAnniversary(QDate effective, QDate today)
 {
-    const int year = std::max(today.year(), effective.year() + 1);
-    const QDate d = occurrence(effective, year);
-    return d >= today ? d : occurrence(effective, year + 1);
+    if (!effective.isValid() || !today.isValid())
+        return QDate();
+    const Civil::Ymd e = Civil::parts(effective);
+    const qint64 t = today.toJulianDay();
+    const int year = std::max(Civil::fromJd(t).year, e.year + 1);
+    const qint64 d = Civil::occurrenceJd(e.month, e.day, year);
+    return Civil::toDate(d >= t ? d : Civil::occurrenceJd(e.month, e.day, year + 1));
 }
 
 quint32 fnv1a32(QStringView text)

@@ -1,6 +1,8 @@
 #include "engine.h"
 
+#include "civil_p.h"
 #include "dates.h"
+#include "textview_p.h"
 
 #include <QCoreApplication>
 #include <QVarLengthArray>
@@ -41,14 +43,6 @@ bool isActiveStatus(QStringView status)
     default:
         return false;
     }
-}
-
-// occurrence() for a month and day (Feb 29 -> Feb 28 in common years).
-QDate occurrenceMd(int month, int day, int year)
-{
-    if (month == 2 && day == 29 && !QDate::isLeapYear(year))
-        day = 28;
-    return QDate(year, month, day);
 }
 
 // Alphabetical rank of the machine type names: the "then type" tie-break of sorting and of the
@@ -136,10 +130,16 @@ WindowRule makeWindowRule(const ContactFacts &facts, const StateRule &rule, cons
     r.lead = rule.lead >= 0 ? rule.lead : config.preWindowLeadDays;
     r.monthStart = rule.monthStart;
     r.maxAge = rule.maxAge;
-    event.getDate(&r.eventYear, &r.eventMonth, &r.eventDay);
+    const Civil::Ymd e = Civil::parts(event);
+    r.eventYear = e.year;
+    r.eventMonth = e.month;
+    r.eventDay = e.day;
     if (facts.birthDate.isValid()) {
+        const Civil::Ymd b = Civil::parts(facts.birthDate);
         r.hasBirth = true;
-        facts.birthDate.getDate(&r.birthYear, &r.birthMonth, &r.birthDay);
+        r.birthYear = b.year;
+        r.birthMonth = b.month;
+        r.birthDay = b.day;
     }
     return r;
 }
@@ -163,10 +163,11 @@ bool windowForYear(const WindowRule &r, int year, ExclusionWindow &out)
         if (age > r.maxAge)
             return false;
     }
-    out.anchor = QDate(year, month, day);
-    out.statutoryStart = out.anchor.addDays(-r.before);
-    out.start = out.statutoryStart.addDays(-r.lead);
-    out.end = out.anchor.addDays(r.after);
+    const qint64 anchor = Civil::jd(year, month, day);
+    out.anchor = Civil::toDate(anchor);
+    out.statutoryStart = Civil::toDate(anchor - r.before);
+    out.start = Civil::toDate(anchor - r.before - r.lead);
+    out.end = Civil::toDate(anchor + r.after);
     out.kind = r.kind;
     return true;
 }
@@ -184,14 +185,31 @@ public:
             return;
         for (int i = 0; i < Count; ++i)
             m_has[i] = windowForYear(rule, firstYear + i, m_windows[i]);
+        // When a window reaches less than a year from its anchor, a date inside E_Y always has
+        // D.year in Y-1..Y+1; a date in years firstYear+1..firstYear+Count-2 can then be tested
+        // against the cached windows directly, without converting it to a year.
+        if (rule.before + rule.lead < 365 && rule.after < 365 && rule.before >= 0 && rule.lead >= 0 && rule.after >= 0) {
+            m_fastFrom = Civil::jd(firstYear + 1, 1, 1);
+            m_fastTo = Civil::jd(firstYear + Count - 1, 1, 1);
+        }
     }
 
     // D's causing window: E_Y for Y in {D.year-1, D.year, D.year+1} containing D, lowest Y first.
     bool causing(QDate d, ExclusionWindow &out) const
     {
-        if (m_rule.kind == StateRule::Kind::None)
+        if (m_rule.kind == StateRule::Kind::None || !d.isValid())
             return false;
-        const int year = d.year();
+        const qint64 jd = d.toJulianDay();
+        if (jd >= m_fastFrom && jd < m_fastTo) {
+            for (int i = 0; i < Count; ++i) {
+                if (m_has[i] && m_windows[i].contains(d)) {
+                    out = m_windows[i];
+                    return true;
+                }
+            }
+            return false;
+        }
+        const int year = Civil::fromJd(jd).year;
         for (int y = year - 1; y <= year + 1; ++y) {
             const int i = y - m_firstYear;
             if (i >= 0 && i < Count) {
@@ -213,17 +231,19 @@ public:
 private:
     const WindowRule &m_rule;
     int m_firstYear;
+    qint64 m_fastFrom = 0; // [m_fastFrom, m_fastTo): Julian days answered from the cache alone
+    qint64 m_fastTo = 0;
     std::array<ExclusionWindow, Count> m_windows {};
     std::array<bool, Count> m_has {};
 };
 
 bool isValidEmail(QStringView email)
 {
-    email = email.trimmed();
+    email = TextView::trimmed(email);
     qsizetype at = -1;
     for (qsizetype i = 0; i < email.size(); ++i) {
         const QChar c = email[i];
-        if (c.isSpace())
+        if (TextView::isSpace(c))
             return false;
         if (c == u'@') {
             if (at >= 0)
@@ -241,31 +261,33 @@ bool isValidEmail(QStringView email)
     return false;
 }
 
-// Date of a birthday/effective_date email, with the catch-up rule of SPEC section 5.
-void setSendDate(ScheduledEmail &e, qint64 contactId, int daysBefore, QDate today, int spread)
+// Date of a birthday/effective_date email served on anniversary `a` (Julian day, in `year`),
+// with the catch-up rule of SPEC section 5.
+void setSendDate(ScheduledEmail &e, qint64 a, int year, qint64 contactId, int daysBefore, qint64 today, int spread)
 {
-    e.date = e.eventDate.addDays(-daysBefore);
-    if (e.date >= today)
-        return;
-    e.catchUp = true;
-    const quint32 h = catchUpHash(contactId, typeKey(e.type), e.eventDate.year());
-    const qint64 offset = spread > 0 ? qint64(h % quint32(spread)) : 0;
-    e.date = std::min(today.addDays(offset), std::max(today, e.eventDate.addDays(-1)));
+    e.eventDate = Civil::toDate(a);
+    qint64 date = a - daysBefore;
+    if (date < today) {
+        e.catchUp = true;
+        const quint32 h = catchUpHash(contactId, typeKey(e.type), year);
+        const qint64 offset = spread > 0 ? qint64(h % quint32(spread)) : 0;
+        date = std::min(today + offset, std::max(today, a - 1));
+    }
+    e.date = Civil::toDate(date);
 }
 
 // Step 2 for birthday/effective_date: an active history row of the same type for this
 // anniversary (event_year, or the scheduled date within [A-60, A] when event_year is empty).
-bool alreadyHandled(std::span<const HistoryEntry> history, EmailType type, QDate anniversary, QDate &matched)
+bool alreadyHandled(std::span<const HistoryEntry> history, EmailType type, qint64 anniversary, int year,
+                    QDate &matched)
 {
     const QLatin1StringView key = typeKey(type);
-    const int year = anniversary.year();
-    const QDate earliest = anniversary.addDays(-60);
     for (const HistoryEntry &h : history) {
         if (!equalsCi(h.emailType, key) || !isActiveStatus(h.status))
             continue;
-        const bool match = h.eventYear != 0
-            ? h.eventYear == year
-            : h.scheduledDate.isValid() && h.scheduledDate >= earliest && h.scheduledDate <= anniversary;
+        const qint64 d = h.scheduledDate.toJulianDay();
+        const bool match = h.eventYear != 0 ? h.eventYear == year
+                                            : h.scheduledDate.isValid() && d >= anniversary - 60 && d <= anniversary;
         if (match) {
             matched = h.scheduledDate;
             return true;
@@ -281,7 +303,8 @@ bool aepHandled(std::span<const HistoryEntry> history, int aepYear, QDate &match
     for (const HistoryEntry &h : history) {
         if (!equalsCi(h.emailType, "aep"_L1) || !isActiveStatus(h.status))
             continue;
-        const bool match = h.scheduledDate.isValid() ? h.scheduledDate.year() == aepYear : h.eventYear == aepYear;
+        const bool match = h.scheduledDate.isValid() ? Civil::parts(h.scheduledDate).year == aepYear
+                                                      : h.eventYear == aepYear;
         if (match) {
             matched = h.scheduledDate;
             return true;
@@ -303,7 +326,7 @@ bool postWindowHandled(std::span<const HistoryEntry> history, QDate date)
 
 // Whether every `period`-day window containing d holds at most `maxEmails` of the kept dates,
 // the active history rows and d itself.
-bool fitsFrequency(QDate d, const QDate *kept, int keptCount, std::span<const HistoryEntry> history, int period,
+bool fitsFrequency(qint64 d, const qint64 *kept, int keptCount, std::span<const HistoryEntry> history, int period,
                    int maxEmails)
 {
     if (period <= 0)
@@ -311,14 +334,14 @@ bool fitsFrequency(QDate d, const QDate *kept, int keptCount, std::span<const Hi
     QVarLengthArray<int, 32> offsets; // days from d of every dated email near enough to share a window
     offsets.append(0);
     for (int i = 0; i < keptCount; ++i) {
-        const qint64 o = d.daysTo(kept[i]);
+        const qint64 o = kept[i] - d;
         if (o > -period && o < period)
             offsets.append(int(o));
     }
     for (const HistoryEntry &h : history) {
         if (!h.scheduledDate.isValid() || !isActiveStatus(h.status))
             continue;
-        const qint64 o = d.daysTo(h.scheduledDate);
+        const qint64 o = h.scheduledDate.toJulianDay() - d;
         if (o > -period && o < period)
             offsets.append(int(o));
     }
@@ -393,9 +416,9 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
     }
 
     // State: the ZIP's state wins when it maps, else the stored state when it is a known code.
-    const QStringView zipText = QStringView(contact.zipCode).trimmed();
+    const QStringView zipText = TextView::trimmed(contact.zipCode);
     const StateCode zipState = zipText.isEmpty() ? StateCode() : zips.stateForZip(zipText);
-    const QStringView stateText = QStringView(contact.state).trimmed();
+    const QStringView stateText = TextView::trimmed(contact.state);
     StateCode stored = stateText.isEmpty() ? StateCode() : StateCode::fromString(stateText);
     if (!zips.isKnownState(stored))
         stored = StateCode();
@@ -407,7 +430,7 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
                  .arg(zipText.toString(), stateText.toString())});
     }
 
-    const QStringView birthText = QStringView(contact.birthDate).trimmed();
+    const QStringView birthText = TextView::trimmed(contact.birthDate);
     if (!birthText.isEmpty()) {
         const QDate birth = Dates::parseContactDate(birthText);
         if (!birth.isValid()) {
@@ -422,7 +445,7 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
         }
     }
 
-    const QStringView effectiveText = QStringView(contact.effectiveDate).trimmed();
+    const QStringView effectiveText = TextView::trimmed(contact.effectiveDate);
     if (!effectiveText.isEmpty()) {
         facts.effectiveDate = Dates::parseContactDate(effectiveText);
         if (!facts.effectiveDate.isValid()) {
@@ -495,11 +518,13 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
     if (facts.hasError() || !today.isValid())
         return out;
 
+    const qint64 t = today.toJulianDay();
+    const int thisYear = Civil::fromJd(t).year;
     const StateRule stateRule = ruleFor(facts, config);
     const bool yearRound = stateRule.kind == StateRule::Kind::YearRound;
     const WindowRule rule = makeWindowRule(facts, stateRule, config);
     // candidate dates lie in [today, today + ~13 months]: years today.year-1 .. today.year+3 cover them
-    const WindowSet windows(rule, today.year() - 1);
+    const WindowSet windows(rule, thisYear - 1);
     const SkipReason ruleReason = windowReason(rule.kind);
 
     // birthday, effective_date, aep, and at most one post_window per causing window (<= 3)
@@ -508,59 +533,76 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
 
     // Sections 5 and 6.2: candidates and the already-handled check.
     if (facts.birthDate.isValid()) {
+        const Civil::Ymd b = Civil::parts(facts.birthDate);
+        int year = thisYear;
+        qint64 a = Civil::occurrenceJd(b.month, b.day, year);
+        if (a < t)
+            a = Civil::occurrenceJd(b.month, b.day, ++year);
         ScheduledEmail &e = emails[count++];
         e.type = EmailType::Birthday;
-        e.eventDate = Dates::nextOccurrence(facts.birthDate, today);
-        setSendDate(e, facts.contactId, config.birthdayDaysBefore, today, config.catchUpSpreadDays);
-        if (alreadyHandled(history, e.type, e.eventDate, e.relatedDate))
+        setSendDate(e, a, year, facts.contactId, config.birthdayDaysBefore, t, config.catchUpSpreadDays);
+        if (alreadyHandled(history, e.type, a, year, e.relatedDate))
             skip(e, SkipReason::AlreadySent);
     }
     if (facts.effectiveDate.isValid()) {
+        const Civil::Ymd p = Civil::parts(facts.effectiveDate);
+        // the first anniversary is one year after the start (Y > effective.year)
+        int year = std::max(thisYear, p.year + 1);
+        qint64 a = Civil::occurrenceJd(p.month, p.day, year);
+        if (a < t)
+            a = Civil::occurrenceJd(p.month, p.day, ++year);
         ScheduledEmail &e = emails[count++];
         e.type = EmailType::EffectiveDate;
-        e.eventDate = Dates::nextAnniversary(facts.effectiveDate, today);
-        setSendDate(e, facts.contactId, config.effectiveDateDaysBefore, today, config.catchUpSpreadDays);
-        if (alreadyHandled(history, e.type, e.eventDate, e.relatedDate))
+        setSendDate(e, a, year, facts.contactId, config.effectiveDateDaysBefore, t, config.catchUpSpreadDays);
+        if (alreadyHandled(history, e.type, a, year, e.relatedDate))
             skip(e, SkipReason::AlreadySent);
     }
-    const auto isExcludedDate = [&](QDate d) {
-        ExclusionWindow unused;
-        return yearRound || windows.causing(d, unused);
-    };
     const qsizetype aepCount = config.aepDates.size();
     if (aepCount > 0) {
-        const int thisYear = today.year();
-        QDate latest;
-        for (const MonthDay &md : config.aepDates)
-            latest = std::max(latest, occurrenceMd(md.month, md.day, thisYear));
-        const int aepYear = today <= latest ? thisYear : thisYear + 1;
-        const int slot = int(((facts.contactId % aepCount) + aepCount) % aepCount);
-        // try order: the slot, then the others in list order
-        auto dateAt = [&](qsizetype step) {
-            const qsizetype i = step == 0 ? slot : (step <= slot ? step - 1 : step);
+        // a list entry that is no date (04-31) is ignored
+        auto aepJd = [&](qsizetype i, int year) -> qint64 {
             const MonthDay &md = config.aepDates[i];
-            return occurrenceMd(md.month, md.day, aepYear);
+            const int day = md.month == 2 && md.day == 29 && !Civil::isLeapYear(year) ? 28 : md.day;
+            return Civil::isValid(year, md.month, day) ? Civil::jd(year, md.month, day) : -1;
         };
-        QDate chosen;
-        QDate fallback;
+        // the latest date of the list, compared as (month, day) to avoid date arithmetic
+        int latestKey = -1;
+        qsizetype latestIndex = 0;
+        for (qsizetype i = 0; i < aepCount; ++i) {
+            const int key = config.aepDates[i].month * 32 + config.aepDates[i].day;
+            const MonthDay &md = config.aepDates[i];
+            const bool valid = md.month >= 1 && md.month <= 12 && md.day >= 1 && md.day <= (md.month == 2 ? 29 : Civil::daysInMonth(2001, md.month));
+            if (key > latestKey && valid) {
+                latestKey = key;
+                latestIndex = i;
+            }
+        }
+        const qint64 latest = latestKey < 0 ? -1 : aepJd(latestIndex, thisYear);
+        const int aepYear = latest >= t ? thisYear : thisYear + 1;
+        const qsizetype slot = ((facts.contactId % aepCount) + aepCount) % aepCount;
+        qint64 chosen = -1;
+        qint64 fallback = -1;
+        // try order: the slot, then the others in list order
         for (qsizetype step = 0; step < aepCount; ++step) {
-            const QDate d = dateAt(step);
-            if (!d.isValid() || d < today)
+            const qsizetype i = step == 0 ? slot : (step <= slot ? step - 1 : step);
+            const qint64 d = aepJd(i, aepYear);
+            if (d < t)
                 continue;
-            if (!fallback.isValid())
+            if (fallback < 0)
                 fallback = d;
-            if (!isExcludedDate(d)) {
+            ExclusionWindow unused;
+            if (!yearRound && !windows.causing(Civil::toDate(d), unused)) {
                 chosen = d;
                 break;
             }
         }
-        if (!chosen.isValid())
+        if (chosen < 0)
             chosen = fallback; // every date excluded: step 3 skips it at this date
-        if (chosen.isValid()) {
+        if (chosen >= 0) {
             ScheduledEmail &e = emails[count++];
             e.type = EmailType::Aep;
-            e.date = chosen;
-            e.eventDate = chosen;
+            e.date = Civil::toDate(chosen);
+            e.eventDate = e.date;
             if (aepHandled(history, aepYear, e.relatedDate))
                 skip(e, SkipReason::AlreadySent);
         }
@@ -593,7 +635,7 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
             e.type = EmailType::PostWindow;
             e.window = skipped.window;
             e.eventDate = skipped.window.anchor;
-            e.date = std::max(skipped.window.end.addDays(1), today);
+            e.date = Civil::toDate(std::max(skipped.window.end.toJulianDay() + 1, t));
             if (postWindowHandled(history, e.date)) {
                 skip(e, SkipReason::AlreadySent);
                 e.relatedDate = e.date;
@@ -614,7 +656,7 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
                 if ((o.type != EmailType::EffectiveDate && o.type != EmailType::Aep)
                     || o.status != EmailStatus::PreScheduled)
                     continue;
-                const qint64 diff = std::abs(b.date.daysTo(o.date));
+                const qint64 diff = std::abs(o.date.toJulianDay() - b.date.toJulianDay());
                 if (diff < nearest) {
                     nearest = diff;
                     other = &o;
@@ -646,13 +688,13 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
             return x.date < y.date;
         return typeRank(x.type) < typeRank(y.type);
     });
-    std::array<QDate, 8> kept {};
+    std::array<qint64, 8> kept {};
     int keptCount = 0;
     for (int k = 0; k < pending; ++k) {
         ScheduledEmail &e = emails[order[k]];
-        if (fitsFrequency(e.date, kept.data(), keptCount, history, config.frequencyPeriodDays,
-                          config.frequencyMaxEmails))
-            kept[keptCount++] = e.date;
+        const qint64 d = e.date.toJulianDay();
+        if (fitsFrequency(d, kept.data(), keptCount, history, config.frequencyPeriodDays, config.frequencyMaxEmails))
+            kept[keptCount++] = d;
         else
             skip(e, SkipReason::FrequencyLimit);
     }

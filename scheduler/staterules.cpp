@@ -28,7 +28,7 @@ QString tr(const char *text)
 
 Error keyError(const QString &path, const QString &expectation)
 {
-    return Error{tr("\"%1\" must be %2").arg(path, expectation)};
+    return Error { tr("\"%1\" must be %2").arg(path, expectation) };
 }
 
 // A JSON number that is a whole number within [min, max]; JSON has no integer type.
@@ -55,30 +55,30 @@ std::optional<StateRule::Kind> kindFromName(const QString &name)
 
 Result<StateRule> parseRule(const QJsonObject &object, const QString &path)
 {
-    static const QStringList knownKeys = {u"rule"_s,  u"before"_s,      u"after"_s,
-                                          u"lead"_s,  u"month_start"_s, u"max_age"_s};
+    static const QStringList knownKeys
+        = { u"rule"_s, u"before"_s, u"after"_s, u"lead"_s, u"month_start"_s, u"max_age"_s };
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!knownKeys.contains(it.key()))
-            return Error{tr("unknown configuration key \"%1\"").arg(path + u'.' + it.key())};
+            return Error { tr("unknown configuration key \"%1\"").arg(path + u'.' + it.key()) };
     }
 
     StateRule rule;
     const QJsonValue ruleValue = object.value("rule"_L1);
     if (ruleValue.isUndefined())
-        return Error{tr("\"%1\" is missing \"rule\" (birthday, effective_date or year_round)").arg(path)};
+        return Error { tr("\"%1\" is missing \"rule\" (birthday, effective_date or year_round)").arg(path) };
     const auto kind = ruleValue.isString() ? kindFromName(ruleValue.toString()) : std::nullopt;
     if (!kind)
         return keyError(path + ".rule"_L1, tr("\"birthday\", \"effective_date\" or \"year_round\""));
     rule.kind = *kind;
 
     const bool windowed = rule.kind != StateRule::Kind::YearRound;
-    const auto readInt = [&](QLatin1StringView key, int min, int max, bool required,
-                             int &target) -> std::optional<Error> {
+    const auto readInt
+        = [&](QLatin1StringView key, int min, int max, bool required, int &target) -> std::optional<Error> {
         const QJsonValue value = object.value(key);
         const QString keyPath = path + u'.' + key;
         if (value.isUndefined()) {
             if (required)
-                return Error{tr("\"%1\" is missing").arg(keyPath)};
+                return Error { tr("\"%1\" is missing").arg(keyPath) };
             return std::nullopt;
         }
         const auto parsed = toBoundedInt(value, min, max);
@@ -97,7 +97,7 @@ Result<StateRule> parseRule(const QJsonObject &object, const QString &path)
     if (auto err = readInt("max_age"_L1, 0, MaxAgeLimit, false, rule.maxAge))
         return *err;
     if (rule.before + std::max(rule.lead, 0) > MaxWindowDays)
-        return Error{tr("\"%1\": before + lead must not exceed %2 days").arg(path).arg(MaxWindowDays)};
+        return Error { tr("\"%1\": before + lead must not exceed %2 days").arg(path).arg(MaxWindowDays) };
 
     const QJsonValue monthStart = object.value("month_start"_L1);
     if (!monthStart.isUndefined()) {
@@ -145,65 +145,65 @@ struct StateNameEntry
 
 // Every code of resources/zip3_state.csv, plus the territories that have ZIP codes of their own.
 constexpr StateNameEntry stateNames[] = {
-    {"AL", QT_TRANSLATE_NOOP("StateName", "Alabama")},
-    {"AK", QT_TRANSLATE_NOOP("StateName", "Alaska")},
-    {"AZ", QT_TRANSLATE_NOOP("StateName", "Arizona")},
-    {"AR", QT_TRANSLATE_NOOP("StateName", "Arkansas")},
-    {"CA", QT_TRANSLATE_NOOP("StateName", "California")},
-    {"CO", QT_TRANSLATE_NOOP("StateName", "Colorado")},
-    {"CT", QT_TRANSLATE_NOOP("StateName", "Connecticut")},
-    {"DE", QT_TRANSLATE_NOOP("StateName", "Delaware")},
-    {"DC", QT_TRANSLATE_NOOP("StateName", "District of Columbia")},
-    {"FL", QT_TRANSLATE_NOOP("StateName", "Florida")},
-    {"GA", QT_TRANSLATE_NOOP("StateName", "Georgia")},
-    {"HI", QT_TRANSLATE_NOOP("StateName", "Hawaii")},
-    {"ID", QT_TRANSLATE_NOOP("StateName", "Idaho")},
-    {"IL", QT_TRANSLATE_NOOP("StateName", "Illinois")},
-    {"IN", QT_TRANSLATE_NOOP("StateName", "Indiana")},
-    {"IA", QT_TRANSLATE_NOOP("StateName", "Iowa")},
-    {"KS", QT_TRANSLATE_NOOP("StateName", "Kansas")},
-    {"KY", QT_TRANSLATE_NOOP("StateName", "Kentucky")},
-    {"LA", QT_TRANSLATE_NOOP("StateName", "Louisiana")},
-    {"ME", QT_TRANSLATE_NOOP("StateName", "Maine")},
-    {"MD", QT_TRANSLATE_NOOP("StateName", "Maryland")},
-    {"MA", QT_TRANSLATE_NOOP("StateName", "Massachusetts")},
-    {"MI", QT_TRANSLATE_NOOP("StateName", "Michigan")},
-    {"MN", QT_TRANSLATE_NOOP("StateName", "Minnesota")},
-    {"MS", QT_TRANSLATE_NOOP("StateName", "Mississippi")},
-    {"MO", QT_TRANSLATE_NOOP("StateName", "Missouri")},
-    {"MT", QT_TRANSLATE_NOOP("StateName", "Montana")},
-    {"NE", QT_TRANSLATE_NOOP("StateName", "Nebraska")},
-    {"NV", QT_TRANSLATE_NOOP("StateName", "Nevada")},
-    {"NH", QT_TRANSLATE_NOOP("StateName", "New Hampshire")},
-    {"NJ", QT_TRANSLATE_NOOP("StateName", "New Jersey")},
-    {"NM", QT_TRANSLATE_NOOP("StateName", "New Mexico")},
-    {"NY", QT_TRANSLATE_NOOP("StateName", "New York")},
-    {"NC", QT_TRANSLATE_NOOP("StateName", "North Carolina")},
-    {"ND", QT_TRANSLATE_NOOP("StateName", "North Dakota")},
-    {"OH", QT_TRANSLATE_NOOP("StateName", "Ohio")},
-    {"OK", QT_TRANSLATE_NOOP("StateName", "Oklahoma")},
-    {"OR", QT_TRANSLATE_NOOP("StateName", "Oregon")},
-    {"PA", QT_TRANSLATE_NOOP("StateName", "Pennsylvania")},
-    {"RI", QT_TRANSLATE_NOOP("StateName", "Rhode Island")},
-    {"SC", QT_TRANSLATE_NOOP("StateName", "South Carolina")},
-    {"SD", QT_TRANSLATE_NOOP("StateName", "South Dakota")},
-    {"TN", QT_TRANSLATE_NOOP("StateName", "Tennessee")},
-    {"TX", QT_TRANSLATE_NOOP("StateName", "Texas")},
-    {"UT", QT_TRANSLATE_NOOP("StateName", "Utah")},
-    {"VT", QT_TRANSLATE_NOOP("StateName", "Vermont")},
-    {"VA", QT_TRANSLATE_NOOP("StateName", "Virginia")},
-    {"WA", QT_TRANSLATE_NOOP("StateName", "Washington")},
-    {"WV", QT_TRANSLATE_NOOP("StateName", "West Virginia")},
-    {"WI", QT_TRANSLATE_NOOP("StateName", "Wisconsin")},
-    {"WY", QT_TRANSLATE_NOOP("StateName", "Wyoming")},
-    {"PR", QT_TRANSLATE_NOOP("StateName", "Puerto Rico")},
-    {"VI", QT_TRANSLATE_NOOP("StateName", "U.S. Virgin Islands")},
-    {"GU", QT_TRANSLATE_NOOP("StateName", "Guam")},
-    {"AS", QT_TRANSLATE_NOOP("StateName", "American Samoa")},
-    {"MP", QT_TRANSLATE_NOOP("StateName", "Northern Mariana Islands")},
-    {"AA", QT_TRANSLATE_NOOP("StateName", "Armed Forces Americas")},
-    {"AE", QT_TRANSLATE_NOOP("StateName", "Armed Forces Europe")},
-    {"AP", QT_TRANSLATE_NOOP("StateName", "Armed Forces Pacific")},
+    { "AL", QT_TRANSLATE_NOOP("StateName", "Alabama") },
+    { "AK", QT_TRANSLATE_NOOP("StateName", "Alaska") },
+    { "AZ", QT_TRANSLATE_NOOP("StateName", "Arizona") },
+    { "AR", QT_TRANSLATE_NOOP("StateName", "Arkansas") },
+    { "CA", QT_TRANSLATE_NOOP("StateName", "California") },
+    { "CO", QT_TRANSLATE_NOOP("StateName", "Colorado") },
+    { "CT", QT_TRANSLATE_NOOP("StateName", "Connecticut") },
+    { "DE", QT_TRANSLATE_NOOP("StateName", "Delaware") },
+    { "DC", QT_TRANSLATE_NOOP("StateName", "District of Columbia") },
+    { "FL", QT_TRANSLATE_NOOP("StateName", "Florida") },
+    { "GA", QT_TRANSLATE_NOOP("StateName", "Georgia") },
+    { "HI", QT_TRANSLATE_NOOP("StateName", "Hawaii") },
+    { "ID", QT_TRANSLATE_NOOP("StateName", "Idaho") },
+    { "IL", QT_TRANSLATE_NOOP("StateName", "Illinois") },
+    { "IN", QT_TRANSLATE_NOOP("StateName", "Indiana") },
+    { "IA", QT_TRANSLATE_NOOP("StateName", "Iowa") },
+    { "KS", QT_TRANSLATE_NOOP("StateName", "Kansas") },
+    { "KY", QT_TRANSLATE_NOOP("StateName", "Kentucky") },
+    { "LA", QT_TRANSLATE_NOOP("StateName", "Louisiana") },
+    { "ME", QT_TRANSLATE_NOOP("StateName", "Maine") },
+    { "MD", QT_TRANSLATE_NOOP("StateName", "Maryland") },
+    { "MA", QT_TRANSLATE_NOOP("StateName", "Massachusetts") },
+    { "MI", QT_TRANSLATE_NOOP("StateName", "Michigan") },
+    { "MN", QT_TRANSLATE_NOOP("StateName", "Minnesota") },
+    { "MS", QT_TRANSLATE_NOOP("StateName", "Mississippi") },
+    { "MO", QT_TRANSLATE_NOOP("StateName", "Missouri") },
+    { "MT", QT_TRANSLATE_NOOP("StateName", "Montana") },
+    { "NE", QT_TRANSLATE_NOOP("StateName", "Nebraska") },
+    { "NV", QT_TRANSLATE_NOOP("StateName", "Nevada") },
+    { "NH", QT_TRANSLATE_NOOP("StateName", "New Hampshire") },
+    { "NJ", QT_TRANSLATE_NOOP("StateName", "New Jersey") },
+    { "NM", QT_TRANSLATE_NOOP("StateName", "New Mexico") },
+    { "NY", QT_TRANSLATE_NOOP("StateName", "New York") },
+    { "NC", QT_TRANSLATE_NOOP("StateName", "North Carolina") },
+    { "ND", QT_TRANSLATE_NOOP("StateName", "North Dakota") },
+    { "OH", QT_TRANSLATE_NOOP("StateName", "Ohio") },
+    { "OK", QT_TRANSLATE_NOOP("StateName", "Oklahoma") },
+    { "OR", QT_TRANSLATE_NOOP("StateName", "Oregon") },
+    { "PA", QT_TRANSLATE_NOOP("StateName", "Pennsylvania") },
+    { "RI", QT_TRANSLATE_NOOP("StateName", "Rhode Island") },
+    { "SC", QT_TRANSLATE_NOOP("StateName", "South Carolina") },
+    { "SD", QT_TRANSLATE_NOOP("StateName", "South Dakota") },
+    { "TN", QT_TRANSLATE_NOOP("StateName", "Tennessee") },
+    { "TX", QT_TRANSLATE_NOOP("StateName", "Texas") },
+    { "UT", QT_TRANSLATE_NOOP("StateName", "Utah") },
+    { "VT", QT_TRANSLATE_NOOP("StateName", "Vermont") },
+    { "VA", QT_TRANSLATE_NOOP("StateName", "Virginia") },
+    { "WA", QT_TRANSLATE_NOOP("StateName", "Washington") },
+    { "WV", QT_TRANSLATE_NOOP("StateName", "West Virginia") },
+    { "WI", QT_TRANSLATE_NOOP("StateName", "Wisconsin") },
+    { "WY", QT_TRANSLATE_NOOP("StateName", "Wyoming") },
+    { "PR", QT_TRANSLATE_NOOP("StateName", "Puerto Rico") },
+    { "VI", QT_TRANSLATE_NOOP("StateName", "U.S. Virgin Islands") },
+    { "GU", QT_TRANSLATE_NOOP("StateName", "Guam") },
+    { "AS", QT_TRANSLATE_NOOP("StateName", "American Samoa") },
+    { "MP", QT_TRANSLATE_NOOP("StateName", "Northern Mariana Islands") },
+    { "AA", QT_TRANSLATE_NOOP("StateName", "Armed Forces Americas") },
+    { "AE", QT_TRANSLATE_NOOP("StateName", "Armed Forces Europe") },
+    { "AP", QT_TRANSLATE_NOOP("StateName", "Armed Forces Pacific") },
 };
 
 } // namespace
@@ -231,8 +231,8 @@ QString StateCode::toString() const
 {
     if (!isValid())
         return QString();
-    const QChar chars[2] = {QChar(static_cast<char16_t>(m_code >> 8)),
-                            QChar(static_cast<char16_t>(m_code & 0xff))};
+    const QChar chars[2]
+        = { QChar(static_cast<char16_t>(m_code >> 8)), QChar(static_cast<char16_t>(m_code & 0xff)) };
     return QString(chars, 2);
 }
 
@@ -251,8 +251,9 @@ Result<StateRuleTable> StateRuleTable::fromJson(const QJsonObject &object, const
         // Only upper-case codes of the ZIP table: a lower-case or unknown key is most likely a
         // typo, and silently ignoring it would leave a statutory window unenforced.
         if (!state.isValid() || state.toString() != it.key() || !ZipTable::defaults().isKnownState(state))
-            return Error{tr("unknown state \"%1\" in \"state_rules\" (expected a two-letter US state "
-                            "code such as \"CA\")").arg(it.key())};
+            return Error { tr("unknown state \"%1\" in \"state_rules\" (expected a two-letter US state "
+                              "code such as \"CA\")")
+                               .arg(it.key()) };
         const QJsonValue value = it.value();
         if (value.isNull()) {
             table.removeRule(state);
@@ -292,14 +293,12 @@ QList<StateCode> StateRuleTable::statesWithRules() const
 {
     QList<StateCode> states;
     states.reserve(m_rules.size());
-    for (auto it = m_rules.cbegin(); it != m_rules.cend(); ++it)
-    {
-        const QChar chars[2] = {QChar(static_cast<char16_t>(it.key() >> 8)),
-                                QChar(static_cast<char16_t>(it.key() & 0xff))};
+    for (auto it = m_rules.cbegin(); it != m_rules.cend(); ++it) {
+        const QChar chars[2]
+            = { QChar(static_cast<char16_t>(it.key() >> 8)), QChar(static_cast<char16_t>(it.key() & 0xff)) };
         states.append(StateCode::fromString(QStringView(chars, 2)));
     }
-    std::sort(states.begin(), states.end(),
-              [](StateCode a, StateCode b) { return a.raw() < b.raw(); });
+    std::sort(states.begin(), states.end(), [](StateCode a, StateCode b) { return a.raw() < b.raw(); });
     return states;
 }
 

@@ -1,5 +1,7 @@
 #include "ziptable.h"
 
+#include "textview_p.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QtDebug>
@@ -9,8 +11,8 @@ namespace {
 // Normalises into `out` without allocating; false when the result is not exactly 5 digits.
 bool normalizedDigits(QStringView zip, char16_t (&out)[5])
 {
-    zip = zip.trimmed();
-    const qsizetype dash = zip.indexOf(u'-');
+    zip = TextView::trimmed(zip);
+    const qsizetype dash = TextView::indexOf(zip, u'-');
     if (dash >= 0)
         zip = zip.first(dash);
     qsizetype pad = 0;

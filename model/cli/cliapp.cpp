@@ -38,7 +38,7 @@ QString usage()
                        .arg(QLatin1StringView(Cli::ProgramName));
     for (const Command &command : kCommands)
         text += QStringLiteral("  %1  %2\n")
-                    .arg(QLatin1StringView(command.name).leftJustified(10),
+                    .arg(QString::fromLatin1(command.name).leftJustified(10),
                          QCoreApplication::translate("Cli", command.summary));
     text += tr("\nRun '%1 COMMAND --help' for the options of a command.\n"
                "Exit codes: 0 success, 1 usage or configuration error, 2 database error, 3 cancelled.\n")

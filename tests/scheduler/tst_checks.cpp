@@ -1,3 +1,4 @@
+#include "emailtypes.h"
 #include "engine.h"
 #include "problem.h"
 #include "ziptable.h"
@@ -20,6 +21,9 @@ private slots:
     void zipTableFromCsv();
     void checks_data();
     void checks();
+    void typeNames_data();
+    void typeNames();
+    void codeNames();
 };
 
 void TestChecks::normalizeZip_data()
@@ -228,6 +232,54 @@ void TestChecks::checks()
         QVERIFY(!facts.birthDate.isValid());
     if (expectedProblems.contains(u"invalid_effective_date"_s))
         QVERIFY(!facts.effectiveDate.isValid());
+}
+
+void TestChecks::typeNames_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("type"); // -1: not an email type
+    QTest::newRow("birthday") << u"birthday"_s << int(EmailType::Birthday);
+    QTest::newRow("legacy upper case") << u"BIRTHDAY"_s << int(EmailType::Birthday);
+    QTest::newRow("effective_date") << u"EFFECTIVE_DATE"_s << int(EmailType::EffectiveDate);
+    QTest::newRow("aep") << u"AEP"_s << int(EmailType::Aep);
+    QTest::newRow("post_window") << u"post_window"_s << int(EmailType::PostWindow);
+    QTest::newRow("POST_WINDOW_BIRTHDAY") << u"POST_WINDOW_BIRTHDAY"_s << int(EmailType::PostWindow);
+    QTest::newRow("campaign type") << u"followup_1_cold"_s << -1;
+    QTest::newRow("rate increase") << u"SCHEDULED_RATE_INCREASE"_s << -1;
+    QTest::newRow("empty") << QString() << -1;
+}
+
+void TestChecks::typeNames()
+{
+    QFETCH(QString, name);
+    QFETCH(int, type);
+    const std::optional<EmailType> parsed = emailTypeFromName(name);
+    QCOMPARE(parsed ? int(*parsed) : -1, type);
+    if (parsed && type != int(EmailType::PostWindow))
+        QCOMPARE(emailTypeName(*parsed), name.toLower());
+}
+
+void TestChecks::codeNames()
+{
+    QCOMPARE(problemCodeName(ProblemCode::InvalidEmail), u"invalid_email"_s);
+    QCOMPARE(problemCodeName(ProblemCode::UnknownState), u"unknown_state"_s);
+    QCOMPARE(problemCodeName(ProblemCode::InvalidBirthDate), u"invalid_birth_date"_s);
+    QCOMPARE(problemCodeName(ProblemCode::InvalidEffectiveDate), u"invalid_effective_date"_s);
+    QCOMPARE(problemCodeName(ProblemCode::InvalidZip), u"invalid_zip"_s);
+    QCOMPARE(problemCodeName(ProblemCode::ZipStateMismatch), u"zip_state_mismatch"_s);
+    QCOMPARE(problemCodeName(ProblemCode::ProcessingError), u"processing_error"_s);
+    QCOMPARE(severityName(Severity::Error), u"error"_s);
+    QCOMPARE(severityName(Severity::Warning), u"warning"_s);
+    QCOMPARE(emailStatusName(EmailStatus::PreScheduled), u"pre-scheduled"_s);
+    QCOMPARE(emailStatusName(EmailStatus::Skipped), u"skipped"_s);
+    for (SkipReason r : {SkipReason::AlreadySent, SkipReason::BirthdayWindow, SkipReason::EffectiveDateWindow,
+                         SkipReason::YearRound, SkipReason::Spacing, SkipReason::FrequencyLimit}) {
+        QVERIFY(!skipReasonCode(r).isEmpty());
+        QCOMPARE(skipReasonFromCode(skipReasonCode(r)), std::optional<SkipReason>(r));
+    }
+    QCOMPARE(skipReasonCode(SkipReason::BirthdayWindow), u"birthday_window"_s);
+    QCOMPARE(skipReasonCode(SkipReason::FrequencyLimit), u"frequency_limit"_s);
+    QCOMPARE(skipReasonFromCode(u"nonsense"), std::nullopt);
 }
 
 QTEST_GUILESS_MAIN(TestChecks)

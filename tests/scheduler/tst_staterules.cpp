@@ -107,8 +107,9 @@ private slots:
         QStringList codes;
         for (StateCode s : StateRuleTable::defaults().statesWithRules())
             codes.append(s.toString());
-        QCOMPARE(codes, QStringList({u"CA"_s, u"CT"_s, u"ID"_s, u"IL"_s, u"KY"_s, u"LA"_s, u"MA"_s, u"MD"_s,
-                                     u"MO"_s, u"NV"_s, u"NY"_s, u"OK"_s, u"OR"_s, u"VA"_s, u"WA"_s}));
+        QCOMPARE(codes,
+                 QStringList({ u"CA"_s, u"CT"_s, u"ID"_s, u"IL"_s, u"KY"_s, u"LA"_s, u"MA"_s, u"MD"_s,
+                               u"MO"_s, u"NV"_s, u"NY"_s, u"OK"_s, u"OR"_s, u"VA"_s, u"WA"_s }));
     }
 
     void overrides_data()
@@ -117,24 +118,27 @@ private slots:
         QTest::addColumn<QString>("state");
         QTest::addColumn<StateRule>("expected");
         using K = StateRule::Kind;
-        QTest::newRow("replace CA") << QByteArray(R"({"CA": {"rule": "birthday", "before": 10, "after": 20}})")
+        QTest::newRow("replace CA") << QByteArray(
+            R"({"CA": {"rule": "birthday", "before": 10, "after": 20}})")
                                     << u"CA"_s << rule(K::Birthday, 10, 20);
         QTest::newRow("replacing drops unlisted fields")
             << QByteArray(R"({"IL": {"rule": "birthday", "before": 0, "after": 45}})") << u"IL"_s
             << rule(K::Birthday, 0, 45);
-        QTest::newRow("all fields")
-            << QByteArray(R"({"TX": {"rule": "effective_date", "before": 5, "after": 6, "lead": 7,
+        QTest::newRow("all fields") << QByteArray(
+            R"({"TX": {"rule": "effective_date", "before": 5, "after": 6, "lead": 7,
                              "month_start": true, "max_age": 80}})")
-            << u"TX"_s << rule(K::EffectiveDate, 5, 6, 7, true, 80);
-        QTest::newRow("year round without days") << QByteArray(R"({"FL": {"rule": "year_round"}})") << u"FL"_s
-                                                 << rule(K::YearRound, 0, 0);
+                                    << u"TX"_s << rule(K::EffectiveDate, 5, 6, 7, true, 80);
+        QTest::newRow("year round without days")
+            << QByteArray(R"({"FL": {"rule": "year_round"}})") << u"FL"_s << rule(K::YearRound, 0, 0);
         QTest::newRow("null removes") << QByteArray(R"({"NY": null})") << u"NY"_s << StateRule();
-        QTest::newRow("null on a state without rule") << QByteArray(R"({"TX": null})") << u"TX"_s << StateRule();
-        QTest::newRow("unlisted keeps default") << QByteArray(R"({"NY": null})") << u"CA"_s
-                                                << rule(K::Birthday, 30, 60);
+        QTest::newRow("null on a state without rule")
+            << QByteArray(R"({"TX": null})") << u"TX"_s << StateRule();
+        QTest::newRow("unlisted keeps default")
+            << QByteArray(R"({"NY": null})") << u"CA"_s << rule(K::Birthday, 30, 60);
         QTest::newRow("territory") << QByteArray(R"({"PR": {"rule": "birthday", "before": 0, "after": 1}})")
                                    << u"PR"_s << rule(K::Birthday, 0, 1);
-        QTest::newRow("lead zero") << QByteArray(R"({"MD": {"rule": "birthday", "before": 0, "after": 30, "lead": 0}})")
+        QTest::newRow("lead zero") << QByteArray(
+            R"({"MD": {"rule": "birthday", "before": 0, "after": 30, "lead": 0}})")
                                    << u"MD"_s << rule(K::Birthday, 0, 30, 0);
     }
     void overrides()
@@ -151,36 +155,49 @@ private slots:
     {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown state") << QByteArray(R"({"XX": null})")
-                                       << u"unknown state \"XX\" in \"state_rules\" (expected a two-letter US state code such as \"CA\")"_s;
-        QTest::newRow("lower-case state") << QByteArray(R"({"ca": null})")
-                                          << u"unknown state \"ca\" in \"state_rules\" (expected a two-letter US state code such as \"CA\")"_s;
-        QTest::newRow("long name") << QByteArray(R"({"California": null})")
-                                   << u"unknown state \"California\" in \"state_rules\" (expected a two-letter US state code such as \"CA\")"_s;
-        QTest::newRow("not an object") << QByteArray(R"({"CA": 5})")
-                                       << u"\"state_rules.CA\" must be an object with \"rule\", \"before\" and \"after\", or null"_s;
-        QTest::newRow("unknown key") << QByteArray(R"({"CA": {"rule": "birthday", "before": 1, "after": 2, "foo": 1}})")
+        QTest::newRow("unknown state")
+            << QByteArray(R"({"XX": null})")
+            << u"unknown state \"XX\" in \"state_rules\" (expected a two-letter US state code such as \"CA\")"_s;
+        QTest::newRow("lower-case state")
+            << QByteArray(R"({"ca": null})")
+            << u"unknown state \"ca\" in \"state_rules\" (expected a two-letter US state code such as \"CA\")"_s;
+        QTest::newRow("long name")
+            << QByteArray(R"({"California": null})")
+            << u"unknown state \"California\" in \"state_rules\" (expected a two-letter US state code such as \"CA\")"_s;
+        QTest::newRow("not an object")
+            << QByteArray(R"({"CA": 5})")
+            << u"\"state_rules.CA\" must be an object with \"rule\", \"before\" and \"after\", or null"_s;
+        QTest::newRow("unknown key") << QByteArray(
+            R"({"CA": {"rule": "birthday", "before": 1, "after": 2, "foo": 1}})")
                                      << u"unknown configuration key \"state_rules.CA.foo\""_s;
-        QTest::newRow("missing rule") << QByteArray(R"({"CA": {"before": 1, "after": 2}})")
-                                      << u"\"state_rules.CA\" is missing \"rule\" (birthday, effective_date or year_round)"_s;
-        QTest::newRow("bad rule") << QByteArray(R"({"CA": {"rule": "bday", "before": 1, "after": 2}})")
-                                  << u"\"state_rules.CA.rule\" must be \"birthday\", \"effective_date\" or \"year_round\""_s;
+        QTest::newRow("missing rule")
+            << QByteArray(R"({"CA": {"before": 1, "after": 2}})")
+            << u"\"state_rules.CA\" is missing \"rule\" (birthday, effective_date or year_round)"_s;
+        QTest::newRow("bad rule")
+            << QByteArray(R"({"CA": {"rule": "bday", "before": 1, "after": 2}})")
+            << u"\"state_rules.CA.rule\" must be \"birthday\", \"effective_date\" or \"year_round\""_s;
         QTest::newRow("missing before") << QByteArray(R"({"CA": {"rule": "birthday", "after": 2}})")
                                         << u"\"state_rules.CA.before\" is missing"_s;
         QTest::newRow("missing after") << QByteArray(R"({"MO": {"rule": "effective_date", "before": 2}})")
                                        << u"\"state_rules.MO.after\" is missing"_s;
-        QTest::newRow("negative before") << QByteArray(R"({"CA": {"rule": "birthday", "before": -1, "after": 2}})")
-                                         << u"\"state_rules.CA.before\" must be an integer from 0 to 365"_s;
-        QTest::newRow("fractional after") << QByteArray(R"({"CA": {"rule": "birthday", "before": 1, "after": 2.5}})")
-                                          << u"\"state_rules.CA.after\" must be an integer from 0 to 365"_s;
-        QTest::newRow("string lead") << QByteArray(R"({"CA": {"rule": "birthday", "before": 1, "after": 2, "lead": "60"}})")
+        QTest::newRow("negative before")
+            << QByteArray(R"({"CA": {"rule": "birthday", "before": -1, "after": 2}})")
+            << u"\"state_rules.CA.before\" must be an integer from 0 to 365"_s;
+        QTest::newRow("fractional after")
+            << QByteArray(R"({"CA": {"rule": "birthday", "before": 1, "after": 2.5}})")
+            << u"\"state_rules.CA.after\" must be an integer from 0 to 365"_s;
+        QTest::newRow("string lead") << QByteArray(
+            R"({"CA": {"rule": "birthday", "before": 1, "after": 2, "lead": "60"}})")
                                      << u"\"state_rules.CA.lead\" must be an integer from 0 to 365"_s;
-        QTest::newRow("max_age") << QByteArray(R"({"IL": {"rule": "birthday", "before": 1, "after": 2, "max_age": -5}})")
+        QTest::newRow("max_age") << QByteArray(
+            R"({"IL": {"rule": "birthday", "before": 1, "after": 2, "max_age": -5}})")
                                  << u"\"state_rules.IL.max_age\" must be an integer from 0 to 200"_s;
-        QTest::newRow("month_start") << QByteArray(R"({"NV": {"rule": "birthday", "before": 0, "after": 2, "month_start": 1}})")
+        QTest::newRow("month_start") << QByteArray(
+            R"({"NV": {"rule": "birthday", "before": 0, "after": 2, "month_start": 1}})")
                                      << u"\"state_rules.NV.month_start\" must be true or false"_s;
-        QTest::newRow("window too long") << QByteArray(R"({"CA": {"rule": "birthday", "before": 300, "after": 2, "lead": 66}})")
-                                         << u"\"state_rules.CA\": before + lead must not exceed 365 days"_s;
+        QTest::newRow("window too long")
+            << QByteArray(R"({"CA": {"rule": "birthday", "before": 300, "after": 2, "lead": 66}})")
+            << u"\"state_rules.CA\": before + lead must not exceed 365 days"_s;
     }
     void errors()
     {
@@ -198,7 +215,7 @@ private slots:
         QCOMPARE(table.rule(tx).kind, StateRule::Kind::None);
         table.setRule(tx, rule(StateRule::Kind::Birthday, 1, 2));
         QCOMPARE(table.rule(tx), rule(StateRule::Kind::Birthday, 1, 2));
-        QCOMPARE(table.statesWithRules(), QList<StateCode>{tx});
+        QCOMPARE(table.statesWithRules(), QList<StateCode> { tx });
         table.setRule(tx, StateRule()); // Kind::None means "no rule"
         QVERIFY(table.statesWithRules().isEmpty());
         table.setRule(tx, rule(StateRule::Kind::YearRound, 0, 0));

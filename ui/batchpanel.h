@@ -1,0 +1,86 @@
+#pragma once
+
+#include "batchjob.h"
+#include "problemsmodel.h"
+#include "schedulediff.h"
+#include "schedulewriter.h"
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+
+// The batch run, non-modal: computes every contact's schedule in the background (BatchJob),
+// shows progress, ETA and live counts with a Cancel button, compares the result with the stored
+// schedule, asks to confirm, and only then writes. Cancel or "no" leaves the database as it was.
+class BatchPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Stage { Idle, Computing, Comparing, Confirming, Writing };
+    enum class Outcome { Written, Declined, Cancelled, Failed };
+
+    // Asked before anything is written; true writes. Tests inject one instead of the dialog.
+    using ConfirmFunction = std::function<bool(const BatchResult &batch, const ScheduleDiffSummary &diff)>;
+
+    explicit BatchPanel(QWidget *parent = nullptr);
+    ~BatchPanel() override;
+
+    void setConfirmFunction(ConfirmFunction confirm) { m_confirm = std::move(confirm); }
+    void start(const QString &databasePath, QDate today, const Config &config);
+    void cancel();
+
+    Stage stage() const { return m_stage; }
+    bool isRunning() const { return m_stage != Stage::Idle; }
+    QString message() const;
+    QProgressBar *progressBar() const { return m_progress; }
+
+    // "Added 120, moved 4, removed 7" per type, for the confirm dialog (HTML table).
+    static QString diffHtml(const ScheduleDiffSummary &diff);
+
+Q_SIGNALS:
+    void runningChanged(bool running);
+    void finished(BatchPanel::Outcome outcome);
+    // Problems of the computed batch, available before the confirm question.
+    void problemsFound(const QList<ProblemRow> &problems);
+
+private:
+    struct Analysis
+    {
+        Result<ScheduleDiffSummary> diff = Error{};
+        QList<ProblemRow> problems;
+    };
+
+    void setStage(Stage stage);
+    void poll();
+    void onComputed();
+    void onAnalysed();
+    void onWritten();
+    void finish(Outcome outcome, const QString &message);
+    bool confirmWithDialog(const BatchResult &batch, const ScheduleDiffSummary &diff);
+
+    Stage m_stage = Stage::Idle;
+    ConfirmFunction m_confirm;
+    std::shared_ptr<BatchProgress> m_counters;
+    BatchResultPtr m_batch;
+    ScheduleDiffSummary m_diff;
+    QElapsedTimer m_clock;
+    QFutureWatcher<Result<BatchResultPtr>> m_computeWatcher;
+    QFutureWatcher<Analysis> m_analysisWatcher;
+    QFutureWatcher<Result<WriteSummary>> m_writeWatcher;
+    QTimer *m_pollTimer = nullptr;
+
+    QLabel *m_state = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_eta = nullptr;
+    QLabel *m_counts = nullptr;
+    QPushButton *m_cancel = nullptr;
+};

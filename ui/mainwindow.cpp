@@ -1,0 +1,441 @@
+#include "mainwindow.h"
+
+#include "batchpanel.h"
+#include "contactspage.h"
+#include "contacttablemodel.h"
+#include "demogenerator.h"
+#include "filterheader.h"
+#include "messagebanner.h"
+#include "orgdatabase.h"
+#include "problemsdock.h"
+#include "runhistorydock.h"
+#include "schedulepreviewdock.h"
+#include "tableclipboard.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateEdit>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimeZone>
+#include <QToolBar>
+#include <QToolButton>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace {
+constexpr int kMaxRecent = 9;
+// Contacts in the bundled demo database: enough to feel real, quick to generate.
+constexpr qint64 kDemoContacts = 3000;
+
+// "Open (Ctrl+O)": every action's tooltip names its shortcut.
+void setShortcutTip(QAction *action)
+{
+    const QKeySequence key = action->shortcut();
+    QString text = action->text();
+    text.remove(u'&');
+    text.remove(QStringLiteral("…"));
+    action->setToolTip(key.isEmpty() ? text : text % u" (" % key.toString(QKeySequence::NativeText) % u')');
+}
+} // namespace
+
+MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
+                                        : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat))
+    , m_contacts(new ContactsPage(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Email Scheduler"));
+    setAcceptDrops(true);
+    setCentralWidget(m_contacts);
+    createDocks();
+    createActions();
+
+    m_position = new QLabel(this);
+    statusBar()->addPermanentWidget(m_position);
+    connect(m_contacts, &ContactsPage::statusTextChanged, m_position, &QLabel::setText);
+    connect(m_contacts, &ContactsPage::currentContactChanged, m_preview, &SchedulePreviewDock::showContact);
+    connect(&m_openWatcher, &QFutureWatcher<OpenAnswer>::finished, this, &MainWindow::onOpenChecked);
+    connect(&m_demoWatcher, &QFutureWatcher<QString>::finished, this, &MainWindow::onDemoCreated);
+
+    const QDate today = currentDate(m_config);
+    m_asOf->setDate(today);
+    m_contacts->setToday(today);
+    m_preview->setToday(today);
+    m_position->setText(m_contacts->statusText());
+    resize(1280, 800);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_preview = new SchedulePreviewDock(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_preview);
+
+    m_batch = new BatchPanel(this);
+    m_batchDock = new QDockWidget(tr("Batch run"), this);
+    m_batchDock->setObjectName(QStringLiteral("batchDock"));
+    m_batchDock->setWidget(m_batch);
+    addDockWidget(Qt::BottomDockWidgetArea, m_batchDock);
+
+    m_problems = new ProblemsDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_problems);
+    m_history = new RunHistoryDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_history);
+    tabifyDockWidget(m_problems, m_history);
+    m_problems->raise();
+    resizeDocks({m_preview}, {520}, Qt::Horizontal);
+    resizeDocks({m_batchDock}, {200}, Qt::Vertical);
+
+    connect(m_batch, &BatchPanel::problemsFound, m_problems, &ProblemsDock::setProblems);
+    connect(m_batch, &BatchPanel::finished, this, &MainWindow::onRunFinished);
+    connect(m_problems, &ProblemsDock::contactActivated, this, [this](qint64 id) {
+        if (!m_contacts->selectContact(id))
+            statusBar()->showMessage(tr("Contact %1 is hidden by the filters; clear them to see it.").arg(id), 5000);
+    });
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open Database…"), this, &MainWindow::chooseDatabase);
+    open->setShortcut(QKeySequence::Open);
+    open->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
+    QAction *demo = file->addAction(tr("Open &Demo Database"), this, &MainWindow::openDemoDatabase);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *copy = edit->addAction(tr("&Copy"), this, &MainWindow::copy);
+    copy->setShortcut(QKeySequence::Copy);
+    QAction *selectAll = edit->addAction(tr("Select &All"), m_contacts->view(), &QTableView::selectAll);
+    selectAll->setShortcut(QKeySequence::SelectAll);
+    QAction *find = edit->addAction(tr("&Find…"), this, [this] {
+        if (QLineEdit *box = m_contacts->filterHeader()->editor(ContactColumn::LastName)) {
+            box->setFocus();
+            box->selectAll();
+        }
+    });
+    find->setShortcut(QKeySequence::Find);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction *refresh = m_viewMenu->addAction(tr("&Refresh"), this, &MainWindow::refresh);
+    QList<QKeySequence> refreshKeys = QKeySequence::keyBindings(QKeySequence::Refresh);
+    if (!refreshKeys.contains(QKeySequence(Qt::Key_F5)))
+        refreshKeys.prepend(QKeySequence(Qt::Key_F5));
+    refresh->setShortcuts(refreshKeys);
+    refresh->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_viewMenu->addSeparator();
+    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_preview), m_batchDock,
+                              static_cast<QDockWidget *>(m_problems), static_cast<QDockWidget *>(m_history)})
+        m_viewMenu->addAction(dock->toggleViewAction());
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    m_runAction = run->addAction(tr("Run &Batch…"), this, &MainWindow::startRun);
+    m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    m_runAction->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_cancelAction = run->addAction(tr("&Cancel Run"), m_batch, &BatchPanel::cancel);
+    m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_cancelAction->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_cancelAction->setEnabled(false);
+    connect(m_batch, &BatchPanel::runningChanged, this, [this](bool running) {
+        m_runAction->setEnabled(!running);
+        m_cancelAction->setEnabled(running);
+    });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Email Scheduler"), this, &MainWindow::showAbout);
+
+    for (QAction *action : {open, demo, quit, copy, selectAll, find, refresh, m_runAction, m_cancelAction})
+        setShortcutTip(action);
+
+    QToolBar *tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tools->addAction(open);
+    tools->addAction(refresh);
+    tools->addSeparator();
+    tools->addAction(m_runAction);
+    tools->addAction(m_cancelAction);
+    tools->addSeparator();
+    tools->addWidget(new QLabel(tr("As of: "), tools));
+    m_asOf = new QDateEdit(tools);
+    m_asOf->setObjectName(QStringLiteral("asOfDate"));
+    m_asOf->setCalendarPopup(true);
+    m_asOf->setDisplayFormat(QStringLiteral("ddd MMM d, yyyy"));
+    m_asOf->setToolTip(tr("The day previews and runs treat as today"));
+    tools->addWidget(m_asOf);
+    QAction *today = tools->addAction(tr("Today"), this, [this] { setAsOfDate(QDate()); });
+    today->setToolTip(tr("Use the current date in %1").arg(m_config.timezone));
+    connect(m_asOf, &QDateEdit::userDateChanged, this, &MainWindow::onAsOfEdited);
+    m_viewMenu->addAction(tools->toggleViewAction());
+}
+
+QDate MainWindow::currentDate(const Config &config)
+{
+    const QTimeZone zone(config.timezone.toUtf8());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return zone.isValid() ? now.toTimeZone(zone).date() : now.toLocalTime().date();
+}
+
+QString MainWindow::demoDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo-organisation.sqlite3");
+}
+
+void MainWindow::setConfig(const Config &config)
+{
+    m_config = config;
+    m_contacts->setStateRules(config.stateRules);
+    m_preview->setConfig(config);
+    if (m_asOfFollowsToday)
+        setAsOfDate(QDate());
+}
+
+void MainWindow::setAsOfDate(QDate date)
+{
+    m_asOfFollowsToday = !date.isValid();
+    const QDate effective = date.isValid() ? date : currentDate(m_config);
+    {
+        const QSignalBlocker blocker(m_asOf);
+        m_asOf->setDate(effective);
+    }
+    m_contacts->setToday(effective);
+    m_preview->setToday(effective);
+}
+
+QDate MainWindow::asOfDate() const
+{
+    return m_asOf->date();
+}
+
+void MainWindow::onAsOfEdited(QDate date)
+{
+    setAsOfDate(date == currentDate(m_config) ? QDate() : date);
+}
+
+void MainWindow::startSession(const QString &path)
+{
+    restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
+    m_contacts->restoreHeaderState(m_settings->value(QStringLiteral("contacts/header")).toByteArray());
+    setAsOfDate(QDate::fromString(m_settings->value(QStringLiteral("asOf")).toString(), Qt::ISODate));
+    rebuildRecentMenu();
+
+    if (!path.isEmpty()) {
+        openDatabase(path);
+        return;
+    }
+    const QString last = m_settings->value(QStringLiteral("lastDatabase")).toString();
+    if (!last.isEmpty() && QFileInfo::exists(last))
+        openDatabase(last);
+    else
+        openDemoDatabase();
+}
+
+void MainWindow::openDatabase(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const quint64 token = ++m_openToken;
+    statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(absolute)));
+    m_openWatcher.setFuture(QtConcurrent::run([token, absolute] {
+        const Result<OrgDatabase> db = OrgDatabase::open(absolute, OrgDatabase::Mode::ReadOnly);
+        return OpenAnswer{token, absolute, db ? QString() : db.errorMessage()};
+    }));
+}
+
+void MainWindow::onOpenChecked()
+{
+    const OpenAnswer answer = m_openWatcher.result();
+    if (answer.token != m_openToken)
+        return;
+    statusBar()->clearMessage();
+    if (!answer.error.isEmpty()) {
+        const QString current = m_path.isEmpty() ? QString()
+                                                 : u' ' % tr("%1 stays open.").arg(QFileInfo(m_path).fileName());
+        m_contacts->banner()->showMessage(MessageBanner::Kind::Error, answer.error % current);
+        Q_EMIT databaseFailed(answer.path, answer.error);
+        return;
+    }
+    m_path = answer.path;
+    m_contacts->banner()->hide();
+    m_contacts->setDatabase(m_path);
+    m_preview->setDatabase(m_path);
+    m_history->setDatabase(m_path);
+    m_problems->setProblems({});
+    setWindowTitle(tr("%1 — Email Scheduler").arg(QFileInfo(m_path).fileName()));
+    setWindowFilePath(m_path);
+    addRecent(m_path);
+    Q_EMIT databaseOpened(m_path);
+}
+
+void MainWindow::openDemoDatabase()
+{
+    const QString path = demoDatabasePath();
+    if (QFileInfo::exists(path)) {
+        openDatabase(path);
+        return;
+    }
+    m_contacts->banner()->showMessage(
+        MessageBanner::Kind::Information,
+        tr("Creating a demo database with %1 made-up contacts in %2…")
+            .arg(QLocale().toString(kDemoContacts), QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+    m_demoWatcher.setFuture(QtConcurrent::run([path] {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        DemoGenerator::Options options;
+        options.path = path;
+        options.contacts = kDemoContacts;
+        const Result<DemoGenerator::Summary> made = DemoGenerator::generate(options);
+        return made ? QString() : made.errorMessage();
+    }));
+}
+
+void MainWindow::onDemoCreated()
+{
+    const QString error = m_demoWatcher.result();
+    if (!error.isEmpty()) {
+        m_contacts->banner()->showMessage(MessageBanner::Kind::Error,
+                                          tr("The demo database could not be created: %1").arg(error));
+        return;
+    }
+    m_contacts->banner()->showMessage(MessageBanner::Kind::Information,
+                                      tr("This is a demo database of made-up contacts. Open your organisation's "
+                                         "database with File ▸ Open Database or by dropping it here."));
+    const QString path = demoDatabasePath();
+    const quint64 token = ++m_openToken;
+    m_openWatcher.setFuture(QtConcurrent::run([token, path] {
+        const Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
+        return OpenAnswer{token, path, db ? QString() : db.errorMessage()};
+    }));
+}
+
+QString MainWindow::bannerText() const
+{
+    return m_contacts->banner()->text();
+}
+
+void MainWindow::chooseDatabase()
+{
+    const QString dir = m_path.isEmpty() ? QDir::homePath() : QFileInfo(m_path).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Organisation Database"), dir,
+        tr("SQLite databases (*.sqlite3 *.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty())
+        openDatabase(path);
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QStringList recent = m_settings->value(QStringLiteral("recentDatabases")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    m_settings->setValue(QStringLiteral("recentDatabases"), recent);
+    m_settings->setValue(QStringLiteral("lastDatabase"), path);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = m_settings->value(QStringLiteral("recentDatabases")).toStringList();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        QAction *action = m_recentMenu->addAction(tr("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this,
+                                                  [this, path] { openDatabase(path); });
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        action->setStatusTip(QDir::toNativeSeparators(path));
+        action->setToolTip(QDir::toNativeSeparators(path));
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+    // Ctrl+1..9 also work while the menu is closed.
+    addActions(m_recentMenu->actions());
+}
+
+void MainWindow::refresh()
+{
+    m_contacts->refresh();
+    m_preview->reload();
+    m_history->reload();
+}
+
+void MainWindow::startRun()
+{
+    if (m_path.isEmpty())
+        return;
+    m_batchDock->show();
+    m_batchDock->raise();
+    m_batch->start(m_path, asOfDate(), m_config);
+}
+
+void MainWindow::onRunFinished()
+{
+    m_history->reload();
+    m_contacts->refresh();
+    m_preview->reload();
+}
+
+void MainWindow::copy()
+{
+    // The table with the focus (preview, problems, runs), else the contact table.
+    const auto *focused = qobject_cast<const QTableView *>(QApplication::focusWidget());
+    const QTableView *source = focused ? focused : m_contacts->view();
+    const int rows = TableClipboard::copySelection(source);
+    statusBar()->showMessage(tr("Copied %n row(s)", "", rows), 3000);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Email Scheduler"),
+                       tr("<p><b>Email Scheduler</b> %1</p><p>Plans birthday, policy anniversary and AEP emails "
+                          "for Medicare contacts while keeping out of each state's rule windows.</p>")
+                           .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::saveSettings()
+{
+    m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings->setValue(QStringLiteral("window/state"), saveState());
+    m_settings->setValue(QStringLiteral("contacts/header"), m_contacts->saveHeaderState());
+    m_settings->setValue(QStringLiteral("asOf"), m_asOfFollowsToday ? QString() : asOfDate().toString(Qt::ISODate));
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_batch->isRunning())
+        m_batch->cancel(); // nothing is written after a cancel
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    openDatabase(urls.first().toLocalFile());
+}

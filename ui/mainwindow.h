@@ -1,0 +1,109 @@
+#pragma once
+
+#include "config.h"
+
+#include <QDate>
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <QSettings>
+
+#include <memory>
+
+class BatchPanel;
+class ContactsPage;
+class ProblemsDock;
+class QAction;
+class QDateEdit;
+class QLabel;
+class QMenu;
+class RunHistoryDock;
+class SchedulePreviewDock;
+
+// The main window wires the pages, docks, actions, settings and the status bar; every feature
+// lives in its own widget.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // `settingsFile` empty: the user's settings; tests pass a file of their own.
+    explicit MainWindow(const QString &settingsFile = QString(), QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Restores geometry, layout and the "as of" choice, then opens `path`, else the last
+    // database, else the bundled demo database (created on first start).
+    void startSession(const QString &path);
+    // Checks the file off the GUI thread, then shows it; a bad file leaves the current one open
+    // and says why in the banner.
+    void openDatabase(const QString &path);
+    void openDemoDatabase();
+    QString databasePath() const { return m_path; }
+
+    void setConfig(const Config &config);
+    const Config &config() const { return m_config; }
+    void setAsOfDate(QDate date); // invalid: follow the current date
+    QDate asOfDate() const;
+    // The current date in the configuration's time zone (SPEC section 1).
+    static QDate currentDate(const Config &config);
+    static QString demoDatabasePath();
+
+    ContactsPage *contactsPage() const { return m_contacts; }
+    SchedulePreviewDock *previewDock() const { return m_preview; }
+    BatchPanel *batchPanel() const { return m_batch; }
+    ProblemsDock *problemsDock() const { return m_problems; }
+    RunHistoryDock *runHistoryDock() const { return m_history; }
+    QAction *runAction() const { return m_runAction; }
+    QString bannerText() const;
+
+Q_SIGNALS:
+    void databaseOpened(const QString &path);
+    void databaseFailed(const QString &path, const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    struct OpenAnswer
+    {
+        quint64 token = 0;
+        QString path;
+        QString error;
+    };
+    void createActions();
+    void createDocks();
+    void onOpenChecked();
+    void onDemoCreated();
+    void addRecent(const QString &path);
+    void rebuildRecentMenu();
+    void chooseDatabase();
+    void refresh();
+    void onAsOfEdited(QDate date);
+    void startRun();
+    void onRunFinished();
+    void copy();
+    void showAbout();
+    void saveSettings();
+
+    std::unique_ptr<QSettings> m_settings;
+    Config m_config;
+    QString m_path;
+    bool m_asOfFollowsToday = true;
+    quint64 m_openToken = 0;
+    QFutureWatcher<OpenAnswer> m_openWatcher;
+    QFutureWatcher<QString> m_demoWatcher;
+
+    ContactsPage *m_contacts = nullptr;
+    SchedulePreviewDock *m_preview = nullptr;
+    BatchPanel *m_batch = nullptr;
+    QDockWidget *m_batchDock = nullptr;
+    ProblemsDock *m_problems = nullptr;
+    RunHistoryDock *m_history = nullptr;
+    QDateEdit *m_asOf = nullptr;
+    QLabel *m_position = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QAction *m_runAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+};

@@ -1,0 +1,58 @@
+#include "runhistorydock.h"
+
+#include "runhistorymodel.h"
+
+#include <QHeaderView>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QtConcurrent/QtConcurrentRun>
+
+RunHistoryDock::RunHistoryDock(QWidget *parent)
+    : QDockWidget(tr("Run history"), parent)
+    , m_model(new RunHistoryModel(this))
+    , m_view(new QTableView(this))
+{
+    setObjectName(QStringLiteral("runHistoryDock"));
+    auto *proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_model);
+    proxy->setSortRole(RunHistoryModel::RawValueRole);
+    m_view->setModel(proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(RunHistoryModel::Started, Qt::DescendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    setWidget(m_view);
+    connect(&m_watcher, &QFutureWatcher<Answer>::finished, this, &RunHistoryDock::onFinished);
+}
+
+void RunHistoryDock::setDatabase(const QString &path)
+{
+    m_path = path;
+    m_model->setRuns({});
+    reload();
+}
+
+void RunHistoryDock::reload()
+{
+    const quint64 token = ++m_token;
+    if (m_path.isEmpty())
+        return;
+    const QString path = m_path;
+    m_watcher.setFuture(QtConcurrent::run([token, path] { return Answer{token, RunHistory::list(path)}; }));
+}
+
+void RunHistoryDock::onFinished()
+{
+    const Answer answer = m_watcher.result();
+    if (answer.token != m_token)
+        return;
+    if (answer.runs) {
+        m_model->setRuns(answer.runs.value());
+        m_view->resizeColumnsToContents();
+    } else {
+        m_model->setRuns({});
+    }
+    Q_EMIT loaded();
+}

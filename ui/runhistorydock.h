@@ -1,0 +1,41 @@
+#pragma once
+
+#include "runhistory.h"
+
+#include <QDockWidget>
+#include <QFutureWatcher>
+
+class QTableView;
+class RunHistoryModel;
+
+// Past runs of the open database (when, as of which day, counts, outcome), read off the GUI
+// thread whenever the database changes or a run ends.
+class RunHistoryDock final : public QDockWidget
+{
+    Q_OBJECT
+
+public:
+    explicit RunHistoryDock(QWidget *parent = nullptr);
+
+    void setDatabase(const QString &path);
+    void reload();
+    RunHistoryModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+
+Q_SIGNALS:
+    void loaded();
+
+private:
+    struct Answer
+    {
+        quint64 token = 0;
+        Result<QList<RunRecord>> runs = QList<RunRecord>();
+    };
+    void onFinished();
+
+    QString m_path;
+    quint64 m_token = 0;
+    QFutureWatcher<Answer> m_watcher;
+    RunHistoryModel *m_model = nullptr;
+    QTableView *m_view = nullptr;
+};

@@ -1,0 +1,159 @@
+#include "schedulepreviewdock.h"
+
+#include "contactfilter.h"
+#include "schedulepreviewmodel.h"
+#include "timelinewidget.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
+    : QDockWidget(tr("Schedule preview"), parent)
+    , m_today(QDate::currentDate())
+    , m_title(new QLabel)
+    , m_details(new QLabel)
+    , m_problems(new QLabel)
+    , m_timeline(new TimelineWidget)
+    , m_view(new QTableView)
+    , m_model(new SchedulePreviewModel(this))
+{
+    setObjectName(QStringLiteral("schedulePreviewDock"));
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.15);
+    m_title->setFont(bold);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setWordWrap(true);
+    m_problems->setWordWrap(true);
+    m_problems->setStyleSheet(QStringLiteral("color: #a02020;"));
+    m_problems->hide();
+
+    m_view->setObjectName(QStringLiteral("previewTable"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->verticalHeader()->hide();
+    m_view->setWordWrap(true);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Type, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Date, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Status, QHeaderView::ResizeToContents);
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    auto *content = new QWidget(this);
+    auto *layout = new QVBoxLayout(content);
+    layout->addWidget(m_title);
+    layout->addWidget(m_details);
+    layout->addWidget(m_problems);
+    layout->addWidget(m_timeline);
+    layout->addWidget(m_view, 1);
+    setWidget(content);
+
+    connect(&m_watcher, &QFutureWatcher<Answer>::finished, this, &SchedulePreviewDock::onFinished);
+    showMessage(tr("Select a contact to see its emails."));
+}
+
+void SchedulePreviewDock::setDatabase(const QString &path)
+{
+    m_path = path;
+    showContact(0);
+}
+
+void SchedulePreviewDock::setConfig(const Config &config)
+{
+    m_config = config;
+    reload();
+}
+
+void SchedulePreviewDock::setToday(QDate today)
+{
+    if (today == m_today)
+        return;
+    m_today = today;
+    reload();
+}
+
+void SchedulePreviewDock::showContact(qint64 contactId)
+{
+    m_contactId = contactId;
+    reload();
+}
+
+void SchedulePreviewDock::reload()
+{
+    const quint64 token = ++m_token;
+    if (m_contactId == 0 || m_path.isEmpty()) {
+        showMessage(tr("Select a contact to see its emails."));
+        return;
+    }
+    const QString path = m_path;
+    const qint64 id = m_contactId;
+    const QDate today = m_today;
+    const Config config = m_config;
+    m_watcher.setFuture(QtConcurrent::run([token, path, id, today, config] {
+        return Answer{token, loadContactPreview(path, id, today, config)};
+    }));
+}
+
+void SchedulePreviewDock::onFinished()
+{
+    const Answer answer = m_watcher.result();
+    if (answer.token != m_token)
+        return; // the user selected another contact meanwhile
+    if (!answer.preview) {
+        showMessage(answer.preview.errorMessage());
+        return;
+    }
+    showPreview(answer.preview.value());
+}
+
+void SchedulePreviewDock::showMessage(const QString &text)
+{
+    m_title->setText(text);
+    m_details->clear();
+    m_problems->hide();
+    m_timeline->clear();
+    m_model->clear();
+}
+
+void SchedulePreviewDock::showPreview(const ContactPreview &preview)
+{
+    if (!preview.found) {
+        showMessage(tr("Contact %1 no longer exists in this database.").arg(preview.contactId));
+        return;
+    }
+    const Contact &c = preview.contact;
+    const QString name = QString(c.firstName % u' ' % c.lastName).trimmed();
+    m_title->setText(tr("%1 (contact %2)").arg(name.isEmpty() ? tr("Unnamed contact") : name).arg(c.id));
+    const QString state = preview.facts.state.isValid() ? stateName(preview.facts.state) : tr("unknown state");
+    const QLocale locale;
+    const auto dateText = [&locale](QDate d, const QString &raw) {
+        if (d.isValid())
+            return locale.toString(d, QStringLiteral("MMM d, yyyy"));
+        return raw.isEmpty() ? tr("none") : tr("“%1” (not a date)").arg(raw);
+    };
+    m_details->setText(tr("%1 · %2 · born %3 · policy since %4 · as of %5")
+                           .arg(c.email, state, dateText(preview.facts.birthDate, c.birthDate),
+                                dateText(preview.facts.effectiveDate, c.effectiveDate),
+                                locale.toString(preview.today, QStringLiteral("MMM d, yyyy"))));
+    if (preview.facts.problems.isEmpty()) {
+        m_problems->hide();
+    } else {
+        const QString prefix = preview.facts.hasError() ? tr("This contact gets no emails: ") : tr("Data problems: ");
+        m_problems->setText(prefix % problemSummary(preview.facts.problems));
+        m_problems->show();
+    }
+    m_timeline->setPreview(preview);
+    m_model->setSchedule(preview.schedule);
+    Q_EMIT previewShown(preview.contactId);
+}
+
+QString SchedulePreviewDock::headline() const
+{
+    return m_title->text();
+}
