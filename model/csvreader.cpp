@@ -55,7 +55,8 @@ CsvDialect CsvDialect::detect(const QByteArray &sample)
     dialect.hasBom = startsWithBom(sample);
     {
         QStringDecoder utf8(QStringConverter::Utf8);
-        (void)utf8.decode(sample);
+        const QString decoded = utf8.decode(sample);
+        Q_UNUSED(decoded);
         dialect.encoding = utf8.hasError() ? Encoding::Latin1 : Encoding::Utf8;
     }
     QStringDecoder decoder = decoderFor(dialect.encoding);
@@ -96,7 +97,11 @@ CsvDialect CsvDialect::detect(const QByteArray &sample)
                                            [](const auto &a, const auto &b) { return a.second < b.second; });
         if (mode->first < 2)
             continue;
-        const double score = double(mode->second) / double(records.size());
+        // A quote left inside a parsed field means this separator cut through quoted text.
+        const auto misparsed = std::count_if(records.cbegin(), records.cend(), [&](const QStringList &r) {
+            return std::any_of(r.cbegin(), r.cend(), [&](const QString &f) { return f.contains(dialect.quote); });
+        });
+        const double score = double(mode->second - misparsed) / double(records.size());
         if (score > bestScore + 1e-9 || (std::abs(score - bestScore) <= 1e-9 && mode->first > bestFields)) {
             bestScore = score;
             bestFields = int(mode->first);
@@ -125,9 +130,12 @@ Result<CsvDialect> CsvDialect::detectFile(const QString &path)
     if (dialect.encoding == Encoding::Utf8) {
         // A Latin-1 "é" far down a UTF-8 looking file must not become a replacement character.
         QStringDecoder utf8(QStringConverter::Utf8);
-        (void)utf8.decode(sample);
-        while (!utf8.hasError() && !file.atEnd())
-            (void)utf8.decode(file.read(ReadBlock * 16));
+        const QString decoded = utf8.decode(sample);
+        Q_UNUSED(decoded);
+        while (!utf8.hasError() && !file.atEnd()) {
+            const QString block = utf8.decode(file.read(ReadBlock * 16));
+            Q_UNUSED(block);
+        }
         if (utf8.hasError())
             dialect.encoding = Encoding::Latin1;
     }

@@ -30,11 +30,11 @@ QString tr(const char *text)
 class Random
 {
 public:
-    explicit Random(quint64 seed) : m_row->state(seed * 0xD1B54A32D192ED03ull + 0x2545F4914F6CDD1Dull) {}
+    explicit Random(quint64 seed) : m_state(seed * 0xD1B54A32D192ED03ull + 0x2545F4914F6CDD1Dull) {}
 
     quint64 next()
     {
-        quint64 z = (m_row->state += 0x9E3779B97F4A7C15ull);
+        quint64 z = (m_state += 0x9E3779B97F4A7C15ull);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         return z ^ (z >> 31);
@@ -49,7 +49,7 @@ public:
     const T &pick(const std::array<T, N> &items) { return items[below(quint32(N))]; }
 
 private:
-    quint64 m_row->state;
+    quint64 m_state;
 };
 
 // One column value in a fixed buffer, bound with SQLITE_STATIC: no allocation per row.

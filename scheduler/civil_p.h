@@ -24,7 +24,7 @@ constexpr bool isLeapYear(int year)
 
 constexpr int daysInMonth(int year, int month)
 {
-    constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    constexpr int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     return month == 2 && isLeapYear(year) ? 29 : days[month - 1];
 }
 
@@ -54,7 +54,7 @@ constexpr Ymd fromJd(qint64 julianDay)
     const qint64 mp = (5 * doy + 2) / 153;
     const int day = int(doy - (153 * mp + 2) / 5 + 1);
     const int month = int(mp < 10 ? mp + 3 : mp - 9);
-    return {int(yoe + era * 400 + (month <= 2 ? 1 : 0)), month, day};
+    return { int(yoe + era * 400 + (month <= 2 ? 1 : 0)), month, day };
 }
 
 // occurrence() of SPEC section 1 for a month and day: Feb 29 becomes Feb 28 in common years.

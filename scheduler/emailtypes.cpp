@@ -69,8 +69,9 @@ std::optional<SkipReason> skipReasonFromCode(QStringView code)
     const QStringView c = code.trimmed();
     if (c.isEmpty())
         return SkipReason::None;
-    for (SkipReason r : {SkipReason::AlreadySent, SkipReason::BirthdayWindow, SkipReason::EffectiveDateWindow,
-                         SkipReason::YearRound, SkipReason::Spacing, SkipReason::FrequencyLimit}) {
+    for (SkipReason r :
+         { SkipReason::AlreadySent, SkipReason::BirthdayWindow, SkipReason::EffectiveDateWindow,
+           SkipReason::YearRound, SkipReason::Spacing, SkipReason::FrequencyLimit }) {
         if (c.compare(skipReasonCode(r), Qt::CaseInsensitive) == 0)
             return r;
     }

@@ -188,7 +188,8 @@ public:
         // When a window reaches less than a year from its anchor, a date inside E_Y always has
         // D.year in Y-1..Y+1; a date in years firstYear+1..firstYear+Count-2 can then be tested
         // against the cached windows directly, without converting it to a year.
-        if (rule.before + rule.lead < 365 && rule.after < 365 && rule.before >= 0 && rule.lead >= 0 && rule.after >= 0) {
+        if (rule.before + rule.lead < 365 && rule.after < 365 && rule.before >= 0 && rule.lead >= 0
+            && rule.after >= 0) {
             m_fastFrom = Civil::jd(firstYear + 1, 1, 1);
             m_fastTo = Civil::jd(firstYear + Count - 1, 1, 1);
         }
@@ -263,7 +264,8 @@ bool isValidEmail(QStringView email)
 
 // Date of a birthday/effective_date email served on anniversary `a` (Julian day, in `year`),
 // with the catch-up rule of SPEC section 5.
-void setSendDate(ScheduledEmail &e, qint64 a, int year, qint64 contactId, int daysBefore, qint64 today, int spread)
+void setSendDate(ScheduledEmail &e, qint64 a, int year, qint64 contactId, int daysBefore, qint64 today,
+                 int spread)
 {
     e.eventDate = Civil::toDate(a);
     qint64 date = a - daysBefore;
@@ -286,8 +288,9 @@ bool alreadyHandled(std::span<const HistoryEntry> history, EmailType type, qint6
         if (!equalsCi(h.emailType, key) || !isActiveStatus(h.status))
             continue;
         const qint64 d = h.scheduledDate.toJulianDay();
-        const bool match = h.eventYear != 0 ? h.eventYear == year
-                                            : h.scheduledDate.isValid() && d >= anniversary - 60 && d <= anniversary;
+        const bool match = h.eventYear != 0
+            ? h.eventYear == year
+            : h.scheduledDate.isValid() && d >= anniversary - 60 && d <= anniversary;
         if (match) {
             matched = h.scheduledDate;
             return true;
@@ -304,7 +307,7 @@ bool aepHandled(std::span<const HistoryEntry> history, int aepYear, QDate &match
         if (!equalsCi(h.emailType, "aep"_L1) || !isActiveStatus(h.status))
             continue;
         const bool match = h.scheduledDate.isValid() ? Civil::parts(h.scheduledDate).year == aepYear
-                                                      : h.eventYear == aepYear;
+                                                     : h.eventYear == aepYear;
         if (match) {
             matched = h.scheduledDate;
             return true;
@@ -317,7 +320,8 @@ bool aepHandled(std::span<const HistoryEntry> history, int aepYear, QDate &match
 bool postWindowHandled(std::span<const HistoryEntry> history, QDate date)
 {
     for (const HistoryEntry &h : history) {
-        if (h.scheduledDate == date && QStringView(h.emailType).startsWith("post_window"_L1, Qt::CaseInsensitive)
+        if (h.scheduledDate == date
+            && QStringView(h.emailType).startsWith("post_window"_L1, Qt::CaseInsensitive)
             && isActiveStatus(h.status))
             return true;
     }
@@ -326,8 +330,8 @@ bool postWindowHandled(std::span<const HistoryEntry> history, QDate date)
 
 // Whether every `period`-day window containing d holds at most `maxEmails` of the kept dates,
 // the active history rows and d itself.
-bool fitsFrequency(qint64 d, const qint64 *kept, int keptCount, std::span<const HistoryEntry> history, int period,
-                   int maxEmails)
+bool fitsFrequency(qint64 d, const qint64 *kept, int keptCount, std::span<const HistoryEntry> history,
+                   int period, int maxEmails)
 {
     if (period <= 0)
         return true;
@@ -366,8 +370,7 @@ bool fitsFrequency(qint64 d, const qint64 *kept, int keptCount, std::span<const 
 
 // Insertion sort: the arrays hold at most 8 items (and std::sort's unrolled code trips GCC's
 // -Warray-bounds on fixed arrays).
-template <typename T, typename Less>
-void smallSort(T *first, int count, Less less)
+template<typename T, typename Less> void smallSort(T *first, int count, Less less)
 {
     for (int i = 1; i < count; ++i) {
         T item = first[i];
@@ -380,7 +383,8 @@ void smallSort(T *first, int count, Less less)
 
 SkipReason windowReason(StateRule::Kind kind)
 {
-    return kind == StateRule::Kind::EffectiveDate ? SkipReason::EffectiveDateWindow : SkipReason::BirthdayWindow;
+    return kind == StateRule::Kind::EffectiveDate ? SkipReason::EffectiveDateWindow
+                                                  : SkipReason::BirthdayWindow;
 }
 
 bool isWindowReason(SkipReason reason)
@@ -410,9 +414,10 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
 
     if (!isValidEmail(contact.email)) {
         const QString email = contact.email.trimmed();
-        facts.problems.append({ProblemCode::InvalidEmail, Severity::Error,
-                               email.isEmpty() ? tr("Email address is empty")
-                                               : tr("Email address \"%1\" is not a valid address").arg(email)});
+        facts.problems.append({ ProblemCode::InvalidEmail, Severity::Error,
+                                email.isEmpty()
+                                    ? tr("Email address is empty")
+                                    : tr("Email address \"%1\" is not a valid address").arg(email) });
     }
 
     // State: the ZIP's state wins when it maps, else the stored state when it is a known code.
@@ -425,21 +430,23 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
     facts.state = zipState.isValid() ? zipState : stored;
     if (!facts.state.isValid()) {
         facts.problems.append(
-            {ProblemCode::UnknownState, Severity::Error,
-             tr("No state can be determined: ZIP code \"%1\" and state \"%2\" are missing or unknown")
-                 .arg(zipText.toString(), stateText.toString())});
+            { ProblemCode::UnknownState, Severity::Error,
+              zipText.isEmpty() && stateText.isEmpty()
+                  ? tr("No state can be determined: ZIP code and state are both empty")
+                  : tr("No state can be determined: ZIP code \"%1\" and state \"%2\" are missing or unknown")
+                        .arg(zipText.toString(), stateText.toString()) });
     }
 
     const QStringView birthText = TextView::trimmed(contact.birthDate);
     if (!birthText.isEmpty()) {
         const QDate birth = Dates::parseContactDate(birthText);
         if (!birth.isValid()) {
-            facts.problems.append({ProblemCode::InvalidBirthDate, Severity::Warning,
-                                   tr("Birth date \"%1\" is not a valid date").arg(birthText.toString())});
+            facts.problems.append({ ProblemCode::InvalidBirthDate, Severity::Warning,
+                                    tr("Birth date \"%1\" is not a valid date").arg(birthText.toString()) });
         } else if (birth > today) {
-            facts.problems.append({ProblemCode::InvalidBirthDate, Severity::Warning,
-                                   tr("Birth date \"%1\" is after today (%2)")
-                                       .arg(birthText.toString(), today.toString(Qt::ISODate))});
+            facts.problems.append({ ProblemCode::InvalidBirthDate, Severity::Warning,
+                                    tr("Birth date \"%1\" is after today (%2)")
+                                        .arg(birthText.toString(), today.toString(Qt::ISODate)) });
         } else {
             facts.birthDate = birth;
         }
@@ -449,24 +456,26 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
     if (!effectiveText.isEmpty()) {
         facts.effectiveDate = Dates::parseContactDate(effectiveText);
         if (!facts.effectiveDate.isValid()) {
-            facts.problems.append({ProblemCode::InvalidEffectiveDate, Severity::Warning,
-                                   tr("Effective date \"%1\" is not a valid date").arg(effectiveText.toString())});
+            facts.problems.append(
+                { ProblemCode::InvalidEffectiveDate, Severity::Warning,
+                  tr("Effective date \"%1\" is not a valid date").arg(effectiveText.toString()) });
         }
     }
 
     if (!zipText.isEmpty() && !zipState.isValid()) {
-        facts.problems.append({ProblemCode::InvalidZip, Severity::Warning,
-                               tr("ZIP code \"%1\" is not a known US ZIP code").arg(zipText.toString())});
+        facts.problems.append({ ProblemCode::InvalidZip, Severity::Warning,
+                                tr("ZIP code \"%1\" is not a known US ZIP code").arg(zipText.toString()) });
     }
     if (zipState.isValid() && stored.isValid() && stored != zipState) {
-        facts.problems.append({ProblemCode::ZipStateMismatch, Severity::Warning,
-                               tr("State \"%1\" does not match ZIP code \"%2\", which is in %3; %3 is used")
-                                   .arg(stateText.toString(), zipText.toString(), zipState.toString())});
+        facts.problems.append({ ProblemCode::ZipStateMismatch, Severity::Warning,
+                                tr("State \"%1\" does not match ZIP code \"%2\", which is in %3; %3 is used")
+                                    .arg(stateText.toString(), zipText.toString(), zipState.toString()) });
     }
     return facts;
 }
 
-std::vector<ExclusionWindow> exclusionWindows(const ContactFacts &facts, QDate from, QDate to, const Config &config)
+std::vector<ExclusionWindow> exclusionWindows(const ContactFacts &facts, QDate from, QDate to,
+                                              const Config &config)
 {
     std::vector<ExclusionWindow> result;
     const WindowRule rule = makeWindowRule(facts, ruleFor(facts, config), config);
@@ -571,7 +580,8 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
         for (qsizetype i = 0; i < aepCount; ++i) {
             const int key = config.aepDates[i].month * 32 + config.aepDates[i].day;
             const MonthDay &md = config.aepDates[i];
-            const bool valid = md.month >= 1 && md.month <= 12 && md.day >= 1 && md.day <= (md.month == 2 ? 29 : Civil::daysInMonth(2001, md.month));
+            const bool valid = md.month >= 1 && md.month <= 12 && md.day >= 1
+                && md.day <= (md.month == 2 ? 29 : Civil::daysInMonth(2001, md.month));
             if (key > latestKey && valid) {
                 latestKey = key;
                 latestIndex = i;
@@ -693,7 +703,8 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
     for (int k = 0; k < pending; ++k) {
         ScheduledEmail &e = emails[order[k]];
         const qint64 d = e.date.toJulianDay();
-        if (fitsFrequency(d, kept.data(), keptCount, history, config.frequencyPeriodDays, config.frequencyMaxEmails))
+        if (fitsFrequency(d, kept.data(), keptCount, history, config.frequencyPeriodDays,
+                          config.frequencyMaxEmails))
             kept[keptCount++] = d;
         else
             skip(e, SkipReason::FrequencyLimit);

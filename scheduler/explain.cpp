@@ -23,11 +23,16 @@ QString iso(QDate d)
     const Civil::Ymd p = Civil::parts(d);
     if (p.year < 1 || p.year > 9999)
         return d.toString(Qt::ISODate);
-    const char16_t text[10] = {
-        char16_t(u'0' + p.year / 1000), char16_t(u'0' + p.year / 100 % 10), char16_t(u'0' + p.year / 10 % 10),
-        char16_t(u'0' + p.year % 10),   u'-',                               char16_t(u'0' + p.month / 10),
-        char16_t(u'0' + p.month % 10),  u'-',                               char16_t(u'0' + p.day / 10),
-        char16_t(u'0' + p.day % 10)};
+    const char16_t text[10] = { char16_t(u'0' + p.year / 1000),
+                                char16_t(u'0' + p.year / 100 % 10),
+                                char16_t(u'0' + p.year / 10 % 10),
+                                char16_t(u'0' + p.year % 10),
+                                u'-',
+                                char16_t(u'0' + p.month / 10),
+                                char16_t(u'0' + p.month % 10),
+                                u'-',
+                                char16_t(u'0' + p.day / 10),
+                                char16_t(u'0' + p.day % 10) };
     return QString(reinterpret_cast<const QChar *>(text), 10);
 }
 
@@ -128,7 +133,8 @@ QString explainEmail(const ContactSchedule &schedule, const ScheduledEmail &emai
             if (email.catchUp) {
                 text = tr("Scheduled — catch-up: the %1 on %2 is too close for the usual lead time, so "
                           "the email goes out on %3")
-                           .arg(eventNoun(email.type), shortDate(email.eventDate, true), shortDate(email.date, true));
+                           .arg(eventNoun(email.type), shortDate(email.eventDate, true),
+                                shortDate(email.date, true));
             } else {
                 text = tr("Scheduled — %1 days before the %2 on %3")
                            .arg(email.date.daysTo(email.eventDate))
@@ -140,7 +146,8 @@ QString explainEmail(const ContactSchedule &schedule, const ScheduledEmail &emai
             break;
         case EmailType::PostWindow:
             text = tr("Scheduled — follow-up the day after the %1 %2 ends (an earlier email was held back)")
-                       .arg(windowName(schedule, email.window), dateRange(email.window.start, email.window.end));
+                       .arg(windowName(schedule, email.window),
+                            dateRange(email.window.start, email.window.end));
             break;
         }
         return text % movedNote(email);
@@ -168,9 +175,12 @@ QString explainEmail(const ContactSchedule &schedule, const ScheduledEmail &emai
         if (email.relatedDate.isValid())
             return tr("Skipped — this %1 was already sent or scheduled on %2")
                 .arg(emailNoun(email.type), shortDate(email.relatedDate, true));
-        return tr("Skipped — this %1 was already sent for %2").arg(emailNoun(email.type)).arg(email.eventDate.year());
+        return tr("Skipped — this %1 was already sent for %2")
+            .arg(emailNoun(email.type))
+            .arg(email.eventDate.year());
     case SkipReason::Spacing:
-        return tr("Skipped — the %1 on %2 is less than %3 days away, and the agency does not send both so close "
+        return tr("Skipped — the %1 on %2 is less than %3 days away, and the agency does not send both so "
+                  "close "
                   "together")
             .arg(emailNoun(email.relatedType), shortDate(email.relatedDate, true))
             .arg(schedule.spacingDays);
@@ -190,7 +200,8 @@ QString detail(const ContactSchedule &schedule, const ScheduledEmail &email)
         QString text;
         if (email.type == EmailType::PostWindow)
             text = tr("after %1 %2 to %3")
-                       .arg(windowName(schedule, email.window), iso(email.window.start), iso(email.window.end));
+                       .arg(windowName(schedule, email.window), iso(email.window.start),
+                            iso(email.window.end));
         else if (email.catchUp)
             text = tr("catch-up: %1 %2 is near").arg(eventNoun(email.type), iso(email.eventDate));
         if (email.originalDate.isValid() && email.originalDate != email.date) {
@@ -202,7 +213,8 @@ QString detail(const ContactSchedule &schedule, const ScheduledEmail &email)
     switch (email.reason) {
     case SkipReason::BirthdayWindow:
     case SkipReason::EffectiveDateWindow:
-        return tr("%1 %2 to %3").arg(windowName(schedule, email.window), iso(email.window.start), iso(email.window.end));
+        return tr("%1 %2 to %3")
+            .arg(windowName(schedule, email.window), iso(email.window.start), iso(email.window.end));
     case SkipReason::YearRound:
         return tr("%1: no marketing emails").arg(ruleName(schedule.state, StateRule::Kind::YearRound));
     case SkipReason::AlreadySent:

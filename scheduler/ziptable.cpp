@@ -78,15 +78,15 @@ Result<ZipTable> ZipTable::fromCsv(const QByteArray &csv)
         if (!ok) {
             if (lineNumber == 1)
                 continue; // header line "zip3,state"
-            return Error{tr("ZIP table line %1: \"%2\" is not a three-digit ZIP prefix")
-                             .arg(lineNumber)
-                             .arg(QString::fromUtf8(prefix))};
+            return Error { tr("ZIP table line %1: \"%2\" is not a three-digit ZIP prefix")
+                               .arg(lineNumber)
+                               .arg(QString::fromUtf8(prefix)) };
         }
         const StateCode code = StateCode::fromString(QString::fromLatin1(state));
         if (!code.isValid()) {
-            return Error{tr("ZIP table line %1: \"%2\" is not a two-letter state code")
-                             .arg(lineNumber)
-                             .arg(QString::fromUtf8(state))};
+            return Error { tr("ZIP table line %1: \"%2\" is not a two-letter state code")
+                               .arg(lineNumber)
+                               .arg(QString::fromUtf8(state)) };
         }
         table.m_prefixes[value] = code;
         if (!table.m_known.test(code.raw())) {
@@ -95,7 +95,7 @@ Result<ZipTable> ZipTable::fromCsv(const QByteArray &csv)
         }
     }
     if (table.m_stateCount == 0)
-        return Error{tr("ZIP table is empty")};
+        return Error { tr("ZIP table is empty") };
     return table;
 }
 

@@ -195,9 +195,10 @@ private slots:
         QVERIFY(written->collisions >= 1);
         const QByteArray where = "contact_id = " + QByteArray::number(target->contactId) + " AND email_type = '"
             + type + "' AND scheduled_send_date = '" + date + "'";
-        QCOMPARE(count(path, ("SELECT count(*) FROM email_schedules WHERE " + where).constData()), 1);
-        QCOMPARE(count(path, ("SELECT count(*) FROM email_schedules WHERE status = 'sent' AND " + where).constData()),
-                 1);
+        const QByteArray all = "SELECT count(*) FROM email_schedules WHERE " + where;
+        const QByteArray sent = "SELECT count(*) FROM email_schedules WHERE status = 'sent' AND " + where;
+        QCOMPARE(count(path, all.constData()), 1);
+        QCOMPARE(count(path, sent.constData()), 1);
     }
 
     void injectedFailureKeepsOldSchedule()

@@ -25,7 +25,7 @@ inline Config makeConfig(const QString &tweaks)
         if (key == u"aep") {
             config.aepDates.clear();
             for (const QString &md : value.split(u',', Qt::SkipEmptyParts))
-                config.aepDates.append({md.left(2).toInt(), md.mid(3, 2).toInt()});
+                config.aepDates.append({ md.left(2).toInt(), md.mid(3, 2).toInt() });
         } else if (key == u"lead") {
             config.preWindowLeadDays = value.toInt();
         } else if (key == u"spacing") {
@@ -45,7 +45,7 @@ inline Config makeConfig(const QString &tweaks)
             }
             const QStringList parts = value.split(u'/');
             StateRule rule;
-            rule.kind = parts[0] == u"birthday"         ? StateRule::Kind::Birthday
+            rule.kind = parts[0] == u"birthday" ? StateRule::Kind::Birthday
                 : parts[0] == u"effective_date" ? StateRule::Kind::EffectiveDate
                                                 : StateRule::Kind::YearRound;
             rule.before = parts.value(1).toInt();
@@ -97,8 +97,9 @@ inline QString describe(const ContactSchedule &schedule)
     QStringList parts;
     for (const ScheduledEmail &e : schedule.emails) {
         QString s = emailTypeName(e.type) + u' ' + e.date.toString(Qt::ISODate) + u' ';
-        s += e.status == EmailStatus::PreScheduled ? QStringLiteral("pre")
-                                                   : QString(QStringLiteral("skip:") + skipReasonCode(e.reason));
+        s += e.status == EmailStatus::PreScheduled
+            ? QStringLiteral("pre")
+            : QString(QStringLiteral("skip:") + skipReasonCode(e.reason));
         if (e.catchUp)
             s += QStringLiteral(" catchup");
         parts << s;

@@ -110,88 +110,89 @@ void TestChecks::checks_data()
     QTest::addColumn<QString>("effective");
     QTest::addColumn<QString>("expectedState");
     QTest::addColumn<QString>("expectedProblems"); // "code/severity" joined by ';'
-    QTest::addColumn<QString>("messagePart");      // must appear in the messages
+    QTest::addColumn<QString>("messagePart"); // must appear in the messages
 
     const QString ok = u"mary@example.com"_s;
     // today is 2025-01-15 for every row
     QTest::newRow("clean") << ok << u"90210"_s << u"CA"_s << u"1950-03-17"_s << u"2020-07-01"_s << u"CA"_s
                            << QString() << QString();
-    QTest::newRow("empty dates are not problems") << ok << u"90210"_s << u"CA"_s << QString() << u"  "_s
-                                                  << u"CA"_s << QString() << QString();
+    QTest::newRow("empty dates are not problems")
+        << ok << u"90210"_s << u"CA"_s << QString() << u"  "_s << u"CA"_s << QString() << QString();
 
     // invalid_email
     QTest::newRow("email empty") << QString() << u"90210"_s << QString() << QString() << QString() << u"CA"_s
                                  << u"invalid_email/error"_s << u"Email address is empty"_s;
     QTest::newRow("email no @") << u"mary.example.com"_s << u"90210"_s << QString() << QString() << QString()
                                 << u"CA"_s << u"invalid_email/error"_s << u"\"mary.example.com\""_s;
-    QTest::newRow("email two @") << u"ma@ry@example.com"_s << u"90210"_s << QString() << QString() << QString()
-                                 << u"CA"_s << u"invalid_email/error"_s << QString();
+    QTest::newRow("email two @") << u"ma@ry@example.com"_s << u"90210"_s << QString() << QString()
+                                 << QString() << u"CA"_s << u"invalid_email/error"_s << QString();
     QTest::newRow("email inner space") << u"ma ry@example.com"_s << u"90210"_s << QString() << QString()
                                        << QString() << u"CA"_s << u"invalid_email/error"_s << QString();
     QTest::newRow("email nothing before @") << u"@example.com"_s << u"90210"_s << QString() << QString()
                                             << QString() << u"CA"_s << u"invalid_email/error"_s << QString();
     QTest::newRow("email no dot after @") << u"mary@example"_s << u"90210"_s << QString() << QString()
                                           << QString() << u"CA"_s << u"invalid_email/error"_s << QString();
-    QTest::newRow("email dot at domain start") << u"mary@.com"_s << u"90210"_s << QString() << QString()
-                                               << QString() << u"CA"_s << u"invalid_email/error"_s << QString();
+    QTest::newRow("email dot at domain start")
+        << u"mary@.com"_s << u"90210"_s << QString() << QString() << QString() << u"CA"_s
+        << u"invalid_email/error"_s << QString();
     QTest::newRow("email dot at domain end") << u"mary@example."_s << u"90210"_s << QString() << QString()
                                              << QString() << u"CA"_s << u"invalid_email/error"_s << QString();
     QTest::newRow("email dot only before @") << u"ma.ry@example"_s << u"90210"_s << QString() << QString()
                                              << QString() << u"CA"_s << u"invalid_email/error"_s << QString();
-    QTest::newRow("email surrounding spaces are trimmed") << u"  mary@example.com "_s << u"90210"_s << QString()
-                                                          << QString() << QString() << u"CA"_s << QString()
-                                                          << QString();
+    QTest::newRow("email surrounding spaces are trimmed")
+        << u"  mary@example.com "_s << u"90210"_s << QString() << QString() << QString() << u"CA"_s
+        << QString() << QString();
 
     // unknown_state
     QTest::newRow("no zip, no state") << ok << QString() << QString() << QString() << QString() << QString()
-                                      << u"unknown_state/error"_s << QString();
+                                      << u"unknown_state/error"_s << u"both empty"_s;
     QTest::newRow("no zip, unknown state code") << ok << QString() << u"ZZ"_s << QString() << QString()
                                                 << QString() << u"unknown_state/error"_s << u"\"ZZ\""_s;
-    QTest::newRow("no zip, state name instead of code") << ok << QString() << u"Texas"_s << QString()
-                                                        << QString() << QString() << u"unknown_state/error"_s
-                                                        << QString();
+    QTest::newRow("no zip, state name instead of code")
+        << ok << QString() << u"Texas"_s << QString() << QString() << QString() << u"unknown_state/error"_s
+        << QString();
     QTest::newRow("bad zip, no state") << ok << u"123"_s << QString() << QString() << QString() << QString()
                                        << u"unknown_state/error;invalid_zip/warning"_s << u"\"123\""_s;
-    QTest::newRow("bad email and unknown state") << u"x"_s << QString() << QString() << QString() << QString()
-                                                 << QString() << u"invalid_email/error;unknown_state/error"_s
-                                                 << QString();
+    QTest::newRow("bad email and unknown state")
+        << u"x"_s << QString() << QString() << QString() << QString() << QString()
+        << u"invalid_email/error;unknown_state/error"_s << QString();
 
     // the stored state when the ZIP does not map
-    QTest::newRow("no zip, stored state lower-case") << ok << QString() << u" tx "_s << QString() << QString()
-                                                     << u"TX"_s << QString() << QString();
-    QTest::newRow("unmappable zip, stored state") << ok << u"00012"_s << u"KS"_s << QString() << QString()
-                                                  << u"KS"_s << u"invalid_zip/warning"_s
-                                                  << u"ZIP code \"00012\""_s;
+    QTest::newRow("no zip, stored state lower-case")
+        << ok << QString() << u" tx "_s << QString() << QString() << u"TX"_s << QString() << QString();
+    QTest::newRow("unmappable zip, stored state")
+        << ok << u"00012"_s << u"KS"_s << QString() << QString() << u"KS"_s << u"invalid_zip/warning"_s
+        << u"ZIP code \"00012\""_s;
 
     // the ZIP's state wins
-    QTest::newRow("zip wins, mismatch") << ok << u"75201"_s << u"KS"_s << QString() << QString() << u"TX"_s
-                                        << u"zip_state_mismatch/warning"_s << u"\"KS\""_s;
-    QTest::newRow("zip wins over unknown stored state, no mismatch") << ok << u"75201"_s << u"ZZ"_s << QString()
-                                                                     << QString() << u"TX"_s << QString()
-                                                                     << QString();
-    QTest::newRow("4-digit zip maps") << ok << u"2108"_s << u"MA"_s << QString() << QString() << u"MA"_s
-                                      << QString() << QString();
+    QTest::newRow("zip wins, mismatch")
+        << ok << u"75201"_s << u"KS"_s << QString() << QString() << u"TX"_s << u"zip_state_mismatch/warning"_s
+        << u"State \"KS\" does not match ZIP code \"75201\", which is in TX; TX is used"_s;
+    QTest::newRow("zip wins over unknown stored state, no mismatch")
+        << ok << u"75201"_s << u"ZZ"_s << QString() << QString() << u"TX"_s << QString() << QString();
+    QTest::newRow("4-digit zip maps")
+        << ok << u"2108"_s << u"MA"_s << QString() << QString() << u"MA"_s << QString() << QString();
 
     // invalid_birth_date / invalid_effective_date
-    QTest::newRow("birth date garbage") << ok << u"90210"_s << QString() << u"13/45/1950"_s << QString()
-                                        << u"CA"_s << u"invalid_birth_date/warning"_s
-                                        << u"Birth date \"13/45/1950\" is not a valid date"_s;
+    QTest::newRow("birth date garbage")
+        << ok << u"90210"_s << QString() << u"13/45/1950"_s << QString() << u"CA"_s
+        << u"invalid_birth_date/warning"_s << u"Birth date \"13/45/1950\" is not a valid date"_s;
     QTest::newRow("birth date nonexistent") << ok << u"90210"_s << QString() << u"1951-02-29"_s << QString()
                                             << u"CA"_s << u"invalid_birth_date/warning"_s << QString();
     QTest::newRow("birth date tomorrow") << ok << u"90210"_s << QString() << u"2025-01-16"_s << QString()
                                          << u"CA"_s << u"invalid_birth_date/warning"_s << u"after today"_s;
-    QTest::newRow("birth date today is fine") << ok << u"90210"_s << QString() << u"2025-01-15"_s << QString()
-                                              << u"CA"_s << QString() << QString();
-    QTest::newRow("effective date garbage") << ok << u"90210"_s << QString() << QString() << u"2024-13-01"_s
-                                            << u"CA"_s << u"invalid_effective_date/warning"_s
-                                            << u"Effective date \"2024-13-01\" is not a valid date"_s;
-    QTest::newRow("effective date in the future is fine") << ok << u"90210"_s << QString() << QString()
-                                                          << u"2026-01-01"_s << u"CA"_s << QString() << QString();
-    QTest::newRow("all warnings at once") << ok << u"75201"_s << u"KS"_s << u"garbage"_s << u"2023-02-30"_s
-                                          << u"TX"_s
-                                          << u"invalid_birth_date/warning;invalid_effective_date/warning;"
-                                             u"zip_state_mismatch/warning"_s
-                                          << QString();
+    QTest::newRow("birth date today is fine")
+        << ok << u"90210"_s << QString() << u"2025-01-15"_s << QString() << u"CA"_s << QString() << QString();
+    QTest::newRow("effective date garbage")
+        << ok << u"90210"_s << QString() << QString() << u"2024-13-01"_s << u"CA"_s
+        << u"invalid_effective_date/warning"_s << u"Effective date \"2024-13-01\" is not a valid date"_s;
+    QTest::newRow("effective date in the future is fine")
+        << ok << u"90210"_s << QString() << QString() << u"2026-01-01"_s << u"CA"_s << QString() << QString();
+    QTest::newRow("all warnings at once")
+        << ok << u"75201"_s << u"KS"_s << u"garbage"_s << u"2023-02-30"_s << u"TX"_s
+        << u"invalid_birth_date/warning;invalid_effective_date/warning;"
+           u"zip_state_mismatch/warning"_s
+        << QString();
 }
 
 void TestChecks::checks()
@@ -272,8 +273,9 @@ void TestChecks::codeNames()
     QCOMPARE(severityName(Severity::Warning), u"warning"_s);
     QCOMPARE(emailStatusName(EmailStatus::PreScheduled), u"pre-scheduled"_s);
     QCOMPARE(emailStatusName(EmailStatus::Skipped), u"skipped"_s);
-    for (SkipReason r : {SkipReason::AlreadySent, SkipReason::BirthdayWindow, SkipReason::EffectiveDateWindow,
-                         SkipReason::YearRound, SkipReason::Spacing, SkipReason::FrequencyLimit}) {
+    for (SkipReason r :
+         { SkipReason::AlreadySent, SkipReason::BirthdayWindow, SkipReason::EffectiveDateWindow,
+           SkipReason::YearRound, SkipReason::Spacing, SkipReason::FrequencyLimit }) {
         QVERIFY(!skipReasonCode(r).isEmpty());
         QCOMPARE(skipReasonFromCode(skipReasonCode(r)), std::optional<SkipReason>(r));
     }

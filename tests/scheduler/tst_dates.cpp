@@ -109,12 +109,16 @@ void TestDates::nextOccurrence_data()
     QTest::newRow("later this year") << QDate(1950, 6, 1) << QDate(2025, 1, 15) << QDate(2025, 6, 1);
     QTest::newRow("today counts") << QDate(1950, 6, 1) << QDate(2025, 6, 1) << QDate(2025, 6, 1);
     QTest::newRow("passed -> next year") << QDate(1950, 6, 1) << QDate(2025, 6, 2) << QDate(2026, 6, 1);
-    QTest::newRow("Feb 29 birthday, common year") << QDate(1952, 2, 29) << QDate(2025, 1, 15) << QDate(2025, 2, 28);
-    QTest::newRow("Feb 29 birthday, leap year") << QDate(1952, 2, 29) << QDate(2024, 1, 15) << QDate(2024, 2, 29);
+    QTest::newRow("Feb 29 birthday, common year")
+        << QDate(1952, 2, 29) << QDate(2025, 1, 15) << QDate(2025, 2, 28);
+    QTest::newRow("Feb 29 birthday, leap year")
+        << QDate(1952, 2, 29) << QDate(2024, 1, 15) << QDate(2024, 2, 29);
     // Feb 28 2025 passed: next is 2026 (common year) -> Feb 28 2026
-    QTest::newRow("Feb 29 birthday after Feb 28") << QDate(1952, 2, 29) << QDate(2025, 3, 1) << QDate(2026, 2, 28);
+    QTest::newRow("Feb 29 birthday after Feb 28")
+        << QDate(1952, 2, 29) << QDate(2025, 3, 1) << QDate(2026, 2, 28);
     // 2027 Feb 28 passed: 2028 is a leap year -> Feb 29 2028
-    QTest::newRow("Feb 29 birthday into leap year") << QDate(1952, 2, 29) << QDate(2027, 3, 1) << QDate(2028, 2, 29);
+    QTest::newRow("Feb 29 birthday into leap year")
+        << QDate(1952, 2, 29) << QDate(2027, 3, 1) << QDate(2028, 2, 29);
 }
 
 void TestDates::nextOccurrence()
@@ -133,12 +137,13 @@ void TestDates::nextAnniversary_data()
     QTest::newRow("old policy") << QDate(2020, 7, 1) << QDate(2025, 1, 15) << QDate(2025, 7, 1);
     QTest::newRow("old policy, passed") << QDate(2020, 7, 1) << QDate(2025, 7, 2) << QDate(2026, 7, 1);
     // started this year: the start is not an anniversary -> one year later
-    QTest::newRow("started earlier this year") << QDate(2025, 1, 1) << QDate(2025, 1, 15) << QDate(2026, 1, 1);
+    QTest::newRow("started earlier this year")
+        << QDate(2025, 1, 1) << QDate(2025, 1, 15) << QDate(2026, 1, 1);
     QTest::newRow("starts later this year") << QDate(2025, 7, 1) << QDate(2025, 1, 15) << QDate(2026, 7, 1);
     QTest::newRow("starts today") << QDate(2025, 1, 15) << QDate(2025, 1, 15) << QDate(2026, 1, 15);
     QTest::newRow("future policy next year") << QDate(2026, 3, 1) << QDate(2025, 1, 15) << QDate(2027, 3, 1);
-    QTest::newRow("started last year, anniversary ahead") << QDate(2024, 12, 1) << QDate(2025, 1, 15)
-                                                          << QDate(2025, 12, 1);
+    QTest::newRow("started last year, anniversary ahead")
+        << QDate(2024, 12, 1) << QDate(2025, 1, 15) << QDate(2025, 12, 1);
     QTest::newRow("Feb 29 policy") << QDate(2024, 2, 29) << QDate(2024, 3, 1) << QDate(2025, 2, 28);
 }
 
