@@ -24,10 +24,23 @@ struct ContactDates
     QDate effective;
 };
 
+// Where a worker puts a chunk's results: straight into the final vectors (slots of the
+// chunk's ids), so a million schedules are never held twice.
 struct ChunkResult
 {
-    std::vector<ContactSchedule> schedules;
-    std::vector<ContactDates> dates;
+    ContactSchedule *schedules;
+    ContactDates *dates;
+    const qint64 *ids;
+    std::size_t count;
+    std::size_t next = 0; // slot of the next contact
+
+    // The slot of `id`; ids of the chunk that were not read stay empty (contactId 0).
+    std::size_t slotFor(qint64 id)
+    {
+        while (next < count && ids[next] < id)
+            ++next;
+        return next++;
+    }
 };
 
 ContactSchedule failedSchedule(qint64 id, const QString &reason)
@@ -47,6 +60,9 @@ ContactSchedule failedSchedule(qint64 id, const QString &reason)
 void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, const BatchOptions &options,
                  ChunkResult &out)
 {
+    const std::size_t slot = out.slotFor(contact.id);
+    if (slot >= out.count)
+        return; // not one of the chunk's ids (cannot happen with a consistent read)
     ContactDates dates;
     try {
         if (options.beforeContact)
@@ -58,13 +74,13 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
         // The engine may have reserved room for candidates it dropped; a batch holds millions.
         if (schedule.emails.capacity() > schedule.emails.size())
             schedule.emails.shrink_to_fit();
-        out.schedules.push_back(std::move(schedule));
+        out.schedules[slot] = std::move(schedule);
     } catch (const std::exception &e) {
-        out.schedules.push_back(failedSchedule(contact.id, QString::fromUtf8(e.what())));
+        out.schedules[slot] = failedSchedule(contact.id, QString::fromUtf8(e.what()));
     } catch (...) {
-        out.schedules.push_back(failedSchedule(contact.id, QCoreApplication::translate("BatchJob", "unknown error")));
+        out.schedules[slot] = failedSchedule(contact.id, QCoreApplication::translate("BatchJob", "unknown error"));
     }
-    out.dates.push_back(dates);
+    out.dates[slot] = dates;
 }
 
 } // namespace
@@ -111,7 +127,8 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
 
     const qsizetype chunkSize = std::max(1, options.chunkSize);
     const qsizetype chunkCount = (qsizetype(ids.size()) + chunkSize - 1) / chunkSize;
-    std::vector<ChunkResult> chunks(static_cast<size_t>(chunkCount));
+    result->schedules.resize(ids.size());
+    std::vector<ContactDates> dates(ids.size());
     std::atomic<qsizetype> nextChunk {0};
     std::atomic<bool> stop {false};
     std::mutex errorMutex;
@@ -139,11 +156,11 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
                 stop = true;
                 return;
             }
-            ChunkResult &out = chunks[size_t(index)];
             const auto begin = ids.begin() + index * chunkSize;
             const auto end = ids.begin() + std::min<qsizetype>(qsizetype(ids.size()), (index + 1) * chunkSize);
-            out.schedules.reserve(size_t(end - begin));
-            out.dates.reserve(size_t(end - begin));
+            const std::size_t first = std::size_t(begin - ids.begin());
+            ChunkResult out {result->schedules.data() + first, dates.data() + first, &*begin,
+                             std::size_t(end - begin)};
             auto visit = [&](const Contact &contact, std::span<const HistoryEntry> history) {
                 scheduleOne(contact, history, options, out);
             };
@@ -156,15 +173,15 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
                 return;
             }
             qint64 scheduled = 0, skipped = 0, problems = 0;
-            for (const ContactSchedule &schedule : out.schedules) {
-                problems += schedule.problems.size();
-                for (const ScheduledEmail &email : schedule.emails)
+            for (std::size_t i = 0; i < out.count; ++i) {
+                problems += out.schedules[i].problems.size();
+                for (const ScheduledEmail &email : out.schedules[i].emails)
                     ++(email.status == EmailStatus::PreScheduled ? scheduled : skipped);
             }
             live.scheduled.fetch_add(scheduled, std::memory_order_relaxed);
             live.skipped.fetch_add(skipped, std::memory_order_relaxed);
             live.problems.fetch_add(problems, std::memory_order_relaxed);
-            live.processed.fetch_add(qint64(out.schedules.size()), std::memory_order_relaxed);
+            live.processed.fetch_add(qint64(out.count), std::memory_order_relaxed);
         }
     };
 
@@ -187,19 +204,23 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     if (cancelled())
         return cancelError();
 
-    // Contact order: chunks are in id order, contacts inside a chunk too.
-    std::vector<ContactDates> dates;
-    result->schedules.reserve(ids.size());
-    if (result->allContacts && options.config.loadBalancing.enabled)
-        dates.reserve(ids.size());
-    for (ChunkResult &chunk : chunks) {
-        for (ContactSchedule &schedule : chunk.schedules)
-            result->schedules.push_back(std::move(schedule));
-        if (dates.capacity() > 0)
-            dates.insert(dates.end(), chunk.dates.begin(), chunk.dates.end());
-        chunk = ChunkResult {};
+    // Slots of ids that were not read (unknown ids of an explicit list, contacts deleted
+    // meanwhile) are dropped; the rest is already in id order.
+    {
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < result->schedules.size(); ++i) {
+            if (result->schedules[i].contactId == 0 && ids[i] != 0)
+                continue;
+            if (kept != i) {
+                result->schedules[kept] = std::move(result->schedules[i]);
+                dates[kept] = dates[i];
+            }
+            ++kept;
+        }
+        result->schedules.resize(kept);
+        dates.resize(kept);
     }
-    chunks = {};
+    std::vector<qint64>().swap(ids);
 
     for (const ContactSchedule &schedule : result->schedules) {
         result->problems += schedule.problems.size();

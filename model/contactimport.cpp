@@ -13,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPromise>
-#include <QRegularExpression>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <map>
@@ -365,7 +364,7 @@ struct ImportStatements
     QList<Field> updateFields;
 };
 
-Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping &mapping)
+Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping &mapping, OnConflict onConflict)
 {
     auto columns = contactColumns(db);
     if (!columns.ok())
@@ -411,11 +410,16 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
     s.insert = std::move(*insert);
     if (hasUpdatedAt)
         updateSets.append(QStringLiteral("updated_at = CURRENT_TIMESTAMP"));
-    auto update = CsvSqlite::prepare(
-        db, QStringLiteral("UPDATE contacts SET ") + updateSets.join(u',') + QStringLiteral(" WHERE id = ?"), action);
-    if (!update.ok())
-        return update.error();
-    s.update = std::move(*update);
+    // Only prepared when needed: some production tables carry an UPDATE trigger naming a column
+    // they do not have (org-12), which makes every UPDATE fail but inserts work.
+    if (onConflict == OnConflict::Update) {
+        auto update = CsvSqlite::prepare(
+            db, QStringLiteral("UPDATE contacts SET ") + updateSets.join(u',') + QStringLiteral(" WHERE id = ?"),
+            tr("prepare updating existing contacts in"));
+        if (!update.ok())
+            return update.error();
+        s.update = std::move(*update);
+    }
     auto lookup = CsvSqlite::prepare(db, QStringLiteral("SELECT id FROM temp.es_import_emails WHERE email = ?"), action);
     if (!lookup.ok())
         return lookup.error();
@@ -506,6 +510,7 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
                      int(CsvErrorKind::File)};
     }
     Mapping m = guess(header);
+    std::array<bool, FieldCount> explicitFields {};
     const QJsonObject object = doc.object();
     for (auto it = object.begin(); it != object.end(); ++it) {
         const auto field = fieldFromColumnName(it.key());
@@ -517,6 +522,7 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
         }
         if (it.value().isNull()) {
             m.setColumn(*field, -1); // explicitly not imported
+            explicitFields[size_t(*field)] = true;
             continue;
         }
         if (!it.value().isString()) {
@@ -537,12 +543,13 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
                              .arg(nativePath(fileName), it.key(), column, header.join(QStringLiteral(", "))),
                          int(CsvErrorKind::File)};
         }
-        // A column feeds one field: an explicit mapping takes it from a guessed one.
-        for (int &c : m.columns) {
-            if (c == int(index))
-                c = -1;
+        // An explicit mapping takes the column from a guessed field (explicit ones may share).
+        for (int i = 0; i < FieldCount; ++i) {
+            if (m.columns[size_t(i)] == int(index) && !explicitFields[size_t(i)])
+                m.columns[size_t(i)] = -1;
         }
         m.setColumn(*field, int(index));
+        explicitFields[size_t(*field)] = true;
     }
     return m;
 }
@@ -560,22 +567,36 @@ std::optional<OnConflict> onConflictFromName(QStringView name)
 
 QString dateFormatOf(QStringView value)
 {
-    static const QRegularExpression iso(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}([T ].*)?$"));
-    static const QRegularExpression isoSlash(QStringLiteral("^\\d{4}/\\d{2}/\\d{2}$"));
-    static const QRegularExpression us(QStringLiteral("^\\d{1,2}/\\d{1,2}/\\d{4}$"));
-    static const QRegularExpression usDash(QStringLiteral("^\\d{1,2}-\\d{1,2}-\\d{4}$"));
-    static const QRegularExpression compact(QStringLiteral("^\\d{8}$"));
+    // A shape check only (digits and punctuation), no regular expressions: it runs for every
+    // date of a large file.
     const QStringView t = value.trimmed();
-    if (iso.match(t).hasMatch())
-        return QStringLiteral("YYYY-MM-DD");
-    if (isoSlash.match(t).hasMatch())
-        return QStringLiteral("YYYY/MM/DD");
-    if (us.match(t).hasMatch())
-        return QStringLiteral("M/D/YYYY");
-    if (usDash.match(t).hasMatch())
-        return QStringLiteral("M-D-YYYY");
-    if (compact.match(t).hasMatch())
+    const auto digitsAt = [&t](qsizetype from, qsizetype count) {
+        if (from + count > t.size())
+            return false;
+        for (qsizetype i = from; i < from + count; ++i) {
+            if (!t[i].isDigit() || t[i].unicode() > 127)
+                return false;
+        }
+        return true;
+    };
+    if (t.size() >= 10 && digitsAt(0, 4) && digitsAt(5, 2) && digitsAt(8, 2) && t[4] == t[7]
+        && (t[4] == u'-' || t[4] == u'/')) {
+        if (t[4] == u'-' && (t.size() == 10 || t[10] == u'T' || t[10] == u' '))
+            return QStringLiteral("YYYY-MM-DD");
+        if (t[4] == u'/' && t.size() == 10)
+            return QStringLiteral("YYYY/MM/DD");
+        return {};
+    }
+    if (t.size() == 8 && digitsAt(0, 8))
         return QStringLiteral("MMDDYYYY");
+    for (const QChar sep : {QChar(u'/'), QChar(u'-')}) {
+        const qsizetype first = t.indexOf(sep);
+        const qsizetype second = first < 0 ? -1 : t.indexOf(sep, first + 1);
+        if (first < 1 || first > 2 || second - first < 2 || second - first > 3 || t.size() - second != 5)
+            continue;
+        if (digitsAt(0, first) && digitsAt(first + 1, second - first - 1) && digitsAt(second + 1, 4))
+            return sep == u'/' ? QStringLiteral("M/D/YYYY") : QStringLiteral("M-D-YYYY");
+    }
     return {};
 }
 
@@ -665,7 +686,7 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         !r.ok())
         return CsvSqlite::fromDbError(r.error());
 
-    auto prepared = prepareStatements(db, settings.mapping);
+    auto prepared = prepareStatements(db, settings.mapping, settings.onConflict);
     if (!prepared.ok())
         return prepared.error();
     ImportStatements &s = *prepared;

@@ -30,7 +30,7 @@ QString tr(const char *text)
 class Random
 {
 public:
-    explicit Random(quint64 seed) : m_state(seed * 0xD1B54A32D192ED03ull + 0x2545F4914F6CDD1Dull) {}
+    explicit Random(quint64 seed) : m_state(seed * 0xD1B54A32D192ED03ull + 0x2545F4914F6CDD1Dull) { }
 
     quint64 next()
     {
@@ -45,8 +45,10 @@ public:
     int range(int lo, int hi) { return lo + int(below(quint32(hi - lo + 1))); }
     double unit() { return double(next() >> 11) * 0x1.0p-53; }
     bool chance(double p) { return unit() < p; }
-    template <typename T, std::size_t N>
-    const T &pick(const std::array<T, N> &items) { return items[below(quint32(N))]; }
+    template<typename T, std::size_t N> const T &pick(const std::array<T, N> &items)
+    {
+        return items[below(quint32(N))];
+    }
 
 private:
     quint64 m_state;
@@ -109,20 +111,33 @@ public:
                 *this << char(c);
             else if (c == 0xC3 && i + 1 < name.size()) {
                 switch (static_cast<unsigned char>(name[++i])) {
-                case 0xA1: *this << 'a'; break;
-                case 0xA9: *this << 'e'; break;
-                case 0xAD: *this << 'i'; break;
-                case 0xB1: *this << 'n'; break;
-                case 0xB3: *this << 'o'; break;
-                case 0xBA: *this << 'u'; break;
-                default: break;
+                case 0xA1:
+                    *this << 'a';
+                    break;
+                case 0xA9:
+                    *this << 'e';
+                    break;
+                case 0xAD:
+                    *this << 'i';
+                    break;
+                case 0xB1:
+                    *this << 'n';
+                    break;
+                case 0xB3:
+                    *this << 'o';
+                    break;
+                case 0xBA:
+                    *this << 'u';
+                    break;
+                default:
+                    break;
                 }
             }
         }
         return *this;
     }
     bool isNull() const { return m_null; }
-    std::string_view view() const { return {m_buffer, std::size_t(m_length)}; }
+    std::string_view view() const { return { m_buffer, std::size_t(m_length) }; }
     bool isEmpty() const { return m_length == 0; }
 
     void bind(sqlite3_stmt *statement, int index) const
@@ -195,15 +210,40 @@ void appendDateTime(Field &field, QDate date, int secondsOfDay)
 void appendBadDate(Field &field, Random &random, int year)
 {
     switch (random.below(9)) {
-    case 0: field << "2/30/"; field.number(year, 4); break;          // M/D/YYYY, no such day
-    case 1: field << "0230"; field.number(year, 4); break;           // MMDDYYYY, no such day
-    case 2: field.number(year, 4) << "-02-30"; break;                // ISO, no such day
-    case 3: field << random.pick(std::array<std::string_view, 4>{"n/a", "N/A", "unknown", "TBD"}); break;
-    case 4: field.number(random.range(13, 28)) << '/'; field.number(random.range(1, 12)) << '/'; field.number(year, 4); break; // D/M/YYYY
-    case 5: field.number(year, 4); field.number(random.range(1, 12), 2); field.number(random.range(1, 28), 2); break; // YYYYMMDD
-    case 6: field << "Mar 5, "; field.number(year, 4); break;
-    case 7: field.number(year, 4) << "-13-01"; break;
-    default: field << "00/00/0000"; break;
+    case 0:
+        field << "2/30/";
+        field.number(year, 4);
+        break; // M/D/YYYY, no such day
+    case 1:
+        field << "0230";
+        field.number(year, 4);
+        break; // MMDDYYYY, no such day
+    case 2:
+        field.number(year, 4) << "-02-30";
+        break; // ISO, no such day
+    case 3:
+        field << random.pick(std::array<std::string_view, 4> { "n/a", "N/A", "unknown", "TBD" });
+        break;
+    case 4:
+        field.number(random.range(13, 28)) << '/';
+        field.number(random.range(1, 12)) << '/';
+        field.number(year, 4);
+        break; // D/M/YYYY
+    case 5:
+        field.number(year, 4);
+        field.number(random.range(1, 12), 2);
+        field.number(random.range(1, 28), 2);
+        break; // YYYYMMDD
+    case 6:
+        field << "Mar 5, ";
+        field.number(year, 4);
+        break;
+    case 7:
+        field.number(year, 4) << "-13-01";
+        break;
+    default:
+        field << "00/00/0000";
+        break;
     }
 }
 
@@ -219,69 +259,89 @@ struct StateWeight
     int weight; // 2020 census population in thousands
 };
 
-constexpr std::array<StateWeight, 51> kStates = {{
-    {"CA", 39538}, {"TX", 29145}, {"FL", 21538}, {"NY", 20201}, {"PA", 13002}, {"IL", 12812},
-    {"OH", 11799}, {"GA", 10711}, {"NC", 10439}, {"MI", 10077}, {"NJ", 9288},  {"VA", 8631},
-    {"WA", 7705},  {"AZ", 7151},  {"MA", 7029},  {"TN", 6910},  {"IN", 6785},  {"MD", 6177},
-    {"MO", 6154},  {"WI", 5893},  {"CO", 5773},  {"MN", 5706},  {"SC", 5118},  {"AL", 5024},
-    {"LA", 4657},  {"KY", 4505},  {"OR", 4237},  {"OK", 3959},  {"CT", 3605},  {"UT", 3271},
-    {"IA", 3190},  {"NV", 3104},  {"AR", 3011},  {"MS", 2961},  {"KS", 2937},  {"NM", 2117},
-    {"NE", 1961},  {"ID", 1839},  {"WV", 1793},  {"HI", 1455},  {"NH", 1377},  {"ME", 1362},
-    {"RI", 1097},  {"MT", 1084},  {"DE", 989},   {"SD", 886},   {"ND", 779},   {"AK", 733},
-    {"DC", 689},   {"VT", 643},   {"WY", 576},
-}};
+constexpr std::array<StateWeight, 51> kStates = { {
+    { "CA", 39538 }, { "TX", 29145 }, { "FL", 21538 }, { "NY", 20201 }, { "PA", 13002 }, { "IL", 12812 },
+    { "OH", 11799 }, { "GA", 10711 }, { "NC", 10439 }, { "MI", 10077 }, { "NJ", 9288 },  { "VA", 8631 },
+    { "WA", 7705 },  { "AZ", 7151 },  { "MA", 7029 },  { "TN", 6910 },  { "IN", 6785 },  { "MD", 6177 },
+    { "MO", 6154 },  { "WI", 5893 },  { "CO", 5773 },  { "MN", 5706 },  { "SC", 5118 },  { "AL", 5024 },
+    { "LA", 4657 },  { "KY", 4505 },  { "OR", 4237 },  { "OK", 3959 },  { "CT", 3605 },  { "UT", 3271 },
+    { "IA", 3190 },  { "NV", 3104 },  { "AR", 3011 },  { "MS", 2961 },  { "KS", 2937 },  { "NM", 2117 },
+    { "NE", 1961 },  { "ID", 1839 },  { "WV", 1793 },  { "HI", 1455 },  { "NH", 1377 },  { "ME", 1362 },
+    { "RI", 1097 },  { "MT", 1084 },  { "DE", 989 },   { "SD", 886 },   { "ND", 779 },   { "AK", 733 },
+    { "DC", 689 },   { "VT", 643 },   { "WY", 576 },
+} };
 
-constexpr std::array<std::string_view, 60> kMaleNames = {
-    "James", "Robert", "John", "Michael", "William", "David", "Richard", "Charles", "Joseph",
-    "Thomas", "Donald", "Ronald", "Gary", "Larry", "Kenneth", "Dennis", "Jerry", "Paul", "Steven",
-    "Frank", "Raymond", "Edward", "Roger", "Wayne", "Harold", "Walter", "Carl", "Arthur", "Ralph",
-    "Gerald", "George", "Daniel", "Douglas", "Bruce", "Terry", "Jack", "Henry", "Peter", "Alan",
-    "Roy", "Eugene", "Howard", "Samuel", "Louis", "Fred", "Willie", "Jesús", "José", "Luis",
-    "Stanley", "Leonard", "Ernest", "Melvin", "Earl", "Herbert", "Francis", "Norman", "Lloyd",
-    "Glenn", "Reuben"};
+constexpr std::array<std::string_view, 60> kMaleNames
+    = { "James",   "Robert",  "John",    "Michael", "William", "David",   "Richard", "Charles", "Joseph",
+        "Thomas",  "Donald",  "Ronald",  "Gary",    "Larry",   "Kenneth", "Dennis",  "Jerry",   "Paul",
+        "Steven",  "Frank",   "Raymond", "Edward",  "Roger",   "Wayne",   "Harold",  "Walter",  "Carl",
+        "Arthur",  "Ralph",   "Gerald",  "George",  "Daniel",  "Douglas", "Bruce",   "Terry",   "Jack",
+        "Henry",   "Peter",   "Alan",    "Roy",     "Eugene",  "Howard",  "Samuel",  "Louis",   "Fred",
+        "Willie",  "Jesús",   "José",    "Luis",    "Stanley", "Leonard", "Ernest",  "Melvin",  "Earl",
+        "Herbert", "Francis", "Norman",  "Lloyd",   "Glenn",   "Reuben" };
 
-constexpr std::array<std::string_view, 60> kFemaleNames = {
-    "Mary", "Patricia", "Linda", "Barbara", "Elizabeth", "Susan", "Margaret", "Dorothy", "Sandra",
-    "Carol", "Nancy", "Sharon", "Judith", "Betty", "Joyce", "Shirley", "Donna", "Karen", "Diane",
-    "Brenda", "Janet", "Helen", "Carolyn", "Ruth", "Virginia", "Martha", "Frances", "Gloria",
-    "Judy", "Joan", "Jean", "Ann", "Kathleen", "Cheryl", "Peggy", "Marilyn", "Beverly", "Evelyn",
-    "Rose", "Alice", "Phyllis", "Lois", "Connie", "Marie", "Rita", "Elaine", "Gail", "Bonnie",
-    "Sylvia", "María", "Rosa", "Irene", "Doris", "Wanda", "Jo Ann", "Vivian", "Norma", "Lorraine",
-    "Geraldine", "Darlene"};
+constexpr std::array<std::string_view, 60> kFemaleNames
+    = { "Mary",     "Patricia", "Linda",     "Barbara", "Elizabeth", "Susan",  "Margaret", "Dorothy",
+        "Sandra",   "Carol",    "Nancy",     "Sharon",  "Judith",    "Betty",  "Joyce",    "Shirley",
+        "Donna",    "Karen",    "Diane",     "Brenda",  "Janet",     "Helen",  "Carolyn",  "Ruth",
+        "Virginia", "Martha",   "Frances",   "Gloria",  "Judy",      "Joan",   "Jean",     "Ann",
+        "Kathleen", "Cheryl",   "Peggy",     "Marilyn", "Beverly",   "Evelyn", "Rose",     "Alice",
+        "Phyllis",  "Lois",     "Connie",    "Marie",   "Rita",      "Elaine", "Gail",     "Bonnie",
+        "Sylvia",   "María",    "Rosa",      "Irene",   "Doris",     "Wanda",  "Jo Ann",   "Vivian",
+        "Norma",    "Lorraine", "Geraldine", "Darlene" };
 
-constexpr std::array<std::string_view, 80> kLastNames = {
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "García", "Rodriguez",
-    "Wilson", "Martinez", "Anderson", "Taylor", "Thomas", "Hernández", "Moore", "Martin",
-    "Jackson", "Thompson", "White", "López", "Lee", "Gonzalez", "Harris", "Clark", "Lewis",
-    "Robinson", "Walker", "Pérez", "Hall", "Young", "Allen", "Sanchez", "Wright", "King", "Scott",
-    "Green", "Baker", "Adams", "Nelson", "Hill", "Ramírez", "Campbell", "Mitchell", "Roberts",
-    "Carter", "Phillips", "Evans", "Turner", "Torres", "Parker", "Collins", "Edwards", "Stewart",
-    "Flores", "Morris", "Nguyen", "Murphy", "Rivera", "Cook", "Rogers", "Morgan", "Peterson",
-    "Cooper", "Reed", "Bailey", "Bell", "Gómez", "Kelly", "Howard", "Ward", "Cox", "Díaz",
-    "Richardson", "Wood", "Watson", "Brooks", "O'Brien", "Muñoz", "McDonald"};
+constexpr std::array<std::string_view, 80> kLastNames
+    = { "Smith",     "Johnson",    "Williams", "Brown",    "Jones",   "Miller",  "Davis",     "García",
+        "Rodriguez", "Wilson",     "Martinez", "Anderson", "Taylor",  "Thomas",  "Hernández", "Moore",
+        "Martin",    "Jackson",    "Thompson", "White",    "López",   "Lee",     "Gonzalez",  "Harris",
+        "Clark",     "Lewis",      "Robinson", "Walker",   "Pérez",   "Hall",    "Young",     "Allen",
+        "Sanchez",   "Wright",     "King",     "Scott",    "Green",   "Baker",   "Adams",     "Nelson",
+        "Hill",      "Ramírez",    "Campbell", "Mitchell", "Roberts", "Carter",  "Phillips",  "Evans",
+        "Turner",    "Torres",     "Parker",   "Collins",  "Edwards", "Stewart", "Flores",    "Morris",
+        "Nguyen",    "Murphy",     "Rivera",   "Cook",     "Rogers",  "Morgan",  "Peterson",  "Cooper",
+        "Reed",      "Bailey",     "Bell",     "Gómez",    "Kelly",   "Howard",  "Ward",      "Cox",
+        "Díaz",      "Richardson", "Wood",     "Watson",   "Brooks",  "O'Brien", "Muñoz",     "McDonald" };
 
-constexpr std::array<std::string_view, 10> kDomains = {
-    "gmail.com", "yahoo.com", "aol.com", "hotmail.com", "comcast.net", "outlook.com",
-    "icloud.com", "att.net", "sbcglobal.net", "verizon.net"};
+constexpr std::array<std::string_view, 10> kDomains
+    = { "gmail.com",   "yahoo.com",  "aol.com", "hotmail.com",   "comcast.net",
+        "outlook.com", "icloud.com", "att.net", "sbcglobal.net", "verizon.net" };
 
-constexpr std::array<std::string_view, 16> kCarriers = {
-    "Aetna", "Humana", "United Healthcare", "Cigna", "Mutual of Omaha", "Blue Cross Blue Shield",
-    "Anthem", "Ace Chubb", "Allstate", "Wellcare", "Kaiser Permanente", "Medico", "Transamerica",
-    "Bankers Fidelity", "Aflac", "Manhattan Life"};
+constexpr std::array<std::string_view, 16> kCarriers = { "Aetna",
+                                                         "Humana",
+                                                         "United Healthcare",
+                                                         "Cigna",
+                                                         "Mutual of Omaha",
+                                                         "Blue Cross Blue Shield",
+                                                         "Anthem",
+                                                         "Ace Chubb",
+                                                         "Allstate",
+                                                         "Wellcare",
+                                                         "Kaiser Permanente",
+                                                         "Medico",
+                                                         "Transamerica",
+                                                         "Bankers Fidelity",
+                                                         "Aflac",
+                                                         "Manhattan Life" };
 
 struct PlanWeight
 {
     std::string_view name;
     int weight;
 };
-constexpr std::array<PlanWeight, 8> kPlans = {{
-    {"Plan G", 42}, {"Plan N", 24}, {"Plan F", 10}, {"Medicare Advantage", 10},
-    {"High Deductible G", 5}, {"Plan K", 2}, {"PDP", 3}, {"", 4},
-}};
+constexpr std::array<PlanWeight, 8> kPlans = { {
+    { "Plan G", 42 },
+    { "Plan N", 24 },
+    { "Plan F", 10 },
+    { "Medicare Advantage", 10 },
+    { "High Deductible G", 5 },
+    { "Plan K", 2 },
+    { "PDP", 3 },
+    { "", 4 },
+} };
 
 // Area codes are per state in reality; any plausible code is enough for a demo.
-constexpr std::array<int, 16> kAreaCodes = {205, 312, 404, 512, 602, 615, 713, 786,
-                                            813, 832, 904, 916, 919, 972, 480, 210};
+constexpr std::array<int, 16> kAreaCodes
+    = { 205, 312, 404, 512, 602, 615, 713, 786, 813, 832, 904, 916, 919, 972, 480, 210 };
 
 const char kContactsTable[] = R"(CREATE TABLE IF NOT EXISTS "contacts" (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -305,12 +365,13 @@ const char kContactsTable[] = R"(CREATE TABLE IF NOT EXISTS "contacts" (
     updated_at DATETIME DEFAULT CURRENT_TIMESTAMP
 , aep_request BOOLEAN DEFAULT FALSE, aep_request_date DATETIME))";
 
-const char kSchedulesTable[] =
-    R"(CREATE TABLE IF NOT EXISTS "email_schedules" (id INTEGER PRIMARY KEY AUTOINCREMENT, contact_id INTEGER NOT NULL, email_type TEXT NOT NULL, scheduled_send_date TEXT NOT NULL, scheduled_send_time TEXT NOT NULL DEFAULT '08:30:00', status TEXT NOT NULL DEFAULT 'scheduled', skip_reason TEXT, created_at TEXT NOT NULL DEFAULT (datetime ('now')), updated_at TEXT NOT NULL DEFAULT (datetime ('now')), batch_id TEXT, event_year INTEGER, event_month INTEGER, event_day INTEGER, catchup_note TEXT, actual_send_datetime TEXT, FOREIGN KEY (contact_id) REFERENCES contacts (id) ON DELETE CASCADE))";
+const char kSchedulesTable[]
+    = R"(CREATE TABLE IF NOT EXISTS "email_schedules" (id INTEGER PRIMARY KEY AUTOINCREMENT, contact_id INTEGER NOT NULL, email_type TEXT NOT NULL, scheduled_send_date TEXT NOT NULL, scheduled_send_time TEXT NOT NULL DEFAULT '08:30:00', status TEXT NOT NULL DEFAULT 'scheduled', skip_reason TEXT, created_at TEXT NOT NULL DEFAULT (datetime ('now')), updated_at TEXT NOT NULL DEFAULT (datetime ('now')), batch_id TEXT, event_year INTEGER, event_month INTEGER, event_day INTEGER, catchup_note TEXT, actual_send_datetime TEXT, FOREIGN KEY (contact_id) REFERENCES contacts (id) ON DELETE CASCADE))";
 
-const char kSchedulesUnique[] =
-    "CREATE UNIQUE INDEX idx_email_schedules_unique ON email_schedules (contact_id, email_type, scheduled_send_date)";
-const char kSchedulesContact[] = "CREATE INDEX idx_email_schedules_org_contact ON email_schedules (contact_id)";
+const char kSchedulesUnique[] = "CREATE UNIQUE INDEX idx_email_schedules_unique ON email_schedules "
+                                "(contact_id, email_type, scheduled_send_date)";
+const char kSchedulesContact[]
+    = "CREATE INDEX idx_email_schedules_org_contact ON email_schedules (contact_id)";
 
 // Rows per INSERT statement. A table with AUTOINCREMENT updates sqlite_sequence once per
 // statement, so many rows per statement roughly halve the cost of a row.
@@ -333,10 +394,10 @@ QByteArray insertContactsSql(int rows)
     return sql;
 }
 
-const char kInsertHistory[] =
-    "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, scheduled_send_time, "
-    "status, created_at, updated_at, batch_id, event_year, event_month, event_day) "
-    "VALUES (?1, ?2, ?3, '08:30:00', ?4, ?5, ?5, ?6, ?7, ?8, ?9)";
+const char kInsertHistory[]
+    = "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, scheduled_send_time, "
+      "status, created_at, updated_at, batch_id, event_year, event_month, event_day) "
+      "VALUES (?1, ?2, ?3, '08:30:00', ?4, ?5, ?5, ?6, ?7, ?8, ?9)";
 
 // Kinds of messy rows, each seen in production org databases.
 enum class Mess {
@@ -374,18 +435,24 @@ public:
     Result<void> open(const QString &path)
     {
         if (sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr)
+            != SQLITE_OK)
             return failure(path);
         // Only safe because the file is new and private until the final rename.
-        const char *setup[] = {"PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF",
-                               "PRAGMA locking_mode=EXCLUSIVE", "PRAGMA cache_size=-131072",
-                               "BEGIN", kContactsTable, kSchedulesTable};
+        const char *setup[] = { "PRAGMA journal_mode=OFF",
+                                "PRAGMA synchronous=OFF",
+                                "PRAGMA locking_mode=EXCLUSIVE",
+                                "PRAGMA cache_size=-131072",
+                                "BEGIN",
+                                kContactsTable,
+                                kSchedulesTable };
         for (const char *sql : setup) {
             if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
                 return failure(path);
         }
         if (sqlite3_prepare_v2(m_db, insertContactsSql(1).constData(), -1, &m_contact, nullptr) != SQLITE_OK
-            || sqlite3_prepare_v2(m_db, insertContactsSql(kRowsPerInsert).constData(), -1, &m_contacts, nullptr)
+            || sqlite3_prepare_v2(m_db, insertContactsSql(kRowsPerInsert).constData(), -1, &m_contacts,
+                                  nullptr)
                 != SQLITE_OK
             || sqlite3_prepare_v2(m_db, kInsertHistory, -1, &m_history, nullptr) != SQLITE_OK)
             return failure(path);
@@ -395,7 +462,7 @@ public:
     Result<void> finish(const QString &path)
     {
         // Indexes after the rows: building them once is faster than maintaining them per row.
-        for (const char *sql : {kSchedulesUnique, kSchedulesContact, "COMMIT"}) {
+        for (const char *sql : { kSchedulesUnique, kSchedulesContact, "COMMIT" }) {
             if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
                 return failure(path);
         }
@@ -412,12 +479,14 @@ public:
     Error failure(const QString &path) const
     {
         const QString reason = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : tr("out of memory");
-        return Error{tr("cannot write the demo database %1: %2").arg(QDir::toNativeSeparators(path), reason),
-                     DemoGenerator::WriteFailed};
+        return Error {
+            tr("cannot write the demo database %1: %2").arg(QDir::toNativeSeparators(path), reason),
+            DemoGenerator::WriteFailed
+        };
     }
 
     sqlite3 *m_db = nullptr;
-    sqlite3_stmt *m_contact = nullptr;  // one row
+    sqlite3_stmt *m_contact = nullptr; // one row
     sqlite3_stmt *m_contacts = nullptr; // kRowsPerInsert rows
     sqlite3_stmt *m_history = nullptr;
 };
@@ -438,10 +507,10 @@ struct ContactRow
     {
         sqlite3_bind_int64(st, first, id);
         int i = first;
-        for (const Field *f : {&firstName, &lastName, &email, &carrier, &plan, &effective, &birth})
+        for (const Field *f : { &firstName, &lastName, &email, &carrier, &plan, &effective, &birth })
             f->bind(st, ++i);
         sqlite3_bind_int(st, ++i, tobacco);
-        for (const Field *f : {&gender, &state, &zip, &agent, &phone, &status, &created})
+        for (const Field *f : { &gender, &state, &zip, &agent, &phone, &status, &created })
             f->bind(st, ++i);
     }
 };
@@ -533,8 +602,9 @@ public:
         }
 
         m_row->id = id;
-        for (Field *f : {&m_row->firstName, &m_row->lastName, &m_row->email, &m_row->carrier, &m_row->plan, &m_row->effective,
-                         &m_row->birth, &m_row->gender, &m_row->state, &m_row->zip, &m_row->agent, &m_row->phone, &m_row->status, &m_row->created})
+        for (Field *f : { &m_row->firstName, &m_row->lastName, &m_row->email, &m_row->carrier, &m_row->plan,
+                          &m_row->effective, &m_row->birth, &m_row->gender, &m_row->state, &m_row->zip,
+                          &m_row->agent, &m_row->phone, &m_row->status, &m_row->created })
             f->clear();
         m_row->firstName << first;
         m_row->lastName << last;
@@ -542,10 +612,22 @@ public:
         // The id keeps every address unique (names carry no digits, so the digit run is the id).
         const std::string_view domain = r.pick(kDomains);
         switch (r.below(4)) {
-        case 0: m_row->email.mailName(first) << '.'; m_row->email.mailName(last); break;
-        case 1: m_row->email.mailName(first); m_row->email.mailName(last); break;
-        case 2: m_row->email.mailName(first.substr(0, 1)) << '.'; m_row->email.mailName(last); break;
-        default: m_row->email.mailName(first) << '_'; m_row->email.mailName(last); break;
+        case 0:
+            m_row->email.mailName(first) << '.';
+            m_row->email.mailName(last);
+            break;
+        case 1:
+            m_row->email.mailName(first);
+            m_row->email.mailName(last);
+            break;
+        case 2:
+            m_row->email.mailName(first.substr(0, 1)) << '.';
+            m_row->email.mailName(last);
+            break;
+        default:
+            m_row->email.mailName(first) << '_';
+            m_row->email.mailName(last);
+            break;
         }
         m_row->email.number(id);
         m_row->email << '@' << domain;
@@ -638,7 +720,8 @@ public:
             ok = ok && writer.step(st);
             ++written;
         };
-        const auto sentStatus = [&] { return r.chance(0.6) ? std::string_view("sent") : std::string_view("delivered"); };
+        const auto sentStatus
+            = [&] { return r.chance(0.6) ? std::string_view("sent") : std::string_view("delivered"); };
 
         if (m_row->birthDate.isValid() && r.chance(0.7)) {
             // Either last year's birthday email went out, or this year's is already queued.
@@ -652,7 +735,8 @@ public:
             }
         }
         if (m_row->effectiveDate.isValid() && m_row->effectiveDate < m_today && r.chance(0.6)) {
-            const QDate previous = occurrence(m_row->effectiveDate, nextOccurrence(m_row->effectiveDate).year() - 1);
+            const QDate previous
+                = occurrence(m_row->effectiveDate, nextOccurrence(m_row->effectiveDate).year() - 1);
             if (previous.year() > m_row->effectiveDate.year())
                 insert("EFFECTIVE_DATE", previous.addDays(-30), sentStatus(), previous);
         }
@@ -696,12 +780,13 @@ private:
             break;
         case Mess::BadEffectiveDate:
             m_row->effective.clear();
-            appendBadDate(m_row->effective, r, m_row->effectiveDate.isValid() ? m_row->effectiveDate.year() : 2020);
+            appendBadDate(m_row->effective, r,
+                          m_row->effectiveDate.isValid() ? m_row->effectiveDate.year() : 2020);
             break;
         case Mess::AlternativeDateFormats: {
-            constexpr std::array<DateFormat, 6> formats = {DateFormat::IsoSlash, DateFormat::Mdy,
-                                                           DateFormat::MdyDash, DateFormat::Mmddyyyy,
-                                                           DateFormat::IsoTime, DateFormat::IsoT};
+            constexpr std::array<DateFormat, 6> formats
+                = { DateFormat::IsoSlash, DateFormat::Mdy,     DateFormat::MdyDash,
+                    DateFormat::Mmddyyyy, DateFormat::IsoTime, DateFormat::IsoT };
             m_row->birth.clear();
             appendDate(m_row->birth, m_row->birthDate, r.pick(formats));
             if (m_row->effectiveDate.isValid()) {
@@ -748,7 +833,8 @@ private:
             break;
         case Mess::StateZipMismatch: {
             // A neighbouring row's state: a typo or a contact who moved.
-            const int other = (stateIndex + 1 + int(r.below(quint32(kStates.size() - 1)))) % int(kStates.size());
+            const int other
+                = (stateIndex + 1 + int(r.below(quint32(kStates.size() - 1)))) % int(kStates.size());
             m_row->state.clear();
             m_row->state << kStates[std::size_t(other)].code;
             break;
@@ -759,11 +845,23 @@ private:
             bad.mailName(first);
             bad.number(id);
             switch (r.below(5)) {
-            case 0: bad << "@gmail"; break;            // no dot in the domain
-            case 1: bad << " @yahoo.com"; break;       // whitespace
-            case 2: bad << ".aol.com"; break;          // no @
-            case 3: bad << "@@comcast.net"; break;     // two @
-            default: bad << "@gmail.com, x"; bad.number(id); bad << "@aol.com"; break; // two addresses
+            case 0:
+                bad << "@gmail";
+                break; // no dot in the domain
+            case 1:
+                bad << " @yahoo.com";
+                break; // whitespace
+            case 2:
+                bad << ".aol.com";
+                break; // no @
+            case 3:
+                bad << "@@comcast.net";
+                break; // two @
+            default:
+                bad << "@gmail.com, x";
+                bad.number(id);
+                bad << "@aol.com";
+                break; // two addresses
             }
             m_row->email = bad;
             break;
@@ -787,7 +885,8 @@ private:
         }
         case Mess::BadZip:
             m_row->zip.clear();
-            m_row->zip << r.pick(std::array<std::string_view, 5>{"00000", "ABCDE", "123", "9999999", "N/A"});
+            m_row->zip << r.pick(
+                std::array<std::string_view, 5> { "00000", "ABCDE", "123", "9999999", "N/A" });
             break;
         case Mess::Count:
             break;
@@ -797,7 +896,7 @@ private:
     Random m_random;
     QDate m_today;
     std::vector<std::vector<int>> m_prefixes; // ZIP3 prefixes per kStates index
-    std::vector<int> m_leadingZeroStates;     // kStates indexes with ZIPs starting with 0
+    std::vector<int> m_leadingZeroStates; // kStates indexes with ZIPs starting with 0
     std::vector<int> m_cumulative;
     int m_planTotal = 0;
 
@@ -806,7 +905,7 @@ private:
 
 void removeDatabaseFiles(const QString &path)
 {
-    for (const char *suffix : {"", "-journal", "-wal", "-shm"})
+    for (const char *suffix : { "", "-journal", "-wal", "-shm" })
         QFile::remove(path + QLatin1StringView(suffix));
 }
 
@@ -814,12 +913,13 @@ void removeDatabaseFiles(const QString &path)
 
 QStringList DemoGenerator::schemaStatements()
 {
-    return {QString::fromUtf8(kContactsTable), QString::fromUtf8(kSchedulesTable),
-            QString::fromUtf8(kSchedulesUnique), QString::fromUtf8(kSchedulesContact)};
+    return { QString::fromUtf8(kContactsTable), QString::fromUtf8(kSchedulesTable),
+             QString::fromUtf8(kSchedulesUnique), QString::fromUtf8(kSchedulesContact) };
 }
 
-Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options, const ProgressFunction &progress,
-                                                        const std::atomic_bool *cancel)
+Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
+                                                       const ProgressFunction &progress,
+                                                       const std::atomic_bool *cancel)
 {
     QElapsedTimer timer;
     timer.start();
@@ -827,21 +927,23 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options, c
     const QString path = target.absoluteFilePath();
     const QString shownPath = QDir::toNativeSeparators(path);
     if (options.path.isEmpty())
-        return Error{tr("no file name given for the demo database"), WriteFailed};
+        return Error { tr("no file name given for the demo database"), WriteFailed };
     if (options.contacts < 0)
-        return Error{tr("the number of contacts cannot be negative"), WriteFailed};
+        return Error { tr("the number of contacts cannot be negative"), WriteFailed };
     if (target.exists() && !options.overwrite)
-        return Error{tr("%1 already exists; choose another file name or allow overwriting it").arg(shownPath),
-                     FileExists};
+        return Error {
+            tr("%1 already exists; choose another file name or allow overwriting it").arg(shownPath),
+            FileExists
+        };
     if (!target.absoluteDir().exists())
-        return Error{tr("cannot write the demo database %1: the folder %2 does not exist")
-                         .arg(shownPath, QDir::toNativeSeparators(target.absolutePath())),
-                     WriteFailed};
+        return Error { tr("cannot write the demo database %1: the folder %2 does not exist")
+                           .arg(shownPath, QDir::toNativeSeparators(target.absolutePath())),
+                       WriteFailed };
 
     const QDate today = options.today.isValid() ? options.today : QDate::currentDate();
     RowFactory rows(options.seed, today);
     if (const QString state = rows.missingState(); !state.isEmpty())
-        return Error{tr("the ZIP table has no ZIP codes for %1").arg(state), WriteFailed};
+        return Error { tr("the ZIP table has no ZIP codes for %1").arg(state), WriteFailed };
 
     const QString temporary = path + QStringLiteral(".generating");
     removeDatabaseFiles(temporary);
@@ -871,7 +973,7 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options, c
                 if (cancel && cancel->load(std::memory_order_relaxed)) {
                     writer.close();
                     removeDatabaseFiles(temporary);
-                    return Error{tr("generating the demo database was cancelled"), Cancelled};
+                    return Error { tr("generating the demo database was cancelled"), Cancelled };
                 }
                 if (progress)
                     progress(id, options.contacts);
@@ -893,8 +995,10 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options, c
         removeDatabaseFiles(path);
     if (!QFile::rename(temporary, path)) {
         removeDatabaseFiles(temporary);
-        return Error{tr("cannot write the demo database %1: renaming the finished file failed").arg(shownPath),
-                     WriteFailed};
+        return Error {
+            tr("cannot write the demo database %1: renaming the finished file failed").arg(shownPath),
+            WriteFailed
+        };
     }
     if (progress)
         progress(options.contacts, options.contacts);

@@ -96,7 +96,7 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_history);
     tabifyDockWidget(m_problems, m_history);
     m_problems->raise();
-    resizeDocks({m_preview}, {520}, Qt::Horizontal);
+    resizeDocks({m_preview}, {640}, Qt::Horizontal);
     resizeDocks({m_batchDock}, {200}, Qt::Vertical);
 
     connect(m_batch, &BatchPanel::problemsFound, m_problems, &ProblemsDock::setProblems);

@@ -44,6 +44,10 @@ ProblemsDock::ProblemsDock(QWidget *parent)
 
     m_view->setModel(m_textProxy);
     m_view->setSortingEnabled(true);
+    m_view->sortByColumn(ProblemsModel::ContactId, Qt::AscendingOrder);
+    m_view->setWordWrap(false);
+    m_view->horizontalHeader()->setSectionResizeMode(ProblemsModel::Severity, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(ProblemsModel::Code, QHeaderView::ResizeToContents);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();

@@ -11,6 +11,21 @@
 
 namespace {
 constexpr int kMarkRadius = 5;
+
+QString shortTypeLabel(EmailType type)
+{
+    switch (type) {
+    case EmailType::Birthday:
+        return TimelineWidget::tr("Birthday");
+    case EmailType::EffectiveDate:
+        return TimelineWidget::tr("Anniversary");
+    case EmailType::Aep:
+        return TimelineWidget::tr("AEP");
+    case EmailType::PostWindow:
+        return TimelineWidget::tr("Follow-up");
+    }
+    return {};
+}
 constexpr int kLabelHeight = 16;
 } // namespace
 
@@ -24,12 +39,12 @@ TimelineWidget::TimelineWidget(QWidget *parent)
 
 QSize TimelineWidget::sizeHint() const
 {
-    return {480, 96};
+    return {480, 120};
 }
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    return {240, 96};
+    return {240, 120};
 }
 
 void TimelineWidget::setPreview(const ContactPreview &preview)
@@ -112,13 +127,16 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     if (month < m_preview.from)
         month = month.addMonths(1);
     const QFontMetrics fm = fontMetrics();
+    double labelEnd = -1;
     for (; month <= m_preview.to; month = month.addMonths(1)) {
         const double x = xOf(month);
         p.setPen(pal.color(QPalette::Mid));
         p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4));
         const QString label = month.month() == 1 ? locale.toString(month, QStringLiteral("MMM yyyy"))
                                                   : locale.toString(month, QStringLiteral("MMM"));
-        if (x + fm.horizontalAdvance(label) + 2 < width()) {
+        // Narrow widgets skip labels rather than overprint them.
+        if (x > labelEnd && x + fm.horizontalAdvance(label) + 2 < width()) {
+            labelEnd = x + fm.horizontalAdvance(label) + 6;
             p.setPen(pal.color(QPalette::Text));
             p.drawText(QPointF(x + 2, plot.bottom() + fm.ascent() + 2), label);
         }
@@ -154,7 +172,7 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     const double ly = height() - kLabelHeight / 2.0;
     for (int t = 0; t < EmailTypeCount; ++t) {
         const auto type = static_cast<EmailType>(t);
-        const QString name = SchedulePreviewModel::typeLabel(type);
+        const QString name = shortTypeLabel(type);
         p.setPen(Qt::NoPen);
         p.setBrush(typeColor(type));
         p.drawEllipse(QPointF(lx + 4, ly), 4, 4);
@@ -163,7 +181,7 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         lx += 11 + fm.horizontalAdvance(name) + 12;
     }
     p.fillRect(QRectF(lx, ly - 5, 14, 10), windowColor);
-    p.drawText(QPointF(lx + 18, ly + fm.ascent() / 2.0 - 1), tr("Rule window (no emails)"));
+    p.drawText(QPointF(lx + 18, ly + fm.ascent() / 2.0 - 1), tr("Rule window"));
 }
 
 int TimelineWidget::emailAt(QPoint pos) const

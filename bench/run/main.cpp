@@ -148,7 +148,7 @@ int main(int argc, char *argv[])
     const double dryRun = seconds(timer);
     const qint64 rows = (*dry)->scheduled + (*dry)->skipped;
     out() << "dry run     " << dryRun << " s  (" << (*dry)->contacts << " contacts, " << (*dry)->scheduled
-          << " scheduled, " << (*dry)->skipped << " skipped, " << (*dry)->problems << " problems)" << Qt::endl;
+          << " scheduled, " << (*dry)->skipped << " skipped, " << (*dry)->problems << " problems; peak RSS so far " << peakRssMb() << " MB)" << Qt::endl;
     dry = Error {}; // free it before the full run
 
     const double floor = sqliteFloor(path + QStringLiteral(".floor"), scheduleSchema(path), rows);

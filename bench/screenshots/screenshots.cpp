@@ -16,7 +16,9 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QAction>
 #include <QProgressBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTextStream>
 

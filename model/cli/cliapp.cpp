@@ -23,13 +23,17 @@ struct Command
 };
 
 // QT_TRANSLATE_NOOP keeps the summaries translatable while the table stays constexpr.
-constexpr std::array<Command, 5> kCommands = {{
-    {"generate", &Cli::generateCommand, QT_TRANSLATE_NOOP("Cli", "write a realistic demo organisation database")},
-    {"preview", &Cli::previewCommand, QT_TRANSLATE_NOOP("Cli", "compute the schedule and print it as CSV (read-only)")},
-    {"run", &Cli::runCommand, QT_TRANSLATE_NOOP("Cli", "compute the schedule and write it to the database")},
-    {"export", &Cli::exportCommand, QT_TRANSLATE_NOOP("Cli", "write the stored schedule, contacts or problems as CSV")},
-    {"import", &Cli::importCommand, QT_TRANSLATE_NOOP("Cli", "read contacts from a CSV file")},
-}};
+constexpr std::array<Command, 5> kCommands = { {
+    { "generate", &Cli::generateCommand,
+      QT_TRANSLATE_NOOP("Cli", "write a realistic demo organisation database") },
+    { "preview", &Cli::previewCommand,
+      QT_TRANSLATE_NOOP("Cli", "compute the schedule and print it as CSV (read-only)") },
+    { "run", &Cli::runCommand,
+      QT_TRANSLATE_NOOP("Cli", "compute the schedule and write it to the database") },
+    { "export", &Cli::exportCommand,
+      QT_TRANSLATE_NOOP("Cli", "write the stored schedule, contacts or problems as CSV") },
+    { "import", &Cli::importCommand, QT_TRANSLATE_NOOP("Cli", "read contacts from a CSV file") },
+} };
 
 QString usage()
 {
@@ -68,8 +72,9 @@ int runCli(const QStringList &arguments)
     if (first == u"--help" || first == u"-h" || first == u"help") {
         if (args.size() > 1 && first == u"help") {
             if (const Command *command = findCommand(args.at(1)))
-                return command->run({QStringLiteral("--help")});
-            Cli::printError(tr("unknown command '%1' (see %2 --help)").arg(args.at(1), QLatin1StringView(Cli::ProgramName)));
+                return command->run({ QStringLiteral("--help") });
+            Cli::printError(tr("unknown command '%1' (see %2 --help)")
+                                .arg(args.at(1), QLatin1StringView(Cli::ProgramName)));
             return Cli::UsageError;
         }
         std::fputs(usage().toUtf8().constData(), stdout);
@@ -85,6 +90,7 @@ int runCli(const QStringList &arguments)
         Cli::printError(tr("a command must come first, not the option '%1' (see %2 --help)")
                             .arg(first, QLatin1StringView(Cli::ProgramName)));
     else
-        Cli::printError(tr("unknown command '%1' (see %2 --help)").arg(first, QLatin1StringView(Cli::ProgramName)));
+        Cli::printError(
+            tr("unknown command '%1' (see %2 --help)").arg(first, QLatin1StringView(Cli::ProgramName)));
     return Cli::UsageError;
 }

@@ -18,7 +18,7 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
-std::atomic_bool g_cancelled {false};
+std::atomic_bool g_cancelled { false };
 static_assert(std::atomic_bool::is_always_lock_free, "the signal handler needs a lock-free flag");
 
 extern "C" void onCancelSignal(int)
@@ -59,7 +59,8 @@ CommandLine::CommandLine(const QString &command, const QString &synopsis, const 
 {
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     m_parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
-    addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help and exit.")));
+    addOption(
+        QCommandLineOption({ QStringLiteral("h"), QStringLiteral("help") }, tr("Show this help and exit.")));
 }
 
 void CommandLine::addOption(const QCommandLineOption &option)
@@ -70,7 +71,8 @@ void CommandLine::addOption(const QCommandLineOption &option)
 
 void CommandLine::addDatabaseOption()
 {
-    addOption(QCommandLineOption(QStringLiteral("db"), tr("The organisation database (SQLite)."), tr("PATH")));
+    addOption(
+        QCommandLineOption(QStringLiteral("db"), tr("The organisation database (SQLite)."), tr("PATH")));
 }
 
 void CommandLine::addTodayOption()
@@ -90,12 +92,13 @@ void CommandLine::addConfigOption()
 
 void CommandLine::addJobsOption()
 {
-    addOption(QCommandLineOption(QStringLiteral("jobs"), tr("Worker threads (default: one per core)."), tr("N")));
+    addOption(
+        QCommandLineOption(QStringLiteral("jobs"), tr("Worker threads (default: one per core)."), tr("N")));
 }
 
 std::optional<int> CommandLine::parse(const QStringList &arguments)
 {
-    if (!m_parser.parse(QStringList{QLatin1StringView(ProgramName) + u' ' + m_command} + arguments))
+    if (!m_parser.parse(QStringList { QLatin1StringView(ProgramName) + u' ' + m_command } + arguments))
         return usageError(m_parser.errorText());
     if (m_parser.isSet(QStringLiteral("help"))) {
         std::fputs(helpText().toUtf8().constData(), stdout);
@@ -137,7 +140,7 @@ QString CommandLine::helpText() const
         if (!option.valueName().isEmpty())
             left += u' ' + option.valueName();
         width = std::max(width, left.size());
-        rows.append({left, option.description()});
+        rows.append({ left, option.description() });
     }
     for (const auto &[left, description] : std::as_const(rows))
         text += QStringLiteral("  ") + left.leftJustified(width + 2) + description + u'\n';
@@ -157,13 +160,13 @@ Result<QDate> resolveToday(const QString &text, const Config &config)
     if (text.isEmpty()) {
         const QTimeZone zone(config.timezone.toUtf8());
         if (!zone.isValid())
-            return Error{tr("unknown time zone '%1' in the configuration").arg(config.timezone)};
+            return Error { tr("unknown time zone '%1' in the configuration").arg(config.timezone) };
         return QDateTime::currentDateTimeUtc().toTimeZone(zone).date();
     }
     static const QRegularExpression iso(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
     const QDate date = iso.match(text).hasMatch() ? QDate::fromString(text, Qt::ISODate) : QDate();
     if (!date.isValid())
-        return Error{tr("--today must be a real date written YYYY-MM-DD, not '%1'").arg(text)};
+        return Error { tr("--today must be a real date written YYYY-MM-DD, not '%1'").arg(text) };
     return date;
 }
 
@@ -172,8 +175,8 @@ Result<qint64> parseInteger(const QString &option, const QString &text, qint64 m
     bool ok = false;
     const qint64 value = text.trimmed().toLongLong(&ok);
     if (!ok || value < minimum || value > maximum)
-        return Error{tr("--%1 must be a whole number from %2 to %3, not '%4'")
-                         .arg(option, QString::number(minimum), QString::number(maximum), text)};
+        return Error { tr("--%1 must be a whole number from %2 to %3, not '%4'")
+                           .arg(option, QString::number(minimum), QString::number(maximum), text) };
     return value;
 }
 
@@ -192,8 +195,8 @@ Result<std::vector<qint64>> parseContactIds(const QStringList &values)
     std::vector<qint64> ids;
     for (const QString &value : values) {
         for (const QString &part : value.split(u',')) {
-            Result<qint64> id = parseInteger(QStringLiteral("contact"), part, 1,
-                                             std::numeric_limits<qint64>::max());
+            Result<qint64> id
+                = parseInteger(QStringLiteral("contact"), part, 1, std::numeric_limits<qint64>::max());
             if (!id)
                 return id.error();
             ids.push_back(*id);

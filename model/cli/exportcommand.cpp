@@ -1,15 +1,9 @@
+#include "clioptions.h"
 #include "commands.h"
 
 #include "csvexport.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDateTime>
-#include <QTextStream>
-#include <QTimeZone>
-
-#include <csignal>
-#include <cstdio>
 
 namespace {
 
@@ -18,17 +12,18 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
-void printError(const QString &message)
+// CSV errors carry the CLI exit code as their code (CsvErrorKind).
+int exitCodeForCsv(const Error &error)
 {
-    QTextStream(stderr) << message << Qt::endl;
-}
-
-// Set by SIGINT so a Ctrl+C during a long export leaves the old file and exits with 3.
-volatile std::sig_atomic_t g_interrupted = 0;
-
-extern "C" void onInterrupt(int)
-{
-    g_interrupted = 1;
+    switch (CsvErrorKind(error.code)) {
+    case CsvErrorKind::Database:
+        return Cli::DatabaseError;
+    case CsvErrorKind::Cancelled:
+        return Cli::Cancelled;
+    case CsvErrorKind::File:
+        break;
+    }
+    return Cli::UsageError;
 }
 
 } // namespace
@@ -37,67 +32,45 @@ namespace Cli {
 
 int exportCommand(const QStringList &args)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        tr("Writes the stored schedule, the contacts or the contact problems of a database to a CSV file."));
-    parser.addHelpOption();
-    const QCommandLineOption dbOption(QStringLiteral("db"), tr("Organisation database."), tr("PATH"));
-    const QCommandLineOption whatOption(QStringLiteral("what"), tr("What to export: schedule, contacts or problems."),
-                                        tr("WHAT"));
-    const QCommandLineOption outputOption(QStringLiteral("output"), tr("CSV file to write (replaced atomically)."),
-                                          tr("FILE"));
-    const QCommandLineOption todayOption(QStringLiteral("today"),
-                                         tr("Date for the problem checks (default: today in America/Chicago)."),
-                                         tr("YYYY-MM-DD"));
-    const QCommandLineOption separatorOption(QStringLiteral("separator"),
-                                             tr("Field separator: comma (default), semicolon, tab or one character."),
-                                             tr("SEP"));
-    const QCommandLineOption bomOption(QStringLiteral("bom"), tr("Start the file with a UTF-8 BOM (for Excel)."));
-    const QCommandLineOption lfOption(QStringLiteral("lf"), tr("End lines with LF instead of CRLF."));
-    const QCommandLineOption noFormulaGuardOption(
-        QStringLiteral("no-formula-guard"), tr("Do not prefix cells starting with = + - @ with an apostrophe."));
-    parser.addOptions({dbOption, whatOption, outputOption, todayOption, separatorOption, bomOption, lfOption,
-                       noFormulaGuardOption});
-
-    if (!parser.parse(QStringList{QStringLiteral("email-scheduler-cli export")} + args)) {
-        printError(tr("export: %1 (see export --help)").arg(parser.errorText()));
-        return UsageError;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return Success;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        printError(tr("export: unexpected argument %1 (see export --help)").arg(parser.positionalArguments().first()));
-        return UsageError;
-    }
-    for (const QCommandLineOption *required : {&dbOption, &whatOption, &outputOption}) {
-        if (!parser.isSet(*required)) {
-            printError(tr("export: --%1 is required (see export --help)").arg(required->names().first()));
-            return UsageError;
-        }
-    }
+    CommandLine cli(QStringLiteral("export"),
+                    QStringLiteral("export --db PATH --what schedule|contacts|problems --output FILE "
+                                   "[--today YYYY-MM-DD] [--separator SEP] [--bom] [--lf] [--no-formula-guard]"),
+                    tr("Writes the stored schedule (email_schedules), the contacts or the contacts' data problems "
+                       "to a CSV file (RFC 4180, UTF-8, header). The file is replaced atomically: after an error "
+                       "or Ctrl+C (exit code 3) the previous file is unchanged. Cells starting with = + - @ get a "
+                       "leading apostrophe so spreadsheets do not run them; ZIP and phone columns are quoted."));
+    cli.addDatabaseOption();
+    cli.addOption(QCommandLineOption(QStringLiteral("what"), tr("What to export: schedule, contacts or problems."),
+                                     tr("WHAT")));
+    cli.addOption(QCommandLineOption(QStringLiteral("output"), tr("The CSV file to write."), tr("FILE")));
+    cli.addTodayOption();
+    cli.addOption(QCommandLineOption(QStringLiteral("separator"),
+                                     tr("Field separator: comma (default), semicolon, tab or one character."),
+                                     tr("SEP")));
+    cli.addOption(QCommandLineOption(QStringLiteral("bom"), tr("Start the file with a UTF-8 BOM (for Excel).")));
+    cli.addOption(QCommandLineOption(QStringLiteral("lf"), tr("End lines with LF instead of CRLF.")));
+    cli.addOption(QCommandLineOption(QStringLiteral("no-formula-guard"),
+                                     tr("Write cells starting with = + - @ as they are.")));
+    if (const auto stop = cli.parse(args))
+        return *stop;
 
     ExportRequest request;
-    request.dbPath = parser.value(dbOption);
-    request.outputPath = parser.value(outputOption);
-    const auto what = CsvExport::whatFromName(parser.value(whatOption));
-    if (!what) {
-        printError(tr("export: --what must be schedule, contacts or problems, not \"%1\"").arg(parser.value(whatOption)));
-        return UsageError;
-    }
-    request.what = *what;
-    if (parser.isSet(todayOption)) {
-        request.today = QDate::fromString(parser.value(todayOption), Qt::ISODate);
-        if (!request.today.isValid()) {
-            printError(tr("export: --today must be a date YYYY-MM-DD, not \"%1\"").arg(parser.value(todayOption)));
+    for (const char *name : {"db", "what", "output"}) {
+        if (!cli.required(QLatin1StringView(name)))
             return UsageError;
-        }
-    } else {
-        request.today = QDateTime::currentDateTime().toTimeZone(QTimeZone("America/Chicago")).date();
     }
-    if (parser.isSet(separatorOption)) {
-        const QString sep = parser.value(separatorOption);
+    request.dbPath = cli.value(QStringLiteral("db"));
+    request.outputPath = cli.value(QStringLiteral("output"));
+    const auto what = CsvExport::whatFromName(cli.value(QStringLiteral("what")));
+    if (!what)
+        return cli.usageError(tr("--what must be schedule, contacts or problems, not '%1'").arg(cli.value(QStringLiteral("what"))));
+    request.what = *what;
+    const Result<QDate> today = resolveToday(cli.value(QStringLiteral("today")), Config());
+    if (!today)
+        return cli.usageError(today.errorMessage());
+    request.today = *today;
+    if (cli.isSet(QStringLiteral("separator"))) {
+        const QString sep = cli.value(QStringLiteral("separator"));
         if (sep == u"comma")
             request.options.separator = u',';
         else if (sep == u"semicolon")
@@ -106,25 +79,19 @@ int exportCommand(const QStringList &args)
             request.options.separator = u'\t';
         else if (sep.size() == 1 && sep != u"\"" && sep != u"\n" && sep != u"\r")
             request.options.separator = sep.front();
-        else {
-            printError(tr("export: --separator must be comma, semicolon, tab or one character, not \"%1\"").arg(sep));
-            return UsageError;
-        }
+        else
+            return cli.usageError(tr("--separator must be comma, semicolon, tab or one character, not '%1'").arg(sep));
     }
-    request.options.utf8Bom = parser.isSet(bomOption);
-    if (parser.isSet(lfOption))
+    request.options.utf8Bom = cli.isSet(QStringLiteral("bom"));
+    if (cli.isSet(QStringLiteral("lf")))
         request.options.lineEnding = CsvOptions::LineEnding::Lf;
-    request.options.neutraliseFormulas = !parser.isSet(noFormulaGuardOption);
+    request.options.neutraliseFormulas = !cli.isSet(QStringLiteral("no-formula-guard"));
 
-    g_interrupted = 0;
-    const auto previous = std::signal(SIGINT, onInterrupt);
-    const ExportOutcome outcome = CsvExport::run(request, [](qint64, qint64) { return g_interrupted == 0; });
-    std::signal(SIGINT, previous);
+    const CancelOnSignal cancelOnSignal;
+    const ExportOutcome outcome = CsvExport::run(request, [](qint64, qint64) { return !CancelOnSignal::isCancelled(); });
     if (!outcome.ok()) {
         printError(outcome.error->message);
-        return outcome.error->code == int(CsvErrorKind::Cancelled) ? Cancelled
-               : outcome.error->code == int(CsvErrorKind::Database) ? DatabaseError
-                                                                     : UsageError;
+        return exitCodeForCsv(*outcome.error);
     }
     return Success;
 }

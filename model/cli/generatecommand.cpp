@@ -19,12 +19,13 @@ namespace Cli {
 
 int generateCommand(const QStringList &args)
 {
-    CommandLine cli(QStringLiteral("generate"),
-                    QStringLiteral("generate --db PATH --contacts N [--seed S] [--today YYYY-MM-DD] [--force]"),
-                    tr("Writes a realistic demo organisation database: production schema, contacts in every "
-                       "state, a few percent of messy rows (bad dates, missing or odd ZIP codes and states, "
-                       "bad emails) and some earlier email history. The same seed and date give the same "
-                       "database."));
+    CommandLine cli(
+        QStringLiteral("generate"),
+        QStringLiteral("generate --db PATH --contacts N [--seed S] [--today YYYY-MM-DD] [--force]"),
+        tr("Writes a realistic demo organisation database: production schema, contacts in every "
+           "state, a few percent of messy rows (bad dates, missing or odd ZIP codes and states, "
+           "bad emails) and some earlier email history. The same seed and date give the same "
+           "database."));
     cli.addDatabaseOption();
     cli.addOption(QCommandLineOption(QStringLiteral("contacts"), tr("Number of contacts (0 to 100,000,000)."),
                                      tr("N")));
@@ -65,15 +66,19 @@ int generateCommand(const QStringList &args)
     options.overwrite = cli.isSet(QStringLiteral("force"));
 
     const CancelOnSignal cancelOnSignal;
-    const Result<DemoGenerator::Summary> summary = DemoGenerator::generate(options, {}, CancelOnSignal::flag());
+    const Result<DemoGenerator::Summary> summary
+        = DemoGenerator::generate(options, {}, CancelOnSignal::flag());
     if (!summary) {
         printError(summary.errorMessage()
                    + (summary.error().code == DemoGenerator::FileExists ? tr(" (use --force to replace it)")
-                                                                         : QString()));
+                                                                        : QString()));
         switch (summary.error().code) {
-        case DemoGenerator::FileExists: return UsageError;
-        case DemoGenerator::Cancelled: return Cancelled;
-        default: return DatabaseError;
+        case DemoGenerator::FileExists:
+            return UsageError;
+        case DemoGenerator::Cancelled:
+            return Cancelled;
+        default:
+            return DatabaseError;
         }
     }
     printLine(tr("generated %1: contacts=%2 messy=%3 history=%4 seconds=%5")

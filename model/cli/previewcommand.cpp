@@ -12,7 +12,9 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <string_view>
 #include <unordered_set>
 
 namespace {
@@ -22,15 +24,52 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
+// The machine names of the output, converted to UTF-8 once instead of once per row.
+class Names
+{
+public:
+    Names()
+    {
+        for (int i = 0; i < EmailTypeCount; ++i)
+            m_types[std::size_t(i)] = emailTypeName(EmailType(i)).toUtf8();
+        for (int i = 0; i < 2; ++i)
+            m_statuses[std::size_t(i)] = emailStatusName(EmailStatus(i)).toUtf8();
+        for (int i = 0; i <= int(SkipReason::FrequencyLimit); ++i)
+            m_reasons[std::size_t(i)] = skipReasonCode(SkipReason(i)).toUtf8();
+        for (int i = 0; i <= int(ProblemCode::ProcessingError); ++i)
+            m_problems[std::size_t(i)] = problemCodeName(ProblemCode(i)).toUtf8();
+        for (int i = 0; i < 2; ++i)
+            m_severities[std::size_t(i)] = severityName(Severity(i)).toUtf8();
+    }
+    QByteArrayView type(EmailType t) const { return m_types.at(std::size_t(t)); }
+    QByteArrayView status(EmailStatus s) const { return m_statuses.at(std::size_t(s)); }
+    QByteArrayView reason(SkipReason r) const { return m_reasons.at(std::size_t(r)); }
+    QByteArrayView problem(ProblemCode c) const { return m_problems.at(std::size_t(c)); }
+    QByteArrayView severity(Severity s) const { return m_severities.at(std::size_t(s)); }
+
+private:
+    std::array<QByteArray, EmailTypeCount> m_types;
+    std::array<QByteArray, 2> m_statuses;
+    std::array<QByteArray, int(SkipReason::FrequencyLimit) + 1> m_reasons;
+    std::array<QByteArray, int(ProblemCode::ProcessingError) + 1> m_problems;
+    std::array<QByteArray, 2> m_severities;
+};
+
 // One output row before sorting; problem rows have an invalid date and an empty type.
 struct PreviewRow
 {
     QDate date;
-    QString type;
-    QString status;
-    QString reason;
-    QString detail;
+    QByteArrayView type;
+    QByteArrayView status;
+    QByteArrayView reason;
+    QByteArray detail;
 };
+
+int compareBytes(QByteArrayView a, QByteArrayView b)
+{
+    return std::string_view(a.data(), std::size_t(a.size()))
+        .compare(std::string_view(b.data(), std::size_t(b.size())));
+}
 
 bool rowLess(const PreviewRow &a, const PreviewRow &b)
 {
@@ -40,26 +79,44 @@ bool rowLess(const PreviewRow &a, const PreviewRow &b)
     const qint64 db = b.date.isValid() ? b.date.toJulianDay() : std::numeric_limits<qint64>::min();
     if (da != db)
         return da < db;
-    if (const int c = a.type.compare(b.type); c != 0)
+    if (const int c = compareBytes(a.type, b.type); c != 0)
         return c < 0;
-    if (const int c = a.reason.compare(b.reason); c != 0)
+    if (const int c = compareBytes(a.reason, b.reason); c != 0)
         return c < 0;
-    if (const int c = a.status.compare(b.status); c != 0)
+    if (const int c = compareBytes(a.status, b.status); c != 0)
         return c < 0;
-    return a.detail < b.detail;
+    return compareBytes(a.detail, b.detail) < 0;
+}
+
+// "YYYY-MM-DD" without going through QString; empty for an invalid date.
+QByteArrayView isoDate(QDate date, std::array<char, 10> &buffer)
+{
+    if (!date.isValid() || date.year() < 1 || date.year() > 9999)
+        return {};
+    int y = 0, m = 0, d = 0;
+    date.getDate(&y, &m, &d);
+    const auto put = [&buffer](int at, int value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10)
+            buffer[std::size_t(at + i)] = char('0' + value % 10);
+    };
+    put(0, y, 4);
+    buffer[4] = '-';
+    put(5, m, 2);
+    buffer[7] = '-';
+    put(8, d, 2);
+    return QByteArrayView(buffer.data(), 10);
 }
 
 enum class WriteOutcome { Written, Failed, Cancelled };
 
 // Streams the rows of every schedule, contact by contact: only one contact's rows are held.
 // On failure `error` says what went wrong.
-
 WriteOutcome writePreview(QIODevice *device, const BatchResult &batch, QString &error)
 {
     CsvWriter writer(device, CsvOptions());
-    if (!writer.writeHeader({QStringLiteral("contact_id"), QStringLiteral("email_type"),
-                             QStringLiteral("scheduled_send_date"), QStringLiteral("status"),
-                             QStringLiteral("reason_code"), QStringLiteral("detail")})) {
+    if (!writer.writeHeader({ QStringLiteral("contact_id"), QStringLiteral("email_type"),
+                              QStringLiteral("scheduled_send_date"), QStringLiteral("status"),
+                              QStringLiteral("reason_code"), QStringLiteral("detail") })) {
         error = writer.errorString();
         return WriteOutcome::Failed;
     }
@@ -69,26 +126,34 @@ WriteOutcome writePreview(QIODevice *device, const BatchResult &batch, QString &
     order.reserve(batch.schedules.size());
     for (const ContactSchedule &schedule : batch.schedules)
         order.push_back(&schedule);
-    if (!std::is_sorted(order.begin(), order.end(), [](auto *a, auto *b) { return a->contactId < b->contactId; }))
-        std::stable_sort(order.begin(), order.end(), [](auto *a, auto *b) { return a->contactId < b->contactId; });
+    if (!std::is_sorted(order.begin(), order.end(),
+                        [](auto *a, auto *b) { return a->contactId < b->contactId; }))
+        std::stable_sort(order.begin(), order.end(),
+                         [](auto *a, auto *b) { return a->contactId < b->contactId; });
 
+    const Names names;
     std::vector<PreviewRow> rows;
+    std::array<char, 10> dateBuffer {};
     qint64 written = 0;
     for (const ContactSchedule *schedule : order) {
         if ((++written & 0x3ff) == 0 && Cli::CancelOnSignal::isCancelled())
             return WriteOutcome::Cancelled;
         rows.clear();
         for (const Problem &problem : schedule->problems)
-            rows.push_back({QDate(), QString(), severityName(problem.severity), problemCodeName(problem.code),
-                            problem.message});
+            rows.push_back({ QDate(),
+                             {},
+                             names.severity(problem.severity),
+                             names.problem(problem.code),
+                             problem.message.toUtf8() });
         for (const ScheduledEmail &email : schedule->emails)
-            rows.push_back({email.date, emailTypeName(email.type), emailStatusName(email.status),
-                            skipReasonCode(email.reason), Explain::detail(*schedule, email)});
+            rows.push_back({ email.date, names.type(email.type), names.status(email.status),
+                             names.reason(email.reason), Explain::detail(*schedule, email).toUtf8() });
         std::sort(rows.begin(), rows.end(), rowLess);
-        const QString id = QString::number(schedule->contactId);
+        const QByteArray id = QByteArray::number(schedule->contactId);
         for (const PreviewRow &row : rows) {
-            const QString date = row.date.isValid() ? row.date.toString(Qt::ISODate) : QString();
-            if (!writer.writeRow(QStringList{id, row.type, date, row.status, row.reason, row.detail})) {
+            const std::array<QByteArrayView, 6> fields
+                = { id, row.type, isoDate(row.date, dateBuffer), row.status, row.reason, row.detail };
+            if (!writer.writeRow(fields)) {
                 error = writer.errorString();
                 return WriteOutcome::Failed;
             }
@@ -175,8 +240,9 @@ int previewCommand(const QStringList &args)
                 missing.append(QString::number(id));
         }
         if (!missing.isEmpty()) {
-            printError(tr("%1 has no contact with id %2")
-                           .arg(QDir::toNativeSeparators(inputs.databasePath), missing.join(QStringLiteral(", "))));
+            printError(
+                tr("%1 has no contact with id %2")
+                    .arg(QDir::toNativeSeparators(inputs.databasePath), missing.join(QStringLiteral(", "))));
             return UsageError;
         }
     }
@@ -189,7 +255,8 @@ int previewCommand(const QStringList &args)
             return UsageError;
         }
         switch (writePreview(&out, **batch, error)) {
-        case WriteOutcome::Written: return Success;
+        case WriteOutcome::Written:
+            return Success;
         case WriteOutcome::Cancelled:
             printError(tr("preview cancelled; the output is incomplete"));
             return Cancelled;

@@ -33,13 +33,14 @@ namespace Cli {
 
 int runCommand(const QStringList &args)
 {
-    CommandLine cli(QStringLiteral("run"),
-                    QStringLiteral("run --db PATH [--today YYYY-MM-DD] [--config FILE] [--dry-run] [--jobs N]"),
-                    tr("Computes the schedule of every contact and writes it to the database in one "
-                       "transaction: the contacts' pre-scheduled and skipped rows are replaced, rows of "
-                       "any other status are kept. Prints one summary line: contacts, scheduled, "
-                       "skipped, problems, seconds, then what the run changed. Ctrl+C cancels and "
-                       "leaves the database unchanged (exit code 3)."));
+    CommandLine cli(
+        QStringLiteral("run"),
+        QStringLiteral("run --db PATH [--today YYYY-MM-DD] [--config FILE] [--dry-run] [--jobs N]"),
+        tr("Computes the schedule of every contact and writes it to the database in one "
+           "transaction: the contacts' pre-scheduled and skipped rows are replaced, rows of "
+           "any other status are kept. Prints one summary line: contacts, scheduled, "
+           "skipped, problems, seconds, then what the run changed. Ctrl+C cancels and "
+           "leaves the database unchanged (exit code 3)."));
     cli.addDatabaseOption();
     cli.addTodayOption();
     cli.addConfigOption();
@@ -89,13 +90,15 @@ int runCommand(const QStringList &args)
             return exitCodeFor(diff.error());
         }
         const DiffCounts total = diff->total();
-        printLine(summaryLine(**batch, double(timer.nsecsElapsed()) / 1e9)
-                  + QStringLiteral(" dry_run=yes would_add=%1 would_move=%2 would_change=%3 would_remove=%4 unchanged=%5")
-                        .arg(total.added)
-                        .arg(total.moved)
-                        .arg(total.changed)
-                        .arg(total.removed + diff->otherRemoved)
-                        .arg(total.unchanged));
+        printLine(
+            summaryLine(**batch, double(timer.nsecsElapsed()) / 1e9)
+            + QStringLiteral(
+                  " dry_run=yes would_add=%1 would_move=%2 would_change=%3 would_remove=%4 unchanged=%5")
+                  .arg(total.added)
+                  .arg(total.moved)
+                  .arg(total.changed)
+                  .arg(total.removed + diff->otherRemoved)
+                  .arg(total.unchanged));
         return Success;
     }
 

@@ -44,8 +44,8 @@ private:
     QTemporaryDir m_dir;
     QString m_cli;
     const QString m_today = u"2025-01-15"_s;
-    static inline const QStringList kHeader = {u"contact_id"_s, u"email_type"_s, u"scheduled_send_date"_s,
-                                               u"status"_s,     u"reason_code"_s, u"detail"_s};
+    static inline const QStringList kHeader = { u"contact_id"_s, u"email_type"_s,  u"scheduled_send_date"_s,
+                                                u"status"_s,     u"reason_code"_s, u"detail"_s };
 
 private slots:
     void initTestCase();
@@ -107,8 +107,8 @@ QString TestCli::generate(const QString &name, int contacts, int seed) const
 {
     const QString db = path(name);
     QFile::remove(db);
-    const Outcome outcome = cli({u"generate"_s, u"--db"_s, db, u"--contacts"_s, QString::number(contacts),
-                                 u"--seed"_s, QString::number(seed), u"--today"_s, m_today});
+    const Outcome outcome = cli({ u"generate"_s, u"--db"_s, db, u"--contacts"_s, QString::number(contacts),
+                                  u"--seed"_s, QString::number(seed), u"--today"_s, m_today });
     if (outcome.exitCode != 0) {
         qWarning() << "generate failed:" << outcome.err;
         return {};
@@ -181,9 +181,10 @@ QList<QStringList> TestCli::schedulesSnapshot(const QString &dbPath, const QStri
         db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
         if (db.open()) {
             QSqlQuery query(db);
-            query.exec(u"SELECT contact_id, email_type, scheduled_send_date, status, COALESCE(skip_reason, '') "
-                       "FROM email_schedules WHERE "_s
-                       + where + u" ORDER BY contact_id, email_type, scheduled_send_date"_s);
+            query.exec(
+                u"SELECT contact_id, email_type, scheduled_send_date, status, COALESCE(skip_reason, '') "
+                "FROM email_schedules WHERE "_s
+                + where + u" ORDER BY contact_id, email_type, scheduled_send_date"_s);
             while (query.next()) {
                 QStringList row;
                 for (int i = 0; i < 5; ++i)
@@ -215,15 +216,15 @@ void TestCli::helpEverywhere_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("global") << QStringList{u"--help"_s} << u"Commands:"_s;
-    QTest::newRow("help word") << QStringList{u"help"_s} << u"Commands:"_s;
-    for (const QString &command : {u"generate"_s, u"preview"_s, u"run"_s}) {
-        QTest::newRow(qPrintable(command)) << QStringList{command, u"--help"_s}
-                                           << u"Usage: email-scheduler-cli "_s + command;
-        QTest::newRow(qPrintable(command + u" -h"_s)) << QStringList{command, u"-h"_s}
-                                                       << u"Usage: email-scheduler-cli "_s + command;
-        QTest::newRow(qPrintable(u"help "_s + command)) << QStringList{u"help"_s, command}
-                                                         << u"Usage: email-scheduler-cli "_s + command;
+    QTest::newRow("global") << QStringList { u"--help"_s } << u"Commands:"_s;
+    QTest::newRow("help word") << QStringList { u"help"_s } << u"Commands:"_s;
+    for (const QString &command : { u"generate"_s, u"preview"_s, u"run"_s }) {
+        QTest::newRow(qPrintable(command))
+            << QStringList { command, u"--help"_s } << u"Usage: email-scheduler-cli "_s + command;
+        QTest::newRow(qPrintable(command + u" -h"_s))
+            << QStringList { command, u"-h"_s } << u"Usage: email-scheduler-cli "_s + command;
+        QTest::newRow(qPrintable(u"help "_s + command))
+            << QStringList { u"help"_s, command } << u"Usage: email-scheduler-cli "_s + command;
     }
 }
 
@@ -242,20 +243,23 @@ void TestCli::usageErrors_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("mentions");
     const QString db = u"whatever.db"_s;
-    QTest::newRow("no command") << QStringList{} << QString();
-    QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"frobnicate"_s;
-    QTest::newRow("option before command") << QStringList{u"--db"_s, db} << u"--db"_s;
-    QTest::newRow("unknown option") << QStringList{u"preview"_s, u"--db"_s, db, u"--bogus"_s} << u"bogus"_s;
-    QTest::newRow("unknown run option") << QStringList{u"run"_s, u"--db"_s, db, u"--frob"_s} << u"frob"_s;
-    QTest::newRow("missing --db") << QStringList{u"preview"_s} << u"--db"_s;
-    QTest::newRow("missing value") << QStringList{u"run"_s, u"--db"_s} << u"db"_s;
-    QTest::newRow("stray argument") << QStringList{u"preview"_s, u"--db"_s, db, u"extra"_s} << u"extra"_s;
-    QTest::newRow("bad --jobs") << QStringList{u"preview"_s, u"--db"_s, db, u"--jobs"_s, u"0"_s} << u"jobs"_s;
-    QTest::newRow("bad --contact") << QStringList{u"preview"_s, u"--db"_s, db, u"--contact"_s, u"abc"_s}
+    QTest::newRow("no command") << QStringList {} << QString();
+    QTest::newRow("unknown command") << QStringList { u"frobnicate"_s } << u"frobnicate"_s;
+    QTest::newRow("option before command") << QStringList { u"--db"_s, db } << u"--db"_s;
+    QTest::newRow("unknown option") << QStringList { u"preview"_s, u"--db"_s, db, u"--bogus"_s }
+                                    << u"bogus"_s;
+    QTest::newRow("unknown run option") << QStringList { u"run"_s, u"--db"_s, db, u"--frob"_s } << u"frob"_s;
+    QTest::newRow("missing --db") << QStringList { u"preview"_s } << u"--db"_s;
+    QTest::newRow("missing value") << QStringList { u"run"_s, u"--db"_s } << u"db"_s;
+    QTest::newRow("stray argument") << QStringList { u"preview"_s, u"--db"_s, db, u"extra"_s } << u"extra"_s;
+    QTest::newRow("bad --jobs") << QStringList { u"preview"_s, u"--db"_s, db, u"--jobs"_s, u"0"_s }
+                                << u"jobs"_s;
+    QTest::newRow("bad --contact") << QStringList { u"preview"_s, u"--db"_s, db, u"--contact"_s, u"abc"_s }
                                    << u"contact"_s;
-    QTest::newRow("generate without --contacts") << QStringList{u"generate"_s, u"--db"_s, db} << u"contacts"_s;
-    QTest::newRow("generate negative") << QStringList{u"generate"_s, u"--db"_s, db, u"--contacts"_s, u"-5"_s}
-                                       << u"contacts"_s;
+    QTest::newRow("generate without --contacts")
+        << QStringList { u"generate"_s, u"--db"_s, db } << u"contacts"_s;
+    QTest::newRow("generate negative")
+        << QStringList { u"generate"_s, u"--db"_s, db, u"--contacts"_s, u"-5"_s } << u"contacts"_s;
 }
 
 void TestCli::usageErrors()
@@ -274,8 +278,9 @@ void TestCli::badToday_data()
 {
     QTest::addColumn<QString>("command");
     QTest::addColumn<QString>("today");
-    for (const QString &command : {u"preview"_s, u"run"_s}) {
-        for (const QString &today : {u"2024-02-30"_s, u"05/01/2024"_s, u"tomorrow"_s, u"2024-5-1"_s, u"20240501"_s})
+    for (const QString &command : { u"preview"_s, u"run"_s }) {
+        for (const QString &today :
+             { u"2024-02-30"_s, u"05/01/2024"_s, u"tomorrow"_s, u"2024-5-1"_s, u"20240501"_s })
             QTest::newRow(qPrintable(command + u' ' + today)) << command << today;
     }
 }
@@ -286,7 +291,7 @@ void TestCli::badToday()
     QFETCH(QString, today);
     const QString db = copySample(u"org-206.sqlite3"_s, u"today.db"_s);
     const QByteArray before = fileHash(db);
-    const Outcome outcome = cli({command, u"--db"_s, db, u"--today"_s, today});
+    const Outcome outcome = cli({ command, u"--db"_s, db, u"--today"_s, today });
     expectUsageError(outcome);
     QVERIFY(QString::fromUtf8(outcome.err).contains(today));
     QCOMPARE(fileHash(db), before);
@@ -298,9 +303,10 @@ void TestCli::badConfig_data()
     QTest::addColumn<QString>("mentions");
     QTest::newRow("unknown key") << QByteArray(R"({"birthday_days_before": 10, "frobnicate": 1})")
                                  << u"frobnicate"_s;
-    QTest::newRow("wrong type") << QByteArray(R"({"birthday_days_before": "ten"})") << u"birthday_days_before"_s;
-    QTest::newRow("nested wrong type") << QByteArray(R"({"load_balancing": {"overage_threshold": "high"}})")
-                                       << u"overage_threshold"_s;
+    QTest::newRow("wrong type") << QByteArray(R"({"birthday_days_before": "ten"})")
+                                << u"birthday_days_before"_s;
+    QTest::newRow("nested wrong type")
+        << QByteArray(R"({"load_balancing": {"overage_threshold": "high"}})") << u"overage_threshold"_s;
     QTest::newRow("unknown nested key") << QByteArray(R"({"load_balancing": {"turbo": true}})") << u"turbo"_s;
     QTest::newRow("not json") << QByteArray("{ birthday_days_before: ") << u"config.json"_s;
 }
@@ -316,14 +322,14 @@ void TestCli::badConfig()
     file.close();
     const QString db = copySample(u"org-206.sqlite3"_s, u"config.db"_s);
     const QByteArray before = fileHash(db);
-    for (const QString &command : {u"preview"_s, u"run"_s}) {
-        const Outcome outcome = cli({command, u"--db"_s, db, u"--config"_s, config, u"--today"_s, m_today});
+    for (const QString &command : { u"preview"_s, u"run"_s }) {
+        const Outcome outcome = cli({ command, u"--db"_s, db, u"--config"_s, config, u"--today"_s, m_today });
         expectUsageError(outcome);
         QVERIFY2(QString::fromUtf8(outcome.err).contains(mentions), outcome.err.constData());
     }
     QCOMPARE(fileHash(db), before);
 
-    const Outcome missing = cli({u"preview"_s, u"--db"_s, db, u"--config"_s, path(u"nope.json"_s)});
+    const Outcome missing = cli({ u"preview"_s, u"--db"_s, db, u"--config"_s, path(u"nope.json"_s) });
     expectUsageError(missing);
     QVERIFY(QString::fromUtf8(missing.err).contains(u"nope.json"_s));
 }
@@ -355,8 +361,8 @@ void TestCli::databaseErrors()
         QSqlDatabase::removeDatabase(u"nocontacts"_s);
     }
     const QByteArray before = kind == u"missing" ? QByteArray() : fileHash(db);
-    for (const QString &command : {u"preview"_s, u"run"_s}) {
-        const Outcome outcome = cli({command, u"--db"_s, db, u"--today"_s, m_today});
+    for (const QString &command : { u"preview"_s, u"run"_s }) {
+        const Outcome outcome = cli({ command, u"--db"_s, db, u"--today"_s, m_today });
         QCOMPARE(outcome.exitCode, 2);
         QVERIFY2(outcome.err.startsWith("email-scheduler-cli: error: "), outcome.err.constData());
         QCOMPARE(outcome.err.count('\n'), 1);
@@ -374,13 +380,13 @@ void TestCli::readOnlyDatabaseForRun()
     const QString db = copySample(u"org-206.sqlite3"_s, u"readonly.db"_s);
     QVERIFY(QFile::setPermissions(db, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
     const QByteArray before = fileHash(db);
-    const Outcome run = cli({u"run"_s, u"--db"_s, db, u"--today"_s, m_today});
+    const Outcome run = cli({ u"run"_s, u"--db"_s, db, u"--today"_s, m_today });
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.startsWith("email-scheduler-cli: error: "), run.err.constData());
     QVERIFY(QString::fromUtf8(run.err).contains(u"readonly.db"_s));
     // Reading is fine: preview and a dry run never write.
-    QCOMPARE(cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today}).exitCode, 0);
-    QCOMPARE(cli({u"run"_s, u"--db"_s, db, u"--today"_s, m_today, u"--dry-run"_s}).exitCode, 0);
+    QCOMPARE(cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today }).exitCode, 0);
+    QCOMPARE(cli({ u"run"_s, u"--db"_s, db, u"--today"_s, m_today, u"--dry-run"_s }).exitCode, 0);
     QCOMPARE(fileHash(db), before);
     QFile::setPermissions(db, QFile::ReadOwner | QFile::WriteOwner);
 }
@@ -405,7 +411,7 @@ void TestCli::lockedDatabase()
         QVERIFY2(query.exec(u"BEGIN EXCLUSIVE"_s), qPrintable(query.lastError().text()));
         QVERIFY(query.exec(u"UPDATE contacts SET status = status WHERE id = 1"_s));
 
-        const Outcome outcome = cli({command, u"--db"_s, db, u"--today"_s, m_today}, 60000);
+        const Outcome outcome = cli({ command, u"--db"_s, db, u"--today"_s, m_today }, 60000);
         QCOMPARE(outcome.exitCode, 2);
         QVERIFY2(outcome.milliseconds < 13000, qPrintable(QString::number(outcome.milliseconds)));
         QVERIFY2(outcome.err.startsWith("email-scheduler-cli: error: "), outcome.err.constData());
@@ -440,7 +446,8 @@ void TestCli::generateWritesProductionSchema()
         QVERIFY(!definition(sql, u"contacts"_s).isEmpty());
         QCOMPARE(definition(sql, u"contacts"_s), definition(sample, u"contacts"_s));
         QCOMPARE(definition(sql, u"email_schedules"_s), definition(sample, u"email_schedules"_s));
-        QCOMPARE(definition(sql, u"idx_email_schedules_unique"_s), definition(sample, u"idx_email_schedules_unique"_s));
+        QCOMPARE(definition(sql, u"idx_email_schedules_unique"_s),
+                 definition(sample, u"idx_email_schedules_unique"_s));
         sample.close();
 
         QVERIFY(query.exec(u"SELECT COUNT(*), MIN(id), MAX(id) FROM contacts"_s) && query.next());
@@ -449,8 +456,10 @@ void TestCli::generateWritesProductionSchema()
         QCOMPARE(query.value(2).toInt(), 3000);
 
         // Every state and DC, by the stored state of well-formed rows.
-        QVERIFY(query.exec(u"SELECT COUNT(DISTINCT UPPER(TRIM(state))) FROM contacts WHERE LENGTH(TRIM(state)) = 2"_s)
-                && query.next());
+        QVERIFY(
+            query.exec(
+                u"SELECT COUNT(DISTINCT UPPER(TRIM(state))) FROM contacts WHERE LENGTH(TRIM(state)) = 2"_s)
+            && query.next());
         QVERIFY2(query.value(0).toInt() >= 51, qPrintable(query.value(0).toString()));
         QVERIFY(query.exec(u"SELECT COUNT(*) FROM contacts WHERE state = 'CA'"_s) && query.next());
         const int california = query.value(0).toInt();
@@ -458,25 +467,28 @@ void TestCli::generateWritesProductionSchema()
         QVERIFY2(california > 5 * query.value(0).toInt(), "states are weighted by population");
 
         // Mostly first-of-month effective dates, some in the future.
-        QVERIFY(query.exec(u"SELECT SUM(substr(effective_date, 9, 2) = '01'), COUNT(effective_date), "
-                           "SUM(effective_date > '2025-01-15' AND effective_date GLOB '[0-9][0-9][0-9][0-9]-*') "
-                           "FROM contacts WHERE effective_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"_s)
+        QVERIFY(query.exec(
+                    u"SELECT SUM(substr(effective_date, 9, 2) = '01'), COUNT(effective_date), "
+                    "SUM(effective_date > '2025-01-15' AND effective_date GLOB '[0-9][0-9][0-9][0-9]-*') "
+                    "FROM contacts WHERE effective_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"_s)
                 && query.next());
         QVERIFY(query.value(0).toDouble() > 0.85 * query.value(1).toDouble());
         QVERIFY(query.value(0).toInt() < query.value(1).toInt());
         QVERIFY(query.value(2).toInt() > 0);
 
         // Messy rows in several formats, and legacy history rows.
-        for (const QString &condition :
-             {u"birth_date IN ('n/a', 'N/A', 'unknown', 'TBD') OR birth_date LIKE '%-02-30' OR birth_date LIKE '2/30/%'"_s,
+        for (
+            const QString &condition :
+            { u"birth_date IN ('n/a', 'N/A', 'unknown', 'TBD') OR birth_date LIKE '%-02-30' OR birth_date LIKE '2/30/%'"_s,
               u"birth_date LIKE '%/%/%'"_s, u"LENGTH(zip_code) = 4"_s, u"zip_code LIKE '_____-____'"_s,
               u"zip_code IS NULL OR zip_code = ''"_s, u"email NOT LIKE '%_@_%._%' OR email LIKE '% %'"_s,
-              u"state <> TRIM(state)"_s}) {
+              u"state <> TRIM(state)"_s }) {
             QVERIFY(query.exec(u"SELECT COUNT(*) FROM contacts WHERE "_s + condition) && query.next());
             QVERIFY2(query.value(0).toInt() > 0, qPrintable(condition));
         }
-        QVERIFY(query.exec(u"SELECT COUNT(DISTINCT contact_id), COUNT(*) FROM email_schedules "
-                           "WHERE email_type = UPPER(email_type) AND status IN ('sent', 'delivered', 'scheduled')"_s)
+        QVERIFY(query.exec(
+                    u"SELECT COUNT(DISTINCT contact_id), COUNT(*) FROM email_schedules "
+                    "WHERE email_type = UPPER(email_type) AND status IN ('sent', 'delivered', 'scheduled')"_s)
                 && query.next());
         QVERIFY(query.value(0).toInt() > 30);
         QVERIFY(query.value(0).toInt() < 300);
@@ -495,17 +507,18 @@ void TestCli::generateIsDeterministicAndRefusesOverwrite()
     QVERIFY(fileHash(a) != fileHash(c));
 
     const QByteArray before = fileHash(a);
-    const Outcome again = cli({u"generate"_s, u"--db"_s, a, u"--contacts"_s, u"10"_s});
+    const Outcome again = cli({ u"generate"_s, u"--db"_s, a, u"--contacts"_s, u"10"_s });
     expectUsageError(again);
     QVERIFY(again.err.contains("--force"));
     QCOMPARE(fileHash(a), before);
 
-    const Outcome forced = cli({u"generate"_s, u"--db"_s, a, u"--contacts"_s, u"10"_s, u"--force"_s});
+    const Outcome forced = cli({ u"generate"_s, u"--db"_s, a, u"--contacts"_s, u"10"_s, u"--force"_s });
     QCOMPARE(forced.exitCode, 0);
     QVERIFY(forced.out.contains("contacts=10"));
     QVERIFY(fileHash(a) != before);
 
-    const Outcome noFolder = cli({u"generate"_s, u"--db"_s, path(u"no/such/folder.db"_s), u"--contacts"_s, u"10"_s});
+    const Outcome noFolder
+        = cli({ u"generate"_s, u"--db"_s, path(u"no/such/folder.db"_s), u"--contacts"_s, u"10"_s });
     QCOMPARE(noFolder.exitCode, 2);
     QVERIFY(noFolder.err.startsWith("email-scheduler-cli: error: "));
 }
@@ -515,7 +528,7 @@ void TestCli::previewCsvContract()
     const QString db = generate(u"preview.db"_s, 3000);
     QVERIFY(!db.isEmpty());
     const QByteArray before = fileHash(db);
-    const Outcome outcome = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today});
+    const Outcome outcome = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today });
     QCOMPARE(outcome.exitCode, 0);
     QVERIFY2(outcome.err.isEmpty(), outcome.err.constData());
     QCOMPARE(fileHash(db), before);
@@ -526,9 +539,10 @@ void TestCli::previewCsvContract()
     QVERIFY(rows.size() > 3000);
     QCOMPARE(rows.first(), kHeader);
 
-    const QSet<QString> types = {u"birthday"_s, u"effective_date"_s, u"aep"_s, u"post_window"_s};
-    const QSet<QString> reasons = {u""_s, u"already_sent"_s, u"birthday_window"_s, u"effective_date_window"_s,
-                                   u"year_round"_s, u"spacing"_s, u"frequency_limit"_s};
+    const QSet<QString> types = { u"birthday"_s, u"effective_date"_s, u"aep"_s, u"post_window"_s };
+    const QSet<QString> reasons
+        = { u""_s,           u"already_sent"_s, u"birthday_window"_s, u"effective_date_window"_s,
+            u"year_round"_s, u"spacing"_s,      u"frequency_limit"_s };
     QSet<QString> problemCodes;
     QSet<QString> seenReasons;
     QSet<qint64> contacts;
@@ -558,7 +572,7 @@ void TestCli::previewCsvContract()
             seenReasons.insert(row.at(4));
         }
         // contact_id, then date (empty first), then email_type, then reason_code.
-        const QStringList key = {row.at(2), row.at(1), row.at(4)};
+        const QStringList key = { row.at(2), row.at(1), row.at(4) };
         if (id == previousId)
             QVERIFY2(!(key < previousKey), qPrintable(row.join(u',')));
         else
@@ -566,15 +580,15 @@ void TestCli::previewCsvContract()
         previousId = id;
         previousKey = key;
     }
-    for (const QString &code : {u"invalid_email"_s, u"unknown_state"_s, u"invalid_birth_date"_s,
-                                u"invalid_effective_date"_s, u"invalid_zip"_s, u"zip_state_mismatch"_s})
+    for (const QString &code : { u"invalid_email"_s, u"unknown_state"_s, u"invalid_birth_date"_s,
+                                 u"invalid_effective_date"_s, u"invalid_zip"_s, u"zip_state_mismatch"_s })
         QVERIFY2(problemCodes.contains(code), qPrintable(code));
-    for (const QString &reason : {u"birthday_window"_s, u"year_round"_s, u"already_sent"_s})
+    for (const QString &reason : { u"birthday_window"_s, u"year_round"_s, u"already_sent"_s })
         QVERIFY2(seenReasons.contains(reason), qPrintable(reason));
     QCOMPARE(contacts.size(), 3000); // every contact has at least one row (an email or a problem)
 
     // Same inputs, same bytes (the worker count must not matter).
-    const Outcome single = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--jobs"_s, u"1"_s});
+    const Outcome single = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--jobs"_s, u"1"_s });
     QCOMPARE(single.exitCode, 0);
     QVERIFY(single.out == outcome.out);
 }
@@ -595,7 +609,7 @@ void TestCli::previewOfSamplesLeavesFileIdentical()
     QVERIFY(!db.isEmpty());
     const QByteArray before = fileHash(db);
     const QStringList filesBefore = QDir(m_dir.path()).entryList(QDir::Files);
-    const Outcome outcome = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, u"2025-06-01"_s});
+    const Outcome outcome = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, u"2025-06-01"_s });
     QCOMPARE(outcome.exitCode, 0);
     QVERIFY2(outcome.err.isEmpty(), outcome.err.constData());
     bool crlf = false;
@@ -614,14 +628,15 @@ void TestCli::runThenRerunIsIdempotent()
 {
     const QString db = generate(u"run.db"_s, 2000);
     QVERIFY(!db.isEmpty());
-    const QList<QStringList> legacyBefore = schedulesSnapshot(db, u"status NOT IN ('pre-scheduled', 'skipped')"_s);
+    const QList<QStringList> legacyBefore
+        = schedulesSnapshot(db, u"status NOT IN ('pre-scheduled', 'skipped')"_s);
     QVERIFY(!legacyBefore.isEmpty());
-    const Outcome preview = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today});
+    const Outcome preview = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today });
     QCOMPARE(preview.exitCode, 0);
 
     // A dry run changes nothing and says what a run would add.
     const QByteArray before = fileHash(db);
-    const Outcome dry = cli({u"run"_s, u"--db"_s, db, u"--today"_s, m_today, u"--dry-run"_s});
+    const Outcome dry = cli({ u"run"_s, u"--db"_s, db, u"--today"_s, m_today, u"--dry-run"_s });
     QCOMPARE(dry.exitCode, 0);
     QVERIFY2(dry.out.contains("dry_run=yes"), dry.out.constData());
     QCOMPARE(fileHash(db), before);
@@ -629,7 +644,7 @@ void TestCli::runThenRerunIsIdempotent()
     const QRegularExpression summary(
         u"^contacts=2000 scheduled=(\\d+) skipped=(\\d+) problems=(\\d+) seconds=[0-9.]+ added=(\\d+) "
         "removed=(\\d+) unchanged=(\\d+) batch_id=\\S+\\n$"_s);
-    const Outcome first = cli({u"run"_s, u"--db"_s, db, u"--today"_s, m_today});
+    const Outcome first = cli({ u"run"_s, u"--db"_s, db, u"--today"_s, m_today });
     QCOMPARE(first.exitCode, 0);
     const QRegularExpressionMatch m1 = summary.match(QString::fromUtf8(first.out));
     QVERIFY2(m1.hasMatch(), first.out.constData());
@@ -644,17 +659,17 @@ void TestCli::runThenRerunIsIdempotent()
     QSet<QString> previewed;
     for (const QStringList &row : parseCsv(preview.out, &crlf).mid(1)) {
         if (!row.at(1).isEmpty())
-            previewed.insert(QStringList{row.at(0), row.at(1), row.at(2), row.at(3)}.join(u'|'));
+            previewed.insert(QStringList { row.at(0), row.at(1), row.at(2), row.at(3) }.join(u'|'));
     }
     QSet<QString> stored;
     for (const QStringList &row : own) {
-        stored.insert(QStringList{row.at(0), row.at(1), row.at(2), row.at(3)}.join(u'|'));
+        stored.insert(QStringList { row.at(0), row.at(1), row.at(2), row.at(3) }.join(u'|'));
         if (row.at(3) == u"skipped")
             QVERIFY2(row.at(4).contains(u": "_s), qPrintable(row.at(4))); // "<reason_code>: <detail>"
     }
     QCOMPARE(stored, previewed);
 
-    const Outcome second = cli({u"run"_s, u"--db"_s, db, u"--today"_s, m_today});
+    const Outcome second = cli({ u"run"_s, u"--db"_s, db, u"--today"_s, m_today });
     QCOMPARE(second.exitCode, 0);
     const QRegularExpressionMatch m2 = summary.match(QString::fromUtf8(second.out));
     QVERIFY2(m2.hasMatch(), second.out.constData());
@@ -664,7 +679,7 @@ void TestCli::runThenRerunIsIdempotent()
     QCOMPARE(schedulesSnapshot(db, u"status IN ('pre-scheduled', 'skipped')"_s), own);
 
     // The stored schedule is no history for the next computation: the preview is unchanged.
-    const Outcome after = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today});
+    const Outcome after = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today });
     QCOMPARE(after.exitCode, 0);
     QVERIFY(after.out == preview.out);
 }
@@ -683,8 +698,9 @@ void TestCli::contactOptionUsesSingleContactSemantics()
         for (const QString &statement : DemoGenerator::schemaStatements())
             QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
         sql.transaction();
-        QVERIFY(query.prepare(u"INSERT INTO contacts (id, first_name, last_name, email, birth_date, state, zip_code) "
-                              "VALUES (?, 'Pat', 'Doe', ?, '1950-03-10', 'TX', '75201')"_s));
+        QVERIFY(query.prepare(
+            u"INSERT INTO contacts (id, first_name, last_name, email, birth_date, state, zip_code) "
+            "VALUES (?, 'Pat', 'Doe', ?, '1950-03-10', 'TX', '75201')"_s));
         for (int id = 1; id <= 100; ++id) {
             query.addBindValue(id);
             query.addBindValue(u"pat%1@example.com"_s.arg(id));
@@ -705,25 +721,27 @@ void TestCli::contactOptionUsesSingleContactSemantics()
         }
         return dates;
     };
-    const Outcome batch = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today});
+    const Outcome batch = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today });
     QCOMPARE(batch.exitCode, 0);
     QVERIFY2(birthdayDates(batch.out, nullptr).size() > 1, batch.out.left(600).constData());
 
-    QStringList args = {u"preview"_s, u"--db"_s, db, u"--today"_s, m_today};
+    QStringList args = { u"preview"_s, u"--db"_s, db, u"--today"_s, m_today };
     for (int id = 1; id <= 100; ++id)
         args << u"--contact"_s << QString::number(id);
     const Outcome single = cli(args);
     QCOMPARE(single.exitCode, 0);
-    QCOMPARE(birthdayDates(single.out, nullptr), QSet<QString>{u"2025-02-24"_s});
+    QCOMPARE(birthdayDates(single.out, nullptr), QSet<QString> { u"2025-02-24"_s });
 
     QSet<QString> ids;
-    const Outcome two = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--contact"_s, u"42,7"_s});
+    const Outcome two
+        = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--contact"_s, u"42,7"_s });
     QCOMPARE(two.exitCode, 0);
     birthdayDates(two.out, &ids);
-    QCOMPARE(ids, (QSet<QString>{u"7"_s, u"42"_s}));
+    QCOMPARE(ids, (QSet<QString> { u"7"_s, u"42"_s }));
     QVERIFY(two.out.indexOf("\r\n7,") < two.out.indexOf("\r\n42,"));
 
-    const Outcome unknown = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--contact"_s, u"4242"_s});
+    const Outcome unknown
+        = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--contact"_s, u"4242"_s });
     expectUsageError(unknown);
     QVERIFY(unknown.err.contains("4242"));
 }
@@ -731,19 +749,19 @@ void TestCli::contactOptionUsesSingleContactSemantics()
 void TestCli::outputFile()
 {
     const QString db = copySample(u"org-206.sqlite3"_s, u"output.db"_s);
-    const Outcome toStdout = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today});
+    const Outcome toStdout = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today });
     QCOMPARE(toStdout.exitCode, 0);
 
     const QString csv = path(u"preview.csv"_s);
-    const Outcome toFile = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--output"_s, csv});
+    const Outcome toFile = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--output"_s, csv });
     QCOMPARE(toFile.exitCode, 0);
     QVERIFY(toFile.out.isEmpty());
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), toStdout.out);
 
-    const Outcome noFolder = cli({u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--output"_s,
-                                  path(u"missing/preview.csv"_s)});
+    const Outcome noFolder = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today, u"--output"_s,
+                                   path(u"missing/preview.csv"_s) });
     expectUsageError(noFolder);
     QVERIFY(!QFile::exists(path(u"missing"_s)));
 }
@@ -755,7 +773,7 @@ void TestCli::cancelledRunLeavesDatabaseUnchanged()
     const QList<QStringList> before = schedulesSnapshot(db, u"1"_s);
     QVERIFY(!before.isEmpty());
     QProcess process;
-    process.start(m_cli, {u"run"_s, u"--db"_s, db, u"--today"_s, m_today, u"--jobs"_s, u"1"_s});
+    process.start(m_cli, { u"run"_s, u"--db"_s, db, u"--today"_s, m_today, u"--jobs"_s, u"1"_s });
     QVERIFY(process.waitForStarted());
     QTest::qWait(400);
     QCOMPARE(process.state(), QProcess::Running); // a 300,000-contact run takes seconds
