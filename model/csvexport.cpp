@@ -1,6 +1,8 @@
 #include "csvexport.h"
 
+#include "batchjob.h"
 #include "contactsource.h"
+#include "explain.h"
 #include "csvsqlite.h"
 #include "engine.h"
 
@@ -218,6 +220,78 @@ std::optional<ExportRequest::What> whatFromName(QStringView name)
     if (name == u"problems")
         return ExportRequest::What::Problems;
     return std::nullopt;
+}
+
+ExportOutcome exportPreview(const BatchResult &batch, const QString &outputPath, const CsvOptions &options,
+                            const CsvProgress &progress)
+{
+    // One contact's rows at a time, sorted as the CLI sorts them: date (empty first), type,
+    // reason code.
+    struct Row
+    {
+        QDate date;
+        QString type, status, reason, detail;
+    };
+    size_t next = 0;
+    std::vector<Row> rows;
+    size_t rowIndex = 0;
+    QString contactId;
+    const auto fill = [&]() {
+        while (rowIndex >= rows.size()) {
+            if (next >= batch.schedules.size())
+                return false;
+            const ContactSchedule &schedule = batch.schedules[next++];
+            rows.clear();
+            rowIndex = 0;
+            contactId = QString::number(schedule.contactId);
+            for (const Problem &p : schedule.problems)
+                rows.push_back({QDate(), QString(), severityName(p.severity), problemCodeName(p.code), p.message});
+            for (const ScheduledEmail &e : schedule.emails)
+                rows.push_back({e.date, emailTypeName(e.type), emailStatusName(e.status), skipReasonCode(e.reason),
+                                Explain::detail(schedule, e)});
+            std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
+                const qint64 da = a.date.isValid() ? a.date.toJulianDay() : std::numeric_limits<qint64>::min();
+                const qint64 db = b.date.isValid() ? b.date.toJulianDay() : std::numeric_limits<qint64>::min();
+                if (da != db)
+                    return da < db;
+                if (a.type != b.type)
+                    return a.type < b.type;
+                return a.reason < b.reason;
+            });
+        }
+        return true;
+    };
+    const QStringList header{QStringLiteral("contact_id"), QStringLiteral("email_type"),
+                             QStringLiteral("scheduled_send_date"), QStringLiteral("status"),
+                             QStringLiteral("reason_code"), QStringLiteral("detail")};
+    const CsvProgress perContact = progress ? CsvProgress([&](qint64, qint64) {
+        return progress(qint64(next), qint64(batch.schedules.size()));
+    })
+                                            : CsvProgress();
+    return writeRows(
+        outputPath, options, header, {},
+        [&](QStringList &out) {
+            if (!fill())
+                return false;
+            const Row &r = rows[rowIndex++];
+            out = QStringList{contactId, r.type, r.date.isValid() ? r.date.toString(Qt::ISODate) : QString(), r.status,
+                              r.reason, r.detail};
+            return true;
+        },
+        -1, perContact);
+}
+
+QFuture<ExportOutcome> exportPreviewAsync(std::shared_ptr<const BatchResult> batch, const QString &outputPath,
+                                          const CsvOptions &options)
+{
+    return QtConcurrent::run([batch, outputPath, options](QPromise<ExportOutcome> &promise) {
+        promise.setProgressRange(0, 1000);
+        promise.addResult(exportPreview(*batch, outputPath, options, [&promise](qint64 done, qint64 total) {
+            if (total > 0)
+                promise.setProgressValue(int(qMin<qint64>(1000, done * 1000 / total)));
+            return !promise.isCanceled();
+        }));
+    });
 }
 
 bool isTextColumnName(QStringView name)

@@ -14,6 +14,7 @@
 
 class QAbstractItemModel;
 class QSaveFile;
+struct BatchResult;
 
 // Error::code values of CSV export and import; they equal the CLI exit codes on purpose
 // (1 usage/file, 2 database, 3 cancelled), so a command can return error().code directly.
@@ -65,6 +66,14 @@ QFuture<ExportOutcome> runAsync(const ExportRequest &request);
 ExportOutcome writeRows(const QString &outputPath, const CsvOptions &options, const QStringList &header,
                         const QList<bool> &textColumns, const std::function<bool(QStringList &row)> &next,
                         qint64 total = -1, const CsvProgress &progress = {});
+
+// The computed preview of a run, with the columns and order of `email-scheduler-cli preview`
+// (contact_id, email_type, scheduled_send_date, status, reason_code, detail). The batch is
+// immutable and shared, so this may run in a worker thread.
+ExportOutcome exportPreview(const BatchResult &batch, const QString &outputPath, const CsvOptions &options,
+                            const CsvProgress &progress = {});
+QFuture<ExportOutcome> exportPreviewAsync(std::shared_ptr<const BatchResult> batch, const QString &outputPath,
+                                          const CsvOptions &options);
 
 // Whether a column of this name holds text that must not become a number (ZIP, phone).
 bool isTextColumnName(QStringView name);
