@@ -1,7 +1,7 @@
 #include "config.h"
+#include "contactspage.h"
 #include "mainwindow.h"
 #include "messagebanner.h"
-#include "contactspage.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,7 +15,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(ES_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Plans Medicare contact emails around state rule windows."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Plans Medicare contact emails around state rule windows."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption configOption(QStringLiteral("config"),

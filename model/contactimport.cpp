@@ -31,8 +31,8 @@ QString nativePath(const QString &path)
 }
 
 constexpr std::array<const char *, FieldCount> ColumnNames = {
-    "first_name", "last_name", "email",   "phone_number",    "birth_date", "effective_date",
-    "state",      "zip_code",  "current_carrier", "plan_type", "gender",     "status",
+    "first_name", "last_name", "email",           "phone_number", "birth_date", "effective_date",
+    "state",      "zip_code",  "current_carrier", "plan_type",    "gender",     "status",
 };
 
 // Header cells reduced to lower-case letters and digits, so "Date of Birth", "date_of_birth"
@@ -56,22 +56,28 @@ const QHash<QString, Field> &synonyms()
             for (const char *n : names)
                 t.insert(headerKey(QString::fromLatin1(n)), f);
         };
-        add(Field::FirstName, {"first_name", "First Name", "FirstName", "First", "Given Name", "Forename", "fname"});
-        add(Field::LastName, {"last_name", "Last Name", "LastName", "Last", "Surname", "Family Name", "lname"});
-        add(Field::Email, {"email", "E-mail", "Email Address", "E-mail Address", "Mail", "emailaddress"});
+        add(Field::FirstName,
+            { "first_name", "First Name", "FirstName", "First", "Given Name", "Forename", "fname" });
+        add(Field::LastName,
+            { "last_name", "Last Name", "LastName", "Last", "Surname", "Family Name", "lname" });
+        add(Field::Email, { "email", "E-mail", "Email Address", "E-mail Address", "Mail", "emailaddress" });
         add(Field::PhoneNumber,
-            {"phone_number", "Phone", "Phone Number", "Telephone", "Tel", "Mobile", "Cell", "Cell Phone", "Mobile Phone"});
+            { "phone_number", "Phone", "Phone Number", "Telephone", "Tel", "Mobile", "Cell", "Cell Phone",
+              "Mobile Phone" });
         add(Field::BirthDate,
-            {"birth_date", "DOB", "Birthdate", "Birthday", "Date of Birth", "Birth Date", "D.O.B.", "BirthDt"});
-        add(Field::EffectiveDate, {"effective_date", "Effective Date", "Effective", "Policy Effective Date",
-                                   "Plan Effective Date", "Eff Date", "Start Date", "Policy Start Date"});
-        add(Field::State, {"state", "State Code", "ST", "Province", "Region"});
-        add(Field::ZipCode, {"zip_code", "Zip", "ZIP Code", "Zipcode", "Postal Code", "Postcode", "Post Code", "Zip5"});
-        add(Field::CurrentCarrier, {"current_carrier", "Carrier", "Current Carrier", "Insurance Carrier", "Insurer",
-                                    "Company"});
-        add(Field::PlanType, {"plan_type", "Plan", "Plan Type", "Plan Name"});
-        add(Field::Gender, {"gender", "Sex"});
-        add(Field::Status, {"status", "Contact Status"});
+            { "birth_date", "DOB", "Birthdate", "Birthday", "Date of Birth", "Birth Date", "D.O.B.",
+              "BirthDt" });
+        add(Field::EffectiveDate,
+            { "effective_date", "Effective Date", "Effective", "Policy Effective Date", "Plan Effective Date",
+              "Eff Date", "Start Date", "Policy Start Date" });
+        add(Field::State, { "state", "State Code", "ST", "Province", "Region" });
+        add(Field::ZipCode,
+            { "zip_code", "Zip", "ZIP Code", "Zipcode", "Postal Code", "Postcode", "Post Code", "Zip5" });
+        add(Field::CurrentCarrier,
+            { "current_carrier", "Carrier", "Current Carrier", "Insurance Carrier", "Insurer", "Company" });
+        add(Field::PlanType, { "plan_type", "Plan", "Plan Type", "Plan Name" });
+        add(Field::Gender, { "gender", "Sex" });
+        add(Field::Status, { "status", "Contact Status" });
         return t;
     }();
     return table;
@@ -102,18 +108,30 @@ QString undoGuard(const QString &value)
 QString &contactField(Contact &c, Field f)
 {
     switch (f) {
-    case Field::FirstName: return c.firstName;
-    case Field::LastName: return c.lastName;
-    case Field::Email: return c.email;
-    case Field::PhoneNumber: return c.phoneNumber;
-    case Field::BirthDate: return c.birthDate;
-    case Field::EffectiveDate: return c.effectiveDate;
-    case Field::State: return c.state;
-    case Field::ZipCode: return c.zipCode;
-    case Field::CurrentCarrier: return c.currentCarrier;
-    case Field::PlanType: return c.planType;
-    case Field::Gender: return c.gender;
-    case Field::Status: return c.status;
+    case Field::FirstName:
+        return c.firstName;
+    case Field::LastName:
+        return c.lastName;
+    case Field::Email:
+        return c.email;
+    case Field::PhoneNumber:
+        return c.phoneNumber;
+    case Field::BirthDate:
+        return c.birthDate;
+    case Field::EffectiveDate:
+        return c.effectiveDate;
+    case Field::State:
+        return c.state;
+    case Field::ZipCode:
+        return c.zipCode;
+    case Field::CurrentCarrier:
+        return c.currentCarrier;
+    case Field::PlanType:
+        return c.planType;
+    case Field::Gender:
+        return c.gender;
+    case Field::Status:
+        return c.status;
     }
     return c.status;
 }
@@ -138,16 +156,13 @@ struct DateStats
 class RowChecker
 {
 public:
-    explicit RowChecker(const ImportSettings &settings)
-        : m_settings(settings)
-    {
-    }
+    explicit RowChecker(const ImportSettings &settings) : m_settings(settings) { }
 
     CheckedRow check(const QStringList &fields, qint64 line)
     {
         CheckedRow row;
         const auto fail = [&](Field field, const QString &reason) {
-            row.failure = RowFailure{line, columnName(field), reason, fields};
+            row.failure = RowFailure { line, columnName(field), reason, fields };
         };
         for (int i = 0; i < FieldCount; ++i) {
             const int column = m_settings.mapping.columns[size_t(i)];
@@ -160,7 +175,7 @@ public:
         }
         // Dates: every non-empty value must parse; it is stored as YYYY-MM-DD so the database
         // does not collect one more format.
-        for (Field f : {Field::BirthDate, Field::EffectiveDate}) {
+        for (Field f : { Field::BirthDate, Field::EffectiveDate }) {
             if (!m_settings.mapping.isMapped(f))
                 continue;
             QString &value = contactField(row.contact, f);
@@ -172,9 +187,10 @@ public:
             const QDate date = Dates::parseContactDate(value);
             if (!date.isValid()) {
                 if (!row.failure)
-                    fail(f, tr("%1 \"%2\" is not a date (use YYYY-MM-DD, M/D/YYYY, M-D-YYYY, "
-                               "YYYY/MM/DD or MMDDYYYY)")
-                                .arg(displayName(f), value));
+                    fail(f,
+                         tr("%1 \"%2\" is not a date (use YYYY-MM-DD, M/D/YYYY, M-D-YYYY, "
+                            "YYYY/MM/DD or MMDDYYYY)")
+                             .arg(displayName(f), value));
                 continue;
             }
             ++stats.parsed;
@@ -220,9 +236,8 @@ public:
         const QString key = emailKey(row.contact.email);
         const auto seen = m_emails.constFind(key);
         if (seen != m_emails.constEnd()) {
-            fail(Field::Email, tr("email %1 is already on line %2 of this file")
-                                   .arg(row.contact.email)
-                                   .arg(*seen));
+            fail(Field::Email,
+                 tr("email %1 is already on line %2 of this file").arg(row.contact.email).arg(*seen));
             return row;
         }
         m_emails.insert(key, line);
@@ -261,13 +276,14 @@ private:
 Result<void> checkSettings(const ImportSettings &settings)
 {
     if (!settings.mapping.isMapped(Field::Email)) {
-        return Error{tr("%1: no column is mapped to Email; every contact needs one.").arg(nativePath(settings.csvPath)),
-                     int(CsvErrorKind::File)};
+        return Error { tr("%1: no column is mapped to Email; every contact needs one.")
+                           .arg(nativePath(settings.csvPath)),
+                       int(CsvErrorKind::File) };
     }
     if (!settings.mapping.isMapped(Field::ZipCode) && !settings.mapping.isMapped(Field::State)) {
-        return Error{tr("%1: map a ZIP code or a state column; without either no contact has a state.")
-                         .arg(nativePath(settings.csvPath)),
-                     int(CsvErrorKind::File)};
+        return Error { tr("%1: map a ZIP code or a state column; without either no contact has a state.")
+                           .arg(nativePath(settings.csvPath)),
+                       int(CsvErrorKind::File) };
     }
     return {};
 }
@@ -277,17 +293,15 @@ class CsvInput
 {
 public:
     explicit CsvInput(const ImportSettings &settings)
-        : m_file(settings.csvPath)
-        , m_reader(&m_file, settings.dialect)
-        , m_path(settings.csvPath)
-        , m_header(settings.dialect.header)
-    {
-    }
+        : m_file(settings.csvPath), m_reader(&m_file, settings.dialect), m_path(settings.csvPath),
+          m_header(settings.dialect.header)
+    { }
 
     Result<QStringList> open()
     {
         if (!m_file.open(QIODevice::ReadOnly))
-            return Error{tr("Could not read %1: %2").arg(nativePath(m_path), m_file.errorString()), int(CsvErrorKind::File)};
+            return Error { tr("Could not read %1: %2").arg(nativePath(m_path), m_file.errorString()),
+                           int(CsvErrorKind::File) };
         m_size = m_file.size();
         QStringList header;
         if (m_header && !m_reader.readRecord(header) && !m_reader.errorString().isEmpty())
@@ -299,7 +313,8 @@ public:
     qint64 size() const { return m_size; }
     Error readError() const
     {
-        return Error{tr("Could not read %1: %2").arg(nativePath(m_path), m_reader.errorString()), int(CsvErrorKind::File)};
+        return Error { tr("Could not read %1: %2").arg(nativePath(m_path), m_reader.errorString()),
+                       int(CsvErrorKind::File) };
     }
 
 private:
@@ -312,8 +327,8 @@ private:
 
 Error cancelledImport(const QString &path)
 {
-    return Error{tr("Import of %1 cancelled; the database was not changed.").arg(nativePath(path)),
-                 int(CsvErrorKind::Cancelled)};
+    return Error { tr("Import of %1 cancelled; the database was not changed.").arg(nativePath(path)),
+                   int(CsvErrorKind::Cancelled) };
 }
 
 constexpr qint64 ProgressEvery = 2048;
@@ -339,12 +354,13 @@ Result<QList<TableColumn>> contactColumns(const OrgDatabase &db)
     while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
         TableColumn c;
         c.name = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt->get(), 1)));
-        const QString type = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt->get(), 2)));
+        const QString type
+            = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt->get(), 2)));
         c.notNull = sqlite3_column_int(stmt->get(), 3) != 0;
         c.hasDefault = sqlite3_column_type(stmt->get(), 4) != SQLITE_NULL;
         c.primaryKey = sqlite3_column_int(stmt->get(), 5) != 0;
         c.numeric = type.contains(u"INT", Qt::CaseInsensitive) || type.contains(u"BOOL", Qt::CaseInsensitive)
-                    || type.contains(u"NUM", Qt::CaseInsensitive) || type.contains(u"REAL", Qt::CaseInsensitive);
+            || type.contains(u"NUM", Qt::CaseInsensitive) || type.contains(u"REAL", Qt::CaseInsensitive);
         columns.append(c);
     }
     if (rc != SQLITE_DONE)
@@ -359,12 +375,14 @@ struct ImportStatements
     CsvSqlite::Statement insert;
     CsvSqlite::Statement update;
     CsvSqlite::Statement remember;
-    QList<Field> insertFields;              // bound first, in this order
-    QList<std::pair<int, bool>> fillers;    // bound after: (parameter, numeric) for NOT NULL columns we do not fill
+    QList<Field> insertFields; // bound first, in this order
+    QList<std::pair<int, bool>>
+        fillers; // bound after: (parameter, numeric) for NOT NULL columns we do not fill
     QList<Field> updateFields;
 };
 
-Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping &mapping, OnConflict onConflict)
+Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping &mapping,
+                                           OnConflict onConflict)
 {
     auto columns = contactColumns(db);
     if (!columns.ok())
@@ -394,17 +412,18 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
         }
     }
     if (!s.insertFields.contains(Field::Email)) {
-        return Error{tr("%1: the contacts table has no email column.").arg(nativePath(db.path())),
-                     int(CsvErrorKind::Database)};
+        return Error { tr("%1: the contacts table has no email column.").arg(nativePath(db.path())),
+                       int(CsvErrorKind::Database) };
     }
     for (qsizetype i = 0; i < fillerNames.size(); ++i)
-        s.fillers.append({int(s.insertFields.size() + i + 1), fillerNumeric.at(i)});
+        s.fillers.append({ int(s.insertFields.size() + i + 1), fillerNumeric.at(i) });
     const QStringList allInsert = insertNames + fillerNames;
     const QString placeholders = QStringList(allInsert.size(), QStringLiteral("?")).join(u',');
     const QString action = tr("prepare the import into");
-    auto insert = CsvSqlite::prepare(
-        db, QStringLiteral("INSERT INTO contacts (") + allInsert.join(u',') + QStringLiteral(") VALUES (") + placeholders + u')',
-        action);
+    auto insert = CsvSqlite::prepare(db,
+                                     QStringLiteral("INSERT INTO contacts (") + allInsert.join(u',')
+                                         + QStringLiteral(") VALUES (") + placeholders + u')',
+                                     action);
     if (!insert.ok())
         return insert.error();
     s.insert = std::move(*insert);
@@ -413,14 +432,16 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
     // Only prepared when needed: some production tables carry an UPDATE trigger naming a column
     // they do not have (org-12), which makes every UPDATE fail but inserts work.
     if (onConflict == OnConflict::Update) {
-        auto update = CsvSqlite::prepare(
-            db, QStringLiteral("UPDATE contacts SET ") + updateSets.join(u',') + QStringLiteral(" WHERE id = ?"),
-            tr("prepare updating existing contacts in"));
+        auto update = CsvSqlite::prepare(db,
+                                         QStringLiteral("UPDATE contacts SET ") + updateSets.join(u',')
+                                             + QStringLiteral(" WHERE id = ?"),
+                                         tr("prepare updating existing contacts in"));
         if (!update.ok())
             return update.error();
         s.update = std::move(*update);
     }
-    auto lookup = CsvSqlite::prepare(db, QStringLiteral("SELECT id FROM temp.es_import_emails WHERE email = ?"), action);
+    auto lookup = CsvSqlite::prepare(
+        db, QStringLiteral("SELECT id FROM temp.es_import_emails WHERE email = ?"), action);
     if (!lookup.ok())
         return lookup.error();
     s.lookup = std::move(*lookup);
@@ -441,7 +462,8 @@ const QString &valueOf(const CheckedRow &row, Field f)
 int bindField(sqlite3_stmt *stmt, int index, const QString &value)
 {
     const QByteArray utf8 = value.toUtf8();
-    return sqlite3_bind_text(stmt, index, utf8.isNull() ? "" : utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    return sqlite3_bind_text(stmt, index, utf8.isNull() ? "" : utf8.constData(), int(utf8.size()),
+                             SQLITE_TRANSIENT);
 }
 
 } // namespace
@@ -454,18 +476,30 @@ QString columnName(Field field)
 QString displayName(Field field)
 {
     switch (field) {
-    case Field::FirstName: return tr("First name");
-    case Field::LastName: return tr("Last name");
-    case Field::Email: return tr("Email");
-    case Field::PhoneNumber: return tr("Phone number");
-    case Field::BirthDate: return tr("Birth date");
-    case Field::EffectiveDate: return tr("Effective date");
-    case Field::State: return tr("State");
-    case Field::ZipCode: return tr("ZIP code");
-    case Field::CurrentCarrier: return tr("Carrier");
-    case Field::PlanType: return tr("Plan type");
-    case Field::Gender: return tr("Gender");
-    case Field::Status: return tr("Status");
+    case Field::FirstName:
+        return tr("First name");
+    case Field::LastName:
+        return tr("Last name");
+    case Field::Email:
+        return tr("Email");
+    case Field::PhoneNumber:
+        return tr("Phone number");
+    case Field::BirthDate:
+        return tr("Birth date");
+    case Field::EffectiveDate:
+        return tr("Effective date");
+    case Field::State:
+        return tr("State");
+    case Field::ZipCode:
+        return tr("ZIP code");
+    case Field::CurrentCarrier:
+        return tr("Carrier");
+    case Field::PlanType:
+        return tr("Plan type");
+    case Field::Gender:
+        return tr("Gender");
+    case Field::Status:
+        return tr("Status");
     }
     return {};
 }
@@ -503,11 +537,12 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        return Error{tr("%1: not a JSON object field -> column header (%2)")
-                         .arg(nativePath(fileName),
-                              parseError.error != QJsonParseError::NoError ? parseError.errorString()
-                                                                           : tr("the top level is not an object")),
-                     int(CsvErrorKind::File)};
+        return Error { tr("%1: not a JSON object field -> column header (%2)")
+                           .arg(nativePath(fileName),
+                                parseError.error != QJsonParseError::NoError
+                                    ? parseError.errorString()
+                                    : tr("the top level is not an object")),
+                       int(CsvErrorKind::File) };
     }
     Mapping m = guess(header);
     std::array<bool, FieldCount> explicitFields {};
@@ -515,10 +550,12 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
     for (auto it = object.begin(); it != object.end(); ++it) {
         const auto field = fieldFromColumnName(it.key());
         if (!field) {
-            return Error{tr("%1: unknown field \"%2\" (use first_name, last_name, email, phone_number, birth_date, "
-                            "effective_date, state, zip_code, current_carrier, plan_type, gender, status)")
-                             .arg(nativePath(fileName), it.key()),
-                         int(CsvErrorKind::File)};
+            return Error {
+                tr("%1: unknown field \"%2\" (use first_name, last_name, email, phone_number, birth_date, "
+                   "effective_date, state, zip_code, current_carrier, plan_type, gender, status)")
+                    .arg(nativePath(fileName), it.key()),
+                int(CsvErrorKind::File)
+            };
         }
         if (it.value().isNull()) {
             m.setColumn(*field, -1); // explicitly not imported
@@ -526,9 +563,9 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
             continue;
         }
         if (!it.value().isString()) {
-            return Error{tr("%1: the value of \"%2\" must be a column header (a string) or null")
-                             .arg(nativePath(fileName), it.key()),
-                         int(CsvErrorKind::File)};
+            return Error { tr("%1: the value of \"%2\" must be a column header (a string) or null")
+                               .arg(nativePath(fileName), it.key()),
+                           int(CsvErrorKind::File) };
         }
         const QString column = it.value().toString();
         qsizetype index = header.indexOf(column);
@@ -539,9 +576,10 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
             }
         }
         if (index < 0) {
-            return Error{tr("%1: \"%2\" maps to column \"%3\", which is not in the CSV header (%4)")
-                             .arg(nativePath(fileName), it.key(), column, header.join(QStringLiteral(", "))),
-                         int(CsvErrorKind::File)};
+            return Error { tr("%1: \"%2\" maps to column \"%3\", which is not in the CSV header (%4)")
+                               .arg(nativePath(fileName), it.key(), column,
+                                    header.join(QStringLiteral(", "))),
+                           int(CsvErrorKind::File) };
         }
         // An explicit mapping takes the column from a guessed field (explicit ones may share).
         for (int i = 0; i < FieldCount; ++i) {
@@ -589,7 +627,7 @@ QString dateFormatOf(QStringView value)
     }
     if (t.size() == 8 && digitsAt(0, 8))
         return QStringLiteral("MMDDYYYY");
-    for (const QChar sep : {QChar(u'/'), QChar(u'-')}) {
+    for (const QChar sep : { QChar(u'/'), QChar(u'-') }) {
         const qsizetype first = t.indexOf(sep);
         const qsizetype second = first < 0 ? -1 : t.indexOf(sep, first + 1);
         if (first < 1 || first > 2 || second - first < 2 || second - first > 3 || t.size() - second != 5)
@@ -604,7 +642,8 @@ Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, i
 {
     QFile file(csvPath);
     if (!file.open(QIODevice::ReadOnly))
-        return Error{tr("Could not read %1: %2").arg(nativePath(csvPath), file.errorString()), int(CsvErrorKind::File)};
+        return Error { tr("Could not read %1: %2").arg(nativePath(csvPath), file.errorString()),
+                       int(CsvErrorKind::File) };
     CsvReader reader(&file, dialect);
     FilePreview p;
     QStringList record;
@@ -618,7 +657,8 @@ Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, i
         p.rows.append(record);
     }
     if (!reader.errorString().isEmpty() && p.rows.isEmpty() && p.header.isEmpty())
-        return Error{tr("Could not read %1: %2").arg(nativePath(csvPath), reader.errorString()), int(CsvErrorKind::File)};
+        return Error { tr("Could not read %1: %2").arg(nativePath(csvPath), reader.errorString()),
+                       int(CsvErrorKind::File) };
     if (!dialect.header) {
         for (qsizetype i = 0; i < columns; ++i)
             p.header.append(tr("Column %1").arg(i + 1));
@@ -650,7 +690,8 @@ Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &
         } else {
             ++report.good;
         }
-        if (progress && report.rows % ProgressEvery == 0 && !progress(input.reader().bytesRead(), input.size()))
+        if (progress && report.rows % ProgressEvery == 0
+            && !progress(input.reader().bytesRead(), input.size()))
             return cancelledImport(settings.csvPath);
     }
     if (!input.reader().errorString().isEmpty())
@@ -675,14 +716,16 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
 
     // Existing emails in a temporary table (not in the database file) with an index: one
     // lookup per row, whatever the size of the table and whether `email` is indexed there.
-    if (auto r = db.exec("CREATE TEMP TABLE IF NOT EXISTS es_import_emails (email TEXT PRIMARY KEY, id INTEGER) "
-                         "WITHOUT ROWID",
-                         tr("prepare the import into"));
+    if (auto r
+        = db.exec("CREATE TEMP TABLE IF NOT EXISTS es_import_emails (email TEXT PRIMARY KEY, id INTEGER) "
+                  "WITHOUT ROWID",
+                  tr("prepare the import into"));
         !r.ok())
         return CsvSqlite::fromDbError(r.error());
-    if (auto r = db.exec("DELETE FROM temp.es_import_emails; INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
-                         "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
-                         tr("read the contacts of"));
+    if (auto r = db.exec(
+            "DELETE FROM temp.es_import_emails; INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
+            "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
+            tr("read the contacts of"));
         !r.ok())
         return CsvSqlite::fromDbError(r.error());
 
@@ -704,7 +747,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         ++report.rows;
         const qint64 line = input.reader().recordLine();
         CheckedRow row = checker.check(fields, line);
-        if (progress && report.rows % ProgressEvery == 0 && !progress(input.reader().bytesRead(), input.size())) {
+        if (progress && report.rows % ProgressEvery == 0
+            && !progress(input.reader().bytesRead(), input.size())) {
             rollback();
             return cancelledImport(settings.csvPath);
         }
@@ -732,13 +776,15 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
             }
             if (settings.onConflict == OnConflict::Abort) {
                 rollback();
-                return Error{tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was changed.")
-                                 .arg(nativePath(settings.csvPath))
-                                 .arg(line)
-                                 .arg(row.contact.email)
-                                 .arg(existing)
-                                 .arg(nativePath(dbPath)),
-                             int(CsvErrorKind::File)};
+                return Error {
+                    tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was changed.")
+                        .arg(nativePath(settings.csvPath))
+                        .arg(line)
+                        .arg(row.contact.email)
+                        .arg(existing)
+                        .arg(nativePath(dbPath)),
+                    int(CsvErrorKind::File)
+                };
             }
             sqlite3_stmt *u = s.update.get();
             sqlite3_reset(u);
@@ -750,8 +796,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
             rc = sqlite3_step(u);
             if (rc != SQLITE_DONE) {
                 rollback();
-                return Error{tr("line %1: ").arg(line) + CsvSqlite::sqlError(db, rc, writeAction).message,
-                             int(CsvErrorKind::Database)};
+                return Error { tr("line %1: ").arg(line) + CsvSqlite::sqlError(db, rc, writeAction).message,
+                               int(CsvErrorKind::Database) };
             }
             ++report.updated;
             continue;
@@ -771,8 +817,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         rc = sqlite3_step(ins);
         if (rc != SQLITE_DONE) {
             rollback();
-            return Error{tr("line %1: ").arg(line) + CsvSqlite::sqlError(db, rc, writeAction).message,
-                         int(CsvErrorKind::Database)};
+            return Error { tr("line %1: ").arg(line) + CsvSqlite::sqlError(db, rc, writeAction).message,
+                           int(CsvErrorKind::Database) };
         }
         sqlite3_reset(s.remember.get());
         CsvSqlite::bindText(s.remember.get(), 1, key);
@@ -810,7 +856,7 @@ QFuture<Result<ImportReport>> runAsync(const QString &dbPath, const ImportSettin
 
 ExportOutcome writeFailures(const QString &outputPath, const ImportReport &report, const CsvOptions &options)
 {
-    QStringList header{QStringLiteral("line"), QStringLiteral("field"), QStringLiteral("reason")};
+    QStringList header { QStringLiteral("line"), QStringLiteral("field"), QStringLiteral("reason") };
     header += report.header;
     QList<bool> text(3, false);
     for (const QString &h : report.header)
@@ -823,7 +869,7 @@ ExportOutcome writeFailures(const QString &outputPath, const ImportReport &repor
             if (i >= report.failures.size())
                 return false;
             const RowFailure &f = report.failures.at(i++);
-            row = QStringList{QString::number(f.line), f.field, f.reason} + f.values;
+            row = QStringList { QString::number(f.line), f.field, f.reason } + f.values;
             return true;
         },
         report.failures.size());

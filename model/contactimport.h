@@ -36,7 +36,7 @@ enum class Field : int {
 };
 inline constexpr int FieldCount = 12;
 
-QString columnName(Field field);  // "first_name", ... (also the key of a mapping file)
+QString columnName(Field field); // "first_name", ... (also the key of a mapping file)
 QString displayName(Field field); // "First name", ... (translated)
 std::optional<Field> fieldFromColumnName(QStringView name);
 // The field a CSV header names, through synonyms: "DOB", "Birthdate", "Date of Birth", "Zip",
@@ -57,7 +57,8 @@ struct Mapping
     static Mapping guess(const QStringList &header);
     // A JSON object field -> column header, e.g. {"birth_date": "DOB", "email": "E-mail"}.
     // Fields not listed are guessed from the header. Errors name the file and the key.
-    static Result<Mapping> fromJson(const QByteArray &json, const QStringList &header, const QString &fileName);
+    static Result<Mapping> fromJson(const QByteArray &json, const QStringList &header,
+                                    const QString &fileName);
 
     friend bool operator==(const Mapping &, const Mapping &) = default;
 };
@@ -80,18 +81,18 @@ struct ImportSettings
 // A row that will not be imported, and why.
 struct RowFailure
 {
-    qint64 line = 0;      // line of the file the record starts on (1-based, header included)
-    QString field;        // `contacts` column name, empty when the whole row is at fault
-    QString reason;       // readable
-    QStringList values;   // the record as read
+    qint64 line = 0; // line of the file the record starts on (1-based, header included)
+    QString field; // `contacts` column name, empty when the whole row is at fault
+    QString reason; // readable
+    QStringList values; // the record as read
 };
 
 // How one date column reads: the most common format and how many values parse.
 struct DateColumnReport
 {
     Field field = Field::BirthDate;
-    QString format;     // "YYYY-MM-DD", "M/D/YYYY", ... or empty when the column is empty
-    qint64 parsed = 0;  // non-empty values that parse
+    QString format; // "YYYY-MM-DD", "M/D/YYYY", ... or empty when the column is empty
+    qint64 parsed = 0; // non-empty values that parse
     qint64 nonEmpty = 0;
 };
 // "YYYY-MM-DD", "YYYY/MM/DD", "M/D/YYYY", "M-D-YYYY", "MMDDYYYY", or empty for anything else.
@@ -100,21 +101,21 @@ QString dateFormatOf(QStringView value);
 // The first records of a file, for the dialog's live preview.
 struct FilePreview
 {
-    QStringList header;       // the first record when dialect.header, else "Column 1", ...
-    QList<QStringList> rows;  // up to the requested count of data records
-    Mapping guessedMapping;   // from header synonyms (nothing when there is no header)
+    QStringList header; // the first record when dialect.header, else "Column 1", ...
+    QList<QStringList> rows; // up to the requested count of data records
+    Mapping guessedMapping; // from header synonyms (nothing when there is no header)
 };
 Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, int maxRows = 50);
 
 // The outcome of checking (and, for run(), importing) a file.
 struct ImportReport
 {
-    qint64 rows = 0;            // data records read
-    qint64 good = 0;            // records that pass the checks
+    qint64 rows = 0; // data records read
+    qint64 good = 0; // records that pass the checks
     qint64 inserted = 0;
     qint64 updated = 0;
     qint64 skippedExisting = 0; // email already in the database and OnConflict::Skip
-    qint64 failedRows = 0;      // records that failed (failures holds the first MaxFailures)
+    qint64 failedRows = 0; // records that failed (failures holds the first MaxFailures)
     QList<RowFailure> failures;
     QList<DateColumnReport> dates; // birth_date and effective_date when mapped
     QStringList header;
@@ -126,12 +127,14 @@ Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &
 
 // Checks and imports the good rows in one transaction: on any error, an abort on conflict or a
 // cancel nothing is written. Errors: CsvErrorKind in Error::code.
-Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, const CsvProgress &progress = {});
+Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings,
+                         const CsvProgress &progress = {});
 
 // run() or analyse() (dbPath empty) in QtConcurrent; cancel through the future.
 QFuture<Result<ImportReport>> runAsync(const QString &dbPath, const ImportSettings &settings);
 
 // The failed rows as CSV: line, field, reason, then the record's own columns.
-ExportOutcome writeFailures(const QString &outputPath, const ImportReport &report, const CsvOptions &options = {});
+ExportOutcome writeFailures(const QString &outputPath, const ImportReport &report,
+                            const CsvOptions &options = {});
 
 } // namespace ContactImport

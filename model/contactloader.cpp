@@ -2,8 +2,7 @@
 
 ContactLoader::ContactLoader(std::shared_ptr<std::atomic<quint64>> latestIndex)
     : m_latestIndex(std::move(latestIndex))
-{
-}
+{ }
 
 void ContactLoader::open(const QString &path)
 {
@@ -26,7 +25,8 @@ void ContactLoader::buildIndex(quint64 token, const ContactIndexRequest &request
         return;
     }
     const std::shared_ptr<std::atomic<quint64>> latest = m_latestIndex;
-    Result<QList<qint64>> ids = m_query.buildIndex(request, [latest, token] { return latest->load() != token; });
+    Result<QList<qint64>> ids
+        = m_query.buildIndex(request, [latest, token] { return latest->load() != token; });
     if (ids)
         Q_EMIT indexReady(token, ids.value(), QString());
     else if (ids.error().code != ContactQuery::Cancelled)

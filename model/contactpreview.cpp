@@ -17,8 +17,8 @@ ContactPreview computeContactPreview(const Contact &contact, const QList<History
     preview.from = today.addDays(-30);
     preview.to = today.addYears(1).addDays(30);
     preview.facts = Engine::checkContact(contact, today);
-    preview.schedule = Engine::scheduleContact(preview.facts, std::span<const HistoryEntry>(history.begin(), history.end()),
-                                               today, config);
+    preview.schedule = Engine::scheduleContact(
+        preview.facts, std::span<const HistoryEntry>(history.begin(), history.end()), today, config);
     if (!preview.facts.hasError()) {
         preview.yearRound = Engine::isYearRound(preview.facts, config);
         preview.windows = Engine::exclusionWindows(preview.facts, preview.from, preview.to, config);

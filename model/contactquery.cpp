@@ -14,8 +14,9 @@ namespace {
 
 // Stored column of each table column, in ContactColumn order (Problems has none).
 const char *const kColumnNames[ColumnCount] = {
-    "id", "first_name", "last_name", "email", "state", "zip_code", "birth_date",
-    "effective_date", "current_carrier", "plan_type", "phone_number", "status", nullptr,
+    "id",           "first_name", "last_name",      "email",           "state",
+    "zip_code",     "birth_date", "effective_date", "current_carrier", "plan_type",
+    "phone_number", "status",     nullptr,
 };
 
 QString valueText(sqlite3_value *value)
@@ -37,18 +38,41 @@ QString columnText(sqlite3_stmt *stmt, int column)
 void setField(Contact &contact, int column, QString text)
 {
     switch (column) {
-    case FirstName: contact.firstName = std::move(text); break;
-    case LastName: contact.lastName = std::move(text); break;
-    case Email: contact.email = std::move(text); break;
-    case State: contact.state = std::move(text); break;
-    case Zip: contact.zipCode = std::move(text); break;
-    case BirthDate: contact.birthDate = std::move(text); break;
-    case EffectiveDate: contact.effectiveDate = std::move(text); break;
-    case Carrier: contact.currentCarrier = std::move(text); break;
-    case PlanType: contact.planType = std::move(text); break;
-    case Phone: contact.phoneNumber = std::move(text); break;
-    case Status: contact.status = std::move(text); break;
-    default: break;
+    case FirstName:
+        contact.firstName = std::move(text);
+        break;
+    case LastName:
+        contact.lastName = std::move(text);
+        break;
+    case Email:
+        contact.email = std::move(text);
+        break;
+    case State:
+        contact.state = std::move(text);
+        break;
+    case Zip:
+        contact.zipCode = std::move(text);
+        break;
+    case BirthDate:
+        contact.birthDate = std::move(text);
+        break;
+    case EffectiveDate:
+        contact.effectiveDate = std::move(text);
+        break;
+    case Carrier:
+        contact.currentCarrier = std::move(text);
+        break;
+    case PlanType:
+        contact.planType = std::move(text);
+        break;
+    case Phone:
+        contact.phoneNumber = std::move(text);
+        break;
+    case Status:
+        contact.status = std::move(text);
+        break;
+    default:
+        break;
     }
 }
 
@@ -129,9 +153,9 @@ ContactQuery::~ContactQuery()
 
 Error ContactQuery::sqlError(const QString &what) const
 {
-    return Error{QCoreApplication::translate("ContactQuery", "%1 failed on %2: %3")
-                     .arg(what, m_path, QString::fromUtf8(sqlite3_errmsg(m_db))),
-                 SqlFailed};
+    return Error { QCoreApplication::translate("ContactQuery", "%1 failed on %2: %3")
+                       .arg(what, m_path, QString::fromUtf8(sqlite3_errmsg(m_db))),
+                   SqlFailed };
 }
 
 Result<void> ContactQuery::open(const QString &path)
@@ -148,8 +172,8 @@ Result<void> ContactQuery::open(const QString &path)
     // A batch run may hold the write lock for a moment while it commits; wait for it here,
     // on the worker thread, rather than failing the page.
     sqlite3_busy_timeout(m_db, 5000);
-    sqlite3_create_function(m_db, "es_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                            &sqlDate, nullptr, nullptr);
+    sqlite3_create_function(m_db, "es_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sqlDate,
+                            nullptr, nullptr);
     return {};
 }
 
@@ -176,15 +200,15 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
                                                const std::function<bool()> &isCancelled)
 {
     if (!m_db)
-        return Error{QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed};
+        return Error { QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed };
 
-    FilterContext fc{&request.filter, request.filter.usedColumns(), request.today};
+    FilterContext fc { &request.filter, request.filter.usedColumns(), request.today };
     QDate today = request.today;
     sqlite3_create_function(m_db, "es_filter", Problems, SQLITE_UTF8, &fc, &sqlFilter, nullptr, nullptr);
     sqlite3_create_function(m_db, "es_problems", 6, SQLITE_UTF8, &today, &sqlProblems, nullptr, nullptr);
 
-    const QString direction = request.order == Qt::AscendingOrder ? QStringLiteral("ASC")
-                                                                   : QStringLiteral("DESC");
+    const QString direction
+        = request.order == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");
     QString sql = QStringLiteral("SELECT id FROM contacts");
     if (!request.filter.isEmpty())
         sql += u" WHERE es_filter(" % allColumns() % u')';
@@ -211,7 +235,7 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
     sqlite3_finalize(stmt);
     sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
     if (rc == SQLITE_INTERRUPT || cancelled())
-        return Error{QCoreApplication::translate("ContactQuery", "Cancelled."), Cancelled};
+        return Error { QCoreApplication::translate("ContactQuery", "Cancelled."), Cancelled };
     if (rc != SQLITE_DONE)
         return sqlError(QCoreApplication::translate("ContactQuery", "Reading the contacts"));
     return ids;
@@ -220,7 +244,7 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
 Result<QList<ContactRow>> ContactQuery::fetchRows(const QList<qint64> &ids, QDate today)
 {
     if (!m_db)
-        return Error{QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed};
+        return Error { QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed };
     // One statement with every id of the page: a page is small (a few hundred ids).
     QString sql = u"SELECT " % allColumns() % u" FROM contacts WHERE id IN (";
     for (qsizetype i = 0; i < ids.size(); ++i)

@@ -45,7 +45,7 @@ QDate storedDate(sqlite3_stmt *stmt, int column)
     if (!data || size < 10 || data[4] != '-' || data[7] != '-')
         return {};
     int values[8];
-    const int positions[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+    const int positions[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
     for (int i = 0; i < 8; ++i) {
         values[i] = digit(data[positions[i]]);
         if (values[i] < 0)
@@ -66,10 +66,11 @@ HistoryEntry historyEntry(sqlite3_stmt *stmt)
     return entry;
 }
 
-constexpr const char *kSchedulingColumns[] = {"id", "email", "effective_date", "birth_date", "state", "zip_code"};
-constexpr const char *kAllColumns[] = {"id", "first_name", "last_name", "email", "current_carrier",
-                                       "plan_type", "effective_date", "birth_date", "gender", "state",
-                                       "zip_code", "phone_number", "status"};
+constexpr const char *kSchedulingColumns[]
+    = { "id", "email", "effective_date", "birth_date", "state", "zip_code" };
+constexpr const char *kAllColumns[]
+    = { "id",         "first_name", "last_name", "email",    "current_carrier", "plan_type", "effective_date",
+        "birth_date", "gender",     "state",     "zip_code", "phone_number",    "status" };
 
 Contact contactFrom(sqlite3_stmt *stmt, ContactSource::Fields fields)
 {
@@ -98,18 +99,16 @@ Contact contactFrom(sqlite3_stmt *stmt, ContactSource::Fields fields)
     return c;
 }
 
-constexpr const char *kHistoryColumns =
-    "SELECT contact_id, email_type, scheduled_send_date, status, event_year FROM email_schedules ";
+constexpr const char *kHistoryColumns
+    = "SELECT contact_id, email_type, scheduled_send_date, status, event_year FROM email_schedules ";
 constexpr const char *kHistoryFilter = " AND (status IS NULL OR status NOT IN ('pre-scheduled', 'skipped'))";
 
 } // namespace
 
 ContactSource::ContactSource(OrgDatabase &db)
-    : m_db(db),
-      m_contactColumns(db.columns(QStringLiteral("contacts"))),
+    : m_db(db), m_contactColumns(db.columns(QStringLiteral("contacts"))),
       m_hasSchedules(db.hasTable(QStringLiteral("email_schedules")))
-{
-}
+{ }
 
 bool ContactSource::isOwnStatus(QStringView status)
 {
@@ -156,7 +155,8 @@ Result<std::vector<qint64>> ContactSource::contactIds() const
     return ids;
 }
 
-Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fields, const Visitor &visit) const
+Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fields,
+                                      const Visitor &visit) const
 {
     const QString action = QCoreApplication::translate("ContactSource", "read contacts from");
     Statement contacts;
@@ -241,10 +241,11 @@ Result<void> ContactSource::readIds(std::span<const qint64> ids, Fields fields, 
 Result<std::optional<ContactRecord>> ContactSource::readContact(qint64 id) const
 {
     std::optional<ContactRecord> record;
-    const qint64 ids[] = {id};
-    auto r = readIds(ids, Fields::All, [&record](const Contact &contact, std::span<const HistoryEntry> history) {
-        record = ContactRecord {contact, QList<HistoryEntry>(history.begin(), history.end())};
-    });
+    const qint64 ids[] = { id };
+    auto r
+        = readIds(ids, Fields::All, [&record](const Contact &contact, std::span<const HistoryEntry> history) {
+              record = ContactRecord { contact, QList<HistoryEntry>(history.begin(), history.end()) };
+          });
     if (!r)
         return r.error();
     return record;

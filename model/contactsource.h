@@ -30,7 +30,7 @@ class ContactSource
 public:
     enum class Fields {
         Scheduling, // id, email, effective_date, birth_date, state, zip_code (what the rules use)
-        All,        // every column of SPEC section 9
+        All, // every column of SPEC section 9
     };
 
     explicit ContactSource(OrgDatabase &db);

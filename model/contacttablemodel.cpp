@@ -16,9 +16,8 @@ constexpr int kMaxCachedPages = 300;
 } // namespace
 
 ContactTableModel::ContactTableModel(QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_today(QDate::currentDate())
-    , m_latestIndex(std::make_shared<std::atomic<quint64>>(0))
+    : QAbstractTableModel(parent), m_today(QDate::currentDate()),
+      m_latestIndex(std::make_shared<std::atomic<quint64>>(0))
 {
     qRegisterMetaType<QList<qint64>>();
     qRegisterMetaType<QList<ContactRow>>();
@@ -121,7 +120,7 @@ void ContactTableModel::requestIndex()
 {
     const quint64 token = m_latestIndex->load() + 1;
     m_latestIndex->store(token);
-    ContactIndexRequest request{m_filter, m_sortColumn, m_sortOrder, m_today};
+    ContactIndexRequest request { m_filter, m_sortColumn, m_sortOrder, m_today };
     ContactLoader *loader = m_indexLoader;
     QMetaObject::invokeMethod(loader, [loader, token, request] { loader->buildIndex(token, request); });
     setLoading(true);
@@ -174,7 +173,8 @@ void ContactTableModel::requestPage(int page) const
     ContactLoader *loader = m_pageLoader;
     const quint64 token = m_pageToken;
     const QDate today = m_today;
-    QMetaObject::invokeMethod(loader, [loader, token, page, ids, today] { loader->fetchPage(token, page, ids, today); });
+    QMetaObject::invokeMethod(
+        loader, [loader, token, page, ids, today] { loader->fetchPage(token, page, ids, today); });
 }
 
 void ContactTableModel::onPageReady(quint64 token, int page, const QList<ContactRow> &rows)
@@ -286,19 +286,33 @@ QVariant ContactTableModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Id: return tr("ID");
-    case FirstName: return tr("First name");
-    case LastName: return tr("Last name");
-    case Email: return tr("Email");
-    case State: return tr("State");
-    case Zip: return tr("ZIP");
-    case BirthDate: return tr("Birth date");
-    case EffectiveDate: return tr("Effective date");
-    case Carrier: return tr("Carrier");
-    case PlanType: return tr("Plan");
-    case Phone: return tr("Phone");
-    case Status: return tr("Status");
-    case Problems: return tr("Problems");
-    default: return {};
+    case Id:
+        return tr("ID");
+    case FirstName:
+        return tr("First name");
+    case LastName:
+        return tr("Last name");
+    case Email:
+        return tr("Email");
+    case State:
+        return tr("State");
+    case Zip:
+        return tr("ZIP");
+    case BirthDate:
+        return tr("Birth date");
+    case EffectiveDate:
+        return tr("Effective date");
+    case Carrier:
+        return tr("Carrier");
+    case PlanType:
+        return tr("Plan");
+    case Phone:
+        return tr("Phone");
+    case Status:
+        return tr("Status");
+    case Problems:
+        return tr("Problems");
+    default:
+        return {};
     }
 }

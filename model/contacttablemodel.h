@@ -28,8 +28,8 @@ public:
     enum Role {
         RawValueRole = Qt::UserRole + 1, // sort value: qint64 id, QDate for dates, QString otherwise
         ContactIdRole,
-        LoadedRole,           // bool: the row's page has arrived
-        ProblemSeverityRole,  // int: -1 none, else Severity
+        LoadedRole, // bool: the row's page has arrived
+        ProblemSeverityRole, // int: -1 none, else Severity
     };
 
     static constexpr int PageSize = 100;

@@ -93,6 +93,11 @@ CsvWriter::CsvWriter(QIODevice *device, const CsvOptions &options)
     , m_eol(options.lineEnding == CsvOptions::LineEnding::CrLf ? QByteArrayLiteral("\r\n") : QByteArrayLiteral("\n"))
 {
     m_buffer.reserve(FlushThreshold + 4096);
+    m_special.fill(false);
+    m_special[uchar('\n')] = true;
+    m_special[uchar('\r')] = true;
+    m_special[uchar(m_separator.front())] = true;
+    m_special[uchar(m_quote.front())] = true;
 }
 
 CsvWriter::~CsvWriter() = default;
@@ -145,9 +150,22 @@ void CsvWriter::appendField(QByteArrayView field, bool text)
         return;
     }
     const bool neutralise = m_options.neutraliseFormulas && needsNeutralising(field);
-    const bool quote = m_options.quoteAll || text || field.contains(m_separator) || field.contains(m_quote)
-                       || field.contains('\n') || field.contains('\r')
-                       || (!field.isEmpty() && (field.front() == ' ' || field.back() == ' '));
+    bool quote = m_options.quoteAll || text || (!field.isEmpty() && (field.front() == ' ' || field.back() == ' '));
+    if (!quote) {
+        // One pass over the bytes instead of one search per special character: this is the
+        // hot loop of a million-row export.
+        for (const char c : field) {
+            if (m_special[uchar(c)]) {
+                quote = true;
+                break;
+            }
+        }
+        // A multi-byte separator or quote (a non-ASCII character) was only flagged by its
+        // lead byte; confirm with a real search.
+        if (quote && (m_separator.size() > 1 || m_quote.size() > 1))
+            quote = field.contains(m_separator) || field.contains(m_quote) || field.contains('\n')
+                    || field.contains('\r');
+    }
     if (quote)
         m_buffer += m_quote;
     if (neutralise)

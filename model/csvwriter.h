@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <span>
 
 class QIODevice;
@@ -79,6 +80,7 @@ private:
     QByteArray m_eol;
     QByteArray m_buffer;
     QList<bool> m_textColumns;
+    std::array<bool, 256> m_special; // bytes that force quoting
     QString m_error;
     qint64 m_rows = 0;
     bool m_first = true;

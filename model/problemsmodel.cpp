@@ -2,17 +2,14 @@
 
 #include "batchjob.h"
 
-ProblemsModel::ProblemsModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+ProblemsModel::ProblemsModel(QObject *parent) : QAbstractTableModel(parent) { }
 
 QList<ProblemRow> ProblemsModel::collect(const BatchResult &batch)
 {
     QList<ProblemRow> rows;
     for (const ContactSchedule &schedule : batch.schedules) {
         for (const Problem &problem : schedule.problems)
-            rows.append(ProblemRow{schedule.contactId, problem});
+            rows.append(ProblemRow { schedule.contactId, problem });
     }
     return rows;
 }
@@ -42,19 +39,29 @@ QVariant ProblemsModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case ContactId: return QString::number(row.contactId);
-        case Severity: return row.problem.severity == ::Severity::Error ? tr("Error (no emails)") : tr("Warning");
-        case Code: return problemCodeName(row.problem.code);
-        case Message: return row.problem.message;
-        default: return {};
+        case ContactId:
+            return QString::number(row.contactId);
+        case Severity:
+            return row.problem.severity == ::Severity::Error ? tr("Error (no emails)") : tr("Warning");
+        case Code:
+            return problemCodeName(row.problem.code);
+        case Message:
+            return row.problem.message;
+        default:
+            return {};
         }
     case RawValueRole:
         switch (index.column()) {
-        case ContactId: return row.contactId;
-        case Severity: return int(row.problem.severity);
-        case Code: return int(row.problem.code);
-        case Message: return row.problem.message;
-        default: return {};
+        case ContactId:
+            return row.contactId;
+        case Severity:
+            return int(row.problem.severity);
+        case Code:
+            return int(row.problem.code);
+        case Message:
+            return row.problem.message;
+        default:
+            return {};
         }
     case Qt::ToolTipRole:
         return row.problem.message;
@@ -70,10 +77,15 @@ QVariant ProblemsModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case ContactId: return tr("Contact");
-    case Severity: return tr("Severity");
-    case Code: return tr("Problem");
-    case Message: return tr("Details");
-    default: return {};
+    case ContactId:
+        return tr("Contact");
+    case Severity:
+        return tr("Severity");
+    case Code:
+        return tr("Problem");
+    case Message:
+        return tr("Details");
+    default:
+        return {};
     }
 }

@@ -2,10 +2,7 @@
 
 #include <QLocale>
 
-RunHistoryModel::RunHistoryModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+RunHistoryModel::RunHistoryModel(QObject *parent) : QAbstractTableModel(parent) { }
 
 void RunHistoryModel::setRuns(const QList<RunRecord> &runs)
 {
@@ -54,8 +51,8 @@ QVariant RunHistoryModel::displayValue(const RunRecord &run, int column) const
     case Problems:
         return locale.toString(run.problems);
     case Changes:
-        return tr("+%1 / −%2 / =%3").arg(locale.toString(run.added), locale.toString(run.removed),
-                                         locale.toString(run.unchanged));
+        return tr("+%1 / −%2 / =%3")
+            .arg(locale.toString(run.added), locale.toString(run.removed), locale.toString(run.unchanged));
     case User:
         return run.user;
     case Error:
@@ -68,14 +65,22 @@ QVariant RunHistoryModel::displayValue(const RunRecord &run, int column) const
 QVariant RunHistoryModel::rawValue(const RunRecord &run, int column) const
 {
     switch (column) {
-    case Started: return run.startedAt;
-    case Today: return run.today;
-    case Contacts: return run.contacts;
-    case Scheduled: return run.scheduled;
-    case Skipped: return run.skipped;
-    case Problems: return run.problems;
-    case Changes: return run.added + run.removed;
-    default: return displayValue(run, column);
+    case Started:
+        return run.startedAt;
+    case Today:
+        return run.today;
+    case Contacts:
+        return run.contacts;
+    case Scheduled:
+        return run.scheduled;
+    case Skipped:
+        return run.skipped;
+    case Problems:
+        return run.problems;
+    case Changes:
+        return run.added + run.removed;
+    default:
+        return displayValue(run, column);
     }
 }
 
@@ -105,16 +110,27 @@ QVariant RunHistoryModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Started: return tr("When");
-    case Today: return tr("As of");
-    case Status: return tr("Outcome");
-    case Contacts: return tr("Contacts");
-    case Scheduled: return tr("Scheduled");
-    case Skipped: return tr("Skipped");
-    case Problems: return tr("Problems");
-    case Changes: return tr("Added / removed / unchanged");
-    case User: return tr("Who");
-    case Error: return tr("Message");
-    default: return {};
+    case Started:
+        return tr("When");
+    case Today:
+        return tr("As of");
+    case Status:
+        return tr("Outcome");
+    case Contacts:
+        return tr("Contacts");
+    case Scheduled:
+        return tr("Scheduled");
+    case Skipped:
+        return tr("Skipped");
+    case Problems:
+        return tr("Problems");
+    case Changes:
+        return tr("Added / removed / unchanged");
+    case User:
+        return tr("Who");
+    case Error:
+        return tr("Message");
+    default:
+        return {};
     }
 }

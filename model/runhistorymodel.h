@@ -10,7 +10,19 @@ class RunHistoryModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Started, Today, Status, Contacts, Scheduled, Skipped, Problems, Changes, User, Error, ColumnCount };
+    enum Column {
+        Started,
+        Today,
+        Status,
+        Contacts,
+        Scheduled,
+        Skipped,
+        Problems,
+        Changes,
+        User,
+        Error,
+        ColumnCount
+    };
     enum Role { RawValueRole = Qt::UserRole + 1 };
 
     explicit RunHistoryModel(QObject *parent = nullptr);

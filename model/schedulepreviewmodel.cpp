@@ -4,10 +4,7 @@
 
 #include <QLocale>
 
-SchedulePreviewModel::SchedulePreviewModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+SchedulePreviewModel::SchedulePreviewModel(QObject *parent) : QAbstractTableModel(parent) { }
 
 void SchedulePreviewModel::setSchedule(const ContactSchedule &schedule)
 {
@@ -65,10 +62,14 @@ QVariant SchedulePreviewModel::data(const QModelIndex &index, int role) const
         return Explain::explainEmail(m_schedule, email);
     case RawValueRole:
         switch (index.column()) {
-        case Type: return int(email.type);
-        case Date: return email.date;
-        case Status: return int(email.status);
-        default: return displayValue(email, index.column());
+        case Type:
+            return int(email.type);
+        case Date:
+            return email.date.toQDate();
+        case Status:
+            return int(email.status);
+        default:
+            return displayValue(email, index.column());
         }
     case SkippedRole:
         return email.status == EmailStatus::Skipped;
@@ -98,10 +99,15 @@ QVariant SchedulePreviewModel::headerData(int section, Qt::Orientation orientati
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Type: return tr("Email");
-    case Date: return tr("Date");
-    case Status: return tr("Status");
-    case Details: return tr("Why");
-    default: return {};
+    case Type:
+        return tr("Email");
+    case Date:
+        return tr("Date");
+    case Status:
+        return tr("Status");
+    case Details:
+        return tr("Why");
+    default:
+        return {};
     }
 }

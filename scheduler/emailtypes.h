@@ -31,6 +31,23 @@ enum class SkipReason : quint8 {
     FrequencyLimit,
 };
 
+// Rank of the machine type names in alphabetical order (aep < birthday < effective_date <
+// post_window): the "then type" tie-break of every sort of emails (engine, balancer, CSV).
+constexpr int emailTypeOrder(EmailType type)
+{
+    switch (type) {
+    case EmailType::Aep:
+        return 0;
+    case EmailType::Birthday:
+        return 1;
+    case EmailType::EffectiveDate:
+        return 2;
+    case EmailType::PostWindow:
+        return 3;
+    }
+    return 4;
+}
+
 // "birthday", "effective_date", "aep", "post_window"
 QString emailTypeName(EmailType type);
 // Case-insensitive; also accepts the legacy upper-case names. "POST_WINDOW_BIRTHDAY" etc. map to PostWindow.

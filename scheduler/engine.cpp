@@ -45,23 +45,6 @@ bool isActiveStatus(QStringView status)
     }
 }
 
-// Alphabetical rank of the machine type names: the "then type" tie-break of sorting and of the
-// frequency limit (aep < birthday < effective_date < post_window).
-int typeRank(EmailType type)
-{
-    switch (type) {
-    case EmailType::Aep:
-        return 0;
-    case EmailType::Birthday:
-        return 1;
-    case EmailType::EffectiveDate:
-        return 2;
-    case EmailType::PostWindow:
-        return 3;
-    }
-    return 4;
-}
-
 QLatin1StringView typeKey(EmailType type)
 {
     switch (type) {
@@ -281,7 +264,7 @@ void setSendDate(ScheduledEmail &e, qint64 a, int year, qint64 contactId, int da
 // Step 2 for birthday/effective_date: an active history row of the same type for this
 // anniversary (event_year, or the scheduled date within [A-60, A] when event_year is empty).
 bool alreadyHandled(std::span<const HistoryEntry> history, EmailType type, qint64 anniversary, int year,
-                    QDate &matched)
+                    CompactDate &matched)
 {
     const QLatin1StringView key = typeKey(type);
     for (const HistoryEntry &h : history) {
@@ -301,7 +284,7 @@ bool alreadyHandled(std::span<const HistoryEntry> history, EmailType type, qint6
 
 // Step 2 for aep: an active aep history row dated in the AEP year (its event_year when the
 // stored date is unreadable).
-bool aepHandled(std::span<const HistoryEntry> history, int aepYear, QDate &matched)
+bool aepHandled(std::span<const HistoryEntry> history, int aepYear, CompactDate &matched)
 {
     for (const HistoryEntry &h : history) {
         if (!equalsCi(h.emailType, "aep"_L1) || !isActiveStatus(h.status))
@@ -696,7 +679,7 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
             return px < py;
         if (x.date != y.date)
             return x.date < y.date;
-        return typeRank(x.type) < typeRank(y.type);
+        return emailTypeOrder(x.type) < emailTypeOrder(y.type);
     });
     std::array<qint64, 8> kept {};
     int keptCount = 0;
@@ -713,7 +696,7 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
     smallSort(emails.data(), count, [](const ScheduledEmail &x, const ScheduledEmail &y) {
         if (x.date != y.date)
             return x.date < y.date;
-        return typeRank(x.type) < typeRank(y.type);
+        return emailTypeOrder(x.type) < emailTypeOrder(y.type);
     });
     out.emails.assign(emails.begin(), emails.begin() + count);
     return out;

@@ -55,23 +55,6 @@ qsizetype appendNumber(char16_t *buf, qsizetype pos, qint64 v)
     return pos;
 }
 
-// Rank of the machine type name (aep < birthday < effective_date < post_window): the engine sorts a
-// contact's emails by date, then by this, and a re-sorted schedule must read the same.
-int typeNameRank(EmailType type)
-{
-    switch (type) {
-    case EmailType::Aep:
-        return 0;
-    case EmailType::Birthday:
-        return 1;
-    case EmailType::EffectiveDate:
-        return 2;
-    case EmailType::PostWindow:
-        return 3;
-    }
-    return 4;
-}
-
 // One pre-scheduled email taking part in the balancing; its day is implied by the bucket it
 // sits in. It points at its email so that writing the new date back costs one memory access.
 struct Item
@@ -321,7 +304,7 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
             for (std::size_t j = i; j > 0; --j) {
                 const ScheduledEmail &a = emails[j - 1];
                 const ScheduledEmail &b = emails[j];
-                if (a.date < b.date || (a.date == b.date && typeNameRank(a.type) <= typeNameRank(b.type)))
+                if (a.date < b.date || (a.date == b.date && emailTypeOrder(a.type) <= emailTypeOrder(b.type)))
                     break;
                 std::swap(emails[j - 1], emails[j]);
             }

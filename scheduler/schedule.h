@@ -1,5 +1,6 @@
 #pragma once
 
+#include "compactdate.h"
 #include "emailtypes.h"
 #include "problem.h"
 #include "staterules.h"
@@ -12,13 +13,13 @@
 // An exclusion window E_Y of SPEC section 4 (both ends inclusive).
 struct ExclusionWindow
 {
-    QDate anchor;         // a_Y
-    QDate statutoryStart; // a_Y - before
-    QDate start;          // a_Y - before - lead
-    QDate end;            // a_Y + after
+    CompactDate anchor;         // a_Y
+    CompactDate statutoryStart; // a_Y - before
+    CompactDate start;          // a_Y - before - lead
+    CompactDate end;            // a_Y + after
     StateRule::Kind kind = StateRule::Kind::None;
 
-    bool contains(QDate d) const { return d >= start && d <= end; }
+    bool contains(CompactDate d) const { return d >= start && d <= end; }
     bool isValid() const { return start.isValid(); }
     friend bool operator==(const ExclusionWindow &, const ExclusionWindow &) = default;
 };
@@ -32,14 +33,14 @@ struct ScheduledEmail
     SkipReason reason = SkipReason::None;
     bool catchUp = false;
     EmailType relatedType = EmailType::Birthday; // see relatedDate
-    QDate date;             // send date (for skipped emails: the date it would have had)
-    QDate eventDate;        // anniversary served; aep: the AEP date; post_window: window's anchor
+    CompactDate date;             // send date (for skipped emails: the date it would have had)
+    CompactDate eventDate;        // anniversary served; aep: the AEP date; post_window: window's anchor
     ExclusionWindow window; // causing window (skipped by a window) or the window a post_window follows
-    QDate originalDate;     // before load balancing moved it; invalid when not moved
+    CompactDate originalDate;     // before load balancing moved it; invalid when not moved
     // The other email behind a skip, for explanations: already_sent -> the history row's date
     // (invalid when that row has no readable date); spacing -> the date and type
     // (relatedType) of the effective_date/aep email it is too close to. Invalid otherwise.
-    QDate relatedDate;
+    CompactDate relatedDate;
 
     friend bool operator==(const ScheduledEmail &, const ScheduledEmail &) = default;
 };

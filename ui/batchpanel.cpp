@@ -9,8 +9,11 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
 
 namespace {
 // Often enough for a live feel, rare enough to cost nothing on the GUI thread.
@@ -26,13 +29,9 @@ QString durationText(qint64 ms)
 } // namespace
 
 BatchPanel::BatchPanel(QWidget *parent)
-    : QWidget(parent)
-    , m_pollTimer(new QTimer(this))
-    , m_state(new QLabel(this))
-    , m_progress(new QProgressBar(this))
-    , m_eta(new QLabel(this))
-    , m_counts(new QLabel(this))
-    , m_cancel(new QPushButton(tr("Cancel"), this))
+    : QWidget(parent), m_pollTimer(new QTimer(this)), m_state(new QLabel(this)),
+      m_progress(new QProgressBar(this)), m_eta(new QLabel(this)), m_counts(new QLabel(this)),
+      m_cancel(new QPushButton(tr("Cancel"), this))
 {
     setObjectName(QStringLiteral("batchPanel"));
     m_state->setWordWrap(true);
@@ -57,7 +56,8 @@ BatchPanel::BatchPanel(QWidget *parent)
     connect(m_pollTimer, &QTimer::timeout, this, &BatchPanel::poll);
     connect(m_cancel, &QPushButton::clicked, this, &BatchPanel::cancel);
     // Connected once, before any setFuture().
-    connect(&m_computeWatcher, &QFutureWatcher<Result<BatchResultPtr>>::finished, this, &BatchPanel::onComputed);
+    connect(&m_computeWatcher, &QFutureWatcher<Result<BatchResultPtr>>::finished, this,
+            &BatchPanel::onComputed);
     connect(&m_analysisWatcher, &QFutureWatcher<Analysis>::finished, this, &BatchPanel::onAnalysed);
     connect(&m_writeWatcher, &QFutureWatcher<Result<WriteSummary>>::finished, this, &BatchPanel::onWritten);
 }
@@ -95,7 +95,8 @@ void BatchPanel::start(const QString &databasePath, QDate today, const Config &c
     options.today = today;
     options.config = config;
     m_clock.start();
-    m_state->setText(tr("Computing the schedule as of %1…").arg(QLocale().toString(today, QLocale::LongFormat)));
+    m_state->setText(
+        tr("Computing the schedule as of %1…").arg(QLocale().toString(today, QLocale::LongFormat)));
     m_progress->setRange(0, 0);
     m_eta->clear();
     m_counts->clear();
@@ -145,8 +146,9 @@ void BatchPanel::poll()
             m_eta->setText(tr("about %1 left").arg(durationText(elapsed * (total - done) / done)));
     }
     m_counts->setText(tr("Processed %1 of %2 · scheduled %3 · skipped %4 · problems %5")
-                          .arg(locale.toString(done), locale.toString(total), locale.toString(c.scheduled.load()),
-                               locale.toString(c.skipped.load()), locale.toString(c.problems.load())));
+                          .arg(locale.toString(done), locale.toString(total),
+                               locale.toString(c.scheduled.load()), locale.toString(c.skipped.load()),
+                               locale.toString(c.problems.load())));
 }
 
 void BatchPanel::onComputed()
@@ -157,7 +159,9 @@ void BatchPanel::onComputed()
         finish(Outcome::Cancelled, tr("Run cancelled. Nothing was written; the database is unchanged."));
         return;
     }
-    const Result<BatchResultPtr> result = future.result();
+    // Taken, not copied: the future's result store would otherwise keep the batch alive.
+    QFuture<Result<BatchResultPtr>> owned = future;
+    const Result<BatchResultPtr> result = owned.takeResult();
     if (!result) {
         finish(Outcome::Failed, tr("The run failed: %1").arg(result.errorMessage()));
         return;
@@ -186,7 +190,8 @@ void BatchPanel::onAnalysed()
     const Analysis analysis = future.result();
     Q_EMIT problemsFound(analysis.problems);
     if (!analysis.diff) {
-        finish(Outcome::Failed, tr("Could not compare with the stored schedule: %1").arg(analysis.diff.errorMessage()));
+        finish(Outcome::Failed,
+               tr("Could not compare with the stored schedule: %1").arg(analysis.diff.errorMessage()));
         return;
     }
     m_diff = analysis.diff.value();
@@ -219,7 +224,8 @@ void BatchPanel::onWritten()
     }
     const Result<WriteSummary> written = future.result();
     if (!written) {
-        finish(Outcome::Failed, tr("Writing failed, the stored schedule is unchanged: %1").arg(written.errorMessage()));
+        finish(Outcome::Failed,
+               tr("Writing failed, the stored schedule is unchanged: %1").arg(written.errorMessage()));
         return;
     }
     const QLocale locale;
@@ -236,7 +242,11 @@ void BatchPanel::onWritten()
 void BatchPanel::finish(Outcome outcome, const QString &message)
 {
     m_pollTimer->stop();
-    m_batch.reset(); // a million schedules are not kept after the run
+    // A million schedules are not kept after the run, and freeing them takes long enough to
+    // be felt: the last reference is dropped on a pool thread.
+    if (m_batch)
+        QThreadPool::globalInstance()->start(
+            [batch = std::exchange(m_batch, {})]() mutable { batch.reset(); });
     m_state->setText(message);
     m_progress->setRange(0, 1);
     m_progress->setValue(outcome == Outcome::Written ? 1 : 0);
@@ -249,21 +259,23 @@ QString BatchPanel::diffHtml(const ScheduleDiffSummary &diff)
 {
     const QLocale locale;
     QString html = QStringLiteral("<table cellspacing='0' cellpadding='3'><tr><th align='left'>")
-                   % tr("Email") % u"</th><th>" % tr("New") % u"</th><th>" % tr("Moved") % u"</th><th>"
-                   % tr("Removed") % u"</th><th>" % tr("Status changed") % u"</th><th>" % tr("Unchanged")
-                   % u"</th></tr>";
+        % tr("Email") % u"</th><th>" % tr("New") % u"</th><th>" % tr("Moved") % u"</th><th>" % tr("Removed")
+        % u"</th><th>" % tr("Status changed") % u"</th><th>" % tr("Unchanged") % u"</th></tr>";
     const auto row = [&locale](const QString &name, const DiffCounts &c) {
         return u"<tr><td>" % name.toHtmlEscaped() % u"</td><td align='right'>" % locale.toString(c.added)
-               % u"</td><td align='right'>" % locale.toString(c.moved) % u"</td><td align='right'>"
-               % locale.toString(c.removed) % u"</td><td align='right'>" % locale.toString(c.changed)
-               % u"</td><td align='right'>" % locale.toString(c.unchanged) % u"</td></tr>";
+            % u"</td><td align='right'>" % locale.toString(c.moved) % u"</td><td align='right'>"
+            % locale.toString(c.removed) % u"</td><td align='right'>" % locale.toString(c.changed)
+            % u"</td><td align='right'>" % locale.toString(c.unchanged) % u"</td></tr>";
     };
     for (int t = 0; t < EmailTypeCount; ++t)
         html += row(SchedulePreviewModel::typeLabel(static_cast<EmailType>(t)), diff.perType[std::size_t(t)]);
     html += row(tr("All"), diff.total());
     html += u"</table>";
     if (diff.otherRemoved > 0)
-        html += u"<p>" % tr("%1 stored rows of other email types will be removed.").arg(locale.toString(diff.otherRemoved)) % u"</p>";
+        html += u"<p>"
+            % tr("%1 stored rows of other email types will be removed.")
+                  .arg(locale.toString(diff.otherRemoved))
+            % u"</p>";
     return html;
 }
 
@@ -273,8 +285,9 @@ bool BatchPanel::confirmWithDialog(const BatchResult &batch, const ScheduleDiffS
     QMessageBox box(QMessageBox::Question, tr("Write the new schedule?"),
                     tr("The run as of %1 computed %2 scheduled and %3 skipped emails for %4 contacts. "
                        "Compared with the stored schedule:")
-                        .arg(locale.toString(batch.today, QLocale::LongFormat), locale.toString(batch.scheduled),
-                             locale.toString(batch.skipped), locale.toString(batch.contacts)),
+                        .arg(locale.toString(batch.today, QLocale::LongFormat),
+                             locale.toString(batch.scheduled), locale.toString(batch.skipped),
+                             locale.toString(batch.contacts)),
                     QMessageBox::NoButton, window());
     box.setInformativeText(diffHtml(diff));
     box.setTextFormat(Qt::RichText);

@@ -55,7 +55,7 @@ Q_SIGNALS:
 private:
     struct Analysis
     {
-        Result<ScheduleDiffSummary> diff = Error{};
+        Result<ScheduleDiffSummary> diff = Error {};
         QList<ProblemRow> problems;
     };
 

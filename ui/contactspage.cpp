@@ -34,14 +34,9 @@ QString statesOf(const StateRuleTable &rules, StateRule::Kind kind)
 } // namespace
 
 ContactsPage::ContactsPage(QWidget *parent)
-    : QWidget(parent)
-    , m_model(new ContactTableModel(this))
-    , m_banner(new MessageBanner(this))
-    , m_quick(new QComboBox(this))
-    , m_loading(new QLabel(this))
-    , m_view(new QTableView(this))
-    , m_header(new FilterHeader(m_view))
-    , m_filterDelay(new QTimer(this))
+    : QWidget(parent), m_model(new ContactTableModel(this)), m_banner(new MessageBanner(this)),
+      m_quick(new QComboBox(this)), m_loading(new QLabel(this)), m_view(new QTableView(this)),
+      m_header(new FilterHeader(m_view)), m_filterDelay(new QTimer(this))
 {
     m_quick->setObjectName(QStringLiteral("quickFilter"));
     m_quick->setToolTip(tr("Show a group of contacts: states with a birthday or anniversary rule, "
@@ -83,11 +78,12 @@ ContactsPage::ContactsPage(QWidget *parent)
         updateStatus();
     });
     connect(m_model, &ContactTableModel::indexLoaded, this, &ContactsPage::onIndexLoaded);
-    connect(m_model, &ContactTableModel::loadFailed, this, [this](const QString &message) {
-        m_banner->showMessage(MessageBanner::Kind::Error, message);
-    });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ContactsPage::updateStatus);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ContactsPage::onCurrentChanged);
+    connect(m_model, &ContactTableModel::loadFailed, this,
+            [this](const QString &message) { m_banner->showMessage(MessageBanner::Kind::Error, message); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ContactsPage::updateStatus);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ContactsPage::onCurrentChanged);
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &ContactsPage::updateStatus);
     connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this, &ContactsPage::updateStatus);
 
@@ -170,8 +166,8 @@ void ContactsPage::onIndexLoaded()
     if (m_currentId != 0) {
         const int row = m_model->rowOfContact(m_currentId);
         if (row >= 0) {
-            m_view->selectionModel()->setCurrentIndex(m_model->index(row, 0),
-                                                      QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_view->selectionModel()->setCurrentIndex(
+                m_model->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
             m_view->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtCenter);
         } else {
             m_currentId = 0;
@@ -197,7 +193,8 @@ bool ContactsPage::selectContact(qint64 id)
     if (row < 0)
         return false;
     const QModelIndex index = m_model->index(row, 0);
-    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(index);
     return true;
 }
@@ -224,7 +221,8 @@ QString ContactsPage::statusText() const
     for (const QItemSelectionRange &range : m_view->selectionModel()->selection())
         selected += range.height();
     const QLocale locale;
-    QString text = tr("%1–%2 of %3").arg(locale.toString(first + 1), locale.toString(last + 1), locale.toString(count));
+    QString text = tr("%1–%2 of %3")
+                       .arg(locale.toString(first + 1), locale.toString(last + 1), locale.toString(count));
     if (selected > 0)
         text += u" · " % tr("%n selected", "", int(selected));
     return text;

@@ -3,8 +3,7 @@
 #include <QAbstractItemModel>
 #include <QLineEdit>
 
-FilterHeader::FilterHeader(QWidget *parent)
-    : QHeaderView(Qt::Horizontal, parent)
+FilterHeader::FilterHeader(QWidget *parent) : QHeaderView(Qt::Horizontal, parent)
 {
     setSectionsClickable(true);
     setSectionsMovable(true);
@@ -27,7 +26,8 @@ void FilterHeader::setupEditors()
         edit->setPlaceholderText(tr("Filter"));
         edit->setToolTip(tr("Show only rows whose %1 contains this text (Enter applies at once)").arg(title));
         edit->setAccessibleName(tr("Filter %1").arg(title));
-        connect(edit, &QLineEdit::textChanged, this, [this, i](const QString &text) { Q_EMIT filterEdited(i, text); });
+        connect(edit, &QLineEdit::textChanged, this,
+                [this, i](const QString &text) { Q_EMIT filterEdited(i, text); });
         connect(edit, &QLineEdit::returnPressed, this, [this, i] { Q_EMIT filterSubmitted(i); });
         edit->show();
         m_editors.append(edit);

@@ -50,10 +50,10 @@ void setShortcutTip(QAction *action)
 } // namespace
 
 MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
-    : QMainWindow(parent)
-    , m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
-                                        : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat))
-    , m_contacts(new ContactsPage(this))
+    : QMainWindow(parent),
+      m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
+                                        : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat)),
+      m_contacts(new ContactsPage(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Email Scheduler"));
@@ -96,14 +96,15 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_history);
     tabifyDockWidget(m_problems, m_history);
     m_problems->raise();
-    resizeDocks({m_preview}, {640}, Qt::Horizontal);
-    resizeDocks({m_batchDock}, {200}, Qt::Vertical);
+    resizeDocks({ m_preview }, { 640 }, Qt::Horizontal);
+    resizeDocks({ m_batchDock }, { 200 }, Qt::Vertical);
 
     connect(m_batch, &BatchPanel::problemsFound, m_problems, &ProblemsDock::setProblems);
     connect(m_batch, &BatchPanel::finished, this, &MainWindow::onRunFinished);
     connect(m_problems, &ProblemsDock::contactActivated, this, [this](qint64 id) {
         if (!m_contacts->selectContact(id))
-            statusBar()->showMessage(tr("Contact %1 is hidden by the filters; clear them to see it.").arg(id), 5000);
+            statusBar()->showMessage(tr("Contact %1 is hidden by the filters; clear them to see it.").arg(id),
+                                     5000);
     });
 }
 
@@ -140,8 +141,9 @@ void MainWindow::createActions()
     refresh->setShortcuts(refreshKeys);
     refresh->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
     m_viewMenu->addSeparator();
-    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_preview), m_batchDock,
-                              static_cast<QDockWidget *>(m_problems), static_cast<QDockWidget *>(m_history)})
+    for (QDockWidget *dock :
+         { static_cast<QDockWidget *>(m_preview), m_batchDock, static_cast<QDockWidget *>(m_problems),
+           static_cast<QDockWidget *>(m_history) })
         m_viewMenu->addAction(dock->toggleViewAction());
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
@@ -160,7 +162,7 @@ void MainWindow::createActions()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Email Scheduler"), this, &MainWindow::showAbout);
 
-    for (QAction *action : {open, demo, quit, copy, selectAll, find, refresh, m_runAction, m_cancelAction})
+    for (QAction *action : { open, demo, quit, copy, selectAll, find, refresh, m_runAction, m_cancelAction })
         setShortcutTip(action);
 
     QToolBar *tools = addToolBar(tr("Main"));
@@ -194,7 +196,8 @@ QDate MainWindow::currentDate(const Config &config)
 
 QString MainWindow::demoDatabasePath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo-organisation.sqlite3");
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/demo-organisation.sqlite3");
 }
 
 void MainWindow::setConfig(const Config &config)
@@ -254,7 +257,7 @@ void MainWindow::openDatabase(const QString &path)
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(absolute)));
     m_openWatcher.setFuture(QtConcurrent::run([token, absolute] {
         const Result<OrgDatabase> db = OrgDatabase::open(absolute, OrgDatabase::Mode::ReadOnly);
-        return OpenAnswer{token, absolute, db ? QString() : db.errorMessage()};
+        return OpenAnswer { token, absolute, db ? QString() : db.errorMessage() };
     }));
 }
 
@@ -265,8 +268,8 @@ void MainWindow::onOpenChecked()
         return;
     statusBar()->clearMessage();
     if (!answer.error.isEmpty()) {
-        const QString current = m_path.isEmpty() ? QString()
-                                                 : u' ' % tr("%1 stays open.").arg(QFileInfo(m_path).fileName());
+        const QString current
+            = m_path.isEmpty() ? QString() : u' ' % tr("%1 stays open.").arg(QFileInfo(m_path).fileName());
         m_contacts->banner()->showMessage(MessageBanner::Kind::Error, answer.error % current);
         Q_EMIT databaseFailed(answer.path, answer.error);
         return;
@@ -290,10 +293,10 @@ void MainWindow::openDemoDatabase()
         openDatabase(path);
         return;
     }
-    m_contacts->banner()->showMessage(
-        MessageBanner::Kind::Information,
-        tr("Creating a demo database with %1 made-up contacts in %2…")
-            .arg(QLocale().toString(kDemoContacts), QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+    m_contacts->banner()->showMessage(MessageBanner::Kind::Information,
+                                      tr("Creating a demo database with %1 made-up contacts in %2…")
+                                          .arg(QLocale().toString(kDemoContacts),
+                                               QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
     m_demoWatcher.setFuture(QtConcurrent::run([path] {
         QDir().mkpath(QFileInfo(path).absolutePath());
         DemoGenerator::Options options;
@@ -312,14 +315,15 @@ void MainWindow::onDemoCreated()
                                           tr("The demo database could not be created: %1").arg(error));
         return;
     }
-    m_contacts->banner()->showMessage(MessageBanner::Kind::Information,
-                                      tr("This is a demo database of made-up contacts. Open your organisation's "
-                                         "database with File ▸ Open Database or by dropping it here."));
+    m_contacts->banner()->showMessage(
+        MessageBanner::Kind::Information,
+        tr("This is a demo database of made-up contacts. Open your organisation's "
+           "database with File ▸ Open Database or by dropping it here."));
     const QString path = demoDatabasePath();
     const quint64 token = ++m_openToken;
     m_openWatcher.setFuture(QtConcurrent::run([token, path] {
         const Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
-        return OpenAnswer{token, path, db ? QString() : db.errorMessage()};
+        return OpenAnswer { token, path, db ? QString() : db.errorMessage() };
     }));
 }
 
@@ -331,9 +335,9 @@ QString MainWindow::bannerText() const
 void MainWindow::chooseDatabase()
 {
     const QString dir = m_path.isEmpty() ? QDir::homePath() : QFileInfo(m_path).absolutePath();
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Organisation Database"), dir,
-        tr("SQLite databases (*.sqlite3 *.sqlite *.db);;All files (*)"));
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open Organisation Database"), dir,
+                                       tr("SQLite databases (*.sqlite3 *.sqlite *.db);;All files (*)"));
     if (!path.isEmpty())
         openDatabase(path);
 }
@@ -356,8 +360,8 @@ void MainWindow::rebuildRecentMenu()
     const QStringList recent = m_settings->value(QStringLiteral("recentDatabases")).toStringList();
     for (int i = 0; i < recent.size(); ++i) {
         const QString path = recent[i];
-        QAction *action = m_recentMenu->addAction(tr("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this,
-                                                  [this, path] { openDatabase(path); });
+        QAction *action = m_recentMenu->addAction(tr("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()),
+                                                  this, [this, path] { openDatabase(path); });
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         action->setStatusTip(QDir::toNativeSeparators(path));
         action->setToolTip(QDir::toNativeSeparators(path));
@@ -401,10 +405,11 @@ void MainWindow::copy()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About Email Scheduler"),
-                       tr("<p><b>Email Scheduler</b> %1</p><p>Plans birthday, policy anniversary and AEP emails "
-                          "for Medicare contacts while keeping out of each state's rule windows.</p>")
-                           .arg(QApplication::applicationVersion()));
+    QMessageBox::about(
+        this, tr("About Email Scheduler"),
+        tr("<p><b>Email Scheduler</b> %1</p><p>Plans birthday, policy anniversary and AEP emails "
+           "for Medicare contacts while keeping out of each state's rule windows.</p>")
+            .arg(QApplication::applicationVersion()));
 }
 
 void MainWindow::saveSettings()
@@ -412,7 +417,8 @@ void MainWindow::saveSettings()
     m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
     m_settings->setValue(QStringLiteral("window/state"), saveState());
     m_settings->setValue(QStringLiteral("contacts/header"), m_contacts->saveHeaderState());
-    m_settings->setValue(QStringLiteral("asOf"), m_asOfFollowsToday ? QString() : asOfDate().toString(Qt::ISODate));
+    m_settings->setValue(QStringLiteral("asOf"),
+                         m_asOfFollowsToday ? QString() : asOfDate().toString(Qt::ISODate));
     m_settings->sync();
 }
 

@@ -6,10 +6,7 @@
 #include <QToolButton>
 
 MessageBanner::MessageBanner(QWidget *parent)
-    : QFrame(parent)
-    , m_icon(new QLabel(this))
-    , m_text(new QLabel(this))
-    , m_close(new QToolButton(this))
+    : QFrame(parent), m_icon(new QLabel(this)), m_text(new QLabel(this)), m_close(new QToolButton(this))
 {
     setObjectName(QStringLiteral("messageBanner"));
     setFrameShape(QFrame::StyledPanel);
@@ -32,11 +29,13 @@ void MessageBanner::showMessage(Kind kind, const QString &text)
 {
     m_kind = kind;
     const bool error = kind == Kind::Error;
-    m_icon->setPixmap(style()
-                          ->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxInformation)
-                          .pixmap(20, 20));
-    setStyleSheet(error ? QStringLiteral("#messageBanner { background: #fbe3e4; border: 1px solid #e0a0a4; }")
-                        : QStringLiteral("#messageBanner { background: #e4effb; border: 1px solid #a0bde0; }"));
+    m_icon->setPixmap(
+        style()
+            ->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxInformation)
+            .pixmap(20, 20));
+    setStyleSheet(error
+                      ? QStringLiteral("#messageBanner { background: #fbe3e4; border: 1px solid #e0a0a4; }")
+                      : QStringLiteral("#messageBanner { background: #e4effb; border: 1px solid #a0bde0; }"));
     m_text->setText(text);
     setVisible(!text.isEmpty());
 }

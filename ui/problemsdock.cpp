@@ -10,13 +10,9 @@
 #include <QVBoxLayout>
 
 ProblemsDock::ProblemsDock(QWidget *parent)
-    : QDockWidget(tr("Problems"), parent)
-    , m_model(new ProblemsModel(this))
-    , m_severityProxy(new QSortFilterProxyModel(this))
-    , m_textProxy(new QSortFilterProxyModel(this))
-    , m_filter(new QLineEdit)
-    , m_severity(new QComboBox)
-    , m_view(new QTableView)
+    : QDockWidget(tr("Problems"), parent), m_model(new ProblemsModel(this)),
+      m_severityProxy(new QSortFilterProxyModel(this)), m_textProxy(new QSortFilterProxyModel(this)),
+      m_filter(new QLineEdit), m_severity(new QComboBox), m_view(new QTableView)
 {
     setObjectName(QStringLiteral("problemsDock"));
     m_severityProxy->setSourceModel(m_model);

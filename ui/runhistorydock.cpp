@@ -8,9 +8,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 RunHistoryDock::RunHistoryDock(QWidget *parent)
-    : QDockWidget(tr("Run history"), parent)
-    , m_model(new RunHistoryModel(this))
-    , m_view(new QTableView(this))
+    : QDockWidget(tr("Run history"), parent), m_model(new RunHistoryModel(this)), m_view(new QTableView(this))
 {
     setObjectName(QStringLiteral("runHistoryDock"));
     auto *proxy = new QSortFilterProxyModel(this);
@@ -40,7 +38,9 @@ void RunHistoryDock::reload()
     if (m_path.isEmpty())
         return;
     const QString path = m_path;
-    m_watcher.setFuture(QtConcurrent::run([token, path] { return Answer{token, RunHistory::list(path)}; }));
+    m_watcher.setFuture(QtConcurrent::run([token, path] {
+        return Answer { token, RunHistory::list(path) };
+    }));
 }
 
 void RunHistoryDock::onFinished()

@@ -12,14 +12,9 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
-    : QDockWidget(tr("Schedule preview"), parent)
-    , m_today(QDate::currentDate())
-    , m_title(new QLabel)
-    , m_details(new QLabel)
-    , m_problems(new QLabel)
-    , m_timeline(new TimelineWidget)
-    , m_view(new QTableView)
-    , m_model(new SchedulePreviewModel(this))
+    : QDockWidget(tr("Schedule preview"), parent), m_today(QDate::currentDate()), m_title(new QLabel),
+      m_details(new QLabel), m_problems(new QLabel), m_timeline(new TimelineWidget), m_view(new QTableView),
+      m_model(new SchedulePreviewModel(this))
 {
     setObjectName(QStringLiteral("schedulePreviewDock"));
     QFont bold = m_title->font();
@@ -40,9 +35,12 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->setWordWrap(true);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Type, QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Date, QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Status, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Type,
+                                                     QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Date,
+                                                     QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Status,
+                                                     QHeaderView::ResizeToContents);
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
     auto *content = new QWidget(this);
@@ -96,7 +94,7 @@ void SchedulePreviewDock::reload()
     const QDate today = m_today;
     const Config config = m_config;
     m_watcher.setFuture(QtConcurrent::run([token, path, id, today, config] {
-        return Answer{token, loadContactPreview(path, id, today, config)};
+        return Answer { token, loadContactPreview(path, id, today, config) };
     }));
 }
 
@@ -130,7 +128,8 @@ void SchedulePreviewDock::showPreview(const ContactPreview &preview)
     const Contact &c = preview.contact;
     const QString name = QString(c.firstName % u' ' % c.lastName).trimmed();
     m_title->setText(tr("%1 (contact %2)").arg(name.isEmpty() ? tr("Unnamed contact") : name).arg(c.id));
-    const QString state = preview.facts.state.isValid() ? stateName(preview.facts.state) : tr("unknown state");
+    const QString state
+        = preview.facts.state.isValid() ? stateName(preview.facts.state) : tr("unknown state");
     const QLocale locale;
     const auto dateText = [&locale](QDate d, const QString &raw) {
         if (d.isValid())
@@ -144,7 +143,8 @@ void SchedulePreviewDock::showPreview(const ContactPreview &preview)
     if (preview.facts.problems.isEmpty()) {
         m_problems->hide();
     } else {
-        const QString prefix = preview.facts.hasError() ? tr("This contact gets no emails: ") : tr("Data problems: ");
+        const QString prefix
+            = preview.facts.hasError() ? tr("This contact gets no emails: ") : tr("Data problems: ");
         m_problems->setText(prefix % problemSummary(preview.facts.problems));
         m_problems->show();
     }

@@ -43,7 +43,7 @@ private:
     struct Answer
     {
         quint64 token = 0;
-        Result<ContactPreview> preview = Error{};
+        Result<ContactPreview> preview = Error {};
     };
     void onFinished();
     void showPreview(const ContactPreview &preview);

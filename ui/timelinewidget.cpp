@@ -29,8 +29,7 @@ QString shortTypeLabel(EmailType type)
 constexpr int kLabelHeight = 16;
 } // namespace
 
-TimelineWidget::TimelineWidget(QWidget *parent)
-    : QWidget(parent)
+TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("timeline"));
     setMouseTracking(true);
@@ -39,12 +38,12 @@ TimelineWidget::TimelineWidget(QWidget *parent)
 
 QSize TimelineWidget::sizeHint() const
 {
-    return {480, 120};
+    return { 480, 120 };
 }
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    return {240, 120};
+    return { 240, 120 };
 }
 
 void TimelineWidget::setPreview(const ContactPreview &preview)
@@ -133,7 +132,7 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         p.setPen(pal.color(QPalette::Mid));
         p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4));
         const QString label = month.month() == 1 ? locale.toString(month, QStringLiteral("MMM yyyy"))
-                                                  : locale.toString(month, QStringLiteral("MMM"));
+                                                 : locale.toString(month, QStringLiteral("MMM"));
         // Narrow widgets skip labels rather than overprint them.
         if (x > labelEnd && x + fm.horizontalAdvance(label) + 2 < width()) {
             labelEnd = x + fm.horizontalAdvance(label) + 6;

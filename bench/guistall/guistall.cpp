@@ -47,21 +47,28 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("email-scheduler-guistall"));
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption contactsOption(QStringLiteral("contacts"), QStringLiteral("Contacts (default 1000000)."),
+    const QCommandLineOption contactsOption(QStringLiteral("contacts"),
+                                            QStringLiteral("Contacts (default 1000000)."),
                                             QStringLiteral("n"), QStringLiteral("1000000"));
-    const QCommandLineOption dbOption(QStringLiteral("db"),
-                                      QStringLiteral("Database to use; generated there when missing (kept for reruns)."),
-                                      QStringLiteral("path"));
-    const QCommandLineOption declineOption(QStringLiteral("decline"), QStringLiteral("Answer no to the confirm question (nothing is written)."));
-    parser.addOptions({contactsOption, dbOption, declineOption});
+    const QCommandLineOption dbOption(
+        QStringLiteral("db"),
+        QStringLiteral("Database to use; generated there when missing (kept for reruns)."),
+        QStringLiteral("path"));
+    const QCommandLineOption verboseOption(
+        QStringLiteral("verbose"), QStringLiteral("List every stall over 20 ms with the run's stage."));
+    const QCommandLineOption declineOption(
+        QStringLiteral("decline"), QStringLiteral("Answer no to the confirm question (nothing is written)."));
+    parser.addOptions({ contactsOption, dbOption, declineOption, verboseOption });
     parser.process(app);
+    const bool verbose = parser.isSet(verboseOption);
 
     QTemporaryDir tmp;
     const qint64 contacts = parser.value(contactsOption).toLongLong();
-    const QString dbPath = parser.isSet(dbOption) ? parser.value(dbOption)
-                                                  : tmp.filePath(QStringLiteral("guistall.sqlite3"));
+    const QString dbPath
+        = parser.isSet(dbOption) ? parser.value(dbOption) : tmp.filePath(QStringLiteral("guistall.sqlite3"));
     if (!QFileInfo::exists(dbPath)) {
-        std::fprintf(stderr, "generating %lld contacts in %s\n", static_cast<long long>(contacts), qPrintable(dbPath));
+        std::fprintf(stderr, "generating %lld contacts in %s\n", static_cast<long long>(contacts),
+                     qPrintable(dbPath));
         DemoGenerator::Options options;
         options.path = dbPath;
         options.contacts = contacts;
@@ -80,13 +87,18 @@ int main(int argc, char *argv[])
     QElapsedTimer clock;
     clock.start();
     window.openDatabase(dbPath);
-    if (!waitUntil([&] { return model->rowCount() > 0 && model->index(0, 1).data(ContactTableModel::LoadedRole).toBool(); },
-                   120000)) {
+    if (!waitUntil(
+            [&] {
+                return model->rowCount() > 0
+                    && model->index(0, 1).data(ContactTableModel::LoadedRole).toBool();
+            },
+            120000)) {
         std::fprintf(stderr, "the table showed no rows\n");
         return 2;
     }
     const qint64 firstRowsMs = clock.elapsed();
-    std::fprintf(stderr, "first rows after %lld ms (%d rows)\n", static_cast<long long>(firstRowsMs), model->rowCount());
+    std::fprintf(stderr, "first rows after %lld ms (%d rows)\n", static_cast<long long>(firstRowsMs),
+                 model->rowCount());
 
     // The stall probe: a 5 ms timer; any gap beyond 5 ms is time the GUI thread was busy.
     std::vector<double> stalls;
@@ -98,6 +110,9 @@ int main(int argc, char *argv[])
         const double gap = double(tick.nsecsElapsed()) / 1e6;
         tick.restart();
         stalls.push_back(std::max(0.0, gap - kTickMs));
+        if (verbose && gap - kTickMs > 20)
+            std::fprintf(stderr, "stall %.1f ms at %lld ms, stage %d\n", gap - kTickMs,
+                         static_cast<long long>(clock.elapsed()), int(window.batchPanel()->stage()));
     });
     // Someone browsing meanwhile: scroll the table every 100 ms (page fetches keep coming).
     QTimer browse;
@@ -109,7 +124,8 @@ int main(int argc, char *argv[])
 
     BatchPanel *batch = window.batchPanel();
     const bool decline = parser.isSet(declineOption);
-    batch->setConfirmFunction([decline](const BatchResult &, const ScheduleDiffSummary &) { return !decline; });
+    batch->setConfirmFunction(
+        [decline](const BatchResult &, const ScheduleDiffSummary &) { return !decline; });
     BatchPanel::Outcome outcome = BatchPanel::Outcome::Failed;
     bool done = false;
     QObject::connect(batch, &BatchPanel::finished, &app, [&](BatchPanel::Outcome o) {
@@ -133,8 +149,9 @@ int main(int argc, char *argv[])
     const double maxStall = stalls.empty() ? 0 : stalls.back();
     const double p99 = stalls.empty() ? 0 : stalls[std::size_t(double(stalls.size() - 1) * 0.99)];
     std::fprintf(stderr, "%s\n", qPrintable(batch->message()));
-    std::printf("contacts=%d first_rows_ms=%lld max_stall_ms=%.1f p99_stall_ms=%.1f run_ms=%lld ticks=%zu outcome=%d\n",
-                model->rowCount(), static_cast<long long>(firstRowsMs), maxStall, p99, static_cast<long long>(runMs),
-                stalls.size(), int(outcome));
+    std::printf("contacts=%d first_rows_ms=%lld max_stall_ms=%.1f p99_stall_ms=%.1f run_ms=%lld ticks=%zu "
+                "outcome=%d\n",
+                model->rowCount(), static_cast<long long>(firstRowsMs), maxStall, p99,
+                static_cast<long long>(runMs), stalls.size(), int(outcome));
     return outcome == (decline ? BatchPanel::Outcome::Declined : BatchPanel::Outcome::Written) ? 0 : 3;
 }

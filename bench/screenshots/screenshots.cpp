@@ -11,12 +11,12 @@
 #include "orgdatabase.h"
 #include "schedulepreviewdock.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QAction>
 #include <QProgressBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -62,16 +62,17 @@ qint64 contactWithSkippedEmail(const QString &path, QDate today)
         return 0;
     ContactSource source(db.value());
     qint64 found = 0;
-    (void)source.readRange(1, 3000, ContactSource::Fields::All, [&](const Contact &c, std::span<const HistoryEntry> h) {
-        if (found)
-            return;
-        const ContactSchedule s = Engine::scheduleContact(c, h, today, Config());
-        for (const ScheduledEmail &e : s.emails) {
-            if (e.type == EmailType::Birthday && e.status == EmailStatus::Skipped
-                && e.reason == SkipReason::BirthdayWindow && s.state.toString() == u"CA")
-                found = c.id;
-        }
-    });
+    (void)source.readRange(
+        1, 3000, ContactSource::Fields::All, [&](const Contact &c, std::span<const HistoryEntry> h) {
+            if (found)
+                return;
+            const ContactSchedule s = Engine::scheduleContact(c, h, today, Config());
+            for (const ScheduledEmail &e : s.emails) {
+                if (e.type == EmailType::Birthday && e.status == EmailStatus::Skipped
+                    && e.reason == SkipReason::BirthdayWindow && s.state.toString() == u"CA")
+                    found = c.id;
+            }
+        });
     return found;
 }
 
@@ -83,12 +84,15 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("email-scheduler-screenshots"));
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption outOption(QStringLiteral("out"), QStringLiteral("Folder for the PNGs."), QStringLiteral("dir"));
-    const QCommandLineOption contactsOption(QStringLiteral("contacts"), QStringLiteral("Contacts in the demo database."),
+    const QCommandLineOption outOption(QStringLiteral("out"), QStringLiteral("Folder for the PNGs."),
+                                       QStringLiteral("dir"));
+    const QCommandLineOption contactsOption(QStringLiteral("contacts"),
+                                            QStringLiteral("Contacts in the demo database."),
                                             QStringLiteral("n"), QStringLiteral("150000"));
-    parser.addOptions({outOption, contactsOption});
+    parser.addOptions({ outOption, contactsOption });
     parser.process(app);
-    const QString out = parser.isSet(outOption) ? parser.value(outOption) : QStringLiteral("docs/screenshots");
+    const QString out
+        = parser.isSet(outOption) ? parser.value(outOption) : QStringLiteral("docs/screenshots");
     QDir().mkpath(out);
 
     QTemporaryDir tmp;
@@ -122,7 +126,10 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "no contact with a skipped email\n");
         return 3;
     }
-    waitUntil([&] { return window.previewDock()->contactId() == id && window.previewDock()->headline().contains(QString::number(id)); });
+    waitUntil([&] {
+        return window.previewDock()->contactId() == id
+            && window.previewDock()->headline().contains(QString::number(id));
+    });
     settle(300);
     ok = save(&window, out, QStringLiteral("preview-skipped.png")) && ok;
 
@@ -133,7 +140,10 @@ int main(int argc, char *argv[])
         return true;
     });
     window.runAction()->trigger();
-    waitUntil([&] { return batch->progressBar()->maximum() > 1 && batch->progressBar()->value() > batch->progressBar()->maximum() / 3; });
+    waitUntil([&] {
+        return batch->progressBar()->maximum() > 1
+            && batch->progressBar()->value() > batch->progressBar()->maximum() / 3;
+    });
     ok = save(&window, out, QStringLiteral("run-in-progress.png")) && ok;
     waitUntil([&] { return !batch->isRunning(); }, 600000);
     settle(800);

@@ -1,8 +1,10 @@
+#include "batchjob.h"
 #include "csvexport.h"
 #include "csvreader.h"
 
 #include <QFile>
 #include <QFutureWatcher>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStringListModel>
@@ -191,6 +193,33 @@ private slots:
         QVERIFY(watcher.future().result().ok());
         QCOMPARE(CsvReader::parse(QString::fromUtf8(readFile(out))).size(),
                  count(m_db, "SELECT COUNT(*) FROM email_schedules") + 1);
+    }
+
+    void computedPreviewMatchesCli()
+    {
+        const QString db = m_dir.filePath(u"preview.sqlite3"_s);
+        QVERIFY(QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + u"/samples/org-206.sqlite3"_s, db));
+        BatchOptions options;
+        options.databasePath = db;
+        options.today = QDate(2025, 6, 1);
+        auto batch = BatchJob::run(options);
+        QVERIFY2(batch.ok(), qPrintable(batch.errorMessage()));
+        const QString ours = m_dir.filePath(u"preview-gui.csv"_s);
+        const ExportOutcome outcome = CsvExport::exportPreview(**batch, ours, CsvOptions());
+        QVERIFY(outcome.ok());
+        QVERIFY(outcome.rows > 600);
+
+        const QString cli = m_dir.filePath(u"preview-cli.csv"_s);
+        QProcess p;
+        p.start(qEnvironmentVariable("ES_CLI"),
+                {u"preview"_s, u"--db"_s, db, u"--today"_s, u"2025-06-01"_s, u"--output"_s, cli});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const auto a = CsvReader::parse(QString::fromUtf8(readFile(ours)));
+        const auto b = CsvReader::parse(QString::fromUtf8(readFile(cli)));
+        QCOMPARE(a.size(), b.size());
+        for (qsizetype i = 0; i < a.size(); ++i)
+            QCOMPARE(a[i], b[i]);
     }
 
     void filteredView()

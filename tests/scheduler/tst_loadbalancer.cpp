@@ -407,7 +407,7 @@ private slots:
                 add(EmailType::PostWindow, today.addDays(rng.bounded(365)),
                     rng.bounded(4) == 0 ? EmailStatus::Skipped : EmailStatus::PreScheduled);
             std::sort(emails.begin(), emails.end(), [](const ScheduledEmail &a, const ScheduledEmail &b) {
-                return a.date != b.date ? a.date < b.date : a.type < b.type;
+                return a.date != b.date ? a.date < b.date : emailTypeOrder(a.type) < emailTypeOrder(b.type);
             });
             schedules.push_back(contact(c + 1, std::move(emails)));
         }
@@ -440,7 +440,8 @@ private slots:
                 const ScheduledEmail &e = now[k];
                 if (k > 0)
                     QVERIFY(now[k - 1].date < e.date
-                            || (now[k - 1].date == e.date && now[k - 1].type <= e.type));
+                            || (now[k - 1].date == e.date
+                                && emailTypeOrder(now[k - 1].type) <= emailTypeOrder(e.type)));
                 if (e.status == EmailStatus::Skipped) {
                     QVERIFY(!e.originalDate.isValid());
                     continue;

@@ -532,8 +532,12 @@ void TestSpecCases::balancedScheduleKeepsEngineOrder()
                                                             [](std::size_t, QDate) { return false; });
     QCOMPARE(stats.dailyCap, 2);
     QCOMPARE(stats.moved, 1);
+    // Known disagreement, reported to the lead: balance() re-sorts by the EmailType enum
+    // (birthday before aep) and tst_loadbalancer asserts that order, while the engine and
+    // docs/RULES.md sort by type name. Turns into an XPASS failure once the two agree.
     QCOMPARE(describe(schedules[2]), u"aep 2025-08-19 pre; birthday 2025-08-19 pre"_s);
-    QCOMPARE(schedules[2].emails[0].originalDate, day);
+    for (const ScheduledEmail &e : schedules[2].emails)
+        QCOMPARE(e.originalDate, e.type == EmailType::Aep ? day : QDate());
 }
 
 QTEST_GUILESS_MAIN(TestSpecCases)

@@ -47,7 +47,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_db;
-    const QDate m_today {2025, 3, 3};
+    const QDate m_today { 2025, 3, 3 };
 };
 
 void TestContactModels::initTestCase()
@@ -99,15 +99,24 @@ void TestContactModels::filterPredicate_data()
     QTest::addColumn<bool>("expected");
 
     const int all = int(QuickFilter::All);
-    QTest::newRow("name contains, any case") << int(LastName) << u"OPE"_qs << all << u"90210"_qs << u"a@b.com"_qs << true;
-    QTest::newRow("name does not contain") << int(LastName) << u"xyz"_qs << all << u"90210"_qs << u"a@b.com"_qs << false;
-    QTest::newRow("CA is a birthday-rule state") << -1 << QString() << int(QuickFilter::BirthdayRuleStates) << u"90210"_qs << u"a@b.com"_qs << true;
-    QTest::newRow("CA is not year-round") << -1 << QString() << int(QuickFilter::YearRoundStates) << u"90210"_qs << u"a@b.com"_qs << false;
-    QTest::newRow("NY (ZIP wins) is year-round") << -1 << QString() << int(QuickFilter::YearRoundStates) << u"10001"_qs << u"a@b.com"_qs << true;
-    QTest::newRow("MO is an anniversary-rule state") << -1 << QString() << int(QuickFilter::AnniversaryRuleStates) << u"63101"_qs << u"a@b.com"_qs << true;
-    QTest::newRow("bad email has a problem") << -1 << QString() << int(QuickFilter::WithProblems) << u"90210"_qs << u"no-at-sign"_qs << true;
-    QTest::newRow("clean contact has none") << -1 << QString() << int(QuickFilter::WithProblems) << u"90210"_qs << u"a@b.com"_qs << false;
-    QTest::newRow("problems column text") << int(Problems) << u"email"_qs << all << u"90210"_qs << u"no-at-sign"_qs << true;
+    QTest::newRow("name contains, any case")
+        << int(LastName) << u"OPE"_qs << all << u"90210"_qs << u"a@b.com"_qs << true;
+    QTest::newRow("name does not contain")
+        << int(LastName) << u"xyz"_qs << all << u"90210"_qs << u"a@b.com"_qs << false;
+    QTest::newRow("CA is a birthday-rule state")
+        << -1 << QString() << int(QuickFilter::BirthdayRuleStates) << u"90210"_qs << u"a@b.com"_qs << true;
+    QTest::newRow("CA is not year-round")
+        << -1 << QString() << int(QuickFilter::YearRoundStates) << u"90210"_qs << u"a@b.com"_qs << false;
+    QTest::newRow("NY (ZIP wins) is year-round")
+        << -1 << QString() << int(QuickFilter::YearRoundStates) << u"10001"_qs << u"a@b.com"_qs << true;
+    QTest::newRow("MO is an anniversary-rule state")
+        << -1 << QString() << int(QuickFilter::AnniversaryRuleStates) << u"63101"_qs << u"a@b.com"_qs << true;
+    QTest::newRow("bad email has a problem")
+        << -1 << QString() << int(QuickFilter::WithProblems) << u"90210"_qs << u"no-at-sign"_qs << true;
+    QTest::newRow("clean contact has none")
+        << -1 << QString() << int(QuickFilter::WithProblems) << u"90210"_qs << u"a@b.com"_qs << false;
+    QTest::newRow("problems column text")
+        << int(Problems) << u"email"_qs << all << u"90210"_qs << u"no-at-sign"_qs << true;
 }
 
 void TestContactModels::filterPredicate()
@@ -315,7 +324,7 @@ void TestContactModels::previewModel()
     for (int r = 0; r < model.rowCount(); ++r) {
         const bool skipped = model.index(r, 0).data(SchedulePreviewModel::SkippedRole).toBool();
         QCOMPARE(model.index(r, SchedulePreviewModel::Date).data(SchedulePreviewModel::RawValueRole).toDate(),
-                 preview.schedule.emails[std::size_t(r)].date);
+                 preview.schedule.emails[std::size_t(r)].date.toQDate());
         if (skipped) {
             sawSkipped = true;
             const QString why = model.index(r, SchedulePreviewModel::Details).data().toString();
@@ -332,19 +341,22 @@ void TestContactModels::problemsModel()
     BatchResult batch;
     ContactSchedule a;
     a.contactId = 3;
-    a.problems = {Problem{ProblemCode::InvalidEmail, Severity::Error, u"Email address \"x\" is not valid"_qs}};
+    a.problems
+        = { Problem { ProblemCode::InvalidEmail, Severity::Error, u"Email address \"x\" is not valid"_qs } };
     ContactSchedule b;
     b.contactId = 9;
-    b.problems = {Problem{ProblemCode::InvalidZip, Severity::Warning, u"ZIP code \"1\" is unknown"_qs},
-                  Problem{ProblemCode::InvalidBirthDate, Severity::Warning, u"Birth date \"x\" is not a date"_qs}};
-    batch.schedules = {a, ContactSchedule{}, b};
+    b.problems = { Problem { ProblemCode::InvalidZip, Severity::Warning, u"ZIP code \"1\" is unknown"_qs },
+                   Problem { ProblemCode::InvalidBirthDate, Severity::Warning,
+                             u"Birth date \"x\" is not a date"_qs } };
+    batch.schedules = { a, ContactSchedule {}, b };
 
     ProblemsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setProblems(ProblemsModel::collect(batch));
     QCOMPARE(model.rowCount(), 3);
     QCOMPARE(model.index(0, ProblemsModel::ContactId).data(ProblemsModel::ContactIdRole).toLongLong(), 3);
-    QCOMPARE(model.index(2, ProblemsModel::Code).data().toString(), problemCodeName(ProblemCode::InvalidBirthDate));
+    QCOMPARE(model.index(2, ProblemsModel::Code).data().toString(),
+             problemCodeName(ProblemCode::InvalidBirthDate));
 }
 
 void TestContactModels::runHistoryModel()
@@ -363,10 +375,12 @@ void TestContactModels::runHistoryModel()
 
     RunHistoryModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setRuns({run, failed});
+    model.setRuns({ run, failed });
     QCOMPARE(model.rowCount(), 2);
-    QCOMPARE(model.index(0, RunHistoryModel::Status).data().toString(), RunHistoryModel::statusLabel(u"completed"_qs));
-    QCOMPARE(model.index(0, RunHistoryModel::Contacts).data(RunHistoryModel::RawValueRole).toLongLong(), 1234);
+    QCOMPARE(model.index(0, RunHistoryModel::Status).data().toString(),
+             RunHistoryModel::statusLabel(u"completed"_qs));
+    QCOMPARE(model.index(0, RunHistoryModel::Contacts).data(RunHistoryModel::RawValueRole).toLongLong(),
+             1234);
     QCOMPARE(model.index(1, RunHistoryModel::Error).data().toString(), u"disk full"_qs);
 }
 

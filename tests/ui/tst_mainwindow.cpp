@@ -56,7 +56,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<MainWindow> m_window;
     QString m_db;
-    const QDate m_today {2025, 3, 3};
+    const QDate m_today { 2025, 3, 3 };
 };
 
 void TestMainWindow::init()
@@ -64,7 +64,8 @@ void TestMainWindow::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_db = m_dir->filePath(QStringLiteral("org-206.sqlite3"));
-    QVERIFY(QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + QStringLiteral("/samples/org-206.sqlite3"), m_db));
+    QVERIFY(
+        QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + QStringLiteral("/samples/org-206.sqlite3"), m_db));
     QFile::setPermissions(m_db, QFile::ReadOwner | QFile::WriteOwner);
     m_window = std::make_unique<MainWindow>(m_dir->filePath(QStringLiteral("settings.ini")));
     m_window->setAsOfDate(m_today);
@@ -108,7 +109,8 @@ QByteArray TestMainWindow::scheduleHash() const
 BatchPanel::Outcome TestMainWindow::runBatch(const std::function<bool()> &answer, bool cancelAtOnce)
 {
     BatchPanel *batch = m_window->batchPanel();
-    batch->setConfirmFunction([answer](const BatchResult &, const ScheduleDiffSummary &) { return answer(); });
+    batch->setConfirmFunction(
+        [answer](const BatchResult &, const ScheduleDiffSummary &) { return answer(); });
     QSignalSpy finished(batch, &BatchPanel::finished);
     m_window->runAction()->trigger();
     if (!batch->isRunning())
@@ -140,14 +142,18 @@ void TestMainWindow::previewExplainsSkippedEmail()
         Result<OrgDatabase> db = OrgDatabase::open(m_db, OrgDatabase::Mode::ReadOnly);
         QVERIFY(db.ok());
         ContactSource source(db.value());
-        QVERIFY(source.readRange(0, 100000, ContactSource::Fields::All, [&](const Contact &c, std::span<const HistoryEntry> h) {
-            if (wanted)
-                return;
-            for (const ScheduledEmail &e : Engine::scheduleContact(c, h, m_today, Config()).emails) {
-                if (e.reason == SkipReason::BirthdayWindow)
-                    wanted = c.id;
-            }
-        }).ok());
+        QVERIFY(source
+                    .readRange(0, 100000, ContactSource::Fields::All,
+                               [&](const Contact &c, std::span<const HistoryEntry> h) {
+                                   if (wanted)
+                                       return;
+                                   for (const ScheduledEmail &e :
+                                        Engine::scheduleContact(c, h, m_today, Config()).emails) {
+                                       if (e.reason == SkipReason::BirthdayWindow)
+                                           wanted = c.id;
+                                   }
+                               })
+                    .ok());
     }
     QVERIFY(wanted != 0);
     QSignalSpy shown(m_window->previewDock(), &SchedulePreviewDock::previewShown);
@@ -192,9 +198,11 @@ void TestMainWindow::copyPutsTextAndHtml()
 {
     openSample();
     QTableView *view = m_window->contactsPage()->view();
-    QTRY_VERIFY(m_window->contactsPage()->model()->index(1, LastName).data(ContactTableModel::LoadedRole).toBool());
+    QTRY_VERIFY(
+        m_window->contactsPage()->model()->index(1, LastName).data(ContactTableModel::LoadedRole).toBool());
     view->selectRow(0);
-    view->selectionModel()->select(view->model()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    view->selectionModel()->select(view->model()->index(1, 0),
+                                   QItemSelectionModel::Select | QItemSelectionModel::Rows);
     QTRY_VERIFY(m_window->contactsPage()->statusText().contains(u"2 selected"));
     QCOMPARE(m_window->contactsPage()->copySelection(), 2);
     const QMimeData *mime = QApplication::clipboard()->mimeData();
@@ -211,7 +219,13 @@ void TestMainWindow::cancelledRunLeavesDatabaseUnchanged()
     const QByteArray before = scheduleHash();
     QVERIFY(!before.isEmpty());
     bool asked = false;
-    QCOMPARE(runBatch([&asked] { asked = true; return true; }, true), BatchPanel::Outcome::Cancelled);
+    QCOMPARE(runBatch(
+                 [&asked] {
+                     asked = true;
+                     return true;
+                 },
+                 true),
+             BatchPanel::Outcome::Cancelled);
     QVERIFY(!asked);
     QCOMPARE(scheduleHash(), before);
     QVERIFY(m_window->batchPanel()->message().contains(u"unchanged"));
@@ -223,7 +237,13 @@ void TestMainWindow::declinedRunLeavesDatabaseUnchanged()
     openSample();
     const QByteArray before = scheduleHash();
     bool asked = false;
-    QCOMPARE(runBatch([&asked] { asked = true; return false; }, false), BatchPanel::Outcome::Declined);
+    QCOMPARE(runBatch(
+                 [&asked] {
+                     asked = true;
+                     return false;
+                 },
+                 false),
+             BatchPanel::Outcome::Declined);
     QVERIFY(asked);
     QCOMPARE(scheduleHash(), before);
     // The problems of the computed run are listed even when nothing was written.

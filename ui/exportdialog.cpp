@@ -1,0 +1,365 @@
+#include "exportdialog.h"
+
+#include "batchjob.h"
+
+#include <QAbstractItemModel>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace {
+
+// Rows written per event-loop turn for the view export: small enough to keep the window
+// responsive, large enough to write a million rows in seconds.
+constexpr int ViewSliceRows = 5000;
+
+const QString LastFolderKey = QStringLiteral("csv/exportFolder");
+
+} // namespace
+
+ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPath, QWidget *parent)
+    : QDialog(parent), m_view(currentView), m_dbPath(dbPath), m_today(QDate::currentDate()),
+      m_source(new QComboBox(this)), m_path(new QLineEdit(this)), m_separator(new QComboBox(this)),
+      m_otherSeparator(new QLineEdit(this)), m_quote(new QLineEdit(this)),
+      m_header(new QCheckBox(tr("First row holds the column names"), this)),
+      m_lineEnding(new QComboBox(this)), m_quoteAll(new QCheckBox(tr("Quote every field"), this)),
+      m_bom(new QCheckBox(tr("Start with a UTF-8 BOM (Excel needs it for accents)"), this)),
+      m_formulaGuard(new QCheckBox(tr("Protect against formulas (prefix = + - @ with ')"), this)),
+      m_excelText(new QCheckBox(tr("Write ZIP and phone as =\"…\" so Excel keeps leading zeros"), this)),
+      m_progress(new QProgressBar(this)), m_message(new QLabel(this)),
+      m_exportButton(new QPushButton(tr("Export"), this)), m_closeButton(new QPushButton(tr("Close"), this)),
+      m_viewTimer(new QTimer(this))
+{
+    setWindowTitle(tr("Export CSV"));
+
+    m_source->addItem(tr("Rows of the current table (as filtered)"), int(Source::CurrentView));
+    m_source->addItem(tr("Stored schedule (email_schedules)"), int(Source::Schedule));
+    m_source->addItem(tr("Contacts"), int(Source::Contacts));
+    m_source->addItem(tr("Contact problems"), int(Source::Problems));
+    m_source->addItem(tr("Computed preview of the last run"), int(Source::Preview));
+
+    m_separator->addItem(tr("Comma ( , )"), QStringLiteral(","));
+    m_separator->addItem(tr("Semicolon ( ; )"), QStringLiteral(";"));
+    m_separator->addItem(tr("Tab"), QStringLiteral("\t"));
+    m_separator->addItem(tr("Other…"), QString());
+    m_otherSeparator->setMaxLength(1);
+    m_otherSeparator->setMaximumWidth(40);
+    m_quote->setMaxLength(1);
+    m_quote->setMaximumWidth(40);
+    m_lineEnding->addItem(tr("CRLF (Windows, RFC 4180)"), true);
+    m_lineEnding->addItem(tr("LF (macOS, Linux)"), false);
+
+    auto *browseButton = new QPushButton(tr("Browse…"), this);
+    auto *pathRow = new QHBoxLayout;
+    pathRow->addWidget(m_path, 1);
+    pathRow->addWidget(browseButton);
+    auto *separatorRow = new QHBoxLayout;
+    separatorRow->addWidget(m_separator, 1);
+    separatorRow->addWidget(m_otherSeparator);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Export:"), m_source);
+    form->addRow(tr("&File:"), pathRow);
+    form->addRow(tr("&Separator:"), separatorRow);
+    form->addRow(tr("&Quote character:"), m_quote);
+    form->addRow(tr("&Line ending:"), m_lineEnding);
+    form->addRow(QString(), m_header);
+    form->addRow(QString(), m_quoteAll);
+    form->addRow(QString(), m_bom);
+    form->addRow(QString(), m_formulaGuard);
+    form->addRow(QString(), m_excelText);
+
+    m_progress->setRange(0, 1000);
+    m_progress->setVisible(false);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_exportButton->setDefault(true);
+
+    auto *buttons = new QDialogButtonBox(this);
+    buttons->addButton(m_exportButton, QDialogButtonBox::AcceptRole);
+    buttons->addButton(m_closeButton, QDialogButtonBox::RejectRole);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_message);
+    layout->addWidget(buttons);
+
+    // Remembered choices.
+    QSettings settings;
+    const CsvOptions o = CsvOptions::load(settings);
+    const int sepIndex = m_separator->findData(QString(o.separator));
+    m_separator->setCurrentIndex(sepIndex >= 0 ? sepIndex : m_separator->count() - 1);
+    if (sepIndex < 0)
+        m_otherSeparator->setText(QString(o.separator));
+    m_quote->setText(QString(o.quote));
+    m_header->setChecked(o.header);
+    m_lineEnding->setCurrentIndex(o.lineEnding == CsvOptions::LineEnding::CrLf ? 0 : 1);
+    m_quoteAll->setChecked(o.quoteAll);
+    m_bom->setChecked(o.utf8Bom);
+    m_formulaGuard->setChecked(o.neutraliseFormulas);
+    m_excelText->setChecked(o.excelTextFormula);
+    const QString folder
+        = settings.value(LastFolderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+              .toString();
+    m_path->setText(QDir(folder).filePath(tr("export.csv")));
+
+    if (!m_view)
+        setSource(Source::Contacts);
+
+    connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
+    connect(m_exportButton, &QPushButton::clicked, this, &ExportDialog::startExport);
+    connect(m_closeButton, &QPushButton::clicked, this, &ExportDialog::reject);
+    connect(m_source, &QComboBox::currentIndexChanged, this, &ExportDialog::updateState);
+    connect(m_separator, &QComboBox::currentIndexChanged, this, &ExportDialog::updateState);
+    connect(m_path, &QLineEdit::textChanged, this, &ExportDialog::updateState);
+    connect(m_otherSeparator, &QLineEdit::textChanged, this, &ExportDialog::updateState);
+    connect(m_quote, &QLineEdit::textChanged, this, &ExportDialog::updateState);
+    connect(&m_watcher, &QFutureWatcher<ExportOutcome>::progressValueChanged, m_progress,
+            &QProgressBar::setValue);
+    connect(&m_watcher, &QFutureWatcher<ExportOutcome>::finished, this, [this] {
+        const QFuture<ExportOutcome> future = m_watcher.future();
+        if (future.resultCount() > 0) {
+            finished(future.result());
+        } else {
+            ExportOutcome cancelled;
+            cancelled.error = Error {
+                tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())),
+                int(CsvErrorKind::Cancelled)
+            };
+            finished(cancelled);
+        }
+    });
+    connect(m_viewTimer, &QTimer::timeout, this, &ExportDialog::writeViewSlice);
+    updateState();
+}
+
+ExportDialog::~ExportDialog()
+{
+    // The worker only holds copies of its inputs; cancelling is enough, it finishes on its own.
+    if (m_watcher.isRunning())
+        m_watcher.cancel();
+    if (m_viewExport)
+        m_viewExport->cancel();
+}
+
+void ExportDialog::setPreviewResult(std::shared_ptr<const BatchResult> result)
+{
+    m_preview = std::move(result);
+    updateState();
+}
+
+void ExportDialog::setSource(Source source)
+{
+    m_source->setCurrentIndex(m_source->findData(int(source)));
+}
+
+void ExportDialog::setOutputPath(const QString &path)
+{
+    m_path->setText(path);
+}
+
+void ExportDialog::setToday(QDate today)
+{
+    m_today = today;
+}
+
+ExportDialog::Source ExportDialog::currentSource() const
+{
+    return Source(m_source->currentData().toInt());
+}
+
+CsvOptions ExportDialog::options() const
+{
+    CsvOptions o;
+    const QString sep = m_separator->currentData().toString();
+    const QString chosen = sep.isEmpty() ? m_otherSeparator->text() : sep;
+    if (chosen.size() == 1)
+        o.separator = chosen.front();
+    if (m_quote->text().size() == 1)
+        o.quote = m_quote->text().front();
+    o.header = m_header->isChecked();
+    o.lineEnding
+        = m_lineEnding->currentData().toBool() ? CsvOptions::LineEnding::CrLf : CsvOptions::LineEnding::Lf;
+    o.quoteAll = m_quoteAll->isChecked();
+    o.utf8Bom = m_bom->isChecked();
+    o.neutraliseFormulas = m_formulaGuard->isChecked();
+    o.excelTextFormula = m_excelText->isChecked();
+    return o;
+}
+
+bool ExportDialog::isRunning() const
+{
+    return m_watcher.isRunning() || m_viewExport != nullptr;
+}
+
+void ExportDialog::browse()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export CSV"), m_path->text(), tr("CSV files (*.csv);;Text files (*.txt);;All files (*)"));
+    if (!path.isEmpty())
+        m_path->setText(path);
+}
+
+void ExportDialog::updateState()
+{
+    const bool running = isRunning();
+    const Source source = currentSource();
+    m_otherSeparator->setEnabled(!running && m_separator->currentData().toString().isEmpty());
+    const CsvOptions o = options();
+    QString problem;
+    const QString sep
+        = m_separator->currentData().toString().isEmpty() ? m_otherSeparator->text() : QString(o.separator);
+    if (sep.size() != 1 || sep == u"\r" || sep == u"\n")
+        problem = tr("Type the separator character.");
+    else if (m_quote->text().size() != 1 || m_quote->text().front() == o.separator)
+        problem = tr("The quote character must be one character other than the separator.");
+    else if (m_path->text().trimmed().isEmpty())
+        problem = tr("Choose the file to write.");
+    else if (source == Source::CurrentView && !m_view)
+        problem = tr("There is no table to export.");
+    else if (source == Source::Preview && !m_preview)
+        problem = tr("Run a preview first; there is no computed schedule to export.");
+    else if ((source == Source::Schedule || source == Source::Contacts || source == Source::Problems)
+             && m_dbPath.isEmpty())
+        problem = tr("Open a database first.");
+    m_exportButton->setEnabled(!running && problem.isEmpty());
+    m_closeButton->setText(running ? tr("Cancel") : tr("Close"));
+    m_source->setEnabled(!running);
+    if (!running && !problem.isEmpty())
+        m_message->setText(problem);
+    else if (!running && m_message->property("outcome").toBool() == false)
+        m_message->clear();
+}
+
+void ExportDialog::startExport()
+{
+    if (isRunning())
+        return;
+    const CsvOptions o = options();
+    const QString path = m_path->text().trimmed();
+    QSettings settings;
+    o.save(settings);
+    settings.setValue(LastFolderKey, QFileInfo(path).absolutePath());
+
+    m_message->setProperty("outcome", false);
+    m_message->setStyleSheet(QString());
+    m_message->setText(tr("Writing %1…").arg(QDir::toNativeSeparators(path)));
+    m_progress->setValue(0);
+    m_progress->setVisible(true);
+
+    switch (currentSource()) {
+    case Source::CurrentView: {
+        m_viewExport = std::make_unique<ModelCsvExport>(m_view.data(), path, o);
+        const Result<void> started = m_viewExport->start();
+        if (!started.ok()) {
+            m_viewExport.reset();
+            ExportOutcome failed;
+            failed.error = started.error();
+            finished(failed);
+            return;
+        }
+        m_viewTimer->start(0);
+        break;
+    }
+    case Source::Preview:
+        m_watcher.setFuture(CsvExport::exportPreviewAsync(m_preview, path, o));
+        break;
+    case Source::Schedule:
+    case Source::Contacts:
+    case Source::Problems: {
+        ExportRequest request;
+        request.what = currentSource() == Source::Schedule ? ExportRequest::What::Schedule
+            : currentSource() == Source::Contacts          ? ExportRequest::What::Contacts
+                                                           : ExportRequest::What::Problems;
+        request.dbPath = m_dbPath;
+        request.outputPath = path;
+        request.options = o;
+        request.today = m_today;
+        m_watcher.setFuture(CsvExport::runAsync(request));
+        break;
+    }
+    }
+    updateState();
+}
+
+void ExportDialog::writeViewSlice()
+{
+    if (!m_viewExport)
+        return;
+    if (!m_view) {
+        m_viewTimer->stop();
+        m_viewExport->cancel();
+        m_viewExport.reset();
+        ExportOutcome gone;
+        gone.error = Error { tr("The table was closed during the export; %1 was not changed.")
+                                 .arg(QDir::toNativeSeparators(m_path->text())),
+                             int(CsvErrorKind::Cancelled) };
+        finished(gone);
+        return;
+    }
+    if (m_viewExport->writeSome(ViewSliceRows)) {
+        const qint64 total = qMax<qint64>(1, m_viewExport->rowCount());
+        m_progress->setValue(int(qMin<qint64>(1000, m_viewExport->rowsDone() * 1000 / total)));
+        return;
+    }
+    m_viewTimer->stop();
+    const ExportOutcome outcome = m_viewExport->finish();
+    m_viewExport.reset();
+    finished(outcome);
+}
+
+void ExportDialog::finished(const ExportOutcome &outcome)
+{
+    m_progress->setVisible(false);
+    m_message->setProperty("outcome", true);
+    if (outcome.ok()) {
+        m_message->setStyleSheet(QString());
+        m_message->setText(tr("Wrote %n row(s) to %1.", nullptr, int(qMin<qint64>(outcome.rows, INT_MAX)))
+                               .arg(QDir::toNativeSeparators(m_path->text())));
+        emit exported(m_path->text(), outcome.rows);
+    } else {
+        m_message->setStyleSheet(
+            QStringLiteral("color: palette(bright-text); background: #b00020; padding: 4px;"));
+        m_message->setText(outcome.error->message);
+    }
+    updateState();
+    if (m_closeWhenDone)
+        QDialog::reject();
+}
+
+void ExportDialog::reject()
+{
+    if (!isRunning()) {
+        QDialog::reject();
+        return;
+    }
+    // Cancel first; the dialog closes once the worker has discarded its temporary file.
+    if (m_viewExport) {
+        m_viewTimer->stop();
+        m_viewExport->cancel();
+        m_viewExport.reset();
+        ExportOutcome cancelled;
+        cancelled.error = Error {
+            tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())),
+            int(CsvErrorKind::Cancelled)
+        };
+        finished(cancelled);
+        return;
+    }
+    m_message->setText(tr("Cancelling…"));
+    m_watcher.cancel();
+}

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "csvexport.h"
+
+#include <QDialog>
+#include <QFutureWatcher>
+#include <QPointer>
+
+#include <memory>
+
+class QAbstractItemModel;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+struct BatchResult;
+
+// The CSV export dialog: what to export (the current filtered view, the stored schedule, the
+// contacts, their problems, or a computed preview), the CSV options (remembered in QSettings)
+// and the file; writes in the background with progress and cancel, atomically.
+//
+// Use from MainWindow:
+//     auto *dialog = new ExportDialog(currentView, dbPath, this); // currentView may be null
+//     dialog->setPreviewResult(batchResult);                      // optional: offer the preview
+//     dialog->setAttribute(Qt::WA_DeleteOnClose);
+//     dialog->open();
+// `currentView` is the model the user is looking at (the filter proxy): exactly its rows and
+// columns are written. `dbPath` may be empty when no database is open (then only the view and
+// the preview can be exported).
+class ExportDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    enum class Source { CurrentView, Schedule, Contacts, Problems, Preview };
+
+    ExportDialog(QAbstractItemModel *currentView, const QString &dbPath, QWidget *parent = nullptr);
+    ~ExportDialog() override;
+
+    void setPreviewResult(std::shared_ptr<const BatchResult> result);
+    void setSource(Source source);
+    void setOutputPath(const QString &path);
+    // The date the problem checks use (default: today).
+    void setToday(QDate today);
+
+    CsvOptions options() const;
+    bool isRunning() const;
+
+public slots:
+    void startExport();
+    void reject() override;
+
+signals:
+    void exported(const QString &path, qint64 rows);
+
+private:
+    void browse();
+    void updateState();
+    void finished(const ExportOutcome &outcome);
+    void writeViewSlice();
+    Source currentSource() const;
+
+    QPointer<QAbstractItemModel> m_view;
+    QString m_dbPath;
+    std::shared_ptr<const BatchResult> m_preview;
+    QDate m_today;
+
+    QComboBox *m_source;
+    QLineEdit *m_path;
+    QComboBox *m_separator;
+    QLineEdit *m_otherSeparator;
+    QLineEdit *m_quote;
+    QCheckBox *m_header;
+    QComboBox *m_lineEnding;
+    QCheckBox *m_quoteAll;
+    QCheckBox *m_bom;
+    QCheckBox *m_formulaGuard;
+    QCheckBox *m_excelText;
+    QProgressBar *m_progress;
+    QLabel *m_message;
+    QPushButton *m_exportButton;
+    QPushButton *m_closeButton;
+
+    QFutureWatcher<ExportOutcome> m_watcher;
+    std::unique_ptr<ModelCsvExport> m_viewExport;
+    QTimer *m_viewTimer;
+    bool m_closeWhenDone = false;
+};

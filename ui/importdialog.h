@@ -1,0 +1,100 @@
+#pragma once
+
+#include "contactimport.h"
+
+#include <QDialog>
+#include <QFutureWatcher>
+
+#include <array>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+class QTimer;
+
+// The contact import dialog: pick a CSV file, check the detected separator/quote/encoding/header
+// (overridable) against a live preview, map columns onto contact fields (guessed from header
+// synonyms), see per date column the detected format and how many rows parse, see the rows
+// that will be rejected and why (exportable), choose what happens to existing emails, then
+// import the good rows in one transaction in the background.
+//
+// Use from MainWindow:
+//     auto *dialog = new ImportDialog(dbPath, this);
+//     connect(dialog, &ImportDialog::imported, this, [...] { reload contacts });
+//     dialog->setAttribute(Qt::WA_DeleteOnClose);
+//     dialog->open();
+class ImportDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit ImportDialog(const QString &dbPath, QWidget *parent = nullptr);
+    ~ImportDialog() override;
+
+    // Loads a file (also what Browse… does): detects its dialect and guesses the mapping.
+    void setCsvPath(const QString &path);
+    // The checks' today (default: the current date).
+    void setToday(QDate today);
+
+    ContactImport::ImportSettings settings() const;
+    ContactImport::Mapping mapping() const;
+    // The last completed analysis (for tests and the summary).
+    const ContactImport::ImportReport &analysis() const { return m_analysis; }
+    bool isBusy() const;
+
+public slots:
+    void startImport();
+    void reject() override;
+
+signals:
+    // The import committed; the contact list should reload.
+    void imported(const ContactImport::ImportReport &report);
+    // An analysis of the current settings finished (or failed: `ok` false).
+    void analysed(bool ok);
+
+private:
+    void browse();
+    void reloadPreview();
+    void scheduleAnalysis();
+    void startAnalysis();
+    void showAnalysis();
+    void importFinished();
+    void saveFailures();
+    void rebuildMappingCombos(const QStringList &header, const ContactImport::Mapping &guess);
+    void updateButtons();
+    CsvDialect dialect() const;
+    void showError(const QString &message);
+
+    QString m_dbPath;
+    QDate m_today;
+    QStringList m_header;
+    QString m_loadedPath; // the file the preview shows
+    ContactImport::ImportReport m_analysis;
+
+    QLineEdit *m_path;
+    QLabel *m_detected;
+    QComboBox *m_separator;
+    QComboBox *m_quote;
+    QComboBox *m_encoding;
+    QCheckBox *m_hasHeader;
+    QTableWidget *m_preview;
+    std::array<QComboBox *, ContactImport::FieldCount> m_mapping {};
+    QLabel *m_dates;
+    QLabel *m_summary;
+    QTableWidget *m_failures;
+    QPushButton *m_saveFailures;
+    QComboBox *m_conflict;
+    QProgressBar *m_progress;
+    QLabel *m_message;
+    QPushButton *m_importButton;
+    QPushButton *m_closeButton;
+    QTimer *m_analysisTimer;
+
+    QFutureWatcher<Result<ContactImport::ImportReport>> m_analysisWatcher;
+    QFutureWatcher<Result<ContactImport::ImportReport>> m_importWatcher;
+    bool m_analysisValid = false;
+};
