@@ -1,6 +1,6 @@
 #!/bin/sh
 # Takes the screenshots of docs/screenshots/ from the real MainWindow under a virtual X server:
-# contacts, a preview with a skipped email, a run in progress, a run finished.
+# contacts, a preview with a skipped email, a run in progress, a run finished, sends per day.
 # Usage: docs/screenshots.sh [build-dir]   (needs xvfb-run; builds the es-screenshots target)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -17,11 +17,12 @@
 
 namespace {
 
-// The parsed dates the load balancer's exclusion test needs after the Contact is gone.
+// The parsed dates the load balancer's exclusion test needs after the Contact is gone
+// (4-byte dates: one per contact of a million).
 struct ContactDates
 {
-    QDate birth;
-    QDate effective;
+    CompactDate birth;
+    CompactDate effective;
 };
 
 // Where a worker puts a chunk's results: straight into the final vectors (slots of the

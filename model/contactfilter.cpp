@@ -53,6 +53,11 @@ QString ContactFilter::columnText(int column) const
 
 bool ContactFilter::isEmpty() const
 {
+    return isPredicateEmpty() && !m_scheduledOn.isValid();
+}
+
+bool ContactFilter::isPredicateEmpty() const
+{
     if (m_quick != QuickFilter::All)
         return false;
     return std::all_of(m_texts.begin(), m_texts.end(), [](const QString &t) { return t.isEmpty(); });

@@ -33,9 +33,16 @@ public:
     QuickFilter quickFilter() const { return m_quick; }
     void setStateRules(const StateRuleTable &rules) { m_rules = rules; }
     const StateRuleTable &stateRules() const { return m_rules; }
+    // Only contacts with a pre-scheduled email on `date` (invalid: no such condition). The
+    // stored schedule is not part of a Contact, so matches() ignores it and ContactQuery adds
+    // it to its SQL.
+    void setScheduledOn(QDate date) { m_scheduledOn = date; }
+    QDate scheduledOn() const { return m_scheduledOn; }
 
     // True when every contact matches (the loader then skips the predicate entirely).
     bool isEmpty() const;
+    // True when matches() accepts every contact (the scheduled-on day aside).
+    bool isPredicateEmpty() const;
     // Bit (1 << column) for every stored column the predicate reads; lets the SQL side convert
     // only what is needed. Checks of the contact need email, state, ZIP and both dates.
     quint32 usedColumns() const;
@@ -51,6 +58,7 @@ private:
     std::array<QString, ContactColumn::ColumnCount> m_texts;
     QuickFilter m_quick = QuickFilter::All;
     StateRuleTable m_rules = StateRuleTable::defaults();
+    QDate m_scheduledOn;
 };
 
 // The problems of a contact in one line of plain language ("; " between them).

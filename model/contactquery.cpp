@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QHash>
+#include <QStringList>
 
 #include <sqlite3.h>
 
@@ -196,6 +197,18 @@ QString ContactQuery::sortExpression(int column)
     return name % u" COLLATE NOCASE";
 }
 
+bool ContactQuery::hasSchedules() const
+{
+    sqlite3_stmt *stmt = nullptr;
+    if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'email_schedules'",
+                           -1, &stmt, nullptr)
+        != SQLITE_OK)
+        return false;
+    const bool found = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    return found;
+}
+
 Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &request,
                                                const std::function<bool()> &isCancelled)
 {
@@ -209,9 +222,18 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
 
     const QString direction
         = request.order == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");
+    const QDate scheduledOn = request.filter.scheduledOn();
+    if (scheduledOn.isValid() && !hasSchedules())
+        return QList<qint64>(); // nothing has been scheduled in this database yet
+    QStringList conditions;
+    if (!request.filter.isPredicateEmpty())
+        conditions << u"es_filter(" % allColumns() % u')';
+    if (scheduledOn.isValid())
+        conditions << QStringLiteral("id IN (SELECT contact_id FROM email_schedules "
+                                     "WHERE scheduled_send_date = ?1 AND status = 'pre-scheduled')");
     QString sql = QStringLiteral("SELECT id FROM contacts");
-    if (!request.filter.isEmpty())
-        sql += u" WHERE es_filter(" % allColumns() % u')';
+    if (!conditions.isEmpty())
+        sql += u" WHERE " % conditions.join(QStringLiteral(" AND "));
     if (request.sortColumn == Id)
         sql += u" ORDER BY id " % direction;
     else
@@ -228,6 +250,9 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
         sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
         return error;
     }
+    const QByteArray scheduledText = scheduledOn.toString(Qt::ISODate).toUtf8();
+    if (scheduledOn.isValid())
+        sqlite3_bind_text(stmt, 1, scheduledText.constData(), int(scheduledText.size()), SQLITE_STATIC);
     QList<qint64> ids;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)

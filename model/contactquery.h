@@ -62,6 +62,7 @@ public:
 
 private:
     Error sqlError(const QString &what) const;
+    bool hasSchedules() const; // whether the database has an email_schedules table
 
     sqlite3 *m_db = nullptr;
     QString m_path;

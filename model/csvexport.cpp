@@ -2,9 +2,9 @@
 
 #include "batchjob.h"
 #include "contactsource.h"
-#include "explain.h"
 #include "csvsqlite.h"
 #include "engine.h"
+#include "explain.h"
 
 #include <QAbstractItemModel>
 #include <QCoreApplication>
@@ -25,13 +25,16 @@ QString tr(const char *text)
 
 Error fileError(const QString &path, const QString &what)
 {
-    return Error{tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), what), int(CsvErrorKind::File)};
+    return Error { tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), what),
+                   int(CsvErrorKind::File) };
 }
 
 Error cancelledError(const QString &path)
 {
-    return Error{tr("Export to %1 cancelled; the file was not changed.").arg(QDir::toNativeSeparators(path)),
-                 int(CsvErrorKind::Cancelled)};
+    return Error {
+        tr("Export to %1 cancelled; the file was not changed.").arg(QDir::toNativeSeparators(path)),
+        int(CsvErrorKind::Cancelled)
+    };
 }
 
 // How often the progress callback runs: often enough for a smooth bar, rarely enough to cost
@@ -43,11 +46,8 @@ class AtomicCsvFile
 {
 public:
     AtomicCsvFile(const QString &path, const CsvOptions &options)
-        : m_path(path)
-        , m_file(path)
-        , m_writer(&m_file, options)
-    {
-    }
+        : m_path(path), m_file(path), m_writer(&m_file, options)
+    { }
 
     std::optional<Error> open()
     {
@@ -55,7 +55,9 @@ public:
         // the system's "No such file or directory".
         const QFileInfo info(m_path);
         if (!info.absoluteDir().exists())
-            return fileError(m_path, tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
+            return fileError(
+                m_path,
+                tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
         if (info.isDir())
             return fileError(m_path, tr("it is a folder"));
         if (!m_file.open(QIODevice::WriteOnly))
@@ -95,8 +97,8 @@ QList<bool> textColumnsFor(const QStringList &names)
 }
 
 // Streams every row of `sql` (columns as stored, as UTF-8 bytes straight from SQLite) to `out`.
-ExportOutcome streamQuery(const OrgDatabase &db, const QString &sql, const QString &countSql, AtomicCsvFile &out,
-                          const CsvProgress &progress)
+ExportOutcome streamQuery(const OrgDatabase &db, const QString &sql, const QString &countSql,
+                          AtomicCsvFile &out, const CsvProgress &progress)
 {
     ExportOutcome outcome;
     const QString action = tr("read");
@@ -157,9 +159,10 @@ ExportOutcome exportProblems(OrgDatabase &db, QDate today, AtomicCsvFile &out, c
         outcome.error = CsvSqlite::fromDbError(ids.error());
         return outcome;
     }
-    const QStringList header{QStringLiteral("contact_id"), QStringLiteral("first_name"), QStringLiteral("last_name"),
-                             QStringLiteral("email"),      QStringLiteral("severity"),   QStringLiteral("problem_code"),
-                             QStringLiteral("message")};
+    const QStringList header { QStringLiteral("contact_id"), QStringLiteral("first_name"),
+                               QStringLiteral("last_name"),  QStringLiteral("email"),
+                               QStringLiteral("severity"),   QStringLiteral("problem_code"),
+                               QStringLiteral("message") };
     out.writer().setTextColumns(textColumnsFor(header));
     if (!out.writer().writeHeader(header)) {
         outcome.error = out.writeFailed();
@@ -171,23 +174,24 @@ ExportOutcome exportProblems(OrgDatabase &db, QDate today, AtomicCsvFile &out, c
     constexpr size_t Slice = 4096;
     for (size_t first = 0; first < all.size() && outcome.ok(); first += Slice) {
         const size_t last = std::min(all.size(), first + Slice) - 1;
-        auto read = source.readRange(all[first], all[last], ContactSource::Fields::All,
-                                     [&](const Contact &contact, std::span<const HistoryEntry>) {
-                                         if (!outcome.ok())
-                                             return;
-                                         const ContactFacts facts = Engine::checkContact(contact, day);
-                                         for (const Problem &p : facts.problems) {
-                                             const QStringList row{QString::number(contact.id), contact.firstName,
-                                                                   contact.lastName, contact.email,
-                                                                   severityName(p.severity), problemCodeName(p.code),
-                                                                   p.message};
-                                             if (!out.writer().writeRow(row)) {
-                                                 outcome.error = out.writeFailed();
-                                                 return;
-                                             }
-                                             ++outcome.rows;
-                                         }
-                                     });
+        auto read = source.readRange(
+            all[first], all[last], ContactSource::Fields::All,
+            [&](const Contact &contact, std::span<const HistoryEntry>) {
+                if (!outcome.ok())
+                    return;
+                const ContactFacts facts = Engine::checkContact(contact, day);
+                for (const Problem &p : facts.problems) {
+                    const QStringList row {
+                        QString::number(contact.id), contact.firstName,       contact.lastName, contact.email,
+                        severityName(p.severity),    problemCodeName(p.code), p.message
+                    };
+                    if (!out.writer().writeRow(row)) {
+                        outcome.error = out.writeFailed();
+                        return;
+                    }
+                    ++outcome.rows;
+                }
+            });
         if (!read.ok() && outcome.ok())
             outcome.error = CsvSqlite::fromDbError(read.error());
         if (outcome.ok() && progress && !progress(qint64(last + 1), total))
@@ -245,13 +249,16 @@ ExportOutcome exportPreview(const BatchResult &batch, const QString &outputPath,
             rowIndex = 0;
             contactId = QString::number(schedule.contactId);
             for (const Problem &p : schedule.problems)
-                rows.push_back({QDate(), QString(), severityName(p.severity), problemCodeName(p.code), p.message});
+                rows.push_back(
+                    { QDate(), QString(), severityName(p.severity), problemCodeName(p.code), p.message });
             for (const ScheduledEmail &e : schedule.emails)
-                rows.push_back({e.date, emailTypeName(e.type), emailStatusName(e.status), skipReasonCode(e.reason),
-                                Explain::detail(schedule, e)});
+                rows.push_back({ e.date, emailTypeName(e.type), emailStatusName(e.status),
+                                 skipReasonCode(e.reason), Explain::detail(schedule, e) });
             std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
-                const qint64 da = a.date.isValid() ? a.date.toJulianDay() : std::numeric_limits<qint64>::min();
-                const qint64 db = b.date.isValid() ? b.date.toJulianDay() : std::numeric_limits<qint64>::min();
+                const qint64 da
+                    = a.date.isValid() ? a.date.toJulianDay() : std::numeric_limits<qint64>::min();
+                const qint64 db
+                    = b.date.isValid() ? b.date.toJulianDay() : std::numeric_limits<qint64>::min();
                 if (da != db)
                     return da < db;
                 if (a.type != b.type)
@@ -261,21 +268,22 @@ ExportOutcome exportPreview(const BatchResult &batch, const QString &outputPath,
         }
         return true;
     };
-    const QStringList header{QStringLiteral("contact_id"), QStringLiteral("email_type"),
-                             QStringLiteral("scheduled_send_date"), QStringLiteral("status"),
-                             QStringLiteral("reason_code"), QStringLiteral("detail")};
-    const CsvProgress perContact = progress ? CsvProgress([&](qint64, qint64) {
-        return progress(qint64(next), qint64(batch.schedules.size()));
-    })
-                                            : CsvProgress();
+    const QStringList header { QStringLiteral("contact_id"),          QStringLiteral("email_type"),
+                               QStringLiteral("scheduled_send_date"), QStringLiteral("status"),
+                               QStringLiteral("reason_code"),         QStringLiteral("detail") };
+    const CsvProgress perContact = progress
+        ? CsvProgress([&](qint64, qint64) { return progress(qint64(next), qint64(batch.schedules.size())); })
+        : CsvProgress();
     return writeRows(
         outputPath, options, header, {},
         [&](QStringList &out) {
             if (!fill())
                 return false;
             const Row &r = rows[rowIndex++];
-            out = QStringList{contactId, r.type, r.date.isValid() ? r.date.toString(Qt::ISODate) : QString(), r.status,
-                              r.reason, r.detail};
+            out = QStringList {
+                contactId, r.type,   r.date.isValid() ? r.date.toString(Qt::ISODate) : QString(),
+                r.status,  r.reason, r.detail
+            };
             return true;
         },
         -1, perContact);
@@ -297,7 +305,7 @@ QFuture<ExportOutcome> exportPreviewAsync(std::shared_ptr<const BatchResult> bat
 bool isTextColumnName(QStringView name)
 {
     return name.contains(u"zip", Qt::CaseInsensitive) || name.contains(u"postal", Qt::CaseInsensitive)
-           || name.contains(u"phone", Qt::CaseInsensitive);
+        || name.contains(u"phone", Qt::CaseInsensitive);
 }
 
 ExportOutcome run(const ExportRequest &request, const CsvProgress &progress)
@@ -310,9 +318,10 @@ ExportOutcome run(const ExportRequest &request, const CsvProgress &progress)
         return outcome;
     }
     if (request.what == ExportRequest::What::Schedule && !db->hasTable(QStringLiteral("email_schedules"))) {
-        outcome.error = Error{tr("%1 has no schedule yet (no email_schedules table). Run the scheduler first.")
-                                  .arg(QDir::toNativeSeparators(request.dbPath)),
-                              int(CsvErrorKind::Database)};
+        outcome.error
+            = Error { tr("%1 has no schedule yet (no email_schedules table). Run the scheduler first.")
+                          .arg(QDir::toNativeSeparators(request.dbPath)),
+                      int(CsvErrorKind::Database) };
         return outcome;
     }
     AtomicCsvFile out(request.outputPath, request.options);
@@ -382,12 +391,10 @@ ExportOutcome writeRows(const QString &outputPath, const CsvOptions &options, co
 
 } // namespace CsvExport
 
-ModelCsvExport::ModelCsvExport(const QAbstractItemModel *model, const QString &outputPath, const CsvOptions &options)
-    : m_model(model)
-    , m_path(outputPath)
-    , m_options(options)
-{
-}
+ModelCsvExport::ModelCsvExport(const QAbstractItemModel *model, const QString &outputPath,
+                               const CsvOptions &options)
+    : m_model(model), m_path(outputPath), m_options(options)
+{ }
 
 ModelCsvExport::~ModelCsvExport() = default;
 
@@ -400,7 +407,8 @@ Result<void> ModelCsvExport::start()
 {
     const QFileInfo info(m_path);
     if (!info.absoluteDir().exists())
-        return fileError(m_path, tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
+        return fileError(
+            m_path, tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
     m_file = std::make_unique<QSaveFile>(m_path);
     if (!m_file->open(QIODevice::WriteOnly)) {
         Error err = fileError(m_path, m_file->errorString());

@@ -19,8 +19,8 @@ struct BatchResult;
 // Error::code values of CSV export and import; they equal the CLI exit codes on purpose
 // (1 usage/file, 2 database, 3 cancelled), so a command can return error().code directly.
 enum class CsvErrorKind : int {
-    File = 1,      // the CSV file could not be read, written or committed, or bad input/options
-    Database = 2,  // missing, locked, not a database, table missing
+    File = 1, // the CSV file could not be read, written or committed, or bad input/options
+    Database = 2, // missing, locked, not a database, table missing
     Cancelled = 3, // the user cancelled; nothing was written
 };
 

@@ -15,7 +15,8 @@ constexpr qint64 SampleSize = 256 * 1024;
 
 QStringDecoder decoderFor(CsvDialect::Encoding encoding)
 {
-    return QStringDecoder(encoding == CsvDialect::Encoding::Latin1 ? QStringConverter::Latin1 : QStringConverter::Utf8);
+    return QStringDecoder(encoding == CsvDialect::Encoding::Latin1 ? QStringConverter::Latin1
+                                                                   : QStringConverter::Utf8);
 }
 
 bool startsWithBom(const QByteArray &bytes)
@@ -72,7 +73,8 @@ CsvDialect CsvDialect::detect(const QByteArray &sample)
         // Single quotes only count as the quote character when they open fields.
         qsizetype opening = 0;
         for (qsizetype i = 0; i + 1 < text.size(); ++i) {
-            if (text[i + 1] == u'\'' && (text[i] == u',' || text[i] == u';' || text[i] == u'\t' || text[i] == u'\n'))
+            if (text[i + 1] == u'\''
+                && (text[i] == u',' || text[i] == u';' || text[i] == u'\t' || text[i] == u'\n'))
                 ++opening;
         }
         if (opening >= 2)
@@ -81,7 +83,7 @@ CsvDialect CsvDialect::detect(const QByteArray &sample)
 
     // The separator whose field count is the most consistent over the first records wins;
     // ties go to the one giving more fields, then to the order below (comma first).
-    constexpr char16_t candidates[] = {u',', u';', u'\t', u'|'};
+    constexpr char16_t candidates[] = { u',', u';', u'\t', u'|' };
     double bestScore = 0;
     int bestFields = 1;
     for (char16_t sep : candidates) {
@@ -99,7 +101,8 @@ CsvDialect CsvDialect::detect(const QByteArray &sample)
             continue;
         // A quote left inside a parsed field means this separator cut through quoted text.
         const auto misparsed = std::count_if(records.cbegin(), records.cend(), [&](const QStringList &r) {
-            return std::any_of(r.cbegin(), r.cend(), [&](const QString &f) { return f.contains(dialect.quote); });
+            return std::any_of(r.cbegin(), r.cend(),
+                               [&](const QString &f) { return f.contains(dialect.quote); });
         });
         const double score = double(mode->second - misparsed) / double(records.size());
         if (score > bestScore + 1e-9 || (std::abs(score - bestScore) <= 1e-9 && mode->first > bestFields)) {
@@ -121,9 +124,9 @@ Result<CsvDialect> CsvDialect::detectFile(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return Error{QCoreApplication::translate("CsvReader", "Could not read %1: %2")
-                         .arg(QDir::toNativeSeparators(path), file.errorString()),
-                     1};
+        return Error { QCoreApplication::translate("CsvReader", "Could not read %1: %2")
+                           .arg(QDir::toNativeSeparators(path), file.errorString()),
+                       1 };
     }
     const QByteArray sample = file.read(SampleSize);
     CsvDialect dialect = detect(sample);
@@ -143,11 +146,8 @@ Result<CsvDialect> CsvDialect::detectFile(const QString &path)
 }
 
 CsvReader::CsvReader(QIODevice *device, const CsvDialect &dialect)
-    : m_device(device)
-    , m_dialect(dialect)
-    , m_decoder(decoderFor(dialect.encoding))
-{
-}
+    : m_device(device), m_dialect(dialect), m_decoder(decoderFor(dialect.encoding))
+{ }
 
 CsvReader::~CsvReader() = default;
 

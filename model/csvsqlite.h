@@ -23,8 +23,9 @@ using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 // CLI exit code): cancelled stays cancelled, everything else is a database error.
 inline Error fromDbError(const Error &error)
 {
-    return Error{error.message, dbErrorKind(error) == DbErrorKind::Cancelled ? int(CsvErrorKind::Cancelled)
-                                                                                : int(CsvErrorKind::Database)};
+    return Error { error.message,
+                   dbErrorKind(error) == DbErrorKind::Cancelled ? int(CsvErrorKind::Cancelled)
+                                                                : int(CsvErrorKind::Database) };
 }
 
 inline Error sqlError(const OrgDatabase &db, int rc, const QString &action)

@@ -76,21 +76,21 @@ CsvOptions CsvOptions::load(const QSettings &settings)
     if (quote.size() == 1 && quote[0] != o.separator && quote[0] != u'\r' && quote[0] != u'\n')
         o.quote = quote[0];
     o.header = settings.value(QStringLiteral("csv/header"), o.header).toBool();
-    o.lineEnding = settings.value(QStringLiteral("csv/crlf"), true).toBool() ? LineEnding::CrLf : LineEnding::Lf;
+    o.lineEnding
+        = settings.value(QStringLiteral("csv/crlf"), true).toBool() ? LineEnding::CrLf : LineEnding::Lf;
     o.quoteAll = settings.value(QStringLiteral("csv/quoteAll"), o.quoteAll).toBool();
     o.utf8Bom = settings.value(QStringLiteral("csv/utf8Bom"), o.utf8Bom).toBool();
-    o.neutraliseFormulas = settings.value(QStringLiteral("csv/neutraliseFormulas"), o.neutraliseFormulas).toBool();
+    o.neutraliseFormulas
+        = settings.value(QStringLiteral("csv/neutraliseFormulas"), o.neutraliseFormulas).toBool();
     o.excelTextFormula = settings.value(QStringLiteral("csv/excelTextFormula"), o.excelTextFormula).toBool();
     return o;
 }
 
 CsvWriter::CsvWriter(QIODevice *device, const CsvOptions &options)
-    : m_device(device)
-    , m_options(options)
-    , m_separator(QString(options.separator).toUtf8())
-    , m_quote(QString(options.quote).toUtf8())
-    , m_doubledQuote(m_quote + m_quote)
-    , m_eol(options.lineEnding == CsvOptions::LineEnding::CrLf ? QByteArrayLiteral("\r\n") : QByteArrayLiteral("\n"))
+    : m_device(device), m_options(options), m_separator(QString(options.separator).toUtf8()),
+      m_quote(QString(options.quote).toUtf8()), m_doubledQuote(m_quote + m_quote),
+      m_eol(options.lineEnding == CsvOptions::LineEnding::CrLf ? QByteArrayLiteral("\r\n")
+                                                               : QByteArrayLiteral("\n"))
 {
     m_buffer.reserve(FlushThreshold + 4096);
     m_special.fill(false);
@@ -150,7 +150,8 @@ void CsvWriter::appendField(QByteArrayView field, bool text)
         return;
     }
     const bool neutralise = m_options.neutraliseFormulas && needsNeutralising(field);
-    bool quote = m_options.quoteAll || text || (!field.isEmpty() && (field.front() == ' ' || field.back() == ' '));
+    bool quote
+        = m_options.quoteAll || text || (!field.isEmpty() && (field.front() == ' ' || field.back() == ' '));
     if (!quote) {
         // One pass over the bytes instead of one search per special character: this is the
         // hot loop of a million-row export.
@@ -164,7 +165,7 @@ void CsvWriter::appendField(QByteArrayView field, bool text)
         // lead byte; confirm with a real search.
         if (quote && (m_separator.size() > 1 || m_quote.size() > 1))
             quote = field.contains(m_separator) || field.contains(m_quote) || field.contains('\n')
-                    || field.contains('\r');
+                || field.contains('\r');
     }
     if (quote)
         m_buffer += m_quote;

@@ -5,6 +5,8 @@
 #include <QAbstractTableModel>
 #include <QList>
 
+#include <vector>
+
 struct BatchResult;
 
 // One data problem of one contact, as listed in the problems table.
@@ -14,7 +16,10 @@ struct ProblemRow
     Problem problem;
 };
 
-// Every problem a batch run found, one row per problem (filterable through a thin proxy).
+// Every problem a batch run found, one row per problem, filtered by text and severity and
+// sorted by the model itself: a run at a million contacts has tens of thousands of problems,
+// and a generic proxy that compares QVariants would stall the GUI thread for a frame or more
+// on every new run; comparing the rows directly takes a few milliseconds.
 class ProblemsModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -28,14 +33,34 @@ public:
     // The problems of a batch in contact order; pure, run it off the GUI thread for big batches.
     static QList<ProblemRow> collect(const BatchResult &batch);
 
-    void setProblems(const QList<ProblemRow> &rows);
+    void setProblems(QList<ProblemRow> rows);
     const QList<ProblemRow> &problems() const { return m_rows; }
+    int totalCount() const { return int(m_rows.size()); }
+
+    // Rows whose shown text contains `text` (case-insensitive) and, unless `severity` is -1,
+    // of that Severity.
+    void setFilter(const QString &text, int severity);
+    QString filterText() const { return m_filterText; }
+    int filterSeverity() const { return m_filterSeverity; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    static QString severityLabel(::Severity severity);
 
 private:
+    bool accepts(const ProblemRow &row) const;
+    void rebuildShown();
+    void sortShown();
+    QString displayText(const ProblemRow &row, int column) const;
+
     QList<ProblemRow> m_rows;
+    std::vector<int> m_shown; // rows of m_rows that pass the filter, in display order
+    QString m_filterText;
+    int m_filterSeverity = -1;
+    int m_sortColumn = -1; // -1: contact order as collected
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
 };

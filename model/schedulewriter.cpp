@@ -217,6 +217,10 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
 
     const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
     Plan plan;
+    // At most every email is inserted. Reserving that once avoids the doubling growth, which
+    // would hold the old and the new array (up to 1.5 times the final size) at the same time;
+    // pages that are never written do not count toward the resident memory.
+    plan.inserts.reserve(std::size_t(std::max<qint64>(0, batch.scheduled + batch.skipped)));
     if (!batch.schedules.empty()) {
         quint32 next = 0;
         const auto count = quint32(batch.schedules.size());

@@ -14,6 +14,7 @@
 #include <QScrollBar>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 using namespace ContactColumn;
@@ -35,12 +36,21 @@ QString statesOf(const StateRuleTable &rules, StateRule::Kind kind)
 
 ContactsPage::ContactsPage(QWidget *parent)
     : QWidget(parent), m_model(new ContactTableModel(this)), m_banner(new MessageBanner(this)),
-      m_quick(new QComboBox(this)), m_loading(new QLabel(this)), m_view(new QTableView(this)),
+      m_quick(new QComboBox(this)), m_dayFilter(new QLabel(this)), m_dayClear(new QToolButton(this)),
+      m_loading(new QLabel(this)), m_view(new QTableView(this)),
       m_header(new FilterHeader(m_view)), m_filterDelay(new QTimer(this))
 {
     m_quick->setObjectName(QStringLiteral("quickFilter"));
     m_quick->setToolTip(tr("Show a group of contacts: states with a birthday or anniversary rule, "
                            "year-round states, or contacts with data problems"));
+    m_dayFilter->setObjectName(QStringLiteral("scheduledDayFilter"));
+    m_dayFilter->hide();
+    m_dayClear->setObjectName(QStringLiteral("scheduledDayClear"));
+    m_dayClear->setIcon(style()->standardIcon(QStyle::SP_LineEditClearButton));
+    m_dayClear->setAutoRaise(true);
+    m_dayClear->setToolTip(tr("Show contacts of every day again"));
+    m_dayClear->hide();
+    connect(m_dayClear, &QToolButton::clicked, this, [this] { setScheduledDateFilter(QDate()); });
     m_loading->setText(tr("Loading…"));
     m_loading->hide();
 
@@ -90,6 +100,8 @@ ContactsPage::ContactsPage(QWidget *parent)
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Show:"), this));
     top->addWidget(m_quick);
+    top->addWidget(m_dayFilter);
+    top->addWidget(m_dayClear);
     top->addStretch(1);
     top->addWidget(m_loading);
     auto *layout = new QVBoxLayout(this);
@@ -149,6 +161,16 @@ void ContactsPage::setQuickFilter(QuickFilter filter)
     m_quick->setCurrentIndex(m_quick->findData(int(filter)));
 }
 
+void ContactsPage::setScheduledDateFilter(QDate date)
+{
+    m_scheduledOn = date;
+    m_dayFilter->setText(tr("with an email pre-scheduled on %1")
+                             .arg(QLocale().toString(date, QLocale::LongFormat)));
+    m_dayFilter->setVisible(date.isValid());
+    m_dayClear->setVisible(date.isValid());
+    applyFilters();
+}
+
 void ContactsPage::applyFilters()
 {
     m_filterDelay->stop();
@@ -157,6 +179,7 @@ void ContactsPage::applyFilters()
     for (int c = 0; c < ColumnCount; ++c)
         filter.setColumnText(c, m_header->filterText(c));
     filter.setQuickFilter(static_cast<QuickFilter>(m_quick->currentData().toInt()));
+    filter.setScheduledOn(m_scheduledOn);
     m_model->setFilter(filter);
 }
 

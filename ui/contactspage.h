@@ -12,6 +12,7 @@ class QComboBox;
 class QLabel;
 class QTableView;
 class QTimer;
+class QToolButton;
 
 // The contact table page: banner for database messages, quick filters, the lazily loaded table
 // with a filter box under each header, and the status text ("1–50 of 12,345 · 312 selected").
@@ -37,6 +38,10 @@ public:
     // Applies a column filter text now (what Enter does in a filter box).
     void setColumnFilter(int column, const QString &text);
     void setQuickFilter(QuickFilter filter);
+    // Shows only contacts with a pre-scheduled email on `date` (the sends-per-day click-through);
+    // an invalid date clears it.
+    void setScheduledDateFilter(QDate date);
+    QDate scheduledDateFilter() const { return m_scheduledOn; }
 
     qint64 currentContactId() const { return m_currentId; }
     bool selectContact(qint64 id);
@@ -59,6 +64,9 @@ private:
     ContactTableModel *m_model = nullptr;
     MessageBanner *m_banner = nullptr;
     QComboBox *m_quick = nullptr;
+    QLabel *m_dayFilter = nullptr;
+    QToolButton *m_dayClear = nullptr;
+    QDate m_scheduledOn;
     QLabel *m_loading = nullptr;
     QTableView *m_view = nullptr;
     FilterHeader *m_header = nullptr;

@@ -5,6 +5,7 @@
 #include <QAbstractItemModel>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTimeZone>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -31,7 +33,8 @@ const QString LastFolderKey = QStringLiteral("csv/exportFolder");
 } // namespace
 
 ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPath, QWidget *parent)
-    : QDialog(parent), m_view(currentView), m_dbPath(dbPath), m_today(QDate::currentDate()),
+    : QDialog(parent), m_view(currentView), m_dbPath(dbPath),
+      m_today(QDateTime::currentDateTime().toTimeZone(QTimeZone("America/Chicago")).date()),
       m_source(new QComboBox(this)), m_path(new QLineEdit(this)), m_separator(new QComboBox(this)),
       m_otherSeparator(new QLineEdit(this)), m_quote(new QLineEdit(this)),
       m_header(new QCheckBox(tr("First row holds the column names"), this)),

@@ -43,7 +43,7 @@ public:
     void setPreviewResult(std::shared_ptr<const BatchResult> result);
     void setSource(Source source);
     void setOutputPath(const QString &path);
-    // The date the problem checks use (default: today).
+    // The date the problem checks use (default: the current date in America/Chicago, SPEC 1).
     void setToday(QDate today);
 
     CsvOptions options() const;

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -19,6 +20,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTimeZone>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -42,9 +44,10 @@ QTableWidgetItem *readOnlyItem(const QString &text)
 } // namespace
 
 ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
-    : QDialog(parent), m_dbPath(dbPath), m_today(QDate::currentDate()), m_path(new QLineEdit(this)),
-      m_detected(new QLabel(this)), m_separator(new QComboBox(this)), m_quote(new QComboBox(this)),
-      m_encoding(new QComboBox(this)),
+    : QDialog(parent), m_dbPath(dbPath),
+      m_today(QDateTime::currentDateTime().toTimeZone(QTimeZone("America/Chicago")).date()),
+      m_path(new QLineEdit(this)), m_detected(new QLabel(this)), m_separator(new QComboBox(this)),
+      m_quote(new QComboBox(this)), m_encoding(new QComboBox(this)),
       m_hasHeader(new QCheckBox(tr("First row holds the column names"), this)),
       m_preview(new QTableWidget(this)), m_dates(new QLabel(this)), m_summary(new QLabel(this)),
       m_failures(new QTableWidget(this)), m_saveFailures(new QPushButton(tr("Save rejected rows…"), this)),

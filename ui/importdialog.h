@@ -37,7 +37,7 @@ public:
 
     // Loads a file (also what Browse… does): detects its dialect and guesses the mapping.
     void setCsvPath(const QString &path);
-    // The checks' today (default: the current date).
+    // The checks' today (default: the current date in America/Chicago, SPEC 1).
     void setToday(QDate today);
 
     ContactImport::ImportSettings settings() const;

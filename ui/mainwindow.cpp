@@ -3,6 +3,7 @@
 #include "batchpanel.h"
 #include "contactspage.h"
 #include "contacttablemodel.h"
+#include "dailyloadview.h"
 #include "demogenerator.h"
 #include "filterheader.h"
 #include "messagebanner.h"
@@ -73,6 +74,7 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     m_asOf->setDate(today);
     m_contacts->setToday(today);
     m_preview->setToday(today);
+    m_dailyLoad->setToday(today);
     m_position->setText(m_contacts->statusText());
     resize(1280, 800);
 }
@@ -95,12 +97,24 @@ void MainWindow::createDocks()
     m_history = new RunHistoryDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_history);
     tabifyDockWidget(m_problems, m_history);
+    m_dailyLoad = new DailyLoadView(this);
+    m_dailyLoadDock = new QDockWidget(tr("Sends per day"), this);
+    m_dailyLoadDock->setObjectName(QStringLiteral("dailyLoadDock"));
+    m_dailyLoadDock->setWidget(m_dailyLoad);
+    addDockWidget(Qt::BottomDockWidgetArea, m_dailyLoadDock);
+    tabifyDockWidget(m_history, m_dailyLoadDock);
     m_problems->raise();
     resizeDocks({ m_preview }, { 640 }, Qt::Horizontal);
     resizeDocks({ m_batchDock }, { 200 }, Qt::Vertical);
 
     connect(m_batch, &BatchPanel::problemsFound, m_problems, &ProblemsDock::setProblems);
     connect(m_batch, &BatchPanel::finished, this, &MainWindow::onRunFinished);
+    connect(m_dailyLoad, &DailyLoadView::dayClicked, this, [this](QDate date) {
+        m_contacts->setScheduledDateFilter(date);
+        statusBar()->showMessage(tr("Showing the contacts with an email on %1.")
+                                     .arg(QLocale().toString(date, QLocale::LongFormat)),
+                                 5000);
+    });
     connect(m_problems, &ProblemsDock::contactActivated, this, [this](qint64 id) {
         if (!m_contacts->selectContact(id))
             statusBar()->showMessage(tr("Contact %1 is hidden by the filters; clear them to see it.").arg(id),
@@ -143,7 +157,7 @@ void MainWindow::createActions()
     m_viewMenu->addSeparator();
     for (QDockWidget *dock :
          { static_cast<QDockWidget *>(m_preview), m_batchDock, static_cast<QDockWidget *>(m_problems),
-           static_cast<QDockWidget *>(m_history) })
+           static_cast<QDockWidget *>(m_history), m_dailyLoadDock })
         m_viewMenu->addAction(dock->toggleViewAction());
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
@@ -205,6 +219,7 @@ void MainWindow::setConfig(const Config &config)
     m_config = config;
     m_contacts->setStateRules(config.stateRules);
     m_preview->setConfig(config);
+    m_dailyLoad->setConfig(config);
     if (m_asOfFollowsToday)
         setAsOfDate(QDate());
 }
@@ -219,6 +234,7 @@ void MainWindow::setAsOfDate(QDate date)
     }
     m_contacts->setToday(effective);
     m_preview->setToday(effective);
+    m_dailyLoad->setToday(effective);
 }
 
 QDate MainWindow::asOfDate() const
@@ -279,6 +295,7 @@ void MainWindow::onOpenChecked()
     m_contacts->setDatabase(m_path);
     m_preview->setDatabase(m_path);
     m_history->setDatabase(m_path);
+    m_dailyLoad->setDatabase(m_path);
     m_problems->setProblems({});
     setWindowTitle(tr("%1 — Email Scheduler").arg(QFileInfo(m_path).fileName()));
     setWindowFilePath(m_path);
@@ -376,6 +393,7 @@ void MainWindow::refresh()
     m_contacts->refresh();
     m_preview->reload();
     m_history->reload();
+    m_dailyLoad->reload();
 }
 
 void MainWindow::startRun()
@@ -392,6 +410,7 @@ void MainWindow::onRunFinished()
     m_history->reload();
     m_contacts->refresh();
     m_preview->reload();
+    m_dailyLoad->reload();
 }
 
 void MainWindow::copy()

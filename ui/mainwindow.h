@@ -11,6 +11,7 @@
 
 class BatchPanel;
 class ContactsPage;
+class DailyLoadView;
 class ProblemsDock;
 class QAction;
 class QDateEdit;
@@ -52,6 +53,8 @@ public:
     BatchPanel *batchPanel() const { return m_batch; }
     ProblemsDock *problemsDock() const { return m_problems; }
     RunHistoryDock *runHistoryDock() const { return m_history; }
+    DailyLoadView *dailyLoadView() const { return m_dailyLoad; }
+    QDockWidget *dailyLoadDock() const { return m_dailyLoadDock; }
     QAction *runAction() const { return m_runAction; }
     QString bannerText() const;
 
@@ -100,6 +103,8 @@ private:
     QDockWidget *m_batchDock = nullptr;
     ProblemsDock *m_problems = nullptr;
     RunHistoryDock *m_history = nullptr;
+    DailyLoadView *m_dailyLoad = nullptr;
+    QDockWidget *m_dailyLoadDock = nullptr;
     QDateEdit *m_asOf = nullptr;
     QLabel *m_position = nullptr;
     QMenu *m_recentMenu = nullptr;

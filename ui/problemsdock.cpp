@@ -1,49 +1,48 @@
 #include "problemsdock.h"
 
 #include <QComboBox>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QLocale>
-#include <QSortFilterProxyModel>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 ProblemsDock::ProblemsDock(QWidget *parent)
     : QDockWidget(tr("Problems"), parent), m_model(new ProblemsModel(this)),
-      m_severityProxy(new QSortFilterProxyModel(this)), m_textProxy(new QSortFilterProxyModel(this)),
       m_filter(new QLineEdit), m_severity(new QComboBox), m_view(new QTableView)
 {
     setObjectName(QStringLiteral("problemsDock"));
-    m_severityProxy->setSourceModel(m_model);
-    m_severityProxy->setFilterKeyColumn(ProblemsModel::Severity);
-    m_severityProxy->setFilterRole(ProblemsModel::RawValueRole);
-    m_textProxy->setSourceModel(m_severityProxy);
-    m_textProxy->setFilterKeyColumn(-1);
-    m_textProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_textProxy->setSortRole(ProblemsModel::RawValueRole);
 
     m_filter->setPlaceholderText(tr("Filter problems"));
     m_filter->setClearButtonEnabled(true);
     m_severity->addItem(tr("All problems"), -1);
     m_severity->addItem(tr("Errors (no emails)"), int(Severity::Error));
     m_severity->addItem(tr("Warnings"), int(Severity::Warning));
-    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_textProxy->setFilterFixedString(text);
-        updateTitle();
-    });
-    connect(m_severity, &QComboBox::currentIndexChanged, this, [this] {
-        const int severity = m_severity->currentData().toInt();
-        m_severityProxy->setFilterFixedString(severity < 0 ? QString() : QString::number(severity));
-        updateTitle();
-    });
+    connect(m_filter, &QLineEdit::textChanged, this, &ProblemsDock::applyFilter);
+    connect(m_severity, &QComboBox::currentIndexChanged, this, &ProblemsDock::applyFilter);
 
-    m_view->setModel(m_textProxy);
+    // The model filters and sorts itself (see ProblemsModel).
+    m_view->setModel(m_model);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ProblemsModel::ContactId, Qt::AscendingOrder);
     m_view->setWordWrap(false);
-    m_view->horizontalHeader()->setSectionResizeMode(ProblemsModel::Severity, QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setSectionResizeMode(ProblemsModel::Code, QHeaderView::ResizeToContents);
+    // Widths from the few possible texts, not ResizeToContents: that measures up to a thousand
+    // rows again on every reset and sort.
+    const QFontMetrics metrics = m_view->fontMetrics();
+    const int padding = 2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 16;
+    int severityWidth = metrics.horizontalAdvance(m_model->headerData(ProblemsModel::Severity, Qt::Horizontal).toString());
+    for (const Severity severity : { Severity::Warning, Severity::Error })
+        severityWidth = std::max(severityWidth, metrics.horizontalAdvance(ProblemsModel::severityLabel(severity)));
+    int codeWidth = metrics.horizontalAdvance(m_model->headerData(ProblemsModel::Code, Qt::Horizontal).toString());
+    for (int code = 0; code <= int(ProblemCode::ProcessingError); ++code)
+        codeWidth = std::max(codeWidth, metrics.horizontalAdvance(problemCodeName(ProblemCode(code))));
+    m_view->horizontalHeader()->resizeSection(ProblemsModel::Severity, severityWidth + padding);
+    m_view->horizontalHeader()->resizeSection(ProblemsModel::Code, codeWidth + padding);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
@@ -75,13 +74,19 @@ void ProblemsDock::setFilterText(const QString &text)
 
 QAbstractItemModel *ProblemsDock::filteredModel() const
 {
-    return m_textProxy;
+    return m_model;
+}
+
+void ProblemsDock::applyFilter()
+{
+    m_model->setFilter(m_filter->text(), m_severity->currentData().toInt());
+    updateTitle();
 }
 
 void ProblemsDock::updateTitle()
 {
-    const int shown = m_textProxy->rowCount();
-    const int all = m_model->rowCount();
+    const int shown = m_model->rowCount();
+    const int all = m_model->totalCount();
     if (shown == all)
         setWindowTitle(tr("Problems (%1)").arg(QLocale().toString(all)));
     else

@@ -6,7 +6,6 @@
 
 class QComboBox;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTableView;
 
 // The problems a batch run found, filterable by text and severity; double-click shows the
@@ -30,9 +29,9 @@ Q_SIGNALS:
 private:
     void updateTitle();
 
+    void applyFilter();
+
     ProblemsModel *m_model = nullptr;
-    QSortFilterProxyModel *m_severityProxy = nullptr;
-    QSortFilterProxyModel *m_textProxy = nullptr;
     QLineEdit *m_filter = nullptr;
     QComboBox *m_severity = nullptr;
     QTableView *m_view = nullptr;

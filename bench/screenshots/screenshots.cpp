@@ -1,10 +1,12 @@
 // Drives the real MainWindow through the documented scenes and saves a PNG of each
-// (contacts, preview with a skipped email, run in progress, run finished).
+// (contacts, preview with a skipped email, run in progress, run finished, sends per day).
 
 #include "batchpanel.h"
 #include "contactsource.h"
 #include "contactspage.h"
 #include "contacttablemodel.h"
+#include "dailyloadmodel.h"
+#include "dailyloadview.h"
 #include "demogenerator.h"
 #include "engine.h"
 #include "mainwindow.h"
@@ -16,6 +18,8 @@
 #include <QCommandLineParser>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDockWidget>
+#include <QMouseEvent>
 #include <QElapsedTimer>
 #include <QProgressBar>
 #include <QTableView>
@@ -148,5 +152,35 @@ int main(int argc, char *argv[])
     waitUntil([&] { return !batch->isRunning(); }, 600000);
     settle(800);
     ok = save(&window, out, QStringLiteral("run-finished.png")) && ok;
+
+    // Sends per day of the written run, its busiest day clicked through to the contacts.
+    DailyLoadView *load = window.dailyLoadView();
+    window.dailyLoadDock()->show();
+    window.dailyLoadDock()->raise();
+    window.resizeDocks({ window.dailyLoadDock() }, { 330 }, Qt::Vertical);
+    load->setRangeDays(90);
+    if (!waitUntil([&] { return !load->model()->isLoading() && load->model()->load().maxTotal() > 0; })) {
+        std::fprintf(stderr, "no sends per day\n");
+        return 5;
+    }
+    QDate busiest;
+    qint64 most = -1;
+    for (const DailyLoad::Day &day : load->model()->load().days) {
+        if (day.total() > most) {
+            most = day.total();
+            busiest = day.date;
+        }
+    }
+    const QPoint at = load->dayPosition(busiest);
+    QMouseEvent press(QEvent::MouseButtonPress, at, load->chart()->mapToGlobal(at), Qt::LeftButton,
+                      Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(load->chart(), &press);
+    QMouseEvent move(QEvent::MouseMove, at, load->chart()->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
+                     Qt::NoModifier);
+    QCoreApplication::sendEvent(load->chart(), &move);
+    waitUntil([&] { return !page->model()->isLoading() && page->model()->rowCount() > 0; });
+    waitUntil([&] { return page->model()->index(0, 1).data(ContactTableModel::LoadedRole).toBool(); });
+    settle(300);
+    ok = save(&window, out, QStringLiteral("sends-per-day.png")) && ok;
     return ok && confirmed ? 0 : 4;
 }

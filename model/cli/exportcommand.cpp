@@ -32,22 +32,24 @@ namespace Cli {
 
 int exportCommand(const QStringList &args)
 {
-    CommandLine cli(QStringLiteral("export"),
-                    QStringLiteral("export --db PATH --what schedule|contacts|problems --output FILE "
-                                   "[--today YYYY-MM-DD] [--separator SEP] [--bom] [--lf] [--no-formula-guard]"),
-                    tr("Writes the stored schedule (email_schedules), the contacts or the contacts' data problems "
-                       "to a CSV file (RFC 4180, UTF-8, header). The file is replaced atomically: after an error "
-                       "or Ctrl+C (exit code 3) the previous file is unchanged. Cells starting with = + - @ get a "
-                       "leading apostrophe so spreadsheets do not run them; ZIP and phone columns are quoted."));
+    CommandLine cli(
+        QStringLiteral("export"),
+        QStringLiteral("export --db PATH --what schedule|contacts|problems --output FILE "
+                       "[--today YYYY-MM-DD] [--separator SEP] [--bom] [--lf] [--no-formula-guard]"),
+        tr("Writes the stored schedule (email_schedules), the contacts or the contacts' data problems "
+           "to a CSV file (RFC 4180, UTF-8, header). The file is replaced atomically: after an error "
+           "or Ctrl+C (exit code 3) the previous file is unchanged. Cells starting with = + - @ get a "
+           "leading apostrophe so spreadsheets do not run them; ZIP and phone columns are quoted."));
     cli.addDatabaseOption();
-    cli.addOption(QCommandLineOption(QStringLiteral("what"), tr("What to export: schedule, contacts or problems."),
-                                     tr("WHAT")));
+    cli.addOption(QCommandLineOption(QStringLiteral("what"),
+                                     tr("What to export: schedule, contacts or problems."), tr("WHAT")));
     cli.addOption(QCommandLineOption(QStringLiteral("output"), tr("The CSV file to write."), tr("FILE")));
     cli.addTodayOption();
     cli.addOption(QCommandLineOption(QStringLiteral("separator"),
                                      tr("Field separator: comma (default), semicolon, tab or one character."),
                                      tr("SEP")));
-    cli.addOption(QCommandLineOption(QStringLiteral("bom"), tr("Start the file with a UTF-8 BOM (for Excel).")));
+    cli.addOption(
+        QCommandLineOption(QStringLiteral("bom"), tr("Start the file with a UTF-8 BOM (for Excel).")));
     cli.addOption(QCommandLineOption(QStringLiteral("lf"), tr("End lines with LF instead of CRLF.")));
     cli.addOption(QCommandLineOption(QStringLiteral("no-formula-guard"),
                                      tr("Write cells starting with = + - @ as they are.")));
@@ -55,7 +57,7 @@ int exportCommand(const QStringList &args)
         return *stop;
 
     ExportRequest request;
-    for (const char *name : {"db", "what", "output"}) {
+    for (const char *name : { "db", "what", "output" }) {
         if (!cli.required(QLatin1StringView(name)))
             return UsageError;
     }
@@ -63,7 +65,8 @@ int exportCommand(const QStringList &args)
     request.outputPath = cli.value(QStringLiteral("output"));
     const auto what = CsvExport::whatFromName(cli.value(QStringLiteral("what")));
     if (!what)
-        return cli.usageError(tr("--what must be schedule, contacts or problems, not '%1'").arg(cli.value(QStringLiteral("what"))));
+        return cli.usageError(tr("--what must be schedule, contacts or problems, not '%1'")
+                                  .arg(cli.value(QStringLiteral("what"))));
     request.what = *what;
     const Result<QDate> today = resolveToday(cli.value(QStringLiteral("today")), Config());
     if (!today)
@@ -80,7 +83,8 @@ int exportCommand(const QStringList &args)
         else if (sep.size() == 1 && sep != u"\"" && sep != u"\n" && sep != u"\r")
             request.options.separator = sep.front();
         else
-            return cli.usageError(tr("--separator must be comma, semicolon, tab or one character, not '%1'").arg(sep));
+            return cli.usageError(
+                tr("--separator must be comma, semicolon, tab or one character, not '%1'").arg(sep));
     }
     request.options.utf8Bom = cli.isSet(QStringLiteral("bom"));
     if (cli.isSet(QStringLiteral("lf")))
@@ -88,7 +92,8 @@ int exportCommand(const QStringList &args)
     request.options.neutraliseFormulas = !cli.isSet(QStringLiteral("no-formula-guard"));
 
     const CancelOnSignal cancelOnSignal;
-    const ExportOutcome outcome = CsvExport::run(request, [](qint64, qint64) { return !CancelOnSignal::isCancelled(); });
+    const ExportOutcome outcome
+        = CsvExport::run(request, [](qint64, qint64) { return !CancelOnSignal::isCancelled(); });
     if (!outcome.ok()) {
         printError(outcome.error->message);
         return exitCodeForCsv(*outcome.error);

@@ -33,31 +33,33 @@ namespace Cli {
 
 int importCommand(const QStringList &args)
 {
-    CommandLine cli(QStringLiteral("import"),
-                    QStringLiteral("import --db PATH --input FILE [--mapping FILE] [--on-conflict skip|update|abort] "
-                                   "[--failures FILE] [--today YYYY-MM-DD] [--dry-run]"),
-                    tr("Imports contacts from a CSV file (separator, quotes and encoding detected; the first row is "
-                       "the header) in one transaction. Rows the checks reject (bad email, no state, a date that "
-                       "does not parse) are listed on stderr and not imported; the others are. An email that is "
-                       "already in the database is skipped, updated or aborts the whole import. Prints one summary "
-                       "line. Exit codes: 0 done, 1 bad file/mapping or aborted on a conflict, 2 database error, "
-                       "3 cancelled (nothing written)."));
+    CommandLine cli(
+        QStringLiteral("import"),
+        QStringLiteral("import --db PATH --input FILE [--mapping FILE] [--on-conflict skip|update|abort] "
+                       "[--failures FILE] [--today YYYY-MM-DD] [--dry-run]"),
+        tr("Imports contacts from a CSV file (separator, quotes and encoding detected; the first row is "
+           "the header) in one transaction. Rows the checks reject (bad email, no state, a date that "
+           "does not parse) are listed on stderr and not imported; the others are. An email that is "
+           "already in the database is skipped, updated or aborts the whole import. Prints one summary "
+           "line. Exit codes: 0 done, 1 bad file/mapping or aborted on a conflict, 2 database error, "
+           "3 cancelled (nothing written)."));
     cli.addDatabaseOption();
     cli.addOption(QCommandLineOption(QStringLiteral("input"), tr("The CSV file to import."), tr("FILE")));
-    cli.addOption(QCommandLineOption(QStringLiteral("mapping"),
-                                     tr("JSON object field -> CSV column header, e.g. {\"birth_date\": \"DOB\"}; "
-                                        "unlisted fields are matched by header name."),
-                                     tr("FILE")));
+    cli.addOption(
+        QCommandLineOption(QStringLiteral("mapping"),
+                           tr("JSON object field -> CSV column header, e.g. {\"birth_date\": \"DOB\"}; "
+                              "unlisted fields are matched by header name."),
+                           tr("FILE")));
     cli.addOption(QCommandLineOption(QStringLiteral("on-conflict"),
                                      tr("When the email already exists: skip (default), update or abort."),
                                      tr("MODE")));
-    cli.addOption(QCommandLineOption(QStringLiteral("failures"), tr("Also write the rejected rows to this CSV file."),
-                                     tr("FILE")));
+    cli.addOption(QCommandLineOption(QStringLiteral("failures"),
+                                     tr("Also write the rejected rows to this CSV file."), tr("FILE")));
     cli.addTodayOption();
     cli.addOption(QCommandLineOption(QStringLiteral("dry-run"), tr("Check the file without importing.")));
     if (const auto stop = cli.parse(args))
         return *stop;
-    for (const char *name : {"db", "input"}) {
+    for (const char *name : { "db", "input" }) {
         if (!cli.required(QLatin1StringView(name)))
             return UsageError;
     }
@@ -94,7 +96,8 @@ int importCommand(const QStringList &args)
         const QString mappingPath = cli.value(QStringLiteral("mapping"));
         QFile file(mappingPath);
         if (!file.open(QIODevice::ReadOnly)) {
-            printError(tr("Could not read %1: %2").arg(QDir::toNativeSeparators(mappingPath), file.errorString()));
+            printError(
+                tr("Could not read %1: %2").arg(QDir::toNativeSeparators(mappingPath), file.errorString()));
             return UsageError;
         }
         auto mapping = ContactImport::Mapping::fromJson(file.readAll(), head->header, mappingPath);
@@ -119,7 +122,8 @@ int importCommand(const QStringList &args)
     for (const ContactImport::RowFailure &f : std::as_const(report->failures))
         printError(tr("%1 line %2: %3").arg(shown).arg(f.line).arg(f.reason));
     if (cli.isSet(QStringLiteral("failures"))) {
-        const ExportOutcome written = ContactImport::writeFailures(cli.value(QStringLiteral("failures")), *report);
+        const ExportOutcome written
+            = ContactImport::writeFailures(cli.value(QStringLiteral("failures")), *report);
         if (!written.ok()) {
             printError(written.error->message);
             return UsageError;

@@ -18,7 +18,7 @@ class TestContactImport : public QObject
 
 private:
     QTemporaryDir m_dir;
-    const QDate m_today{2025, 6, 1};
+    const QDate m_today { 2025, 6, 1 };
 
     QString copySample(const QString &sample, const QString &name)
     {
@@ -104,8 +104,9 @@ private slots:
 
     void mappingJson()
     {
-        const QStringList header{u"Mail Addr"_s, u"Geburtstag"_s, u"Zip"_s, u"DOB"_s};
-        auto m = Mapping::fromJson(R"({"email": "Mail Addr", "birth_date": "geburtstag"})", header, u"m.json"_s);
+        const QStringList header { u"Mail Addr"_s, u"Geburtstag"_s, u"Zip"_s, u"DOB"_s };
+        auto m
+            = Mapping::fromJson(R"({"email": "Mail Addr", "birth_date": "geburtstag"})", header, u"m.json"_s);
         QVERIFY(m.ok());
         QCOMPARE(m->column(Field::Email), 0);
         QCOMPARE(m->column(Field::BirthDate), 1);
@@ -150,9 +151,10 @@ private slots:
             const bool badDate = i % 17 == 5;
             const bool noState = i % 23 == 7;
             const QByteArray n = QByteArray::number(i);
-            csv += "Ann" + n + ",\"O'Neil, Jr\"," + (badEmail ? QByteArray("bad-email-" + n) : QByteArray("ann" + n + "@example.com")) + ","
-                   + QByteArray(badDate ? "13/45/1950" : (i % 2 ? "3/7/1950" : "1950-03-07")) + ",2020-01-01,"
-                   + QByteArray(noState ? "" : (i % 3 == 0 ? "2134" : "66210")) + ",," + "\"0712345\"\r\n";
+            csv += "Ann" + n + ",\"O'Neil, Jr\","
+                + (badEmail ? QByteArray("bad-email-" + n) : QByteArray("ann" + n + "@example.com")) + ","
+                + QByteArray(badDate ? "13/45/1950" : (i % 2 ? "3/7/1950" : "1950-03-07")) + ",2020-01-01,"
+                + QByteArray(noState ? "" : (i % 3 == 0 ? "2134" : "66210")) + ",," + "\"0712345\"\r\n";
             if (badEmail || badDate || noState) {
                 ++expectedBad;
                 badLines.append(i + 2);
@@ -176,11 +178,14 @@ private slots:
         // Line 5 is i = 3: the bad email.
         QCOMPARE(report->failures.first().field, u"email"_s);
         // Dates are stored as YYYY-MM-DD, the state derived from the ZIP, leading zeros kept.
-        QCOMPARE(queryText(db, u"SELECT birth_date || '|' || state || '|' || zip_code || '|' || phone_number "
-                               "FROM contacts WHERE email = 'ann0@example.com'"_s),
+        QCOMPARE(queryText(db,
+                           u"SELECT birth_date || '|' || state || '|' || zip_code || '|' || phone_number "
+                           "FROM contacts WHERE email = 'ann0@example.com'"_s),
                  u"1950-03-07|MA|2134|0712345"_s);
-        QCOMPARE(queryText(db, u"SELECT birth_date FROM contacts WHERE email = 'ann1@example.com'"_s), u"1950-03-07"_s);
-        QCOMPARE(queryText(db, u"SELECT last_name FROM contacts WHERE email = 'ann1@example.com'"_s), u"O'Neil, Jr"_s);
+        QCOMPARE(queryText(db, u"SELECT birth_date FROM contacts WHERE email = 'ann1@example.com'"_s),
+                 u"1950-03-07"_s);
+        QCOMPARE(queryText(db, u"SELECT last_name FROM contacts WHERE email = 'ann1@example.com'"_s),
+                 u"O'Neil, Jr"_s);
         // Date report: N of M parse.
         QCOMPARE(report->dates.size(), 2);
         QCOMPARE(report->dates[0].field, Field::BirthDate);
@@ -205,11 +210,11 @@ private slots:
     {
         const QString db = copySample(u"org-206.sqlite3"_s, u"conflict.sqlite3"_s);
         const qint64 before = count(db);
-        const QString path =
-            writeCsv(u"conflict.csv"_s, "email,first_name,zip_code\n"
-                                        "new1@example.com,New,66210\n"
-                                        "REUBEN.BROOKS+contact1@medicaremax.ai,Changed,66210\n"
-                                        "new2@example.com,New,66210\n");
+        const QString path = writeCsv(u"conflict.csv"_s,
+                                      "email,first_name,zip_code\n"
+                                      "new1@example.com,New,66210\n"
+                                      "REUBEN.BROOKS+contact1@medicaremax.ai,Changed,66210\n"
+                                      "new2@example.com,New,66210\n");
         ImportSettings s = settingsFor(path);
 
         s.onConflict = OnConflict::Abort;
@@ -229,7 +234,8 @@ private slots:
         auto updated = run(db, s);
         QVERIFY(updated.ok());
         QCOMPARE(updated->updated, 3);
-        QCOMPARE(queryText(db, u"SELECT first_name || '|' || state FROM contacts WHERE id = 1"_s), u"Changed|KS"_s);
+        QCOMPARE(queryText(db, u"SELECT first_name || '|' || state FROM contacts WHERE id = 1"_s),
+                 u"Changed|KS"_s);
         QCOMPARE(count(db), before + 2);
     }
 
@@ -249,22 +255,26 @@ private slots:
         // org-12 declares tobacco_user and others NOT NULL without default.
         const QString db = copySample(u"org-12.db"_s, u"org12.db"_s);
         const qint64 before = count(db);
-        const QString path = writeCsv(u"latin1.csv"_s, QString(u"Prénom;Nom;Courriel;Zip\nZoë;Besançon;zoe@example.fr;66210\n"_s).toLatin1());
+        const QString path
+            = writeCsv(u"latin1.csv"_s,
+                       QString(u"Prénom;Nom;Courriel;Zip\nZoë;Besançon;zoe@example.fr;66210\n"_s).toLatin1());
         ImportSettings s = settingsFor(path);
         QCOMPARE(s.dialect.encoding, CsvDialect::Encoding::Latin1);
         QCOMPARE(s.dialect.separator, QChar(u';'));
         // "Prénom" is no known header: map by JSON as a user would.
         auto m = Mapping::fromJson(R"({"first_name": "Prénom", "last_name": "Nom", "email": "Courriel"})",
-                                   {u"Prénom"_s, u"Nom"_s, u"Courriel"_s, u"Zip"_s}, u"map.json"_s);
+                                   { u"Prénom"_s, u"Nom"_s, u"Courriel"_s, u"Zip"_s }, u"map.json"_s);
         QVERIFY2(m.ok(), qPrintable(m.errorMessage()));
         s.mapping = *m;
         auto report = run(db, s);
         QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
         QCOMPARE(report->inserted, 1);
         QCOMPARE(count(db), before + 1);
-        QCOMPARE(queryText(db, u"SELECT first_name || ' ' || last_name || ' ' || tobacco_user || ' ' || state FROM "
-                               "contacts WHERE email = 'zoe@example.fr'"_s),
-                 u"Zoë Besançon 0 KS"_s);
+        QCOMPARE(
+            queryText(db,
+                      u"SELECT first_name || ' ' || last_name || ' ' || tobacco_user || ' ' || state FROM "
+                      "contacts WHERE email = 'zoe@example.fr'"_s),
+            u"Zoë Besançon 0 KS"_s);
     }
 
     void errors()
@@ -286,13 +296,16 @@ private slots:
         QVERIFY(!missingCsv.ok());
         QVERIFY(missingCsv.errorMessage().contains(u"gone.csv"_s));
 
-        auto cancelled = run(db, settingsFor(writeCsv(u"many.csv"_s, [] {
-                                 QByteArray b = "email,zip\n";
-                                 for (int i = 0; i < 10000; ++i)
-                                     b += "c" + QByteArray::number(i) + "@example.com,66210\n";
-                                 return b;
-                             }())),
-                             [](qint64, qint64) { return false; });
+        auto cancelled
+            = run(db,
+                  settingsFor(writeCsv(u"many.csv"_s,
+                                       [] {
+                                           QByteArray b = "email,zip\n";
+                                           for (int i = 0; i < 10000; ++i)
+                                               b += "c" + QByteArray::number(i) + "@example.com,66210\n";
+                                           return b;
+                                       }())),
+                  [](qint64, qint64) { return false; });
         QVERIFY(!cancelled.ok());
         QCOMPARE(cancelled.error().code, int(CsvErrorKind::Cancelled));
         QCOMPARE(count(db, u"SELECT COUNT(*) FROM contacts WHERE email LIKE 'c%@example.com'"_s), 0);
@@ -309,8 +322,10 @@ private slots:
         r.outputPath = m_dir.filePath(u"rt.csv"_s);
         r.options.utf8Bom = true;
         QVERIFY(CsvExport::run(r).ok());
-        const QString zipsBefore = queryText(db, u"SELECT group_concat(email || zip_code, ';') FROM (SELECT * FROM "
-                                                 "contacts ORDER BY id)"_s);
+        const QString zipsBefore
+            = queryText(db,
+                        u"SELECT group_concat(email || zip_code, ';') FROM (SELECT * FROM "
+                        "contacts ORDER BY id)"_s);
         sqlite3 *h = nullptr;
         sqlite3_open(QFile::encodeName(db).constData(), &h);
         sqlite3_exec(h, "PRAGMA foreign_keys = OFF; DELETE FROM contacts", nullptr, nullptr, nullptr);
@@ -321,8 +336,10 @@ private slots:
         QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
         QCOMPARE(report->inserted + report->failedRows, report->rows);
         QVERIFY(report->inserted > 600);
-        const QString zipsAfter = queryText(db, u"SELECT group_concat(email || zip_code, ';') FROM (SELECT * FROM "
-                                                "contacts ORDER BY id)"_s);
+        const QString zipsAfter
+            = queryText(db,
+                        u"SELECT group_concat(email || zip_code, ';') FROM (SELECT * FROM "
+                        "contacts ORDER BY id)"_s);
         for (const QString &entry : zipsAfter.split(u';'))
             QVERIFY(zipsBefore.contains(entry));
     }

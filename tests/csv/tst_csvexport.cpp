@@ -47,7 +47,8 @@ private:
     static void exec(const QString &db, const char *sql)
     {
         sqlite3 *h = nullptr;
-        QCOMPARE(sqlite3_open_v2(QFile::encodeName(db).constData(), &h, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_open_v2(QFile::encodeName(db).constData(), &h, SQLITE_OPEN_READWRITE, nullptr),
+                 SQLITE_OK);
         char *err = nullptr;
         const int rc = sqlite3_exec(h, sql, nullptr, nullptr, &err);
         const QString message = QString::fromUtf8(err ? err : "");
@@ -74,9 +75,10 @@ private slots:
         QVERIFY(QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + u"/samples/org-206.sqlite3"_s, m_db));
         QFile::setPermissions(m_db, QFile::ReadOwner | QFile::WriteOwner);
         // 20,000 extra schedule rows so progress and cancel have something to interrupt.
-        exec(m_db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
-                   "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status, skip_reason) "
-                   "SELECT 100000 + i, 'birthday', '2026-01-01', 'skipped', 'spacing: =cmd, \"quoted\"' FROM n");
+        exec(m_db,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+             "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status, skip_reason) "
+             "SELECT 100000 + i, 'birthday', '2026-01-01', 'skipped', 'spacing: =cmd, \"quoted\"' FROM n");
     }
 
     void schedule()
@@ -91,7 +93,8 @@ private slots:
         QCOMPARE(records.first().first(), u"id"_s);
         QVERIFY(records.first().contains(u"scheduled_send_date"_s));
         // The formula guard applies to stored text too.
-        QCOMPARE(records.last().at(records.first().indexOf(u"skip_reason"_s)), u"spacing: =cmd, \"quoted\""_s);
+        QCOMPARE(records.last().at(records.first().indexOf(u"skip_reason"_s)),
+                 u"spacing: =cmd, \"quoted\""_s);
     }
 
     void contactsKeepZipAsText()
@@ -116,8 +119,9 @@ private slots:
         QVERIFY2(outcome.ok(), qPrintable(outcome.error ? outcome.error->message : QString()));
         const auto records = CsvReader::parse(QString::fromUtf8(readFile(out)));
         QCOMPARE(records.size(), outcome.rows + 1);
-        QCOMPARE(records.first(), (QStringList{u"contact_id"_s, u"first_name"_s, u"last_name"_s, u"email"_s,
-                                               u"severity"_s, u"problem_code"_s, u"message"_s}));
+        QCOMPARE(records.first(),
+                 (QStringList { u"contact_id"_s, u"first_name"_s, u"last_name"_s, u"email"_s, u"severity"_s,
+                                u"problem_code"_s, u"message"_s }));
         for (qsizetype i = 1; i < records.size(); ++i)
             QVERIFY(records[i][4] == u"error"_s || records[i][4] == u"warning"_s);
     }
@@ -162,16 +166,17 @@ private slots:
             f.write("previous content\n");
         }
         qint64 calls = 0;
-        const ExportOutcome outcome = CsvExport::run(request(ExportRequest::What::Schedule, out), [&](qint64 done, qint64 total) {
-            ++calls;
-            Q_UNUSED(total);
-            return done < 8192; // cancel half way
-        });
+        const ExportOutcome outcome
+            = CsvExport::run(request(ExportRequest::What::Schedule, out), [&](qint64 done, qint64 total) {
+                  ++calls;
+                  Q_UNUSED(total);
+                  return done < 8192; // cancel half way
+              });
         QVERIFY(!outcome.ok());
         QCOMPARE(outcome.error->code, int(CsvErrorKind::Cancelled));
         QVERIFY(calls >= 2);
         QCOMPARE(readFile(out), QByteArray("previous content\n"));
-        QCOMPARE(QDir(m_dir.path()).entryList({u"keep.csv*"_s}, QDir::Files | QDir::Hidden).size(), 1);
+        QCOMPARE(QDir(m_dir.path()).entryList({ u"keep.csv*"_s }, QDir::Files | QDir::Hidden).size(), 1);
     }
 
     void asyncCancel()
@@ -212,7 +217,7 @@ private slots:
         const QString cli = m_dir.filePath(u"preview-cli.csv"_s);
         QProcess p;
         p.start(qEnvironmentVariable("ES_CLI"),
-                {u"preview"_s, u"--db"_s, db, u"--today"_s, u"2025-06-01"_s, u"--output"_s, cli});
+                { u"preview"_s, u"--db"_s, db, u"--today"_s, u"2025-06-01"_s, u"--output"_s, cli });
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 0);
         const auto a = CsvReader::parse(QString::fromUtf8(readFile(ours)));
@@ -224,7 +229,7 @@ private slots:
 
     void filteredView()
     {
-        QStringListModel source({u"apple"_s, u"=danger"_s, u"banana"_s, u"apricot"_s});
+        QStringListModel source({ u"apple"_s, u"=danger"_s, u"banana"_s, u"apricot"_s });
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&source);
         proxy.setFilterCaseSensitivity(Qt::CaseSensitive);
@@ -241,9 +246,9 @@ private slots:
         QCOMPARE(outcome.rows, 3);
         const auto records = CsvReader::parse(QString::fromUtf8(readFile(out)));
         QCOMPARE(records.size(), 4);
-        QCOMPARE(records[1], QStringList{u"apple"_s});
-        QCOMPARE(records[2], QStringList{u"'=danger"_s});
-        QCOMPARE(records[3], QStringList{u"apricot"_s});
+        QCOMPARE(records[1], QStringList { u"apple"_s });
+        QCOMPARE(records[2], QStringList { u"'=danger"_s });
+        QCOMPARE(records[3], QStringList { u"apricot"_s });
 
         // A cancelled view export leaves the file as it was.
         ModelCsvExport cancelled(&proxy, out, CsvOptions());

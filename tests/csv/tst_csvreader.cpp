@@ -13,8 +13,8 @@ class TestCsvReader : public QObject
     Q_OBJECT
 
 private:
-    static QList<QStringList> readAll(const QByteArray &bytes, const CsvDialect &dialect, QList<qint64> *lines = nullptr,
-                                      QString *error = nullptr)
+    static QList<QStringList> readAll(const QByteArray &bytes, const CsvDialect &dialect,
+                                      QList<qint64> *lines = nullptr, QString *error = nullptr)
     {
         QByteArray copy = bytes;
         QBuffer buffer(&copy);
@@ -37,19 +37,26 @@ private slots:
     {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QList<QStringList>>("expected");
-        QTest::newRow("simple") << QByteArray("a,b\r\n1,2\r\n") << QList<QStringList>{{u"a"_s, u"b"_s}, {u"1"_s, u"2"_s}};
-        QTest::newRow("no final newline") << QByteArray("a,b\n1,2") << QList<QStringList>{{u"a"_s, u"b"_s}, {u"1"_s, u"2"_s}};
-        QTest::newRow("cr only") << QByteArray("a\r1\r") << QList<QStringList>{{u"a"_s}, {u"1"_s}};
-        QTest::newRow("quoted separators") << QByteArray("\"a,b\",\"c\"\"d\"\n")
-                                           << QList<QStringList>{{u"a,b"_s, u"c\"d"_s}};
-        QTest::newRow("newlines in field") << QByteArray("\"l1\r\nl2\nl3\",x\r\n")
-                                           << QList<QStringList>{{u"l1\r\nl2\nl3"_s, u"x"_s}};
-        QTest::newRow("empty fields") << QByteArray(",,\n") << QList<QStringList>{{QString(), QString(), QString()}};
-        QTest::newRow("empty lines skipped") << QByteArray("a\n\n\r\nb\n") << QList<QStringList>{{u"a"_s}, {u"b"_s}};
-        QTest::newRow("quoted empty") << QByteArray("\"\"\n") << QList<QStringList>{{QString()}};
-        QTest::newRow("text after quote kept") << QByteArray("\"ab\"cd,e\n") << QList<QStringList>{{u"abcd"_s, u"e"_s}};
-        QTest::newRow("quote inside unquoted") << QByteArray("a\"b,c\n") << QList<QStringList>{{u"a\"b"_s, u"c"_s}};
-        QTest::newRow("trailing separator") << QByteArray("a,\n") << QList<QStringList>{{u"a"_s, QString()}};
+        QTest::newRow("simple") << QByteArray("a,b\r\n1,2\r\n")
+                                << QList<QStringList> { { u"a"_s, u"b"_s }, { u"1"_s, u"2"_s } };
+        QTest::newRow("no final newline")
+            << QByteArray("a,b\n1,2") << QList<QStringList> { { u"a"_s, u"b"_s }, { u"1"_s, u"2"_s } };
+        QTest::newRow("cr only") << QByteArray("a\r1\r") << QList<QStringList> { { u"a"_s }, { u"1"_s } };
+        QTest::newRow("quoted separators")
+            << QByteArray("\"a,b\",\"c\"\"d\"\n") << QList<QStringList> { { u"a,b"_s, u"c\"d"_s } };
+        QTest::newRow("newlines in field")
+            << QByteArray("\"l1\r\nl2\nl3\",x\r\n") << QList<QStringList> { { u"l1\r\nl2\nl3"_s, u"x"_s } };
+        QTest::newRow("empty fields")
+            << QByteArray(",,\n") << QList<QStringList> { { QString(), QString(), QString() } };
+        QTest::newRow("empty lines skipped")
+            << QByteArray("a\n\n\r\nb\n") << QList<QStringList> { { u"a"_s }, { u"b"_s } };
+        QTest::newRow("quoted empty") << QByteArray("\"\"\n") << QList<QStringList> { { QString() } };
+        QTest::newRow("text after quote kept")
+            << QByteArray("\"ab\"cd,e\n") << QList<QStringList> { { u"abcd"_s, u"e"_s } };
+        QTest::newRow("quote inside unquoted")
+            << QByteArray("a\"b,c\n") << QList<QStringList> { { u"a\"b"_s, u"c"_s } };
+        QTest::newRow("trailing separator")
+            << QByteArray("a,\n") << QList<QStringList> { { u"a"_s, QString() } };
     }
 
     void parsing()
@@ -63,7 +70,7 @@ private slots:
     {
         QList<qint64> lines;
         readAll("h\n\"multi\nline\",x\n\nlast\n", CsvDialect(), &lines);
-        QCOMPARE(lines, (QList<qint64>{1, 2, 5}));
+        QCOMPARE(lines, (QList<qint64> { 1, 2, 5 }));
     }
 
     void unterminatedQuote()
@@ -81,7 +88,7 @@ private slots:
         QList<QStringList> expected;
         for (int i = 0; i < 20000; ++i) {
             bytes += "row" + QByteArray::number(i) + ",\"q,\r\n" + QByteArray::number(i) + "\"\r\n";
-            expected.append({u"row"_s + QString::number(i), u"q,\r\n"_s + QString::number(i)});
+            expected.append({ u"row"_s + QString::number(i), u"q,\r\n"_s + QString::number(i) });
         }
         QCOMPARE(readAll(bytes, CsvDialect()), expected);
     }
@@ -93,8 +100,8 @@ private slots:
         QTest::addColumn<bool>("bom");
         const QString text = u"name,city\nZoë,Besançon\n"_s;
         QTest::newRow("utf-8") << text.toUtf8() << int(CsvDialect::Encoding::Utf8) << false;
-        QTest::newRow("utf-8 bom") << QByteArray("\xEF\xBB\xBF" + text.toUtf8()) << int(CsvDialect::Encoding::Utf8)
-                                   << true;
+        QTest::newRow("utf-8 bom") << QByteArray("\xEF\xBB\xBF" + text.toUtf8())
+                                   << int(CsvDialect::Encoding::Utf8) << true;
         QTest::newRow("latin-1") << text.toLatin1() << int(CsvDialect::Encoding::Latin1) << false;
     }
 
@@ -108,7 +115,7 @@ private slots:
         QCOMPARE(dialect.hasBom, bom);
         QVERIFY(dialect.header);
         const auto rows = readAll(bytes, dialect);
-        QCOMPARE(rows, (QList<QStringList>{{u"name"_s, u"city"_s}, {u"Zoë"_s, u"Besançon"_s}}));
+        QCOMPARE(rows, (QList<QStringList> { { u"name"_s, u"city"_s }, { u"Zoë"_s, u"Besançon"_s } }));
     }
 
     void latin1LateInFile()
@@ -144,8 +151,8 @@ private slots:
             << QByteArray("\"a,1\";\"b,2\"\n\"c,3\";\"d,4\"\n") << QChar(u';') << QChar(u'"') << true;
         QTest::newRow("single quote")
             << QByteArray("'a;b','c'\n'd;e','f'\n") << QChar(u',') << QChar(u'\'') << true;
-        QTest::newRow("no header") << QByteArray("ann@x.com,1955-01-02\nbob@y.com,1956-03-04\n") << QChar(u',')
-                                   << QChar(u'"') << false;
+        QTest::newRow("no header") << QByteArray("ann@x.com,1955-01-02\nbob@y.com,1956-03-04\n")
+                                   << QChar(u',') << QChar(u'"') << false;
     }
 
     void detectSeparator()

@@ -19,8 +19,8 @@ private:
     static QList<QStringList> referenceParse(const QByteArray &bytes, char sep = ',', char quote = '"')
     {
         const QString text = QString::fromUtf8(bytes);
-        const QChar s(QLatin1Char{sep});
-        const QChar q(QLatin1Char{quote});
+        const QChar s(QLatin1Char { sep });
+        const QChar q(QLatin1Char { quote });
         QList<QStringList> rows;
         QStringList row;
         QString field;
@@ -66,7 +66,8 @@ private:
         return rows;
     }
 
-    static QByteArray write(const QList<QStringList> &rows, const CsvOptions &options, const QList<bool> &text = {})
+    static QByteArray write(const QList<QStringList> &rows, const CsvOptions &options,
+                            const QList<bool> &text = {})
     {
         QByteArray out;
         QBuffer buffer(&out);
@@ -117,12 +118,12 @@ private slots:
         QCOMPARE(CsvWriter::neutralise(cell), expected);
         // The same in a written file, parsed back.
         CsvOptions o;
-        const QByteArray bytes = write({{cell, u"x"_s}}, o);
+        const QByteArray bytes = write({ { cell, u"x"_s } }, o);
         const auto rows = referenceParse(bytes);
         QCOMPARE(rows.size(), 1);
         QCOMPARE(rows[0][0], expected);
         o.neutraliseFormulas = false;
-        QCOMPARE(referenceParse(write({{cell, u"x"_s}}, o))[0][0], cell);
+        QCOMPARE(referenceParse(write({ { cell, u"x"_s } }, o))[0][0], cell);
     }
 
     void quoting_data()
@@ -137,7 +138,8 @@ private slots:
         QTest::newRow("cr") << u"a\rb"_s << QByteArray("\"a\rb\"\r\n");
         QTest::newRow("leading space") << u" a"_s << QByteArray("\" a\"\r\n");
         QTest::newRow("single empty field") << QString() << QByteArray("\"\"\r\n");
-        QTest::newRow("unicode") << u"Zoë Ångström 日本"_s << QString(u"Zoë Ångström 日本"_s).toUtf8().append("\r\n");
+        QTest::newRow("unicode") << u"Zoë Ångström 日本"_s
+                                 << QString(u"Zoë Ångström 日本"_s).toUtf8().append("\r\n");
         QTest::newRow("formula with comma") << u"=1,2"_s << QByteArray("\"'=1,2\"\r\n");
     }
 
@@ -145,7 +147,7 @@ private slots:
     {
         QFETCH(QString, cell);
         QFETCH(QByteArray, written);
-        QCOMPARE(write({{cell}}, CsvOptions()), written);
+        QCOMPARE(write({ { cell } }, CsvOptions()), written);
     }
 
     void options()
@@ -154,27 +156,28 @@ private slots:
         o.separator = u';';
         o.lineEnding = CsvOptions::LineEnding::Lf;
         o.utf8Bom = true;
-        QCOMPARE(write({{u"a"_s, u"b;c"_s, u"1,5"_s}, {u"d"_s, QString(), u"e"_s}}, o),
-                 QByteArray("\xEF\xBB\xBF" "a;\"b;c\";1,5\nd;;e\n"));
+        QCOMPARE(write({ { u"a"_s, u"b;c"_s, u"1,5"_s }, { u"d"_s, QString(), u"e"_s } }, o),
+                 QByteArray("\xEF\xBB\xBF"
+                            "a;\"b;c\";1,5\nd;;e\n"));
         o = CsvOptions();
         o.quoteAll = true;
-        QCOMPARE(write({{u"a"_s, QString()}}, o), QByteArray("\"a\",\"\"\r\n"));
+        QCOMPARE(write({ { u"a"_s, QString() } }, o), QByteArray("\"a\",\"\"\r\n"));
         o = CsvOptions();
         o.separator = u'\t';
         o.quote = u'\'';
-        QCOMPARE(write({{u"it's"_s, u"a\tb"_s}}, o), QByteArray("'it''s'\t'a\tb'\r\n"));
+        QCOMPARE(write({ { u"it's"_s, u"a\tb"_s } }, o), QByteArray("'it''s'\t'a\tb'\r\n"));
     }
 
     void textColumnsStayText()
     {
         CsvOptions o;
         // ZIP with a leading zero and a phone number: always quoted.
-        QCOMPARE(write({{u"Ann"_s, u"02134"_s, u"+18326598379"_s}}, o, {false, true, true}),
+        QCOMPARE(write({ { u"Ann"_s, u"02134"_s, u"+18326598379"_s } }, o, { false, true, true }),
                  QByteArray("Ann,\"02134\",\"+18326598379\"\r\n"));
         o.excelTextFormula = true;
-        QCOMPARE(write({{u"Ann"_s, u"02134"_s, QString()}}, o, {false, true, true}),
+        QCOMPARE(write({ { u"Ann"_s, u"02134"_s, QString() } }, o, { false, true, true }),
                  QByteArray("Ann,\"=\"\"02134\"\"\",\"\"\r\n"));
-        const auto rows = referenceParse(write({{u"02134"_s}}, o, {true}));
+        const auto rows = referenceParse(write({ { u"02134"_s } }, o, { true }));
         QCOMPARE(rows[0][0], u"=\"02134\""_s);
     }
 
@@ -186,8 +189,8 @@ private slots:
         CsvOptions o;
         o.header = false;
         CsvWriter writer(&buffer, o);
-        QVERIFY(writer.writeHeader({u"a"_s}));
-        QVERIFY(writer.writeRow(QStringList{u"1"_s}));
+        QVERIFY(writer.writeHeader({ u"a"_s }));
+        QVERIFY(writer.writeRow(QStringList { u"1"_s }));
         writer.flush();
         QCOMPARE(out, QByteArray("1\r\n"));
         QCOMPARE(writer.rowsWritten(), 1);
@@ -246,7 +249,7 @@ private slots:
         buffer.open(QIODevice::ReadOnly); // writing is refused
         CsvWriter writer(&buffer, CsvOptions());
         QTest::ignoreMessage(QtWarningMsg, "QIODevice::write (QBuffer): ReadOnly device");
-        writer.writeRow(QStringList{u"a"_s});
+        writer.writeRow(QStringList { u"a"_s });
         QVERIFY(!writer.flush());
         QVERIFY(!writer.errorString().isEmpty());
     }
