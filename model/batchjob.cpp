@@ -11,9 +11,16 @@
 #include <QtConcurrent>
 
 #include <algorithm>
+#include <cerrno>
 #include <exception>
 #include <mutex>
 #include <optional>
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace {
 
@@ -82,6 +89,22 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
         out.schedules[slot] = failedSchedule(contact.id, QCoreApplication::translate("BatchJob", "unknown error"));
     }
     out.dates[slot] = dates;
+}
+
+// Lowers the calling thread's CPU priority. Only for threads that end with the batch: an
+// unprivileged process cannot raise it again. Linux ignores QThread priorities other than
+// Idle (which would starve the batch on a busy machine), so the thread's nice value is used.
+void lowerThreadPriority()
+{
+#ifdef Q_OS_LINUX
+    const auto tid = id_t(syscall(SYS_gettid));
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        setpriority(PRIO_PROCESS, tid, std::min(19, nice + 5));
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
 }
 
 } // namespace
@@ -188,7 +211,19 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
 
     const int jobs = int(std::clamp<qsizetype>(options.jobs > 0 ? options.jobs : QThread::idealThreadCount(), 1,
                                                std::max<qsizetype>(1, chunkCount)));
-    {
+    if (options.background) {
+        // The pool's threads end with it, so their lowered priority goes with them.
+        QThreadPool pool;
+        pool.setMaxThreadCount(jobs);
+        QList<QFuture<void>> helpers;
+        for (int i = 0; i < jobs; ++i)
+            helpers.append(QtConcurrent::run(&pool, [&worker] {
+                lowerThreadPriority();
+                worker();
+            }));
+        for (QFuture<void> &helper : helpers)
+            helper.waitForFinished();
+    } else {
         // The calling thread works too; helpers run on a private pool so a busy global pool
         // (the GUI's own background work) cannot starve the batch.
         QThreadPool pool;

@@ -24,6 +24,9 @@ struct BatchOptions
     std::vector<qint64> contactIds; // empty: all contacts
     int jobs = 0;                   // worker threads; 0: QThread::idealThreadCount()
     int chunkSize = 4096;           // contacts per work item (each read by its worker)
+    // Leave the interactive threads room (GUI): every worker runs on a thread of a private
+    // pool at a lower CPU priority (nice +5 on Linux), and the calling thread only waits.
+    bool background = false;
     // Test hook, called on a worker before each contact is scheduled; it may throw to simulate
     // a contact the engine fails on.
     std::function<void(qint64 contactId)> beforeContact;

@@ -1,5 +1,6 @@
 #include "dailyloadmodel.h"
 
+#include "orgdatabase.h"
 #include "schedulepreviewmodel.h"
 
 #include <QLocale>

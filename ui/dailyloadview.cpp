@@ -161,10 +161,19 @@ protected:
             p.drawText(box, Qt::AlignCenter, label);
         };
         const QLocale locale;
-        if (load.overflowThreshold > load.dailyCap)
-            capLine(load.overflowThreshold, Qt::DashLine,
-                    DailyLoadView::tr("Over the cap above %1").arg(locale.toString(load.overflowThreshold)));
-        capLine(load.dailyCap, Qt::SolidLine, DailyLoadView::tr("Daily cap %1").arg(locale.toString(load.dailyCap)));
+        if (capOffScale()) {
+            const QString label = DailyLoadView::tr("▲ Daily cap %1, far above every day")
+                                      .arg(locale.toString(load.dailyCap));
+            p.setPen(kCapColor);
+            p.drawText(QRectF(plot.left(), plot.top(), plot.width() - 4, fm.height()), Qt::AlignRight | Qt::AlignTop,
+                       label);
+        } else {
+            if (load.overflowThreshold > load.dailyCap)
+                capLine(load.overflowThreshold, Qt::DashLine,
+                        DailyLoadView::tr("Over the cap above %1").arg(locale.toString(load.overflowThreshold)));
+            capLine(load.dailyCap, Qt::SolidLine,
+                    DailyLoadView::tr("Daily cap %1").arg(locale.toString(load.dailyCap)));
+        }
 
         p.setPen(pal.color(QPalette::Mid));
         p.drawLine(plot.bottomLeft(), plot.bottomRight());
@@ -215,8 +224,16 @@ private:
     qint64 axisMax() const
     {
         const DailyLoad &load = m_model->load();
-        const qint64 top = qMax(load.maxTotal(), qint64(qMax(load.dailyCap, load.overflowThreshold)));
+        // A cap far above every day would flatten the bars; it is then named, not drawn.
+        const qint64 top = capOffScale() ? load.maxTotal()
+                                         : qMax(load.maxTotal(), qint64(qMax(load.dailyCap, load.overflowThreshold)));
         return qMax<qint64>(1, qint64(std::ceil(double(top) * 1.12)));
+    }
+
+    bool capOffScale() const
+    {
+        const DailyLoad &load = m_model->load();
+        return load.maxTotal() > 0 && double(load.dailyCap) > 2.5 * double(load.maxTotal());
     }
 
     QString dayToolTip(const DailyLoad::Day &day) const
@@ -314,7 +331,7 @@ DailyLoadView::DailyLoadView(QWidget *parent)
     m_chart->onClick = [this](QDate date) { Q_EMIT dayClicked(date); };
     m_range->setObjectName(QStringLiteral("dailyLoadRange"));
     for (int days : kRanges)
-        m_range->addItem(tr("Next %n day(s)", "", days), days);
+        m_range->addItem(tr("Next %1 days").arg(days), days);
     m_range->setToolTip(tr("How many days from the “as of” day to show"));
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setWordWrap(true);

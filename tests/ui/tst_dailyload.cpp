@@ -90,7 +90,9 @@ QString TestDailyLoad::makeHandDb(const QString &name, bool withSchedules) const
              "(4, 'Di', 'Dunn', 'di@example.com', 'NY', '10001', '1953-06-06')");
     if (withSchedules) {
         exec(db, "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER, email_type TEXT, "
-                 "scheduled_send_date TEXT, status TEXT)");
+                 "scheduled_send_date TEXT, scheduled_send_time TEXT DEFAULT '08:30:00', status TEXT, "
+                 "skip_reason TEXT, created_at TEXT, updated_at TEXT, batch_id TEXT, event_year INTEGER, "
+                 "event_month INTEGER, event_day INTEGER, catchup_note TEXT, actual_send_datetime TEXT)");
         exec(db, "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES "
                  "(2, 'birthday', '2025-03-04', 'pre-scheduled'),"
                  "(3, 'birthday', '2025-03-04', 'sent'),"
