@@ -8,12 +8,10 @@
 #include <array>
 #include <cstdio>
 
+using Cli::tr;
+
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Cli", text);
-}
 
 struct Command
 {

@@ -1,5 +1,8 @@
 #include "clioptions.h"
+#include "commands.h"
 
+#include "batchjob.h"
+#include "csvexport.h"
 #include "orgdatabase.h"
 
 #include <QCoreApplication>
@@ -11,12 +14,10 @@
 #include <csignal>
 #include <cstdio>
 
+using Cli::tr;
+
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Cli", text);
-}
 
 std::atomic_bool g_cancelled { false };
 static_assert(std::atomic_bool::is_always_lock_free, "the signal handler needs a lock-free flag");
@@ -230,9 +231,47 @@ std::optional<int> readComputeInputs(const CommandLine &cli, ComputeInputs &inpu
     return std::nullopt;
 }
 
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Cli", text);
+}
+
 int exitCodeFor(const Error &error)
 {
     return dbErrorKind(error) == DbErrorKind::Cancelled ? 3 : 2;
+}
+
+int exitCodeForCsv(const Error &error)
+{
+    switch (CsvErrorKind(error.code)) {
+    case CsvErrorKind::Database:
+        return DatabaseError;
+    case CsvErrorKind::Cancelled:
+        return Cancelled;
+    case CsvErrorKind::File:
+        break;
+    }
+    return UsageError;
+}
+
+std::optional<int> checkDatabase(const QString &path, bool forWriting)
+{
+    const Result<OrgDatabase> db
+        = OrgDatabase::open(path, forWriting ? OrgDatabase::Mode::ReadWrite : OrgDatabase::Mode::ReadOnly);
+    if (db)
+        return std::nullopt;
+    printError(db.errorMessage());
+    return exitCodeFor(db.error());
+}
+
+BatchOptions batchOptions(const ComputeInputs &inputs)
+{
+    BatchOptions options;
+    options.databasePath = inputs.databasePath;
+    options.today = inputs.today;
+    options.config = inputs.config;
+    options.jobs = inputs.jobs;
+    return options;
 }
 
 CancelOnSignal::CancelOnSignal()

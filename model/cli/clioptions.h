@@ -14,11 +14,16 @@
 #include <optional>
 #include <vector>
 
+struct BatchOptions;
+
 // Helpers shared by the commands of email-scheduler-cli: one way to parse options, print
 // errors, read the common values and map errors to exit codes (SPEC section 11).
 namespace Cli {
 
 inline constexpr char ProgramName[] = "email-scheduler-cli";
+
+// Translation of a user-visible text of the command line program (context "Cli").
+QString tr(const char *text);
 
 // "email-scheduler-cli: error: <message>" on stderr, as one line.
 void printError(const QString &message);
@@ -93,6 +98,17 @@ std::optional<int> readComputeInputs(const CommandLine &cli, ComputeInputs &inpu
 
 // The exit code of a storage/batch error: 3 for a cancel, 2 for every database error.
 int exitCodeFor(const Error &error);
+
+// The exit code of a CSV export/import error (CsvErrorKind: 1 file, 2 database, 3 cancelled).
+int exitCodeForCsv(const Error &error);
+
+// Opens the database once to fail fast with the classified error (missing, not a database,
+// read-only, ...) before any thread starts. Returns the exit code when the command must stop
+// (the error is printed).
+std::optional<int> checkDatabase(const QString &path, bool forWriting);
+
+// The batch options of the shared compute inputs.
+::BatchOptions batchOptions(const ComputeInputs &inputs);
 
 // While alive, SIGINT and SIGTERM raise a flag instead of killing the process, so a long
 // command can stop cleanly (the database stays unchanged) and exit with 3. A second signal

@@ -5,28 +5,8 @@
 
 #include <QCoreApplication>
 
-namespace {
+using Cli::tr;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Cli", text);
-}
-
-// CSV errors carry the CLI exit code as their code (CsvErrorKind).
-int exitCodeForCsv(const Error &error)
-{
-    switch (CsvErrorKind(error.code)) {
-    case CsvErrorKind::Database:
-        return Cli::DatabaseError;
-    case CsvErrorKind::Cancelled:
-        return Cli::Cancelled;
-    case CsvErrorKind::File:
-        break;
-    }
-    return Cli::UsageError;
-}
-
-} // namespace
 
 namespace Cli {
 

@@ -6,12 +6,10 @@
 #include <QCoreApplication>
 #include <QDir>
 
+using Cli::tr;
+
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Cli", text);
-}
 
 } // namespace
 

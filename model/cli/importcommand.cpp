@@ -7,27 +7,8 @@
 #include <QDir>
 #include <QFile>
 
-namespace {
+using Cli::tr;
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Cli", text);
-}
-
-int exitCodeForImport(const Error &error)
-{
-    switch (CsvErrorKind(error.code)) {
-    case CsvErrorKind::Database:
-        return Cli::DatabaseError;
-    case CsvErrorKind::Cancelled:
-        return Cli::Cancelled;
-    case CsvErrorKind::File:
-        break;
-    }
-    return Cli::UsageError;
-}
-
-} // namespace
 
 namespace Cli {
 
@@ -115,7 +96,7 @@ int importCommand(const QStringList &args)
                          : ContactImport::run(cli.value(QStringLiteral("db")), settings, progress);
     if (!report.ok()) {
         printError(report.errorMessage());
-        return exitCodeForImport(report.error());
+        return exitCodeForCsv(report.error());
     }
 
     const QString shown = QDir::toNativeSeparators(settings.csvPath);

@@ -17,12 +17,10 @@
 #include <string_view>
 #include <unordered_set>
 
+using Cli::tr;
+
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Cli", text);
-}
 
 // The machine names of the output, converted to UTF-8 once instead of once per row.
 class Names
@@ -204,22 +202,12 @@ int previewCommand(const QStringList &args)
         return cli.usageError(ids.errorMessage());
     const QString outputPath = cli.value(QStringLiteral("output"));
 
-    {
-        // Fail fast, with the classified error, before any thread starts.
-        const Result<OrgDatabase> db = OrgDatabase::open(inputs.databasePath, OrgDatabase::Mode::ReadOnly);
-        if (!db) {
-            printError(db.errorMessage());
-            return exitCodeFor(db.error());
-        }
-    }
+    if (const std::optional<int> exit = checkDatabase(inputs.databasePath, false))
+        return *exit;
 
     const CancelOnSignal cancelOnSignal;
-    BatchOptions options;
-    options.databasePath = inputs.databasePath;
-    options.today = inputs.today;
-    options.config = inputs.config;
+    BatchOptions options = batchOptions(inputs);
     options.contactIds = *ids;
-    options.jobs = inputs.jobs;
     const Result<BatchResultPtr> batch = BatchJob::run(options, nullptr, &CancelOnSignal::isCancelled);
     if (!batch) {
         printError(batch.errorMessage());

@@ -9,12 +9,10 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
+using Cli::tr;
+
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Cli", text);
-}
 
 // The fixed part of the summary line, the same for a run and a dry run.
 QString summaryLine(const BatchResult &batch, double seconds)
@@ -57,22 +55,12 @@ int runCommand(const QStringList &args)
 
     QElapsedTimer timer;
     timer.start();
-    {
-        // Fail fast (missing, not a database, read-only) before computing for minutes.
-        const Result<OrgDatabase> db = OrgDatabase::open(
-            inputs.databasePath, dryRun ? OrgDatabase::Mode::ReadOnly : OrgDatabase::Mode::ReadWrite);
-        if (!db) {
-            printError(db.errorMessage());
-            return exitCodeFor(db.error());
-        }
-    }
+    // Fail fast (missing, not a database, read-only) before computing for minutes.
+    if (const std::optional<int> exit = checkDatabase(inputs.databasePath, !dryRun))
+        return *exit;
 
     const CancelOnSignal cancelOnSignal;
-    BatchOptions options;
-    options.databasePath = inputs.databasePath;
-    options.today = inputs.today;
-    options.config = inputs.config;
-    options.jobs = inputs.jobs;
+    const BatchOptions options = batchOptions(inputs);
     const Result<BatchResultPtr> batch = BatchJob::run(options, nullptr, &CancelOnSignal::isCancelled);
     if (!batch) {
         printError(batch.errorMessage());
