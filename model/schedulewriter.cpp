@@ -133,7 +133,7 @@ void planContact(const BatchResult &batch, quint32 scheduleIndex, std::span<cons
     std::sort(order.begin(), order.end(), [&schedule](quint32 a, quint32 b) {
         const ScheduledEmail &ea = schedule.emails[a];
         const ScheduledEmail &eb = schedule.emails[b];
-        const int ra = typeNameRank(ea.type), rb = typeNameRank(eb.type);
+        const int ra = emailTypeOrder(ea.type), rb = emailTypeOrder(eb.type);
         return ra != rb ? ra < rb : ea.date < eb.date;
     });
     std::vector<char> used(rows.size(), 0);

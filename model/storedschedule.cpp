@@ -133,20 +133,6 @@ const char *typeName(EmailType type)
     return "";
 }
 
-int typeNameRank(EmailType type)
-{
-    switch (type) {
-    case EmailType::Aep:
-        return 0;
-    case EmailType::Birthday:
-        return 1;
-    case EmailType::EffectiveDate:
-        return 2;
-    case EmailType::PostWindow:
-        return 3;
-    }
-    return 4;
-}
 
 void formatDate(QDate date, char *out)
 {

@@ -31,8 +31,6 @@ struct StoredRow
 
 // "birthday" etc. as static UTF-8.
 const char *typeName(EmailType type);
-// Position of the type name in byte order (aep < birthday < effective_date < post_window).
-int typeNameRank(EmailType type);
 // YYYY-MM-DD into out[0..9].
 void formatDate(QDate date, char *out);
 // "<reason_code>: <detail>" for skipped emails, empty (NULL) for pre-scheduled ones.
