@@ -91,17 +91,17 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
     out.dates[slot] = dates;
 }
 
-// Lowers the calling thread's CPU priority. Only for threads that end with the batch: an
-// unprivileged process cannot raise it again. Linux ignores QThread priorities other than
-// Idle (which would starve the batch on a busy machine), so the thread's nice value is used.
+// Sets the calling thread's CPU priority a step below the process's. Only for threads that
+// end with the batch: an unprivileged process cannot raise it again.
 void lowerThreadPriority()
 {
+    // Linux ignores QThread priorities other than Idle (which would starve the batch on a busy
+    // machine), so the thread's nice value is set instead.
 #ifdef Q_OS_LINUX
-    const auto tid = id_t(syscall(SYS_gettid));
     errno = 0;
-    const int nice = getpriority(PRIO_PROCESS, tid);
+    const int processNice = getpriority(PRIO_PROCESS, id_t(getpid())); // the main thread's
     if (errno == 0)
-        setpriority(PRIO_PROCESS, tid, std::min(19, nice + 5));
+        setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), std::min(19, processNice + 5));
 #else
     QThread::currentThread()->setPriority(QThread::LowPriority);
 #endif
@@ -290,11 +290,13 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     return BatchResultPtr(std::move(result));
 }
 
-QFuture<Result<BatchResultPtr>> start(BatchOptions options, std::shared_ptr<BatchProgress> progress)
+QFuture<Result<BatchResultPtr>> start(BatchOptions options, std::shared_ptr<BatchProgress> progress,
+                                      QThreadPool *pool)
 {
     if (!progress)
         progress = std::make_shared<BatchProgress>();
     return QtConcurrent::run(
+        pool ? pool : QThreadPool::globalInstance(),
         [options = std::move(options), progress](QPromise<Result<BatchResultPtr>> &promise) {
             auto result = run(options, progress.get(), [&promise] { return promise.isCanceled(); });
             promise.addResult(std::move(result));

@@ -9,6 +9,8 @@
 #include <QDateTime>
 #include <QFuture>
 
+class QThreadPool;
+
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -25,7 +27,8 @@ struct BatchOptions
     int jobs = 0;                   // worker threads; 0: QThread::idealThreadCount()
     int chunkSize = 4096;           // contacts per work item (each read by its worker)
     // Leave the interactive threads room (GUI): every worker runs on a thread of a private
-    // pool at a lower CPU priority (nice +5 on Linux), and the calling thread only waits.
+    // pool at a lower CPU priority (nice +5 on Linux); the calling thread only waits, then
+    // balances at its own priority.
     bool background = false;
     // Test hook, called on a worker before each contact is scheduled; it may throw to simulate
     // a contact the engine fails on.
@@ -83,7 +86,10 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress 
 // QFuture::cancel(), poll `progress` from a timer. A finished, not cancelled future holds
 // exactly one result (the batch or an error); a cancelled one holds none (Qt drops results
 // reported after cancel), so check QFuture::isCanceled() first.
-QFuture<Result<BatchResultPtr>> start(BatchOptions options,
-                                      std::shared_ptr<BatchProgress> progress = {});
+// `pool` runs the job (null: the global pool). A GUI passes a pool of its own: Qt's raster
+// paint engine splits large fills across the global pool and waits for them, so a long task
+// there freezes painting.
+QFuture<Result<BatchResultPtr>> start(BatchOptions options, std::shared_ptr<BatchProgress> progress = {},
+                                      QThreadPool *pool = nullptr);
 
 } // namespace BatchJob

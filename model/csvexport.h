@@ -1,5 +1,6 @@
 #pragma once
 
+#include "contactquery.h"
 #include "csvwriter.h"
 #include "result.h"
 
@@ -32,11 +33,24 @@ struct ExportRequest
 {
     enum class What : quint8 { Schedule, Contacts, Problems };
 
+    // The contact table as the user sees it: the same filter and sort the table's id index is
+    // built with (ContactQuery::buildIndex), the visible columns in on-screen order and their
+    // header texts; the values are the table's display texts.
+    struct ContactView
+    {
+        ContactIndexRequest index;
+        QList<int> columns; // ContactColumn values
+        QStringList headers; // one per column
+    };
+
     What what = What::Schedule;
     QString dbPath;
     QString outputPath;
     CsvOptions options;
     QDate today; // Problems only: a birth date after today is invalid
+    // Contacts only: when set, exactly the rows of that view in its order and columns, instead
+    // of every stored column of every contact.
+    std::optional<ContactView> contactView;
 };
 
 // What an export produced; default-constructible so it can travel through a QFuture.

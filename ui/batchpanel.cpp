@@ -52,6 +52,8 @@ BatchPanel::BatchPanel(QWidget *parent)
     layout->setRowStretch(3, 1);
     layout->setColumnStretch(0, 1);
 
+    // One run at a time, plus freeing the previous run's batch.
+    m_pool.setMaxThreadCount(2);
     m_pollTimer->setInterval(kPollMs);
     connect(m_pollTimer, &QTimer::timeout, this, &BatchPanel::poll);
     connect(m_cancel, &QPushButton::clicked, this, &BatchPanel::cancel);
@@ -94,6 +96,7 @@ void BatchPanel::start(const QString &databasePath, QDate today, const Config &c
     options.databasePath = databasePath;
     options.today = today;
     options.config = config;
+    options.background = true;
     m_clock.start();
     m_state->setText(
         tr("Computing the schedule as of %1…").arg(QLocale().toString(today, QLocale::LongFormat)));
@@ -101,7 +104,7 @@ void BatchPanel::start(const QString &databasePath, QDate today, const Config &c
     m_eta->clear();
     m_counts->clear();
     setStage(Stage::Computing);
-    m_computeWatcher.setFuture(BatchJob::start(std::move(options), m_counters));
+    m_computeWatcher.setFuture(BatchJob::start(std::move(options), m_counters, &m_pool));
     m_pollTimer->start();
 }
 
@@ -172,7 +175,7 @@ void BatchPanel::onComputed()
     m_eta->clear();
     setStage(Stage::Comparing);
     const BatchResultPtr batch = m_batch;
-    m_analysisWatcher.setFuture(QtConcurrent::run([batch](QPromise<Analysis> &promise) {
+    m_analysisWatcher.setFuture(QtConcurrent::run(&m_pool, [batch](QPromise<Analysis> &promise) {
         Analysis analysis;
         analysis.diff = ScheduleDiff::compute(*batch, [&promise] { return promise.isCanceled(); });
         analysis.problems = ProblemsModel::collect(*batch);
@@ -208,7 +211,7 @@ void BatchPanel::onAnalysed()
     m_progress->setRange(0, 0);
     setStage(Stage::Writing);
     const BatchResultPtr batch = m_batch;
-    m_writeWatcher.setFuture(QtConcurrent::run([batch](QPromise<Result<WriteSummary>> &promise) {
+    m_writeWatcher.setFuture(QtConcurrent::run(&m_pool, [batch](QPromise<Result<WriteSummary>> &promise) {
         WriteOptions options;
         options.isCanceled = [&promise] { return promise.isCanceled(); };
         promise.addResult(ScheduleWriter::write(*batch, options));
@@ -245,8 +248,7 @@ void BatchPanel::finish(Outcome outcome, const QString &message)
     // A million schedules are not kept after the run, and freeing them takes long enough to
     // be felt: the last reference is dropped on a pool thread.
     if (m_batch)
-        QThreadPool::globalInstance()->start(
-            [batch = std::exchange(m_batch, {})]() mutable { batch.reset(); });
+        m_pool.start([batch = std::exchange(m_batch, {})]() mutable { batch.reset(); });
     m_state->setText(message);
     m_progress->setRange(0, 1);
     m_progress->setValue(outcome == Outcome::Written ? 1 : 0);

@@ -1,6 +1,7 @@
 #include "exportdialog.h"
 
 #include "batchjob.h"
+#include "contacttablemodel.h"
 
 #include <QAbstractItemModel>
 #include <QCheckBox>
@@ -12,12 +13,14 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTimeZone>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -159,6 +162,41 @@ ExportDialog::~ExportDialog()
         m_viewExport->cancel();
 }
 
+ExportDialog *ExportDialog::openForModel(QAbstractItemModel *model, const QString &dbPath, QWidget *parent)
+{
+    auto *dialog = new ExportDialog(model, dbPath, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setSource(Source::CurrentView);
+    dialog->open();
+    return dialog;
+}
+
+std::optional<ExportRequest::ContactView> ExportDialog::contactViewOf(const QTableView *table)
+{
+    const auto *model = table ? qobject_cast<const ContactTableModel *>(table->model()) : nullptr;
+    if (!model)
+        return std::nullopt;
+    ExportRequest::ContactView view;
+    view.index = ContactIndexRequest { model->filter(), model->sortColumn(), model->sortOrder(), model->today() };
+    const QHeaderView *header = table->horizontalHeader();
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (logical < 0 || header->isSectionHidden(logical))
+            continue;
+        view.columns.append(logical);
+        view.headers.append(model->headerData(logical, Qt::Horizontal, Qt::DisplayRole).toString());
+    }
+    return view;
+}
+
+void ExportDialog::setContactView(std::optional<ExportRequest::ContactView> view)
+{
+    m_contactView = std::move(view);
+    if (m_contactView && !m_dbPath.isEmpty())
+        setSource(Source::CurrentView);
+    updateState();
+}
+
 void ExportDialog::setPreviewResult(std::shared_ptr<const BatchResult> result)
 {
     m_preview = std::move(result);
@@ -232,8 +270,10 @@ void ExportDialog::updateState()
         problem = tr("The quote character must be one character other than the separator.");
     else if (m_path->text().trimmed().isEmpty())
         problem = tr("Choose the file to write.");
-    else if (source == Source::CurrentView && !m_view)
+    else if (source == Source::CurrentView && !m_view && !m_contactView)
         problem = tr("There is no table to export.");
+    else if (source == Source::CurrentView && !m_view && m_dbPath.isEmpty())
+        problem = tr("Open a database first.");
     else if (source == Source::Preview && !m_preview)
         problem = tr("Run a preview first; there is no computed schedule to export.");
     else if ((source == Source::Schedule || source == Source::Contacts || source == Source::Problems)
@@ -266,6 +306,17 @@ void ExportDialog::startExport()
 
     switch (currentSource()) {
     case Source::CurrentView: {
+        if (!m_view && m_contactView) {
+            // The lazy contact table: the same filter and sort, run in SQLite by a worker.
+            ExportRequest request;
+            request.what = ExportRequest::What::Contacts;
+            request.dbPath = m_dbPath;
+            request.outputPath = path;
+            request.options = o;
+            request.contactView = m_contactView;
+            m_watcher.setFuture(CsvExport::runAsync(request));
+            break;
+        }
         m_viewExport = std::make_unique<ModelCsvExport>(m_view.data(), path, o);
         const Result<void> started = m_viewExport->start();
         if (!started.ok()) {
@@ -340,8 +391,6 @@ void ExportDialog::finished(const ExportOutcome &outcome)
         m_message->setText(outcome.error->message);
     }
     updateState();
-    if (m_closeWhenDone)
-        QDialog::reject();
 }
 
 void ExportDialog::reject()
@@ -350,7 +399,8 @@ void ExportDialog::reject()
         QDialog::reject();
         return;
     }
-    // Cancel first; the dialog closes once the worker has discarded its temporary file.
+    // While writing, Cancel (and Esc) stops the export and keeps the dialog open with the
+    // outcome, so the user sees that the file was not changed and can try again.
     if (m_viewExport) {
         m_viewTimer->stop();
         m_viewExport->cancel();

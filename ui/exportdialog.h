@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QTableView;
 class QTimer;
 struct BatchResult;
 
@@ -29,7 +30,9 @@ struct BatchResult;
 //     dialog->open();
 // `currentView` is the model the user is looking at (the filter proxy): exactly its rows and
 // columns are written. `dbPath` may be empty when no database is open (then only the view and
-// the preview can be exported).
+// the preview can be exported). The lazy contact table is not exported through its model (its
+// rows arrive page by page): pass null and setContactView(contactViewOf(table)) instead, and
+// the same filter and sort run in SQLite in the background.
 class ExportDialog : public QDialog
 {
     Q_OBJECT
@@ -40,6 +43,15 @@ public:
     ExportDialog(QAbstractItemModel *currentView, const QString &dbPath, QWidget *parent = nullptr);
     ~ExportDialog() override;
 
+    // Opens a non-modal dialog (deleted on close) exporting `model`, a small fully loaded model
+    // such as the problems or the schedule preview; `dbPath` may be empty.
+    static ExportDialog *openForModel(QAbstractItemModel *model, const QString &dbPath, QWidget *parent);
+    // The filter, sort and visible columns (on-screen order, header texts) of a table showing a
+    // ContactTableModel; nullopt for any other table.
+    static std::optional<ExportRequest::ContactView> contactViewOf(const QTableView *table);
+
+    // Makes "the current table" the contact table described by `view` (needs a database).
+    void setContactView(std::optional<ExportRequest::ContactView> view);
     void setPreviewResult(std::shared_ptr<const BatchResult> result);
     void setSource(Source source);
     void setOutputPath(const QString &path);
@@ -64,6 +76,7 @@ private:
     Source currentSource() const;
 
     QPointer<QAbstractItemModel> m_view;
+    std::optional<ExportRequest::ContactView> m_contactView;
     QString m_dbPath;
     std::shared_ptr<const BatchResult> m_preview;
     QDate m_today;
@@ -87,5 +100,4 @@ private:
     QFutureWatcher<ExportOutcome> m_watcher;
     std::unique_ptr<ModelCsvExport> m_viewExport;
     QTimer *m_viewTimer;
-    bool m_closeWhenDone = false;
 };

@@ -106,6 +106,7 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
 
     m_dates->setWordWrap(true);
     m_summary->setWordWrap(true);
+    m_failures->setObjectName(QStringLiteral("rejectedRows"));
     m_failures->setColumnCount(3);
     m_failures->setHorizontalHeaderLabels({ tr("Line"), tr("Field"), tr("Why it is rejected") });
     m_failures->horizontalHeader()->setStretchLastSection(true);

@@ -5,7 +5,9 @@
 #include "contacttablemodel.h"
 #include "dailyloadview.h"
 #include "demogenerator.h"
+#include "exportdialog.h"
 #include "filterheader.h"
+#include "importdialog.h"
 #include "messagebanner.h"
 #include "orgdatabase.h"
 #include "problemsdock.h"
@@ -29,10 +31,14 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QThread>
+#include <QThreadPool>
 #include <QTimeZone>
 #include <QToolBar>
 #include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace {
 constexpr int kMaxRecent = 9;
@@ -57,6 +63,10 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
       m_contacts(new ContactsPage(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
+    // Qt's raster engine splits large fills across the global pool and waits for them; spare
+    // threads keep painting from queuing behind long background reads (see docs/GUI.md).
+    QThreadPool *pool = QThreadPool::globalInstance();
+    pool->setMaxThreadCount(std::max(pool->maxThreadCount(), QThread::idealThreadCount() + 4));
     setWindowTitle(tr("Email Scheduler"));
     setAcceptDrops(true);
     setCentralWidget(m_contacts);
@@ -131,6 +141,11 @@ void MainWindow::createActions()
     QAction *demo = file->addAction(tr("Open &Demo Database"), this, &MainWindow::openDemoDatabase);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
+    QAction *exportAction = file->addAction(tr("&Export…"), this, &MainWindow::exportCsv);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *importAction = file->addAction(tr("&Import Contacts…"), this, &MainWindow::importContacts);
+    importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -176,7 +191,7 @@ void MainWindow::createActions()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Email Scheduler"), this, &MainWindow::showAbout);
 
-    for (QAction *action : { open, demo, quit, copy, selectAll, find, refresh, m_runAction, m_cancelAction })
+    for (QAction *action : { open, demo, exportAction, importAction, quit, copy, selectAll, find, refresh, m_runAction, m_cancelAction })
         setShortcutTip(action);
 
     QToolBar *tools = addToolBar(tr("Main"));
@@ -420,6 +435,29 @@ void MainWindow::copy()
     const QTableView *source = focused ? focused : m_contacts->view();
     const int rows = TableClipboard::copySelection(source);
     statusBar()->showMessage(tr("Copied %n row(s)", "", rows), 3000);
+}
+
+void MainWindow::exportCsv()
+{
+    // The table with the focus (problems, preview) as a loaded model, else the contact table,
+    // which is exported through SQL with its filter, sort and visible columns.
+    auto *focused = qobject_cast<QTableView *>(QApplication::focusWidget());
+    const bool smallTable = focused && focused != m_contacts->view();
+    auto *dialog = new ExportDialog(smallTable ? focused->model() : nullptr, m_path, this);
+    if (!smallTable && !m_path.isEmpty())
+        dialog->setContactView(ExportDialog::contactViewOf(m_contacts->view()));
+    dialog->setToday(asOfDate());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::importContacts()
+{
+    auto *dialog = new ImportDialog(m_path, this);
+    dialog->setToday(asOfDate());
+    connect(dialog, &ImportDialog::imported, this, &MainWindow::refresh);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::showAbout()

@@ -86,6 +86,8 @@ private:
     void startRun();
     void onRunFinished();
     void copy();
+    void exportCsv();
+    void importContacts();
     void showAbout();
     void saveSettings();
 

@@ -1,5 +1,8 @@
 #include "problemsdock.h"
 
+#include "exportdialog.h"
+
+#include <QAction>
 #include <QComboBox>
 #include <QFontMetrics>
 #include <QHBoxLayout>
@@ -8,6 +11,7 @@
 #include <QLocale>
 #include <QStyle>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -51,10 +55,20 @@ ProblemsDock::ProblemsDock(QWidget *parent)
         Q_EMIT contactActivated(index.data(ProblemsModel::ContactIdRole).toLongLong());
     });
 
+    m_export = new QAction(tr("Export…"), this);
+    m_export->setToolTip(tr("Write the problems shown here to a CSV file"));
+    connect(m_export, &QAction::triggered, this,
+            [this] { ExportDialog::openForModel(filteredModel(), QString(), this); });
+    m_view->addAction(m_export);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *exportButton = new QToolButton;
+    exportButton->setDefaultAction(m_export);
+
     auto *content = new QWidget(this);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_severity);
+    bar->addWidget(exportButton);
     auto *layout = new QVBoxLayout(content);
     layout->addLayout(bar);
     layout->addWidget(m_view, 1);

@@ -4,6 +4,7 @@
 
 #include <QDockWidget>
 
+class QAction;
 class QComboBox;
 class QLineEdit;
 class QTableView;
@@ -22,6 +23,8 @@ public:
     ProblemsModel *model() const { return m_model; }
     QAbstractItemModel *filteredModel() const;
     QTableView *view() const { return m_view; }
+    // "Export…": the problems as filtered, through ExportDialog (button and context menu).
+    QAction *exportAction() const { return m_export; }
 
 Q_SIGNALS:
     void contactActivated(qint64 contactId);
@@ -35,4 +38,5 @@ private:
     QLineEdit *m_filter = nullptr;
     QComboBox *m_severity = nullptr;
     QTableView *m_view = nullptr;
+    QAction *m_export = nullptr;
 };

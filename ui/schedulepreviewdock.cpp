@@ -1,9 +1,11 @@
 #include "schedulepreviewdock.h"
 
 #include "contactfilter.h"
+#include "exportdialog.h"
 #include "schedulepreviewmodel.h"
 #include "timelinewidget.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -42,6 +44,13 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Status,
                                                      QHeaderView::ResizeToContents);
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    m_export = new QAction(tr("Export…"), this);
+    m_export->setToolTip(tr("Write this contact's emails to a CSV file"));
+    connect(m_export, &QAction::triggered, this,
+            [this] { ExportDialog::openForModel(m_view->model(), m_path, this); });
+    m_view->addAction(m_export);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     auto *content = new QWidget(this);
     auto *layout = new QVBoxLayout(content);

@@ -8,6 +8,7 @@
 #include <QDockWidget>
 #include <QFutureWatcher>
 
+class QAction;
 class QLabel;
 class QTableView;
 class SchedulePreviewModel;
@@ -33,6 +34,8 @@ public:
     SchedulePreviewModel *model() const { return m_model; }
     TimelineWidget *timeline() const { return m_timeline; }
     QTableView *view() const { return m_view; }
+    // "Export…" in the table's context menu: the emails shown, through ExportDialog.
+    QAction *exportAction() const { return m_export; }
     QString headline() const;
 
 Q_SIGNALS:
@@ -62,4 +65,5 @@ private:
     TimelineWidget *m_timeline = nullptr;
     QTableView *m_view = nullptr;
     SchedulePreviewModel *m_model = nullptr;
+    QAction *m_export = nullptr;
 };
