@@ -423,7 +423,10 @@ void MainWindow::startRun()
 void MainWindow::onRunFinished()
 {
     m_history->reload();
-    m_contacts->refresh();
+    // A run writes email_schedules only: the contact rows and their problems are unchanged, so
+    // the (million-row) table is rebuilt only when it is filtered by scheduled emails.
+    if (m_contacts->scheduledDateFilter().isValid())
+        m_contacts->refresh();
     m_preview->reload();
     m_dailyLoad->reload();
 }
