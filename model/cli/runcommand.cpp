@@ -9,6 +9,8 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
+#include <cstdio>
+
 using Cli::tr;
 
 namespace {
@@ -72,7 +74,11 @@ int runCommand(const QStringList &args)
     }
 
     if (dryRun) {
+        QElapsedTimer diffTimer;
+        diffTimer.start();
         const Result<ScheduleDiffSummary> diff = ScheduleDiff::compute(**batch, &CancelOnSignal::isCancelled);
+        if (qEnvironmentVariableIsSet("ES_PHASE_TIMES"))
+            std::fprintf(stderr, "phase diff: %.3f s\n", double(diffTimer.nsecsElapsed()) / 1e9);
         if (!diff) {
             printError(diff.errorMessage());
             return exitCodeFor(diff.error());
