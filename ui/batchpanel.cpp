@@ -1,5 +1,7 @@
 #include "batchpanel.h"
 
+#include "exportdialog.h"
+
 #include "schedulepreviewmodel.h"
 
 #include <QCoreApplication>
@@ -295,7 +297,16 @@ bool BatchPanel::confirmWithDialog(const BatchResult &batch, const ScheduleDiffS
     box.setTextFormat(Qt::RichText);
     QPushButton *write = box.addButton(tr("Write schedule"), QMessageBox::AcceptRole);
     box.addButton(tr("Don't write"), QMessageBox::RejectRole);
+    // Staff often want to look at the computed schedule in a spreadsheet before deciding.
+    QPushButton *exportPreview = box.addButton(tr("Export Preview…"), QMessageBox::ActionRole);
     box.setDefaultButton(write);
-    box.exec(); // the one modal question of a run
-    return box.clickedButton() == write;
+    for (;;) {
+        box.exec(); // the one modal question of a run
+        if (box.clickedButton() != exportPreview)
+            return box.clickedButton() == write;
+        ExportDialog dialog(nullptr, QString(), window());
+        dialog.setPreviewResult(m_batch);
+        dialog.setSource(ExportDialog::Source::Preview);
+        dialog.exec();
+    }
 }
