@@ -30,6 +30,26 @@ QString nativePath(const QString &path)
     return QDir::toNativeSeparators(path);
 }
 
+// The column a check problem is reported against; everything else is about the ZIP code.
+Field problemField(ProblemCode code)
+{
+    switch (code) {
+    case ProblemCode::InvalidEmail:
+        return Field::Email;
+    case ProblemCode::UnknownState:
+        return Field::State;
+    case ProblemCode::InvalidBirthDate:
+        return Field::BirthDate;
+    case ProblemCode::InvalidEffectiveDate:
+        return Field::EffectiveDate;
+    case ProblemCode::InvalidZip:
+    case ProblemCode::ZipStateMismatch:
+    case ProblemCode::ProcessingError:
+        break;
+    }
+    return Field::ZipCode;
+}
+
 constexpr std::array<const char *, FieldCount> ColumnNames = {
     "first_name", "last_name", "email",           "phone_number", "birth_date", "effective_date",
     "state",      "zip_code",  "current_carrier", "plan_type",    "gender",     "status",
@@ -203,27 +223,10 @@ public:
         for (const Problem &p : facts.problems) {
             // Errors (bad email, no state) and dates the rules would ignore (a birth date after
             // today) fail the row; ZIP warnings do not, the state is known.
-            switch (p.code) {
-            case ProblemCode::InvalidEmail:
-                fail(Field::Email, p.message);
+            const Field field = problemField(p.code);
+            if (field != Field::ZipCode || p.severity == Severity::Error) {
+                fail(field, p.message);
                 return row;
-            case ProblemCode::UnknownState:
-                fail(Field::State, p.message);
-                return row;
-            case ProblemCode::InvalidBirthDate:
-                fail(Field::BirthDate, p.message);
-                return row;
-            case ProblemCode::InvalidEffectiveDate:
-                fail(Field::EffectiveDate, p.message);
-                return row;
-            case ProblemCode::InvalidZip:
-            case ProblemCode::ZipStateMismatch:
-            case ProblemCode::ProcessingError:
-                if (p.severity == Severity::Error) {
-                    fail(Field::ZipCode, p.message);
-                    return row;
-                }
-                break;
             }
         }
         row.contact.email = row.contact.email.trimmed();

@@ -20,14 +20,12 @@ QString emailTypeName(EmailType type)
 std::optional<EmailType> emailTypeFromName(QStringView name)
 {
     const QStringView n = name.trimmed();
-    if (n.compare(u"birthday"_s, Qt::CaseInsensitive) == 0)
-        return EmailType::Birthday;
-    if (n.compare(u"effective_date"_s, Qt::CaseInsensitive) == 0)
-        return EmailType::EffectiveDate;
-    if (n.compare(u"aep"_s, Qt::CaseInsensitive) == 0)
-        return EmailType::Aep;
+    for (EmailType t : { EmailType::Birthday, EmailType::EffectiveDate, EmailType::Aep }) {
+        if (n.compare(emailTypeName(t), Qt::CaseInsensitive) == 0)
+            return t;
+    }
     // production writes POST_WINDOW_BIRTHDAY / POST_WINDOW_EFFECTIVE_DATE as well
-    if (n.startsWith(u"post_window"_s, Qt::CaseInsensitive))
+    if (n.startsWith(emailTypeName(EmailType::PostWindow), Qt::CaseInsensitive))
         return EmailType::PostWindow;
     return std::nullopt;
 }

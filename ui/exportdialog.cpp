@@ -304,17 +304,24 @@ void ExportDialog::startExport()
     m_progress->setValue(0);
     m_progress->setVisible(true);
 
+    // The exports a worker reads from the database itself.
+    const auto runRequest = [&](ExportRequest::What what,
+                                const std::optional<ExportRequest::ContactView> &contactView) {
+        ExportRequest request;
+        request.what = what;
+        request.dbPath = m_dbPath;
+        request.outputPath = path;
+        request.options = o;
+        request.today = m_today;
+        request.contactView = contactView;
+        m_watcher.setFuture(CsvExport::runAsync(request));
+    };
+
     switch (currentSource()) {
     case Source::CurrentView: {
         if (!m_view && m_contactView) {
             // The lazy contact table: the same filter and sort, run in SQLite by a worker.
-            ExportRequest request;
-            request.what = ExportRequest::What::Contacts;
-            request.dbPath = m_dbPath;
-            request.outputPath = path;
-            request.options = o;
-            request.contactView = m_contactView;
-            m_watcher.setFuture(CsvExport::runAsync(request));
+            runRequest(ExportRequest::What::Contacts, m_contactView);
             break;
         }
         m_viewExport = std::make_unique<ModelCsvExport>(m_view.data(), path, o);
@@ -333,19 +340,14 @@ void ExportDialog::startExport()
         m_watcher.setFuture(CsvExport::exportPreviewAsync(m_preview, path, o));
         break;
     case Source::Schedule:
-    case Source::Contacts:
-    case Source::Problems: {
-        ExportRequest request;
-        request.what = currentSource() == Source::Schedule ? ExportRequest::What::Schedule
-            : currentSource() == Source::Contacts          ? ExportRequest::What::Contacts
-                                                           : ExportRequest::What::Problems;
-        request.dbPath = m_dbPath;
-        request.outputPath = path;
-        request.options = o;
-        request.today = m_today;
-        m_watcher.setFuture(CsvExport::runAsync(request));
+        runRequest(ExportRequest::What::Schedule, std::nullopt);
         break;
-    }
+    case Source::Contacts:
+        runRequest(ExportRequest::What::Contacts, std::nullopt);
+        break;
+    case Source::Problems:
+        runRequest(ExportRequest::What::Problems, std::nullopt);
+        break;
     }
     updateState();
 }
