@@ -31,6 +31,26 @@ QString text(sqlite3_stmt *stmt, int column)
     return QString::fromUtf8(data, sqlite3_column_bytes(stmt, column));
 }
 
+// text() into a string that is reused from row to row: ASCII values (nearly all) are widened
+// into its existing buffer, so reading a million contacts does not allocate and free a string
+// per field. Anything else goes through text(), so the result is always the same string.
+void readText(sqlite3_stmt *stmt, int column, QString &out)
+{
+    const auto *data = reinterpret_cast<const unsigned char *>(sqlite3_column_text(stmt, column));
+    const int size = sqlite3_column_bytes(stmt, column);
+    bool ascii = data && size > 0;
+    for (int i = 0; ascii && i < size; ++i)
+        ascii = data[i] < 0x80;
+    if (!ascii) {
+        out = text(stmt, column);
+        return;
+    }
+    out.resize(size); // keeps the buffer when it is unshared and large enough
+    char16_t *dst = reinterpret_cast<char16_t *>(out.data());
+    for (int i = 0; i < size; ++i)
+        dst[i] = char16_t(data[i]);
+}
+
 int digit(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : -1;
@@ -181,8 +201,19 @@ Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fiel
     // Both statements run in id order; history rows are merged into their contact.
     int hrc = m_hasSchedules ? sqlite3_step(history.get()) : SQLITE_DONE;
     std::vector<HistoryEntry> entries;
+    Contact contact; // reused: its strings keep their buffers from row to row
     while ((rc = sqlite3_step(contacts.get())) == SQLITE_ROW) {
-        const Contact contact = contactFrom(contacts.get(), fields);
+        if (fields == Fields::Scheduling) {
+            sqlite3_stmt *row = contacts.get();
+            contact.id = sqlite3_column_int64(row, 0);
+            readText(row, 1, contact.email);
+            readText(row, 2, contact.effectiveDate);
+            readText(row, 3, contact.birthDate);
+            readText(row, 4, contact.state);
+            readText(row, 5, contact.zipCode);
+        } else {
+            contact = contactFrom(contacts.get(), fields);
+        }
         entries.clear();
         while (hrc == SQLITE_ROW && sqlite3_column_int64(history.get(), 0) < contact.id)
             hrc = sqlite3_step(history.get());

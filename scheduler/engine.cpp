@@ -488,7 +488,16 @@ bool isYearRound(const ContactFacts &facts, const Config &config)
 
 bool isExcluded(const ContactFacts &facts, QDate date, const Config &config)
 {
-    return isYearRound(facts, config) || causingWindow(facts, date, config).isValid();
+    // isYearRound() || causingWindow().isValid() with one state-rule lookup: the load balancer
+    // asks this for every day it tries to move an email to.
+    const StateRule stateRule = ruleFor(facts, config);
+    if (stateRule.kind == StateRule::Kind::YearRound)
+        return true;
+    const WindowRule rule = makeWindowRule(facts, stateRule, config);
+    ExclusionWindow w;
+    if (date.isValid() && rule.kind != StateRule::Kind::None)
+        WindowSet(rule, date.year() - 1).causing(date, w);
+    return w.isValid();
 }
 
 ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history, QDate today,

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace LoadBalancer {
 
@@ -194,7 +195,9 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
     // Counting sort into day buckets: bucketed[offset[d], offset[d + 1]) start on day d.
     for (std::size_t d = 1; d < offset.size(); ++d)
         offset[d] += offset[d - 1];
-    std::vector<Item> bucketed(total);
+    // Default-initialised (not zeroed): every slot is written by the sort below, and zeroing
+    // millions of items first would be one more pass over the memory.
+    const auto bucketed = std::make_unique_for_overwrite<Item[]>(total);
     {
         std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
         for (std::size_t k = 0; k < total; ++k)
@@ -252,7 +255,7 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
     std::vector<Item> work;
     for (std::size_t day = 0; day < incoming.size(); ++day) {
         const bool hasOwn = day + 1 < offset.size();
-        Item *own = hasOwn ? bucketed.data() + offset[day] : nullptr;
+        Item *own = hasOwn ? bucketed.get() + offset[day] : nullptr;
         const std::size_t ownCount = hasOwn ? offset[day + 1] - offset[day] : 0;
         std::vector<Item> arrived;
         arrived.swap(incoming[day]);
