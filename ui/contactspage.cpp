@@ -134,6 +134,9 @@ void ContactsPage::setStateRules(const StateRuleTable &rules)
 void ContactsPage::setDatabase(const QString &path)
 {
     m_currentId = 0;
+    // A day of another database's schedule means nothing in this one.
+    if (m_scheduledOn.isValid())
+        setScheduledDateFilter(QDate());
     m_model->setDatabase(path);
     Q_EMIT currentContactChanged(0);
     updateStatus();

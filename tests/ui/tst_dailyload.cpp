@@ -392,6 +392,14 @@ void TestDailyLoad::mainWindowClickFiltersContacts()
 
     window.contactsPage()->setScheduledDateFilter(QDate());
     QTRY_COMPARE(contacts->rowCount(), 4);
+
+    // The day filter belongs to one database's schedule: opening another one clears it.
+    QTest::mouseClick(view->chart(), Qt::LeftButton, {}, view->dayPosition(QDate(2025, 3, 5)));
+    QTRY_COMPARE(contacts->rowCount(), 3);
+    window.openDatabase(makeHandDb(QStringLiteral("other.db"), true));
+    QTRY_VERIFY(!window.contactsPage()->scheduledDateFilter().isValid()); // opened off the GUI thread
+    QTRY_VERIFY(!contacts->isLoading());
+    QTRY_COMPARE(contacts->rowCount(), 4);
 }
 
 QTEST_MAIN(TestDailyLoad)
