@@ -1,4 +1,5 @@
 #include "demogenerator.h"
+#include "referencecsv.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -129,46 +130,7 @@ QByteArray TestCli::fileHash(const QString &filePath)
 // RFC 4180: quoted fields may hold separators, quotes (doubled) and line breaks.
 QList<QStringList> TestCli::parseCsv(const QByteArray &bytes, bool *crlf)
 {
-    const QString text = QString::fromUtf8(bytes);
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    *crlf = true;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (quoted) {
-            if (c == u'"' && i + 1 < text.size() && text.at(i + 1) == u'"') {
-                field += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            row.append(field);
-            field.clear();
-        } else if (c == u'\r' || c == u'\n') {
-            if (c == u'\n' || i + 1 >= text.size() || text.at(i + 1) != u'\n')
-                *crlf = false;
-            if (c == u'\r')
-                ++i;
-            row.append(field);
-            field.clear();
-            rows.append(row);
-            row.clear();
-        } else {
-            field += c;
-        }
-    }
-    if (!field.isEmpty() || !row.isEmpty()) {
-        row.append(field);
-        rows.append(row);
-    }
-    return rows;
+    return ReferenceCsv::parse(QString::fromUtf8(bytes), u',', u'"', crlf);
 }
 
 QList<QStringList> TestCli::schedulesSnapshot(const QString &dbPath, const QString &where) const

@@ -1,5 +1,6 @@
 #include "csvreader.h"
 #include "csvwriter.h"
+#include "referencecsv.h"
 
 #include <QBuffer>
 #include <QRandomGenerator>
@@ -13,57 +14,9 @@ class TestCsvWriter : public QObject
     Q_OBJECT
 
 private:
-    // A deliberately separate, minimal RFC 4180 parser (not CsvReader): quoted fields, doubled
-    // quotes, CRLF or LF row ends. If writer and reader shared a bug, a round trip through
-    // CsvReader alone would not notice.
     static QList<QStringList> referenceParse(const QByteArray &bytes, char sep = ',', char quote = '"')
     {
-        const QString text = QString::fromUtf8(bytes);
-        const QChar s(QLatin1Char { sep });
-        const QChar q(QLatin1Char { quote });
-        QList<QStringList> rows;
-        QStringList row;
-        QString field;
-        bool inQuotes = false;
-        bool wasQuoted = false;
-        for (qsizetype i = 0; i < text.size(); ++i) {
-            const QChar c = text[i];
-            if (inQuotes) {
-                if (c == q) {
-                    if (i + 1 < text.size() && text[i + 1] == q) {
-                        field += q;
-                        ++i;
-                    } else {
-                        inQuotes = false;
-                    }
-                } else {
-                    field += c;
-                }
-            } else if (c == q) {
-                inQuotes = true;
-                wasQuoted = true;
-            } else if (c == s) {
-                row.append(field);
-                field.clear();
-                wasQuoted = false;
-            } else if (c == u'\r' && i + 1 < text.size() && text[i + 1] == u'\n') {
-                continue;
-            } else if (c == u'\n') {
-                row.append(field);
-                rows.append(row);
-                row.clear();
-                field.clear();
-                wasQuoted = false;
-            } else {
-                field += c;
-            }
-        }
-        Q_UNUSED(wasQuoted);
-        if (!field.isEmpty() || !row.isEmpty()) {
-            row.append(field);
-            rows.append(row);
-        }
-        return rows;
+        return ReferenceCsv::parse(QString::fromUtf8(bytes), QLatin1Char(sep), QLatin1Char(quote));
     }
 
     static QByteArray write(const QList<QStringList> &rows, const CsvOptions &options,

@@ -11,6 +11,7 @@
 #include "importdialog.h"
 #include "mainwindow.h"
 #include "orgdatabase.h"
+#include "referencecsv.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -38,49 +39,7 @@ namespace {
 // RFC 4180 records, written here without the project's reader so the check is independent.
 QList<QStringList> parseCsv(const QString &text)
 {
-    QList<QStringList> records;
-    QStringList record;
-    QString field;
-    bool quoted = false;
-    bool fieldStarted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text.at(i);
-        if (quoted) {
-            if (c == u'"' && i + 1 < text.size() && text.at(i + 1) == u'"') {
-                field += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == u'"') {
-            quoted = true;
-            fieldStarted = true;
-        } else if (c == u',') {
-            record.append(field);
-            field.clear();
-            fieldStarted = true;
-        } else if (c == u'\r' || c == u'\n') {
-            if (c == u'\r' && i + 1 < text.size() && text.at(i + 1) == u'\n')
-                ++i;
-            if (fieldStarted || !field.isEmpty() || !record.isEmpty()) {
-                record.append(field);
-                records.append(record);
-            }
-            record.clear();
-            field.clear();
-            fieldStarted = false;
-        } else {
-            field += c;
-            fieldStarted = true;
-        }
-    }
-    if (fieldStarted || !field.isEmpty() || !record.isEmpty()) {
-        record.append(field);
-        records.append(record);
-    }
-    return records;
+    return ReferenceCsv::parse(text);
 }
 
 qint64 contactCount(const QString &dbPath)
