@@ -399,8 +399,8 @@ public:
             return std::nullopt;
         }
         if (!m_writer) {
-            m_file = std::make_unique<QTemporaryFile>(QDir::temp().filePath(
-                QStringLiteral("email-scheduler-rejected-XXXXXX.csv")));
+            m_file = std::make_unique<QTemporaryFile>(
+                QDir::temp().filePath(QStringLiteral("email-scheduler-rejected-XXXXXX.csv")));
             m_file->setAutoRemove(false); // FailureSpill removes it
             if (!m_file->open())
                 return spillError(m_file->errorString());
@@ -1068,7 +1068,8 @@ ExportOutcome writeFailures(const QString &outputPath, const ImportReport &repor
         [&](QStringList &row) {
             if (!cursor.next(failure))
                 return false;
-            row = QStringList { QString::number(failure.line), failure.field, failure.reason } + failure.values;
+            row = QStringList { QString::number(failure.line), failure.field, failure.reason }
+                + failure.values;
             return true;
         },
         report.failedRows, {},

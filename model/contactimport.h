@@ -131,8 +131,7 @@ struct ImportReport
 
 // Every failed row in file order, the ones on disk included; `visit` returns false to stop.
 // An error (the temporary file could not be read back) names the file.
-Result<void> forEachFailure(const ImportReport &report,
-                            const std::function<bool(const RowFailure &)> &visit);
+Result<void> forEachFailure(const ImportReport &report, const std::function<bool(const RowFailure &)> &visit);
 
 // Reads and checks the whole file without touching a database.
 Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &progress = {});

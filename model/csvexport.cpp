@@ -4,8 +4,8 @@
 #include "contactcolumn.h"
 #include "contactsource.h"
 #include "csvsqlite.h"
-#include "engine.h"
 #include "emailtypes.h"
+#include "engine.h"
 #include "explain.h"
 
 #include <QAbstractItemModel>
@@ -388,8 +388,8 @@ ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const Cs
     const QString sql = QStringLiteral("SELECT ") + column(scheduleColumns, u"s", "contact_id") + u','
         + column(contactColumns, u"c", "first_name") + u',' + column(contactColumns, u"c", "last_name") + u','
         + column(contactColumns, u"c", "email") + u',' + column(scheduleColumns, u"s", "email_type") + u','
-        + column(scheduleColumns, u"s", "scheduled_send_date") + u',' + column(scheduleColumns, u"s", "status")
-        + u',' + column(scheduleColumns, u"s", "skip_reason") + u','
+        + column(scheduleColumns, u"s", "scheduled_send_date") + u','
+        + column(scheduleColumns, u"s", "status") + u',' + column(scheduleColumns, u"s", "skip_reason") + u','
         + column(scheduleColumns, u"s", "catchup_note") + QStringLiteral(" FROM email_schedules AS s")
         + (join ? QStringLiteral(" LEFT JOIN contacts AS c ON c.\"id\" = s.\"contact_id\"") : QString())
         + QStringLiteral(" ORDER BY 1, 6, 5");
@@ -408,9 +408,8 @@ ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const Cs
         outcome.error = stmt.error();
         return outcome;
     }
-    const QStringList header { tr("Contact ID"), tr("First name"), tr("Last name"),
-                               tr("Email"),      tr("Email type"), tr("Send date"),
-                               tr("Status"),     tr("Reason") };
+    const QStringList header { tr("Contact ID"), tr("First name"), tr("Last name"), tr("Email"),
+                               tr("Email type"), tr("Send date"),  tr("Status"),    tr("Reason") };
     if (!out.writer().writeHeader(header)) {
         outcome.error = out.writeFailed();
         return outcome;
@@ -625,8 +624,8 @@ std::optional<Error> checkOutputPath(const QString &outputPath, const QString &d
             ? info.canonicalFilePath()
             : QDir(info.absolutePath()).canonicalPath() + u'/' + info.fileName();
         if (target == database)
-            return refuse(tr("it is the database %1; choose another file name")
-                              .arg(QDir::toNativeSeparators(dbPath)));
+            return refuse(
+                tr("it is the database %1; choose another file name").arg(QDir::toNativeSeparators(dbPath)));
         for (const char *suffix : CompanionSuffixes) {
             if (target == database + QLatin1StringView(suffix))
                 return refuse(tr("it belongs to the database %1; choose another file name")
@@ -652,8 +651,9 @@ std::optional<Error> checkOutputPath(const QString &outputPath, const QString &d
     // QSaveFile writes beside the target; a missing folder gives a clearer message than
     // the system's "No such file or directory".
     if (!info.absoluteDir().exists())
-        return fileError(outputPath,
-                         tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
+        return fileError(
+            outputPath,
+            tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
     return std::nullopt;
 }
 

@@ -49,8 +49,8 @@ int importCommand(const QStringList &args)
     settings.csvPath = cli.value(QStringLiteral("input"));
     // Checked before importing: the contacts must not be written and the database then replaced.
     if (cli.isSet(QStringLiteral("failures"))) {
-        if (const auto refused
-            = CsvExport::checkOutputPath(cli.value(QStringLiteral("failures")), cli.value(QStringLiteral("db")))) {
+        if (const auto refused = CsvExport::checkOutputPath(cli.value(QStringLiteral("failures")),
+                                                            cli.value(QStringLiteral("db")))) {
             printError(tr("--failures: %1").arg(refused->message));
             return UsageError;
         }
@@ -109,10 +109,11 @@ int importCommand(const QStringList &args)
 
     const QString shown = QDir::toNativeSeparators(settings.csvPath);
     // Every rejected row, also those beyond the first ImportReport::MaxFailures.
-    const Result<void> listed = ContactImport::forEachFailure(*report, [&shown](const ContactImport::RowFailure &f) {
-        printError(tr("%1 line %2: %3").arg(shown).arg(f.line).arg(f.reason));
-        return true;
-    });
+    const Result<void> listed
+        = ContactImport::forEachFailure(*report, [&shown](const ContactImport::RowFailure &f) {
+              printError(tr("%1 line %2: %3").arg(shown).arg(f.line).arg(f.reason));
+              return true;
+          });
     if (!listed.ok()) {
         printError(listed.errorMessage());
         return UsageError;

@@ -433,15 +433,17 @@ private slots:
              "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, "
              "email TEXT NOT NULL, zip_code TEXT, state TEXT, \"Tobacco User\" INTEGER NOT NULL, "
              "\"Agent \"\"Nick\"\" Name\" TEXT NOT NULL, \"order\" TEXT NOT NULL)");
-        const QString path = writeCsv(u"quoted.csv"_s,
-                                      "email,first_name,zip\nq1@example.com,Quinn,66210\nq2@example.com,Quill,66210\n");
+        const QString path
+            = writeCsv(u"quoted.csv"_s,
+                       "email,first_name,zip\nq1@example.com,Quinn,66210\nq2@example.com,Quill,66210\n");
         auto report = run(db, settingsFor(path));
         QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
         QCOMPARE(report->inserted, 2);
-        QCOMPARE(queryText(db,
-                           u"SELECT first_name || '|' || \"Tobacco User\" || '|' || \"Agent \"\"Nick\"\" Name\" "
-                           "|| '|' || state FROM contacts WHERE email = 'q1@example.com'"_s),
-                 u"Quinn|0||KS"_s);
+        QCOMPARE(
+            queryText(db,
+                      u"SELECT first_name || '|' || \"Tobacco User\" || '|' || \"Agent \"\"Nick\"\" Name\" "
+                      "|| '|' || state FROM contacts WHERE email = 'q1@example.com'"_s),
+            u"Quinn|0||KS"_s);
         ImportSettings s = settingsFor(path);
         s.onConflict = OnConflict::Update;
         auto updated = run(db, s);
@@ -501,8 +503,9 @@ private slots:
         QCOMPARE(report->failures[1].line, 4);
         QCOMPARE(report->failures[1].field, u"first_name"_s);
         QCOMPARE(count(db), before + 1);
-        QCOMPARE(count(db, u"SELECT COUNT(*) FROM contacts WHERE instr(email, char(0)) > 0 "
-                           "OR instr(first_name, char(0)) > 0 OR email LIKE 'bad.nul%'"_s),
+        QCOMPARE(count(db,
+                       u"SELECT COUNT(*) FROM contacts WHERE instr(email, char(0)) > 0 "
+                       "OR instr(first_name, char(0)) > 0 OR email LIKE 'bad.nul%'"_s),
                  0);
     }
 
@@ -557,7 +560,8 @@ private slots:
         }
         QCOMPARE(lines, total);
         QVERIFY2(last.startsWith(QByteArray(QByteArray::number(total + 1) + ",email,")), last.constData());
-        QVERIFY2(last.contains(QByteArray("not-an-email-" + QByteArray::number(total - 1))), last.constData());
+        QVERIFY2(last.contains(QByteArray("not-an-email-" + QByteArray::number(total - 1))),
+                 last.constData());
     }
 
     void fourDigitZipsArePadded()
@@ -575,8 +579,9 @@ private slots:
         QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
         QCOMPARE(report->inserted, 6);
         const auto zip = [&](const char *email) {
-            return queryText(db, u"SELECT zip_code || '|' || state FROM contacts WHERE email = '"_s
-                                     + QString::fromLatin1(email) + u"'"_s);
+            return queryText(db,
+                             u"SELECT zip_code || '|' || state FROM contacts WHERE email = '"_s
+                                 + QString::fromLatin1(email) + u"'"_s);
         };
         QCOMPARE(zip("z1@example.com"), u"02134|MA"_s);
         QCOMPARE(zip("z2@example.com"), u"02134-1234|MA"_s);

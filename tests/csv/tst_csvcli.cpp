@@ -106,7 +106,8 @@ private slots:
             0);
         QFile f(out);
         QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readLine(), QByteArray("Contact ID,First name,Last name,Email,Email type,Send date,Status,Reason\r\n"));
+        QCOMPARE(f.readLine(),
+                 QByteArray("Contact ID,First name,Last name,Email,Email type,Send date,Status,Reason\r\n"));
         int lines = 1;
         while (!f.readLine().isEmpty())
             ++lines;
@@ -139,7 +140,8 @@ private slots:
         QFETCH(QString, command);
         QFETCH(QString, option);
         QFETCH(QString, target);
-        const QString csv = writeFile(u"refused.csv"_s, "email,zip\nrefused.import@example.com,66210\nbad,66210\n");
+        const QString csv
+            = writeFile(u"refused.csv"_s, "email,zip\nrefused.import@example.com,66210\nbad,66210\n");
         QStringList args { command, u"--db"_s, m_db, option, target };
         if (command == u"export")
             args << u"--what"_s << u"contacts"_s;
@@ -182,8 +184,8 @@ private slots:
             bytes += "nobody" + QByteArray::number(i) + ",66210\n";
         const QString csv = writeFile(u"allbad.csv"_s, bytes);
         const QString failures = m_dir.filePath(u"allbad-rejected.csv"_s);
-        const Run r = cli({ u"import"_s, u"--db"_s, m_db, u"--input"_s, csv, u"--dry-run"_s, u"--failures"_s,
-                            failures });
+        const Run r = cli(
+            { u"import"_s, u"--db"_s, m_db, u"--input"_s, csv, u"--dry-run"_s, u"--failures"_s, failures });
         QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(500)));
         QVERIFY2(r.out.contains(u"rejected 100003"_s), qPrintable(r.out));
         QCOMPARE(r.err.count(u'\n'), Bad);

@@ -138,14 +138,17 @@ private slots:
         const QList<QStringList> expected {
             { u"Contact ID"_s, u"First name"_s, u"Last name"_s, u"Email"_s, u"Email type"_s, u"Send date"_s,
               u"Status"_s, u"Reason"_s },
-            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Annual Enrollment"_s, u"2025-09-15"_s, u"Scheduled"_s,
-              u"Catch-up: anniversary 2025-09-15 is too close for the usual lead time"_s },
-            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Policy anniversary"_s, u"2026-02-01"_s, u"Skipped"_s,
-              u"California birthday rule 2026-01-15 to 2026-03-15"_s },
-            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Birthday"_s, u"2026-03-01"_s, u"Scheduled"_s, QString() },
-            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Follow-up"_s, u"2026-03-16"_s, u"Scheduled"_s, QString() },
+            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Annual Enrollment"_s, u"2025-09-15"_s,
+              u"Scheduled"_s, u"Catch-up: anniversary 2025-09-15 is too close for the usual lead time"_s },
+            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Policy anniversary"_s, u"2026-02-01"_s,
+              u"Skipped"_s, u"California birthday rule 2026-01-15 to 2026-03-15"_s },
+            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Birthday"_s, u"2026-03-01"_s, u"Scheduled"_s,
+              QString() },
+            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Follow-up"_s, u"2026-03-16"_s, u"Scheduled"_s,
+              QString() },
             { u"2"_s, u"Josh"_s, u"Musick"_s, josh, u"Birthday"_s, u"2025-05-26"_s, u"Sent"_s, QString() },
-            { u"2"_s, u"Josh"_s, u"Musick"_s, josh, u"Followup 1 cold"_s, u"2025-05-28"_s, u"Failed"_s, QString() },
+            { u"2"_s, u"Josh"_s, u"Musick"_s, josh, u"Followup 1 cold"_s, u"2025-05-28"_s, u"Failed"_s,
+              QString() },
             { u"2"_s, u"Josh"_s, u"Musick"_s, josh, u"Policy anniversary"_s, u"2026-01-10"_s, u"Skipped"_s,
               u"Within 30 days of the birthday email on 2026-01-20"_s },
             { u"999999"_s, QString(), QString(), QString(), u"Birthday"_s, u"2026-01-01"_s, u"Skipped"_s,
@@ -195,8 +198,8 @@ private slots:
             QVERIFY2(error->message.contains(why), qPrintable(error->message));
             QVERIFY(!error->message.contains(u'\n'));
         };
-        for (const auto what : { ExportRequest::What::Schedule, ExportRequest::What::Contacts,
-                                 ExportRequest::What::Problems })
+        for (const auto what :
+             { ExportRequest::What::Schedule, ExportRequest::What::Contacts, ExportRequest::What::Problems })
             check(CsvExport::run(request(what, output)).error, mentions);
         check(CsvExport::checkOutputPath(output, m_db), mentions);
         check(CsvExport::writeRows(output, CsvOptions(), { u"a"_s }, {}, [](QStringList &) { return false; })

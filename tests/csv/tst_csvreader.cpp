@@ -106,24 +106,26 @@ private slots:
         QTest::newRow("latin-1") << text.toLatin1() << int(CsvDialect::Encoding::Latin1) << false;
         // Excel's "Unicode text": UTF-16 LE with a BOM, tab-separated; and the other UTF forms.
         const auto encoded = [](const QString &t, QStringConverter::Encoding e, bool withBom) {
-            QStringEncoder encoder(e, withBom ? QStringConverter::Flag::WriteBom : QStringConverter::Flag::Default);
+            QStringEncoder encoder(
+                e, withBom ? QStringConverter::Flag::WriteBom : QStringConverter::Flag::Default);
             return QByteArray(encoder.encode(t));
         };
-        QTest::newRow("utf-16 le bom") << encoded(text, QStringConverter::Utf16LE, true)
-                                       << int(CsvDialect::Encoding::Utf16LE) << true;
-        QTest::newRow("utf-16 be bom") << encoded(text, QStringConverter::Utf16BE, true)
-                                       << int(CsvDialect::Encoding::Utf16BE) << true;
-        QTest::newRow("utf-32 le bom") << encoded(text, QStringConverter::Utf32LE, true)
-                                       << int(CsvDialect::Encoding::Utf32LE) << true;
-        QTest::newRow("utf-32 be bom") << encoded(text, QStringConverter::Utf32BE, true)
-                                       << int(CsvDialect::Encoding::Utf32BE) << true;
-        QTest::newRow("utf-16 le, no bom") << encoded(text, QStringConverter::Utf16LE, false)
-                                           << int(CsvDialect::Encoding::Utf16LE) << false;
-        QTest::newRow("utf-16 be, no bom") << encoded(text, QStringConverter::Utf16BE, false)
-                                           << int(CsvDialect::Encoding::Utf16BE) << false;
+        QTest::newRow("utf-16 le bom")
+            << encoded(text, QStringConverter::Utf16LE, true) << int(CsvDialect::Encoding::Utf16LE) << true;
+        QTest::newRow("utf-16 be bom")
+            << encoded(text, QStringConverter::Utf16BE, true) << int(CsvDialect::Encoding::Utf16BE) << true;
+        QTest::newRow("utf-32 le bom")
+            << encoded(text, QStringConverter::Utf32LE, true) << int(CsvDialect::Encoding::Utf32LE) << true;
+        QTest::newRow("utf-32 be bom")
+            << encoded(text, QStringConverter::Utf32BE, true) << int(CsvDialect::Encoding::Utf32BE) << true;
+        QTest::newRow("utf-16 le, no bom")
+            << encoded(text, QStringConverter::Utf16LE, false) << int(CsvDialect::Encoding::Utf16LE) << false;
+        QTest::newRow("utf-16 be, no bom")
+            << encoded(text, QStringConverter::Utf16BE, false) << int(CsvDialect::Encoding::Utf16BE) << false;
         // The BOM bytes by hand, not through Qt's encoder: FF FE is UTF-16 LE, FF FE 00 00 UTF-32 LE.
         QTest::newRow("utf-16 le bom, tabs")
-            << QByteArray::fromHex("fffe6e0061006d006500090063006900740079000a005a006f00eb00090042006500730061006e00e7006f006e000a00")
+            << QByteArray::fromHex("fffe6e0061006d006500090063006900740079000a005a006f00eb0009004200650073006"
+                                   "1006e00e7006f006e000a00")
             << int(CsvDialect::Encoding::Utf16LE) << true;
     }
 
@@ -184,8 +186,9 @@ private slots:
         QCOMPARE(fields, (QStringList { u"email"_s, u"name"_s }));
         for (int i = 0; i < Rows; ++i) {
             QVERIFY2(reader.readRecord(fields), qPrintable(QString::number(i)));
-            QCOMPARE(fields, (QStringList { u"p"_s + QString::number(i) + u"@example.com"_s,
-                                           u"Zoë 😀 "_s + QString(i % 7, u'x') }));
+            QCOMPARE(fields,
+                     (QStringList { u"p"_s + QString::number(i) + u"@example.com"_s,
+                                    u"Zoë 😀 "_s + QString(i % 7, u'x') }));
         }
         QVERIFY(!reader.readRecord(fields));
         QVERIFY(reader.errorString().isEmpty());

@@ -49,7 +49,8 @@ qint64 contactCount(const QString &dbPath)
 bool anyLabelContains(const QWidget *dialog, const QString &text)
 {
     const QList<QLabel *> labels = dialog->findChildren<QLabel *>();
-    return std::any_of(labels.cbegin(), labels.cend(), [&](const QLabel *l) { return l->text().contains(text); });
+    return std::any_of(labels.cbegin(), labels.cend(),
+                       [&](const QLabel *l) { return l->text().contains(text); });
 }
 
 } // namespace
