@@ -13,11 +13,29 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPromise>
+#include <QTemporaryFile>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <map>
 
 namespace ContactImport {
+
+// Owns the temporary file of the failed rows beyond MaxFailures.
+class FailureSpill
+{
+public:
+    explicit FailureSpill(QString path) : m_path(std::move(path)) { }
+    ~FailureSpill() { QFile::remove(m_path); }
+    FailureSpill(const FailureSpill &) = delete;
+    FailureSpill &operator=(const FailureSpill &) = delete;
+
+    const QString &path() const { return m_path; }
+
+private:
+    QString m_path;
+};
+
 namespace {
 
 QString tr(const char *text)
@@ -156,6 +174,23 @@ QString &contactField(Contact &c, Field f)
     return c.status;
 }
 
+bool asciiDigits(QStringView text)
+{
+    return std::all_of(text.begin(), text.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+}
+
+// Spreadsheets turn the New England ZIP 02134 into the number 2134. Give back the leading zero
+// (also of ZIP+4, 2134-1234), so the stored ZIP is right; anything else stays as it was read,
+// for the contact checks to report.
+void padZip(QString &zip)
+{
+    const bool fourDigits = zip.size() == 4 && asciiDigits(zip);
+    const bool zipPlus4 = zip.size() == 9 && zip[4] == u'-' && asciiDigits(QStringView(zip).first(4))
+        && asciiDigits(QStringView(zip).sliced(5));
+    if (fourDigits || zipPlus4)
+        zip.prepend(u'0');
+}
+
 // The result of checking one record.
 struct CheckedRow
 {
@@ -189,10 +224,21 @@ public:
             if (column < 0)
                 continue;
             QString value = column < fields.size() ? fields.at(column).trimmed() : QString();
+            // A NUL would be stored and cut the value short in every C program that reads it
+            // (a sender included); it is never part of a name, an address or a date.
+            if (!row.failure && value.contains(QChar(0))) {
+                fail(Field(i),
+                     tr("%1 contains a NUL character (a zero byte); if every row says so, the file "
+                        "is probably UTF-16 or UTF-32: choose that encoding")
+                         .arg(displayName(Field(i))));
+            }
             if (m_settings.undoFormulaGuard)
                 value = undoGuard(value);
             contactField(row.contact, Field(i)) = value;
         }
+        if (row.failure)
+            return row;
+        padZip(row.contact.zipCode);
         // Dates: every non-empty value must parse; it is stored as YYYY-MM-DD so the database
         // does not collect one more format.
         for (Field f : { Field::BirthDate, Field::EffectiveDate }) {
@@ -328,6 +374,74 @@ private:
     qint64 m_size = 0;
 };
 
+// Options of the temporary file holding failed rows: read back only by forEachFailure().
+CsvOptions spillOptions()
+{
+    CsvOptions o;
+    o.lineEnding = CsvOptions::LineEnding::Lf;
+    o.neutraliseFormulas = false;
+    return o;
+}
+
+// Collects the failed rows of one pass: the first MaxFailures in the report, the rest
+// streamed to a temporary file, so a file with millions of bad rows keeps memory flat and
+// loses none of them.
+class FailureSink
+{
+public:
+    explicit FailureSink(ImportReport &report) : m_report(report) { }
+
+    std::optional<Error> add(RowFailure &&failure)
+    {
+        ++m_report.failedRows;
+        if (m_report.failures.size() < ImportReport::MaxFailures) {
+            m_report.failures.append(std::move(failure));
+            return std::nullopt;
+        }
+        if (!m_writer) {
+            m_file = std::make_unique<QTemporaryFile>(
+                QDir::temp().filePath(QStringLiteral("email-scheduler-rejected-XXXXXX.csv")));
+            m_file->setAutoRemove(false); // FailureSpill removes it
+            if (!m_file->open())
+                return spillError(m_file->errorString());
+            m_report.moreFailures = std::make_shared<FailureSpill>(m_file->fileName());
+            m_writer = std::make_unique<CsvWriter>(m_file.get(), spillOptions());
+        }
+        if (!m_writer->writeRow(QStringList { QString::number(failure.line), failure.field, failure.reason }
+                                + failure.values))
+            return spillError(m_writer->errorString());
+        return std::nullopt;
+    }
+
+    // Flushes and closes the temporary file before anybody reads it.
+    std::optional<Error> finish()
+    {
+        if (!m_writer)
+            return std::nullopt;
+        const bool flushed = m_writer->flush();
+        const QString error = m_writer->errorString();
+        m_writer.reset();
+        m_file->close();
+        if (!flushed)
+            return spillError(error);
+        return std::nullopt;
+    }
+
+private:
+    Error spillError(const QString &why) const
+    {
+        return Error { tr("Could not keep the rejected rows beyond the first %1 in a temporary file in %2: "
+                          "%3. Free some disk space and try again.")
+                           .arg(ImportReport::MaxFailures)
+                           .arg(nativePath(QDir::tempPath()), why),
+                       int(CsvErrorKind::File) };
+    }
+
+    ImportReport &m_report;
+    std::unique_ptr<QTemporaryFile> m_file;
+    std::unique_ptr<CsvWriter> m_writer;
+};
+
 Error cancelledImport(const QString &path)
 {
     return Error { tr("Import of %1 cancelled; the database was not changed.").arg(nativePath(path)),
@@ -403,14 +517,15 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
         // State is always written: it may be derived from the ZIP code.
         if (field && (mapping.isMapped(*field) || *field == Field::State)) {
             s.insertFields.append(*field);
-            insertNames.append(c.name);
+            insertNames.append(CsvSqlite::identifier(c.name));
             if (mapping.isMapped(*field) || *field == Field::State) {
                 s.updateFields.append(*field);
-                updateSets.append(c.name + QStringLiteral(" = ?"));
+                updateSets.append(CsvSqlite::identifier(c.name) + QStringLiteral(" = ?"));
             }
         } else if (c.notNull && !c.hasDefault && !c.primaryKey) {
-            // Production tables declare columns like tobacco_user NOT NULL without a default.
-            fillerNames.append(c.name);
+            // Production tables declare columns like tobacco_user NOT NULL without a default;
+            // names are quoted, as they may hold spaces or quotes ("Tobacco User").
+            fillerNames.append(CsvSqlite::identifier(c.name));
             fillerNumeric.append(c.numeric);
         }
     }
@@ -431,13 +546,13 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
         return insert.error();
     s.insert = std::move(*insert);
     if (hasUpdatedAt)
-        updateSets.append(QStringLiteral("updated_at = CURRENT_TIMESTAMP"));
+        updateSets.append(QStringLiteral("\"updated_at\" = CURRENT_TIMESTAMP"));
     // Only prepared when needed: some production tables carry an UPDATE trigger naming a column
     // they do not have (org-12), which makes every UPDATE fail but inserts work.
     if (onConflict == OnConflict::Update) {
         auto update = CsvSqlite::prepare(db,
                                          QStringLiteral("UPDATE contacts SET ") + updateSets.join(u',')
-                                             + QStringLiteral(" WHERE id = ?"),
+                                             + QStringLiteral(" WHERE \"id\" = ?"),
                                          tr("prepare updating existing contacts in"));
         if (!update.ok())
             return update.error();
@@ -681,15 +796,15 @@ Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &
         return header.error();
     ImportReport report;
     report.header = *header;
+    FailureSink failures(report);
     RowChecker checker(settings);
     QStringList fields;
     while (input.reader().readRecord(fields)) {
         ++report.rows;
         CheckedRow row = checker.check(fields, input.reader().recordLine());
         if (row.failure) {
-            ++report.failedRows;
-            if (report.failures.size() < ImportReport::MaxFailures)
-                report.failures.append(std::move(*row.failure));
+            if (auto error = failures.add(std::move(*row.failure)))
+                return *error;
         } else {
             ++report.good;
         }
@@ -699,6 +814,8 @@ Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &
     }
     if (!input.reader().errorString().isEmpty())
         return input.readError();
+    if (auto error = failures.finish())
+        return *error;
     report.dates = checker.dateReports();
     return report;
 }
@@ -717,6 +834,26 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         return CsvSqlite::fromDbError(opened.error());
     OrgDatabase &db = *opened;
 
+    // The write lock comes first: an import running meanwhile (another window, another process)
+    // must have committed before this one reads which emails exist, or both insert the same
+    // contacts. A second import waits here (busy timeout) and then skips or updates them.
+    if (auto r = db.exec("BEGIN IMMEDIATE", tr("start the import into")); !r.ok())
+        return CsvSqlite::fromDbError(r.error());
+    // Every error below is built (SQLite's message read) before this runs: a ROLLBACK resets the
+    // connection's message to "not an error".
+    const auto failed = [&db](const Error &error) -> Error {
+        (void)db.exec("ROLLBACK", tr("roll back the import into"));
+        return error;
+    };
+    const QString writeAction = tr("import contacts into");
+    const auto rowError = [&](qint64 line, int rc) -> Error {
+        return failed(Error { tr("%1 line %2: %3")
+                                  .arg(nativePath(settings.csvPath))
+                                  .arg(line)
+                                  .arg(CsvSqlite::sqlError(db, rc, writeAction).message),
+                              int(CsvErrorKind::Database) });
+    };
+
     // Existing emails in a temporary table (not in the database file) with an index: one
     // lookup per row, whatever the size of the table and whether `email` is indexed there.
     if (auto r
@@ -724,26 +861,22 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
                   "WITHOUT ROWID",
                   tr("prepare the import into"));
         !r.ok())
-        return CsvSqlite::fromDbError(r.error());
+        return failed(CsvSqlite::fromDbError(r.error()));
     if (auto r = db.exec(
             "DELETE FROM temp.es_import_emails; INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
             "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
             tr("read the contacts of"));
         !r.ok())
-        return CsvSqlite::fromDbError(r.error());
+        return failed(CsvSqlite::fromDbError(r.error()));
 
     auto prepared = prepareStatements(db, settings.mapping, settings.onConflict);
     if (!prepared.ok())
-        return prepared.error();
+        return failed(prepared.error());
     ImportStatements &s = *prepared;
-
-    if (auto r = db.exec("BEGIN IMMEDIATE", tr("start the import into")); !r.ok())
-        return CsvSqlite::fromDbError(r.error());
-    const auto rollback = [&db] { (void)db.exec("ROLLBACK", tr("roll back the import into")); };
-    const QString writeAction = tr("import contacts into");
 
     ImportReport report;
     report.header = *header;
+    FailureSink failures(report);
     RowChecker checker(settings);
     QStringList fields;
     while (input.reader().readRecord(fields)) {
@@ -751,14 +884,11 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         const qint64 line = input.reader().recordLine();
         CheckedRow row = checker.check(fields, line);
         if (progress && report.rows % ProgressEvery == 0
-            && !progress(input.reader().bytesRead(), input.size())) {
-            rollback();
-            return cancelledImport(settings.csvPath);
-        }
+            && !progress(input.reader().bytesRead(), input.size()))
+            return failed(cancelledImport(settings.csvPath));
         if (row.failure) {
-            ++report.failedRows;
-            if (report.failures.size() < ImportReport::MaxFailures)
-                report.failures.append(std::move(*row.failure));
+            if (auto error = failures.add(std::move(*row.failure)))
+                return failed(*error);
             continue;
         }
         ++report.good;
@@ -766,10 +896,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         sqlite3_reset(s.lookup.get());
         CsvSqlite::bindText(s.lookup.get(), 1, key);
         int rc = sqlite3_step(s.lookup.get());
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            rollback();
-            return CsvSqlite::sqlError(db, rc, writeAction);
-        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return rowError(line, rc);
         if (rc == SQLITE_ROW) {
             const qint64 existing = sqlite3_column_int64(s.lookup.get(), 0);
             sqlite3_reset(s.lookup.get());
@@ -778,16 +906,14 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
                 continue;
             }
             if (settings.onConflict == OnConflict::Abort) {
-                rollback();
-                return Error {
+                return failed(Error {
                     tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was changed.")
                         .arg(nativePath(settings.csvPath))
                         .arg(line)
                         .arg(row.contact.email)
                         .arg(existing)
                         .arg(nativePath(dbPath)),
-                    int(CsvErrorKind::File)
-                };
+                    int(CsvErrorKind::File) });
             }
             sqlite3_stmt *u = s.update.get();
             sqlite3_reset(u);
@@ -797,11 +923,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
             }
             sqlite3_bind_int64(u, p, existing);
             rc = sqlite3_step(u);
-            if (rc != SQLITE_DONE) {
-                rollback();
-                return Error { tr("line %1: ").arg(line) + CsvSqlite::sqlError(db, rc, writeAction).message,
-                               int(CsvErrorKind::Database) };
-            }
+            if (rc != SQLITE_DONE)
+                return rowError(line, rc);
             ++report.updated;
             continue;
         }
@@ -818,27 +941,24 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
                 sqlite3_bind_text(ins, index, "", 0, SQLITE_STATIC);
         }
         rc = sqlite3_step(ins);
-        if (rc != SQLITE_DONE) {
-            rollback();
-            return Error { tr("line %1: ").arg(line) + CsvSqlite::sqlError(db, rc, writeAction).message,
-                           int(CsvErrorKind::Database) };
-        }
+        if (rc != SQLITE_DONE)
+            return rowError(line, rc);
         sqlite3_reset(s.remember.get());
         CsvSqlite::bindText(s.remember.get(), 1, key);
         sqlite3_bind_int64(s.remember.get(), 2, sqlite3_last_insert_rowid(db.handle()));
-        sqlite3_step(s.remember.get());
+        rc = sqlite3_step(s.remember.get());
+        if (rc != SQLITE_DONE)
+            return rowError(line, rc);
         ++report.inserted;
     }
-    if (!input.reader().errorString().isEmpty()) {
-        rollback();
-        return input.readError();
-    }
+    if (!input.reader().errorString().isEmpty())
+        return failed(input.readError());
+    if (auto error = failures.finish())
+        return failed(*error);
     // Statements must not keep the table busy while committing.
     s = ImportStatements();
-    if (auto r = db.exec("COMMIT", writeAction); !r.ok()) {
-        rollback();
-        return CsvSqlite::fromDbError(r.error());
-    }
+    if (auto r = db.exec("COMMIT", writeAction); !r.ok())
+        return failed(CsvSqlite::fromDbError(r.error()));
     (void)db.exec("DROP TABLE IF EXISTS temp.es_import_emails", writeAction);
     report.dates = checker.dateReports();
     return report;
@@ -857,6 +977,82 @@ QFuture<Result<ImportReport>> runAsync(const QString &dbPath, const ImportSettin
     });
 }
 
+namespace {
+
+// Reads the failed rows back in file order: the report's own, then those of its spill file.
+class FailureCursor
+{
+public:
+    explicit FailureCursor(const ImportReport &report) : m_report(report) { }
+
+    // False at the end and on an error (see error()).
+    bool next(RowFailure &failure)
+    {
+        if (m_index < m_report.failures.size()) {
+            failure = m_report.failures.at(m_index++);
+            return true;
+        }
+        if (!m_report.moreFailures || m_error)
+            return false;
+        if (!m_reader) {
+            m_file.setFileName(m_report.moreFailures->path());
+            if (!m_file.open(QIODevice::ReadOnly)) {
+                m_error = readError(m_file.errorString());
+                return false;
+            }
+            CsvDialect dialect;
+            dialect.header = false;
+            m_reader = std::make_unique<CsvReader>(&m_file, dialect);
+        }
+        QStringList fields;
+        if (!m_reader->readRecord(fields)) {
+            if (!m_reader->errorString().isEmpty())
+                m_error = readError(m_reader->errorString());
+            return false;
+        }
+        if (fields.size() < 3) {
+            m_error = readError(tr("line %1 is damaged").arg(m_reader->recordLine()));
+            return false;
+        }
+        failure.line = fields.at(0).toLongLong();
+        failure.field = fields.at(1);
+        failure.reason = fields.at(2);
+        failure.values = fields.mid(3);
+        return true;
+    }
+
+    const std::optional<Error> &error() const { return m_error; }
+
+private:
+    Error readError(const QString &why) const
+    {
+        return Error { tr("Could not read the rejected rows back from %1: %2")
+                           .arg(nativePath(m_report.moreFailures->path()), why),
+                       int(CsvErrorKind::File) };
+    }
+
+    const ImportReport &m_report;
+    qsizetype m_index = 0;
+    QFile m_file;
+    std::unique_ptr<CsvReader> m_reader;
+    std::optional<Error> m_error;
+};
+
+} // namespace
+
+Result<void> forEachFailure(const ImportReport &report, const std::function<bool(const RowFailure &)> &visit)
+{
+    FailureCursor cursor(report);
+    RowFailure failure;
+    while (cursor.next(failure)) {
+        if (!visit(failure))
+            return {};
+    }
+    if (cursor.error())
+        return *cursor.error();
+    return {};
+}
+
 ExportOutcome writeFailures(const QString &outputPath, const ImportReport &report, const CsvOptions &options)
 {
     QStringList header { QStringLiteral("line"), QStringLiteral("field"), QStringLiteral("reason") };
@@ -865,17 +1061,21 @@ ExportOutcome writeFailures(const QString &outputPath, const ImportReport &repor
     for (const QString &h : report.header)
         text.append(CsvExport::isTextColumnName(h) || fieldForHeader(h) == Field::ZipCode
                     || fieldForHeader(h) == Field::PhoneNumber);
-    qsizetype i = 0;
-    return CsvExport::writeRows(
+    FailureCursor cursor(report);
+    RowFailure failure;
+    ExportOutcome outcome = CsvExport::writeRows(
         outputPath, options, header, text,
         [&](QStringList &row) {
-            if (i >= report.failures.size())
+            if (!cursor.next(failure))
                 return false;
-            const RowFailure &f = report.failures.at(i++);
-            row = QStringList { QString::number(f.line), f.field, f.reason } + f.values;
+            row = QStringList { QString::number(failure.line), failure.field, failure.reason }
+                + failure.values;
             return true;
         },
-        report.failures.size());
+        report.failedRows, {},
+        // A spill that could not be read back must not leave a short file that looks complete.
+        [&cursor] { return cursor.error(); });
+    return outcome;
 }
 
 } // namespace ContactImport

@@ -12,6 +12,8 @@
 #include <QStringList>
 
 #include <array>
+#include <functional>
+#include <memory>
 #include <optional>
 
 // Importing contacts from a CSV file into an organisation database: column mapping with header
@@ -107,6 +109,10 @@ struct FilePreview
 };
 Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, int maxRows = 50);
 
+// The failed rows beyond ImportReport::MaxFailures, streamed to a temporary file that is
+// removed with the last report referring to it.
+class FailureSpill;
+
 // The outcome of checking (and, for run(), importing) a file.
 struct ImportReport
 {
@@ -115,12 +121,17 @@ struct ImportReport
     qint64 inserted = 0;
     qint64 updated = 0;
     qint64 skippedExisting = 0; // email already in the database and OnConflict::Skip
-    qint64 failedRows = 0; // records that failed (failures holds the first MaxFailures)
-    QList<RowFailure> failures;
+    qint64 failedRows = 0; // records that failed, all of them (see forEachFailure)
+    QList<RowFailure> failures; // the first MaxFailures of them, in memory for display
+    std::shared_ptr<const FailureSpill> moreFailures; // the others, on disk; null when none
     QList<DateColumnReport> dates; // birth_date and effective_date when mapped
     QStringList header;
     static constexpr qsizetype MaxFailures = 100000;
 };
+
+// Every failed row in file order, the ones on disk included; `visit` returns false to stop.
+// An error (the temporary file could not be read back) names the file.
+Result<void> forEachFailure(const ImportReport &report, const std::function<bool(const RowFailure &)> &visit);
 
 // Reads and checks the whole file without touching a database.
 Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &progress = {});
@@ -133,7 +144,7 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings,
 // run() or analyse() (dbPath empty) in QtConcurrent; cancel through the future.
 QFuture<Result<ImportReport>> runAsync(const QString &dbPath, const ImportSettings &settings);
 
-// The failed rows as CSV: line, field, reason, then the record's own columns.
+// All failed rows as CSV (line, field, reason, then the record's own columns), streamed.
 ExportOutcome writeFailures(const QString &outputPath, const ImportReport &report,
                             const CsvOptions &options = {});
 

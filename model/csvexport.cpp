@@ -4,6 +4,7 @@
 #include "contactcolumn.h"
 #include "contactsource.h"
 #include "csvsqlite.h"
+#include "emailtypes.h"
 #include "engine.h"
 #include "explain.h"
 
@@ -16,6 +17,9 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
 
 namespace {
 
@@ -46,21 +50,15 @@ constexpr qint64 ProgressEvery = 4096;
 class AtomicCsvFile
 {
 public:
-    AtomicCsvFile(const QString &path, const CsvOptions &options)
-        : m_path(path), m_file(path), m_writer(&m_file, options)
+    // `dbPath`: the database the rows come from, never to be overwritten (empty when none).
+    AtomicCsvFile(const QString &path, const CsvOptions &options, const QString &dbPath = {})
+        : m_path(path), m_dbPath(dbPath), m_file(path), m_writer(&m_file, options)
     { }
 
     std::optional<Error> open()
     {
-        // QSaveFile writes beside the target; a missing folder gives a clearer message than
-        // the system's "No such file or directory".
-        const QFileInfo info(m_path);
-        if (!info.absoluteDir().exists())
-            return fileError(
-                m_path,
-                tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
-        if (info.isDir())
-            return fileError(m_path, tr("it is a folder"));
+        if (auto refused = CsvExport::checkOutputPath(m_path, m_dbPath))
+            return refused;
         if (!m_file.open(QIODevice::WriteOnly))
             return fileError(m_path, m_file.errorString());
         return std::nullopt;
@@ -84,9 +82,27 @@ public:
 
 private:
     QString m_path;
+    QString m_dbPath;
     QSaveFile m_file;
     CsvWriter m_writer;
 };
+
+// The 16-byte header of an SQLite database, and the first bytes of its WAL and rollback journal.
+bool isSqliteFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray head = file.read(16);
+    static constexpr unsigned char Journal[] = { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 };
+    return head == QByteArrayView("SQLite format 3\0", 16)
+        || head.startsWith(QByteArrayView("\x37\x7f\x06\x82", 4))
+        || head.startsWith(QByteArrayView("\x37\x7f\x06\x83", 4))
+        || head.startsWith(QByteArrayView(reinterpret_cast<const char *>(Journal), sizeof Journal));
+}
+
+// The files SQLite keeps beside a database.
+constexpr std::array<const char *, 3> CompanionSuffixes = { "-wal", "-shm", "-journal" };
 
 QList<bool> textColumnsFor(const QStringList &names)
 {
@@ -256,6 +272,179 @@ ExportOutcome exportContactView(const ExportRequest::ContactView &view, const QS
     return outcome;
 }
 
+// Another program's machine name ("SCHEDULED_RATE_INCREASE", "followup_1_cold", "failed") as
+// words ("Scheduled rate increase", "Followup 1 cold", "Failed"); other text stays as stored.
+QString humanised(const QString &stored)
+{
+    const QString t = stored.trimmed();
+    const bool identifier = !t.isEmpty() && std::all_of(t.begin(), t.end(), [](QChar c) {
+        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'_'
+            || c == u'-';
+    });
+    if (!identifier)
+        return stored;
+    QString words = t.toLower();
+    words.replace(u'_', u' ');
+    words[0] = words[0].toUpper();
+    return words;
+}
+
+// Email types, statuses and skip reasons of the stored schedule in the words staff use; a
+// value the program does not know (another program's type or status) is humanised.
+QString staffEmailType(const QString &stored, bool inSentence = false)
+{
+    const std::optional<EmailType> type = emailTypeFromName(stored);
+    if (!type)
+        return inSentence ? stored : humanised(stored);
+    switch (*type) {
+    case EmailType::Birthday:
+        return inSentence ? tr("birthday") : tr("Birthday");
+    case EmailType::EffectiveDate:
+        return inSentence ? tr("policy anniversary") : tr("Policy anniversary");
+    case EmailType::Aep:
+        return tr("Annual Enrollment");
+    case EmailType::PostWindow:
+        return inSentence ? tr("follow-up") : tr("Follow-up");
+    }
+    return stored;
+}
+
+QString staffStatus(const QString &stored)
+{
+    const QString s = stored.trimmed().toLower();
+    if (s == u"pre-scheduled" || s == u"scheduled")
+        return tr("Scheduled");
+    if (s == u"skipped")
+        return tr("Skipped");
+    if (s == u"sent")
+        return tr("Sent");
+    return humanised(stored);
+}
+
+QString staffSkipReason(SkipReason reason)
+{
+    switch (reason) {
+    case SkipReason::AlreadySent:
+        return tr("Already sent");
+    case SkipReason::BirthdayWindow:
+        return tr("State birthday rule");
+    case SkipReason::EffectiveDateWindow:
+        return tr("State policy anniversary rule");
+    case SkipReason::YearRound:
+        return tr("State allows plan changes all year");
+    case SkipReason::Spacing:
+        return tr("Too close to another email");
+    case SkipReason::FrequencyLimit:
+        return tr("Too many emails in a short time");
+    case SkipReason::None:
+        break;
+    }
+    return {};
+}
+
+// skip_reason is "<code>: <detail>" (the detail already in plain words) or a code alone; a
+// scheduled email may carry a catch-up note instead.
+QString staffReason(const QString &skipReason, const QString &catchupNote)
+{
+    const QString stored = skipReason.trimmed();
+    if (stored.isEmpty()) {
+        QString note = catchupNote.trimmed();
+        if (!note.isEmpty())
+            note[0] = note[0].toUpper();
+        return note;
+    }
+    const qsizetype colon = stored.indexOf(u':');
+    const std::optional<SkipReason> code
+        = skipReasonFromCode(colon < 0 ? QStringView(stored) : QStringView(stored).first(colon));
+    if (!code || *code == SkipReason::None)
+        return stored;
+    QString detail = colon < 0 ? QString() : stored.sliced(colon + 1).trimmed();
+    if (detail.isEmpty())
+        return staffSkipReason(*code);
+    // The spacing detail names the other email by its machine type.
+    for (int t = 0; t < EmailTypeCount; ++t) {
+        const QString machine = emailTypeName(EmailType(t));
+        detail.replace(QStringLiteral("the ") + machine + QStringLiteral(" email"),
+                       QStringLiteral("the ") + staffEmailType(machine, true) + QStringLiteral(" email"));
+    }
+    detail[0] = detail[0].toUpper();
+    return detail;
+}
+
+// The stored schedule for staff: one row per email with the contact's name and email, sorted by
+// contact, then send date, then type. Columns another program's table lacks are left empty.
+ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const CsvProgress &progress)
+{
+    ExportOutcome outcome;
+    const QStringList scheduleColumns = db.columns(QStringLiteral("email_schedules"));
+    const QStringList contactColumns = db.columns(QStringLiteral("contacts"));
+    const bool join = contactColumns.contains(QStringLiteral("id"), Qt::CaseInsensitive);
+    const auto column = [&](const QStringList &have, QStringView table, const char *name) -> QString {
+        const QString n = QString::fromLatin1(name);
+        if (!have.contains(n, Qt::CaseInsensitive) || (table == u"c" && !join))
+            return QStringLiteral("NULL");
+        return table + u'.' + CsvSqlite::identifier(n);
+    };
+    const QString sql = QStringLiteral("SELECT ") + column(scheduleColumns, u"s", "contact_id") + u','
+        + column(contactColumns, u"c", "first_name") + u',' + column(contactColumns, u"c", "last_name") + u','
+        + column(contactColumns, u"c", "email") + u',' + column(scheduleColumns, u"s", "email_type") + u','
+        + column(scheduleColumns, u"s", "scheduled_send_date") + u','
+        + column(scheduleColumns, u"s", "status") + u',' + column(scheduleColumns, u"s", "skip_reason") + u','
+        + column(scheduleColumns, u"s", "catchup_note") + QStringLiteral(" FROM email_schedules AS s")
+        + (join ? QStringLiteral(" LEFT JOIN contacts AS c ON c.\"id\" = s.\"contact_id\"") : QString())
+        + QStringLiteral(" ORDER BY 1, 6, 5");
+    const QString action = tr("read");
+    qint64 total = -1;
+    if (progress) {
+        auto count = CsvSqlite::scalar(db, QStringLiteral("SELECT COUNT(*) FROM email_schedules"), action);
+        if (!count.ok()) {
+            outcome.error = count.error();
+            return outcome;
+        }
+        total = *count;
+    }
+    auto stmt = CsvSqlite::prepare(db, sql, action);
+    if (!stmt.ok()) {
+        outcome.error = stmt.error();
+        return outcome;
+    }
+    const QStringList header { tr("Contact ID"), tr("First name"), tr("Last name"), tr("Email"),
+                               tr("Email type"), tr("Send date"),  tr("Status"),    tr("Reason") };
+    if (!out.writer().writeHeader(header)) {
+        outcome.error = out.writeFailed();
+        return outcome;
+    }
+    sqlite3_stmt *s = stmt->get();
+    const auto text = [s](int c) -> QString {
+        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(s, c)),
+                                 sqlite3_column_bytes(s, c));
+    };
+    QStringList row;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        row = QStringList { text(0),
+                            text(1),
+                            text(2),
+                            text(3),
+                            staffEmailType(text(4)),
+                            text(5),
+                            staffStatus(text(6)),
+                            staffReason(text(7), text(8)) };
+        if (!out.writer().writeRow(row)) {
+            outcome.error = out.writeFailed();
+            return outcome;
+        }
+        ++outcome.rows;
+        if (progress && outcome.rows % ProgressEvery == 0 && !progress(outcome.rows, total)) {
+            outcome.error = cancelledError(out.path());
+            return outcome;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        outcome.error = CsvSqlite::sqlError(db, rc, action);
+    return outcome;
+}
+
 ExportOutcome finishOutcome(ExportOutcome outcome, AtomicCsvFile &out)
 {
     if (outcome.ok()) {
@@ -380,19 +569,14 @@ ExportOutcome run(const ExportRequest &request, const CsvProgress &progress)
                       int(CsvErrorKind::Database) };
         return outcome;
     }
-    AtomicCsvFile out(request.outputPath, request.options);
+    AtomicCsvFile out(request.outputPath, request.options, request.dbPath);
     if (auto err = out.open()) {
         outcome.error = err;
         return outcome;
     }
     switch (request.what) {
     case ExportRequest::What::Schedule:
-        // The unique index (contact_id, email_type, scheduled_send_date) serves this order,
-        // so SQLite streams without sorting a million rows in memory.
-        outcome = streamQuery(*db,
-                              QStringLiteral("SELECT * FROM email_schedules ORDER BY contact_id, email_type, "
-                                             "scheduled_send_date"),
-                              QStringLiteral("SELECT COUNT(*) FROM email_schedules"), out, progress);
+        outcome = exportSchedule(*db, out, progress);
         break;
     case ExportRequest::What::Contacts:
         if (request.contactView) {
@@ -423,9 +607,60 @@ QFuture<ExportOutcome> runAsync(const ExportRequest &request)
     });
 }
 
+std::optional<Error> checkOutputPath(const QString &outputPath, const QString &dbPath)
+{
+    const QString shown = QDir::toNativeSeparators(outputPath);
+    const auto refuse = [&shown](const QString &why) {
+        return Error { tr("Will not write %1: %2").arg(shown, why), int(CsvErrorKind::File) };
+    };
+    if (outputPath.isEmpty())
+        return Error { tr("No file name given for the CSV file."), int(CsvErrorKind::File) };
+    // QFileInfo follows symbolic links: a link to the database is the database.
+    const QFileInfo info(outputPath);
+    const QString database = dbPath.isEmpty() ? QString() : QFileInfo(dbPath).canonicalFilePath();
+    if (!database.isEmpty()) {
+        // The file itself when it exists, else where it would be created.
+        const QString target = info.exists()
+            ? info.canonicalFilePath()
+            : QDir(info.absolutePath()).canonicalPath() + u'/' + info.fileName();
+        if (target == database)
+            return refuse(
+                tr("it is the database %1; choose another file name").arg(QDir::toNativeSeparators(dbPath)));
+        for (const char *suffix : CompanionSuffixes) {
+            if (target == database + QLatin1StringView(suffix))
+                return refuse(tr("it belongs to the database %1; choose another file name")
+                                  .arg(QDir::toNativeSeparators(dbPath)));
+        }
+    }
+    if (info.exists()) {
+        if (info.isDir())
+            return refuse(tr("it is a folder; give a file name"));
+        if (!info.isFile())
+            return refuse(tr("it is not a regular file (a device, pipe or socket); give a file name"));
+        if (isSqliteFile(outputPath))
+            return refuse(tr("it is an SQLite database or journal, which a CSV file would replace; choose "
+                             "another file name"));
+    }
+    // A database's -wal, -shm or -journal file, even before SQLite created it.
+    for (const char *suffix : CompanionSuffixes) {
+        const QLatin1StringView s(suffix);
+        if (outputPath.endsWith(s) && isSqliteFile(outputPath.chopped(s.size())))
+            return refuse(tr("it belongs to the database %1; choose another file name")
+                              .arg(QDir::toNativeSeparators(outputPath.chopped(s.size()))));
+    }
+    // QSaveFile writes beside the target; a missing folder gives a clearer message than
+    // the system's "No such file or directory".
+    if (!info.absoluteDir().exists())
+        return fileError(
+            outputPath,
+            tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
+    return std::nullopt;
+}
+
 ExportOutcome writeRows(const QString &outputPath, const CsvOptions &options, const QStringList &header,
                         const QList<bool> &textColumns, const std::function<bool(QStringList &row)> &next,
-                        qint64 total, const CsvProgress &progress)
+                        qint64 total, const CsvProgress &progress,
+                        const std::function<std::optional<Error>()> &beforeCommit)
 {
     ExportOutcome outcome;
     AtomicCsvFile out(outputPath, options);
@@ -446,6 +681,8 @@ ExportOutcome writeRows(const QString &outputPath, const CsvOptions &options, co
         if (progress && outcome.rows % ProgressEvery == 0 && !progress(outcome.rows, total))
             outcome.error = cancelledError(outputPath);
     }
+    if (outcome.ok() && beforeCommit)
+        outcome.error = beforeCommit();
     return finishOutcome(std::move(outcome), out);
 }
 
@@ -465,10 +702,10 @@ qint64 ModelCsvExport::rowCount() const
 
 Result<void> ModelCsvExport::start()
 {
-    const QFileInfo info(m_path);
-    if (!info.absoluteDir().exists())
-        return fileError(
-            m_path, tr("the folder %1 does not exist").arg(QDir::toNativeSeparators(info.absolutePath())));
+    if (auto refused = CsvExport::checkOutputPath(m_path)) {
+        m_error = refused;
+        return *refused;
+    }
     m_file = std::make_unique<QSaveFile>(m_path);
     if (!m_file->open(QIODevice::WriteOnly)) {
         Error err = fileError(m_path, m_file->errorString());

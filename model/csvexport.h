@@ -43,6 +43,8 @@ struct ExportRequest
         QStringList headers; // one per column
     };
 
+    // Schedule: the stored schedule in the words staff use, with each contact's name and email
+    // (Contact ID, First name, Last name, Email, Email type, Send date, Status, Reason).
     What what = What::Schedule;
     QString dbPath;
     QString outputPath;
@@ -77,9 +79,19 @@ QFuture<ExportOutcome> runAsync(const ExportRequest &request);
 
 // Writes rows produced by `next` (returns false when there are no more rows); `total` is only
 // used for progress (-1 when unknown). The building block of the computed preview export.
+// `beforeCommit`, when set, may still refuse the file (an error of the source of the rows):
+// the previous file then stays.
 ExportOutcome writeRows(const QString &outputPath, const CsvOptions &options, const QStringList &header,
                         const QList<bool> &textColumns, const std::function<bool(QStringList &row)> &next,
-                        qint64 total = -1, const CsvProgress &progress = {});
+                        qint64 total = -1, const CsvProgress &progress = {},
+                        const std::function<std::optional<Error>()> &beforeCommit = {});
+
+// Whether a CSV file may be written at `outputPath`. Refused, with a one-line message naming
+// the path: the database `dbPath` itself (also through a symbolic link) and its -wal, -shm and
+// -journal files; any other SQLite database or journal (a CSV file would replace it); a folder;
+// anything that is not a regular file (a FIFO, a device such as /dev/null, a socket). Every
+// export, the failures file of an import and the CLI's --output go through this.
+std::optional<Error> checkOutputPath(const QString &outputPath, const QString &dbPath = {});
 
 // The computed preview of a run, with the columns and order of `email-scheduler-cli preview`
 // (contact_id, email_type, scheduled_send_date, status, reason_code, detail). The batch is

@@ -7,21 +7,75 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace {
 
 constexpr qint64 ReadBlock = 64 * 1024;
 constexpr qint64 SampleSize = 256 * 1024;
 
+// Decoders skip a BOM of their own encoding (QStringConverter's default flags).
 QStringDecoder decoderFor(CsvDialect::Encoding encoding)
 {
-    return QStringDecoder(encoding == CsvDialect::Encoding::Latin1 ? QStringConverter::Latin1
-                                                                   : QStringConverter::Utf8);
+    switch (encoding) {
+    case CsvDialect::Encoding::Latin1:
+        return QStringDecoder(QStringConverter::Latin1);
+    case CsvDialect::Encoding::Utf16LE:
+        return QStringDecoder(QStringConverter::Utf16LE);
+    case CsvDialect::Encoding::Utf16BE:
+        return QStringDecoder(QStringConverter::Utf16BE);
+    case CsvDialect::Encoding::Utf32LE:
+        return QStringDecoder(QStringConverter::Utf32LE);
+    case CsvDialect::Encoding::Utf32BE:
+        return QStringDecoder(QStringConverter::Utf32BE);
+    case CsvDialect::Encoding::Utf8:
+        break;
+    }
+    return QStringDecoder(QStringConverter::Utf8);
 }
 
 bool startsWithBom(const QByteArray &bytes)
 {
     return bytes.startsWith("\xEF\xBB\xBF");
+}
+
+// The encoding a byte order mark names; UTF-32 LE is tested before UTF-16 LE, whose BOM is
+// its prefix.
+std::optional<CsvDialect::Encoding> encodingOfBom(const QByteArray &bytes)
+{
+    using E = CsvDialect::Encoding;
+    if (bytes.startsWith(QByteArrayView("\xFF\xFE\x00\x00", 4)))
+        return E::Utf32LE;
+    if (bytes.startsWith(QByteArrayView("\x00\x00\xFE\xFF", 4)))
+        return E::Utf32BE;
+    if (bytes.startsWith("\xFF\xFE"))
+        return E::Utf16LE;
+    if (bytes.startsWith("\xFE\xFF"))
+        return E::Utf16BE;
+    if (startsWithBom(bytes))
+        return E::Utf8;
+    return std::nullopt;
+}
+
+// UTF-16 without a BOM: text that is mostly ASCII has a zero byte in every other position.
+// A UTF-8 or Latin-1 file has (almost) none.
+std::optional<CsvDialect::Encoding> utf16WithoutBom(const QByteArray &sample)
+{
+    const qsizetype n = std::min<qsizetype>(sample.size(), 4096) & ~qsizetype(1);
+    if (n < 8)
+        return std::nullopt;
+    qsizetype evenZeros = 0;
+    qsizetype oddZeros = 0;
+    for (qsizetype i = 0; i < n; i += 2) {
+        evenZeros += sample[i] == 0;
+        oddZeros += sample[i + 1] == 0;
+    }
+    const qsizetype pairs = n / 2;
+    if (oddZeros * 10 >= pairs * 7 && evenZeros * 20 <= pairs)
+        return CsvDialect::Encoding::Utf16LE;
+    if (evenZeros * 10 >= pairs * 7 && oddZeros * 20 <= pairs)
+        return CsvDialect::Encoding::Utf16BE;
+    return std::nullopt;
 }
 
 // Digits with date/number punctuation: a value, not a column title.
@@ -47,14 +101,33 @@ bool looksLikeValue(const QString &cell)
 
 QString CsvDialect::encodingName(Encoding encoding)
 {
-    return encoding == Encoding::Latin1 ? QStringLiteral("Latin-1 (ISO 8859-1)") : QStringLiteral("UTF-8");
+    switch (encoding) {
+    case Encoding::Latin1:
+        return QStringLiteral("Latin-1 (ISO 8859-1)");
+    case Encoding::Utf16LE:
+        return QStringLiteral("UTF-16 LE");
+    case Encoding::Utf16BE:
+        return QStringLiteral("UTF-16 BE");
+    case Encoding::Utf32LE:
+        return QStringLiteral("UTF-32 LE");
+    case Encoding::Utf32BE:
+        return QStringLiteral("UTF-32 BE");
+    case Encoding::Utf8:
+        break;
+    }
+    return QStringLiteral("UTF-8");
 }
 
 CsvDialect CsvDialect::detect(const QByteArray &sample)
 {
     CsvDialect dialect;
-    dialect.hasBom = startsWithBom(sample);
-    {
+    const std::optional<Encoding> bom = encodingOfBom(sample);
+    dialect.hasBom = bom.has_value();
+    if (bom && *bom != Encoding::Utf8) {
+        dialect.encoding = *bom;
+    } else if (const auto utf16 = bom ? std::nullopt : utf16WithoutBom(sample)) {
+        dialect.encoding = *utf16;
+    } else {
         QStringDecoder utf8(QStringConverter::Utf8);
         const QString decoded = utf8.decode(sample);
         Q_UNUSED(decoded);
@@ -165,7 +238,8 @@ bool CsvReader::fill()
     m_bytesRead += bytes.size();
     if (m_first) {
         m_first = false;
-        // The UTF-8 decoder skips a BOM itself; a Latin-1 override must not show it as "ï»¿".
+        // The UTF decoders skip their BOM themselves; a Latin-1 override must not show a UTF-8
+        // one as "ï»¿".
         if (m_dialect.encoding == CsvDialect::Encoding::Latin1 && startsWithBom(bytes))
             bytes.remove(0, 3);
     }

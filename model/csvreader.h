@@ -15,15 +15,18 @@ class QIODevice;
 // How a CSV file is to be read: found by CsvDialect::detect(), overridable in the import dialog.
 struct CsvDialect
 {
-    enum class Encoding : quint8 { Utf8, Latin1 };
+    // Utf16/Utf32: Excel's "Unicode text" (UTF-16 LE with a BOM, tab-separated) and its kin.
+    enum class Encoding : quint8 { Utf8, Latin1, Utf16LE, Utf16BE, Utf32LE, Utf32BE };
+    static constexpr int EncodingCount = 6;
 
     QChar separator = u',';
     QChar quote = u'"';
     Encoding encoding = Encoding::Utf8;
-    bool hasBom = false; // a UTF-8 BOM starts the file (skipped when reading)
+    bool hasBom = false; // a byte order mark starts the file (skipped when reading)
     bool header = true;
 
-    // Looks at the first bytes of a file: BOM, UTF-8 validity (invalid UTF-8 means Latin-1,
+    // Looks at the first bytes of a file: BOM (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE; UTF-16
+    // without a BOM is recognised by its zero bytes), UTF-8 validity (invalid UTF-8 means Latin-1,
     // the usual export encoding of older spreadsheets), the quote character, the separator
     // giving the most consistent field count over the first records (, ; tab |), and whether
     // the first record looks like a header (no cell of it is a number or a date, and at least
@@ -32,7 +35,7 @@ struct CsvDialect
     // detect() on the first 256 KiB of a file, with the encoding checked over the whole file.
     static Result<CsvDialect> detectFile(const QString &path);
 
-    static QString encodingName(Encoding encoding);
+    static QString encodingName(Encoding encoding); // "UTF-8", "UTF-16 LE", ...
     friend bool operator==(const CsvDialect &, const CsvDialect &) = default;
 };
 

@@ -59,6 +59,16 @@ inline Result<qint64> scalar(const OrgDatabase &db, const QString &sql, const QS
     return sqlError(db, rc, action);
 }
 
+// A name as an SQL identifier: in double quotes, inner quotes doubled. Every column or table name
+// that comes from a database (PRAGMA table_info) goes into SQL through this: production tables
+// have columns like "Tobacco User".
+inline QString identifier(const QString &name)
+{
+    QString escaped = name;
+    escaped.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + escaped + u'"';
+}
+
 // Binds a QString as UTF-8 text (copied by SQLite).
 inline int bindText(sqlite3_stmt *stmt, int index, const QString &text)
 {

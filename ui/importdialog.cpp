@@ -64,10 +64,8 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     m_separator->addItem(tr("Pipe ( | )"), QStringLiteral("|"));
     m_quote->addItem(tr("Double quote ( \" )"), QStringLiteral("\""));
     m_quote->addItem(tr("Single quote ( ' )"), QStringLiteral("'"));
-    m_encoding->addItem(CsvDialect::encodingName(CsvDialect::Encoding::Utf8),
-                        int(CsvDialect::Encoding::Utf8));
-    m_encoding->addItem(CsvDialect::encodingName(CsvDialect::Encoding::Latin1),
-                        int(CsvDialect::Encoding::Latin1));
+    for (int e = 0; e < CsvDialect::EncodingCount; ++e)
+        m_encoding->addItem(CsvDialect::encodingName(CsvDialect::Encoding(e)), e);
     m_conflict->addItem(tr("Skip the row (keep the stored contact)"), int(OnConflict::Skip));
     m_conflict->addItem(tr("Update the stored contact with the file's values"), int(OnConflict::Update));
     m_conflict->addItem(tr("Abort the whole import"), int(OnConflict::Abort));
@@ -371,6 +369,11 @@ void ImportDialog::showAnalysis()
                            .arg(m_analysis.good)
                            .arg(m_analysis.failedRows));
     const int shown = int(qMin<qsizetype>(ShownFailures, m_analysis.failures.size()));
+    if (m_analysis.failedRows > shown)
+        m_summary->setText(m_summary->text() + u' '
+                           + tr("The list shows the first %1; “Save rejected rows…” writes all %2.")
+                                 .arg(shown)
+                                 .arg(m_analysis.failedRows));
     m_failures->setRowCount(shown);
     for (int i = 0; i < shown; ++i) {
         const RowFailure &f = m_analysis.failures.at(i);

@@ -43,6 +43,10 @@ int exportCommand(const QStringList &args)
     }
     request.dbPath = cli.value(QStringLiteral("db"));
     request.outputPath = cli.value(QStringLiteral("output"));
+    if (const auto refused = CsvExport::checkOutputPath(request.outputPath, request.dbPath)) {
+        printError(tr("--output: %1").arg(refused->message));
+        return UsageError;
+    }
     const auto what = CsvExport::whatFromName(cli.value(QStringLiteral("what")));
     if (!what)
         return cli.usageError(tr("--what must be schedule, contacts or problems, not '%1'")

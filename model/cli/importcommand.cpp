@@ -47,6 +47,14 @@ int importCommand(const QStringList &args)
 
     ContactImport::ImportSettings settings;
     settings.csvPath = cli.value(QStringLiteral("input"));
+    // Checked before importing: the contacts must not be written and the database then replaced.
+    if (cli.isSet(QStringLiteral("failures"))) {
+        if (const auto refused = CsvExport::checkOutputPath(cli.value(QStringLiteral("failures")),
+                                                            cli.value(QStringLiteral("db")))) {
+            printError(tr("--failures: %1").arg(refused->message));
+            return UsageError;
+        }
+    }
     if (cli.isSet(QStringLiteral("on-conflict"))) {
         const auto mode = ContactImport::onConflictFromName(cli.value(QStringLiteral("on-conflict")));
         if (!mode)
@@ -100,8 +108,16 @@ int importCommand(const QStringList &args)
     }
 
     const QString shown = QDir::toNativeSeparators(settings.csvPath);
-    for (const ContactImport::RowFailure &f : std::as_const(report->failures))
-        printError(tr("%1 line %2: %3").arg(shown).arg(f.line).arg(f.reason));
+    // Every rejected row, also those beyond the first ImportReport::MaxFailures.
+    const Result<void> listed
+        = ContactImport::forEachFailure(*report, [&shown](const ContactImport::RowFailure &f) {
+              printError(tr("%1 line %2: %3").arg(shown).arg(f.line).arg(f.reason));
+              return true;
+          });
+    if (!listed.ok()) {
+        printError(listed.errorMessage());
+        return UsageError;
+    }
     if (cli.isSet(QStringLiteral("failures"))) {
         const ExportOutcome written
             = ContactImport::writeFailures(cli.value(QStringLiteral("failures")), *report);

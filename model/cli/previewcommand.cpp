@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "batchjob.h"
+#include "csvexport.h"
 #include "csvwriter.h"
 #include "explain.h"
 #include "orgdatabase.h"
@@ -201,6 +202,13 @@ int previewCommand(const QStringList &args)
     if (!ids)
         return cli.usageError(ids.errorMessage());
     const QString outputPath = cli.value(QStringLiteral("output"));
+    // Refused before the computation, not after it.
+    if (cli.isSet(QStringLiteral("output"))) {
+        if (const auto refused = CsvExport::checkOutputPath(outputPath, inputs.databasePath)) {
+            printError(tr("--output: %1").arg(refused->message));
+            return UsageError;
+        }
+    }
 
     if (const std::optional<int> exit = checkDatabase(inputs.databasePath, false))
         return *exit;

@@ -1,12 +1,17 @@
 #include "contactimport.h"
 #include "csvexport.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QSemaphore>
+#include <QStringEncoder>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <sqlite3.h>
+
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace ContactImport;
@@ -57,6 +62,23 @@ private:
     static qint64 count(const QString &db, const QString &sql = u"SELECT COUNT(*) FROM contacts"_s)
     {
         return queryText(db, sql).toLongLong();
+    }
+
+    static void exec(const QString &db, const char *sql)
+    {
+        sqlite3 *h = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(db).constData(), &h), SQLITE_OK);
+        char *err = nullptr;
+        const int rc = sqlite3_exec(h, sql, nullptr, nullptr, &err);
+        const QString message = QString::fromUtf8(err ? err : "");
+        sqlite3_free(err);
+        sqlite3_close(h);
+        QVERIFY2(rc == SQLITE_OK, qPrintable(message));
+    }
+
+    static QStringList tempSpillFiles()
+    {
+        return QDir::temp().entryList({ u"email-scheduler-rejected-*"_s }, QDir::Files);
     }
 
     ImportSettings settingsFor(const QString &csv)
@@ -181,7 +203,7 @@ private slots:
         QCOMPARE(queryText(db,
                            u"SELECT birth_date || '|' || state || '|' || zip_code || '|' || phone_number "
                            "FROM contacts WHERE email = 'ann0@example.com'"_s),
-                 u"1950-03-07|MA|2134|0712345"_s);
+                 u"1950-03-07|MA|02134|0712345"_s); // the spreadsheet's lost leading zero is back
         QCOMPARE(queryText(db, u"SELECT birth_date FROM contacts WHERE email = 'ann1@example.com'"_s),
                  u"1950-03-07"_s);
         QCOMPARE(queryText(db, u"SELECT last_name FROM contacts WHERE email = 'ann1@example.com'"_s),
@@ -309,6 +331,265 @@ private slots:
         QVERIFY(!cancelled.ok());
         QCOMPARE(cancelled.error().code, int(CsvErrorKind::Cancelled));
         QCOMPARE(count(db, u"SELECT COUNT(*) FROM contacts WHERE email LIKE 'c%@example.com'"_s), 0);
+    }
+
+    void concurrentImportsAddEachContactOnce()
+    {
+        // Two imports of the same file at the same time (two windows, two CLI processes): the
+        // second must read the existing emails only once the first has committed, so each
+        // contact is stored once and the second import skips them all. Without its unique
+        // index (some production tables have none) nothing but the import prevents duplicates.
+        const QString db = copySample(u"org-12.db"_s, u"concurrent.db"_s);
+        exec(db, "DROP INDEX idx_contacts_email_unique");
+        const qint64 before = count(db);
+        QByteArray csv = "email,first_name,zip\n";
+        constexpr int N = 20000;
+        for (int i = 0; i < N; ++i)
+            csv += "twice" + QByteArray::number(i) + "@example.com,Twice,66210\n";
+        const ImportSettings s = settingsFor(writeCsv(u"concurrent.csv"_s, csv));
+
+        // The first import stops inside its transaction (write lock held, rows inserted but not
+        // committed) until the second one has started.
+        QSemaphore firstHoldsLock;
+        QSemaphore secondStarted;
+        bool paused = false;
+        Result<ImportReport> first = Error { u"not run"_s };
+        Result<ImportReport> second = Error { u"not run"_s };
+        std::thread firstThread([&] {
+            first = run(db, s, [&](qint64, qint64) {
+                if (!paused) {
+                    paused = true;
+                    firstHoldsLock.release();
+                    secondStarted.acquire();
+                }
+                return true;
+            });
+        });
+        QVERIFY(firstHoldsLock.tryAcquire(1, 60000));
+        std::thread secondThread([&] {
+            secondStarted.release();
+            second = run(db, s);
+        });
+        firstThread.join();
+        secondThread.join();
+        QVERIFY2(first.ok(), qPrintable(first.errorMessage()));
+        QVERIFY2(second.ok(), qPrintable(second.errorMessage()));
+        QCOMPARE(first->inserted + second->inserted, N);
+        QCOMPARE(first->skippedExisting + second->skippedExisting, N);
+        QCOMPARE(count(db), before + N);
+        QCOMPARE(count(db,
+                       u"SELECT COUNT(*) FROM (SELECT lower(email) FROM contacts GROUP BY lower(email) "
+                       "HAVING COUNT(*) > 1)"_s),
+                 0);
+    }
+
+    void sqliteReasonKeptInErrors()
+    {
+        // A trigger (or constraint) of the production table refuses a row in the middle of the
+        // file: the message says why in SQLite's words and names the line; nothing is written.
+        const QString db = copySample(u"org-206.sqlite3"_s, u"trigger.sqlite3"_s);
+        const qint64 before = count(db);
+        exec(db,
+             "CREATE TRIGGER no_blocked BEFORE INSERT ON contacts WHEN NEW.email LIKE '%@blocked.example' "
+             "BEGIN SELECT RAISE(ABORT, 'blocked.example is on the agency blocklist'); END");
+        const QString path = writeCsv(u"trigger.csv"_s,
+                                      "email,zip\n"
+                                      "fine1@example.com,66210\n"
+                                      "fine2@example.com,66210\n"
+                                      "someone@blocked.example,66210\n"
+                                      "fine3@example.com,66210\n");
+        auto report = run(db, settingsFor(path));
+        QVERIFY(!report.ok());
+        QCOMPARE(report.error().code, int(CsvErrorKind::Database));
+        QVERIFY2(report.errorMessage().contains(u"blocked.example is on the agency blocklist"_s),
+                 qPrintable(report.errorMessage()));
+        QVERIFY2(!report.errorMessage().contains(u"not an error"_s), qPrintable(report.errorMessage()));
+        QVERIFY2(report.errorMessage().contains(u"trigger.csv line 4"_s), qPrintable(report.errorMessage()));
+        QCOMPARE(count(db), before);
+
+        // The same through an update (on conflict: update) and a CHECK-like trigger on UPDATE.
+        exec(db,
+             "CREATE TRIGGER no_renames BEFORE UPDATE OF first_name ON contacts "
+             "BEGIN SELECT RAISE(ABORT, 'names are managed by the CRM'); END");
+        const QString update = writeCsv(u"update.csv"_s,
+                                        "email,first_name,zip\n"
+                                        "REUBEN.BROOKS+contact1@medicaremax.ai,Renamed,66210\n");
+        ImportSettings s = settingsFor(update);
+        s.onConflict = OnConflict::Update;
+        auto updated = run(db, s);
+        QVERIFY(!updated.ok());
+        QVERIFY2(updated.errorMessage().contains(u"names are managed by the CRM"_s),
+                 qPrintable(updated.errorMessage()));
+        QCOMPARE(queryText(db, u"SELECT first_name FROM contacts WHERE id = 1"_s), u"Reuben"_s);
+    }
+
+    void quotedColumnNames()
+    {
+        // Column names with spaces and quotes, NOT NULL without a default, as some production
+        // tables have them: the import fills them and works.
+        const QString db = m_dir.filePath(u"quoted.sqlite3"_s);
+        QFile::remove(db);
+        exec(db,
+             "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, "
+             "email TEXT NOT NULL, zip_code TEXT, state TEXT, \"Tobacco User\" INTEGER NOT NULL, "
+             "\"Agent \"\"Nick\"\" Name\" TEXT NOT NULL, \"order\" TEXT NOT NULL)");
+        const QString path
+            = writeCsv(u"quoted.csv"_s,
+                       "email,first_name,zip\nq1@example.com,Quinn,66210\nq2@example.com,Quill,66210\n");
+        auto report = run(db, settingsFor(path));
+        QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
+        QCOMPARE(report->inserted, 2);
+        QCOMPARE(
+            queryText(db,
+                      u"SELECT first_name || '|' || \"Tobacco User\" || '|' || \"Agent \"\"Nick\"\" Name\" "
+                      "|| '|' || state FROM contacts WHERE email = 'q1@example.com'"_s),
+            u"Quinn|0||KS"_s);
+        ImportSettings s = settingsFor(path);
+        s.onConflict = OnConflict::Update;
+        auto updated = run(db, s);
+        QVERIFY2(updated.ok(), qPrintable(updated.errorMessage()));
+        QCOMPARE(updated->updated, 2);
+    }
+
+    void unicodeTextFromExcel_data()
+    {
+        QTest::addColumn<int>("encoding");
+        QTest::newRow("utf-16 le") << int(QStringConverter::Utf16LE);
+        QTest::newRow("utf-16 be") << int(QStringConverter::Utf16BE);
+        QTest::newRow("utf-32 le") << int(QStringConverter::Utf32LE);
+        QTest::newRow("utf-32 be") << int(QStringConverter::Utf32BE);
+    }
+
+    void unicodeTextFromExcel()
+    {
+        // Excel's "Unicode text": UTF-16 LE with a BOM, tab-separated, CRLF.
+        QFETCH(int, encoding);
+        const QString db = copySample(u"org-206.sqlite3"_s, u"unicode.sqlite3"_s);
+        const qint64 before = count(db);
+        QStringEncoder encoder(QStringConverter::Encoding(encoding), QStringConverter::Flag::WriteBom);
+        const QByteArray bytes = encoder.encode(u"First Name\tLast Name\tE-mail\tZip\r\n"
+                                                "Zoë\tBesançon\tzoe.unicode@example.com\t66210\r\n"
+                                                "Łukasz\tŻółć\tlukasz.unicode@example.com\t2134\r\n"_s);
+        const QString path = writeCsv(u"unicode.txt"_s, bytes);
+        const ImportSettings s = settingsFor(path);
+        QVERIFY(s.dialect.hasBom);
+        auto report = run(db, s);
+        QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
+        QCOMPARE(report->rows, 2);
+        QCOMPARE(report->inserted, 2);
+        QCOMPARE(count(db), before + 2);
+        QCOMPARE(queryText(db,
+                           u"SELECT first_name || ' ' || last_name || ' ' || state FROM contacts "
+                           "WHERE email = 'lukasz.unicode@example.com'"_s),
+                 u"Łukasz Żółć MA"_s);
+    }
+
+    void nulCharactersRejectTheRow()
+    {
+        const QString db = copySample(u"org-206.sqlite3"_s, u"nul.sqlite3"_s);
+        const qint64 before = count(db);
+        const QString path = writeCsv(u"nul.csv"_s,
+                                      "email,first_name,zip\n"
+                                      "good.nul@example.com,Good,66210\n"
+                                      "bad.nul@example.com\0evil,Bad,66210\n"
+                                      "name.nul@example.com,Na\0me,66210\n"_ba);
+        auto report = run(db, settingsFor(path));
+        QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
+        QCOMPARE(report->inserted, 1);
+        QCOMPARE(report->failedRows, 2);
+        QCOMPARE(report->failures[0].line, 3);
+        QCOMPARE(report->failures[0].field, u"email"_s);
+        QVERIFY2(report->failures[0].reason.contains(u"NUL"_s), qPrintable(report->failures[0].reason));
+        QCOMPARE(report->failures[1].line, 4);
+        QCOMPARE(report->failures[1].field, u"first_name"_s);
+        QCOMPARE(count(db), before + 1);
+        QCOMPARE(count(db,
+                       u"SELECT COUNT(*) FROM contacts WHERE instr(email, char(0)) > 0 "
+                       "OR instr(first_name, char(0)) > 0 OR email LIKE 'bad.nul%'"_s),
+                 0);
+    }
+
+    void everyRejectedRowIsKept()
+    {
+        // More rejected rows than are kept in memory: the count, the failures file and the
+        // listing hold every one of them, in file order; the temporary file goes with the report.
+        const QStringList spillsBefore = tempSpillFiles();
+        const qint64 total = ImportReport::MaxFailures + 20005;
+        QByteArray csv = "email,zip,note\n";
+        csv.reserve(total * 40);
+        for (qint64 i = 0; i < total; ++i)
+            csv += "not-an-email-" + QByteArray::number(i) + ",66210,\"a, b\"\n";
+        csv += "last.good@example.com,66210,ok\n";
+        const QString path = writeCsv(u"manybad.csv"_s, csv);
+        const QString failures = m_dir.filePath(u"manybad-rejected.csv"_s);
+        {
+            auto report = analyse(settingsFor(path));
+            QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
+            QCOMPARE(report->rows, total + 1);
+            QCOMPARE(report->good, 1);
+            QCOMPARE(report->failedRows, total);
+            QCOMPARE(report->failures.size(), ImportReport::MaxFailures);
+            QVERIFY(report->moreFailures);
+            QCOMPARE(tempSpillFiles().size(), spillsBefore.size() + 1);
+
+            qint64 visited = 0;
+            bool inOrder = true;
+            QVERIFY(forEachFailure(*report, [&](const RowFailure &f) {
+                        inOrder = inOrder && f.line == visited + 2 && f.field == u"email"_s
+                            && f.values.size() == 3 && f.values[2] == u"a, b"_s;
+                        ++visited;
+                        return true;
+                    }).ok());
+            QVERIFY(inOrder);
+            QCOMPARE(visited, total);
+
+            const ExportOutcome written = writeFailures(failures, *report);
+            QVERIFY2(written.ok(), qPrintable(written.error ? written.error->message : QString()));
+            QCOMPARE(written.rows, total);
+        }
+        // The report is gone, and with it its temporary file.
+        QCOMPARE(tempSpillFiles(), spillsBefore);
+        QFile f(failures);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readLine().startsWith("line,field,reason,email,zip,note"));
+        qint64 lines = 0;
+        QByteArray last;
+        for (QByteArray line = f.readLine(); !line.isEmpty(); line = f.readLine()) {
+            ++lines;
+            last = line;
+        }
+        QCOMPARE(lines, total);
+        QVERIFY2(last.startsWith(QByteArray(QByteArray::number(total + 1) + ",email,")), last.constData());
+        QVERIFY2(last.contains(QByteArray("not-an-email-" + QByteArray::number(total - 1))),
+                 last.constData());
+    }
+
+    void fourDigitZipsArePadded()
+    {
+        const QString db = copySample(u"org-206.sqlite3"_s, u"zips.sqlite3"_s);
+        const QString path = writeCsv(u"zips.csv"_s,
+                                      "email,zip,state\n"
+                                      "z1@example.com,2134,\n"
+                                      "z2@example.com,2134-1234,\n"
+                                      "z3@example.com,02134,\n"
+                                      "z4@example.com,213,MA\n"
+                                      "z5@example.com,21x4,MA\n"
+                                      "z6@example.com,66210-12,\n");
+        auto report = run(db, settingsFor(path));
+        QVERIFY2(report.ok(), qPrintable(report.errorMessage()));
+        QCOMPARE(report->inserted, 6);
+        const auto zip = [&](const char *email) {
+            return queryText(db,
+                             u"SELECT zip_code || '|' || state FROM contacts WHERE email = '"_s
+                                 + QString::fromLatin1(email) + u"'"_s);
+        };
+        QCOMPARE(zip("z1@example.com"), u"02134|MA"_s);
+        QCOMPARE(zip("z2@example.com"), u"02134-1234|MA"_s);
+        QCOMPARE(zip("z3@example.com"), u"02134|MA"_s);
+        // Clearly wrong ZIPs stay as they are, for the contact checks to report.
+        QCOMPARE(zip("z4@example.com"), u"213|MA"_s);
+        QCOMPARE(zip("z5@example.com"), u"21x4|MA"_s);
+        QCOMPARE(zip("z6@example.com"), u"66210-12|KS"_s);
     }
 
     void roundTripThroughExport()

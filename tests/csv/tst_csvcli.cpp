@@ -3,6 +3,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace Qt::StringLiterals;
 
 // `email-scheduler-cli export` and `import`: exit codes and one-line errors naming the file.
@@ -104,11 +106,96 @@ private slots:
             0);
         QFile f(out);
         QVERIFY(f.open(QIODevice::ReadOnly));
-        QVERIFY(f.readLine().startsWith("id,contact_id,email_type,scheduled_send_date"));
+        QCOMPARE(f.readLine(),
+                 QByteArray("Contact ID,First name,Last name,Email,Email type,Send date,Status,Reason\r\n"));
         int lines = 1;
         while (!f.readLine().isEmpty())
             ++lines;
         QCOMPARE(lines, 95); // header + the 94 stored rows of org-206
+    }
+
+    void outputNamingTheDatabaseIsRefused_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("target");
+        const QString link = m_dir.filePath(u"db-link.csv"_s);
+        QFile::link(m_db, link);
+        const QString fifo = m_dir.filePath(u"pipe.csv"_s);
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        for (const QString &command : { u"export"_s, u"preview"_s, u"import"_s }) {
+            const QString option = command == u"import" ? u"--failures"_s : u"--output"_s;
+            const QByteArray c = command.toLatin1();
+            QTest::addRow("%s: the database", c.constData()) << command << option << m_db;
+            QTest::addRow("%s: a symlink to it", c.constData()) << command << option << link;
+            QTest::addRow("%s: a FIFO", c.constData()) << command << option << fifo;
+            QTest::addRow("%s: /dev/null", c.constData()) << command << option << u"/dev/null"_s;
+        }
+    }
+
+    void outputNamingTheDatabaseIsRefused()
+    {
+        // Exit 1 with one line naming the option and the file; the database is untouched (no
+        // contact imported either).
+        QFETCH(QString, command);
+        QFETCH(QString, option);
+        QFETCH(QString, target);
+        const QString csv
+            = writeFile(u"refused.csv"_s, "email,zip\nrefused.import@example.com,66210\nbad,66210\n");
+        QStringList args { command, u"--db"_s, m_db, option, target };
+        if (command == u"export")
+            args << u"--what"_s << u"contacts"_s;
+        else if (command == u"preview")
+            args << u"--today"_s << u"2025-06-01"_s;
+        else
+            args << u"--input"_s << csv;
+        QFile db(m_db);
+        QVERIFY(db.open(QIODevice::ReadOnly));
+        const QByteArray before = db.readAll();
+        db.close();
+        const Run r = cli(args);
+        QVERIFY2(r.exitCode == 1, qPrintable(r.err));
+        QCOMPARE(r.err.count(u'\n'), 1);
+        QVERIFY2(r.err.contains(option) && r.err.contains(target), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(db.open(QIODevice::ReadOnly));
+        QVERIFY(db.readAll() == before);
+    }
+
+    void importUnicodeText()
+    {
+        // Excel's "Unicode text" (UTF-16 LE, BOM, tabs) imports like any CSV file.
+        QByteArray bytes("\xFF\xFE");
+        const QString text = u"E-mail\tFirst Name\tZip\r\nutf16.cli@example.com\tZoë\t66210\r\n"_s;
+        bytes += QByteArray(reinterpret_cast<const char *>(text.utf16()), text.size() * 2); // x86: LE
+        const QString csv = writeFile(u"unicode.txt"_s, bytes);
+        const Run r = cli({ u"import"_s, u"--db"_s, m_db, u"--input"_s, csv });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(u"rows 1, imported 1"_s), qPrintable(r.out));
+    }
+
+    void importListsEveryRejectedRow()
+    {
+        // More than the 100,000 rejected rows kept in memory: stderr and the failures file list
+        // every one.
+        constexpr int Bad = 100003;
+        QByteArray bytes = "email,zip\n";
+        for (int i = 0; i < Bad; ++i)
+            bytes += "nobody" + QByteArray::number(i) + ",66210\n";
+        const QString csv = writeFile(u"allbad.csv"_s, bytes);
+        const QString failures = m_dir.filePath(u"allbad-rejected.csv"_s);
+        const Run r = cli(
+            { u"import"_s, u"--db"_s, m_db, u"--input"_s, csv, u"--dry-run"_s, u"--failures"_s, failures });
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err.right(500)));
+        QVERIFY2(r.out.contains(u"rejected 100003"_s), qPrintable(r.out));
+        QCOMPARE(r.err.count(u'\n'), Bad);
+        QVERIFY(r.err.contains(u"allbad.csv line 100004: "_s));
+        QFile f(failures);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        qint64 lines = 0;
+        while (!f.readLine().isEmpty())
+            ++lines;
+        QCOMPARE(lines, Bad + 1);
     }
 
     void importExitCodes()

@@ -2,7 +2,11 @@
 #include "csvexport.h"
 #include "csvreader.h"
 
+#include "referencecsv.h"
+
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QProcess>
 #include <QSignalSpy>
@@ -12,6 +16,7 @@
 #include <QTest>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 
@@ -88,13 +93,124 @@ private slots:
         QVERIFY2(outcome.ok(), qPrintable(outcome.error ? outcome.error->message : QString()));
         const qint64 rows = count(m_db, "SELECT COUNT(*) FROM email_schedules");
         QCOMPARE(outcome.rows, rows);
-        const auto records = CsvReader::parse(QString::fromUtf8(readFile(out)));
+        const auto records = ReferenceCsv::parse(QString::fromUtf8(readFile(out)));
         QCOMPARE(records.size(), rows + 1);
-        QCOMPARE(records.first().first(), u"id"_s);
-        QVERIFY(records.first().contains(u"scheduled_send_date"_s));
-        // The formula guard applies to stored text too.
-        QCOMPARE(records.last().at(records.first().indexOf(u"skip_reason"_s)),
-                 u"spacing: =cmd, \"quoted\""_s);
+        QCOMPARE(records.first(),
+                 (QStringList { u"Contact ID"_s, u"First name"_s, u"Last name"_s, u"Email"_s, u"Email type"_s,
+                                u"Send date"_s, u"Status"_s, u"Reason"_s }));
+        // The formula guard applies to stored text too: the reason is the detail after
+        // "spacing: ", which starts with "=".
+        QCOMPARE(records.last(),
+                 (QStringList { u"120000"_s, QString(), QString(), QString(), u"Birthday"_s, u"2026-01-01"_s,
+                                u"Skipped"_s, u"'=cmd, \"quoted\""_s }));
+    }
+
+    void scheduleInStaffWords()
+    {
+        // Stored rows as this program and an older sender write them; the expected file is
+        // worked out by hand: sorted by contact, then send date; the contact's name and email
+        // from `contacts`; types, statuses and reasons in words.
+        const QString db = m_dir.filePath(u"words.sqlite3"_s);
+        QVERIFY(QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + u"/samples/org-206.sqlite3"_s, db));
+        QFile::setPermissions(db, QFile::ReadOwner | QFile::WriteOwner);
+        exec(db,
+             "DELETE FROM email_schedules; "
+             "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status, skip_reason, "
+             "catchup_note) VALUES "
+             "(1, 'birthday', '2026-03-01', 'pre-scheduled', NULL, NULL), "
+             "(1, 'effective_date', '2026-02-01', 'skipped', "
+             "'birthday_window: California birthday rule 2026-01-15 to 2026-03-15', NULL), "
+             "(1, 'post_window', '2026-03-16', 'pre-scheduled', NULL, NULL), "
+             "(1, 'aep', '2025-09-15', 'pre-scheduled', NULL, "
+             "'catch-up: anniversary 2025-09-15 is too close for the usual lead time'), "
+             "(2, 'effective_date', '2026-01-10', 'skipped', "
+             "'spacing: within 30 days of the birthday email on 2026-01-20', NULL), "
+             "(2, 'BIRTHDAY', '2025-05-26', 'sent', NULL, NULL), "
+             "(2, 'followup_1_cold', '2025-05-28', 'failed', NULL, NULL), "
+             "(999999, 'birthday', '2026-01-01', 'skipped', 'year_round', NULL)");
+        ExportRequest r = request(ExportRequest::What::Schedule, m_dir.filePath(u"words.csv"_s));
+        r.dbPath = db;
+        const ExportOutcome outcome = CsvExport::run(r);
+        QVERIFY2(outcome.ok(), qPrintable(outcome.error ? outcome.error->message : QString()));
+        QCOMPARE(outcome.rows, 8);
+        const QString reuben = u"reuben.brooks+contact1@medicaremax.ai"_s;
+        const QString josh = u"reuben.brooks+contact2@medicaremax.ai"_s;
+        const QList<QStringList> expected {
+            { u"Contact ID"_s, u"First name"_s, u"Last name"_s, u"Email"_s, u"Email type"_s, u"Send date"_s,
+              u"Status"_s, u"Reason"_s },
+            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Annual Enrollment"_s, u"2025-09-15"_s,
+              u"Scheduled"_s, u"Catch-up: anniversary 2025-09-15 is too close for the usual lead time"_s },
+            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Policy anniversary"_s, u"2026-02-01"_s,
+              u"Skipped"_s, u"California birthday rule 2026-01-15 to 2026-03-15"_s },
+            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Birthday"_s, u"2026-03-01"_s, u"Scheduled"_s,
+              QString() },
+            { u"1"_s, u"Reuben"_s, u"Brooks"_s, reuben, u"Follow-up"_s, u"2026-03-16"_s, u"Scheduled"_s,
+              QString() },
+            { u"2"_s, u"Josh"_s, u"Musick"_s, josh, u"Birthday"_s, u"2025-05-26"_s, u"Sent"_s, QString() },
+            { u"2"_s, u"Josh"_s, u"Musick"_s, josh, u"Followup 1 cold"_s, u"2025-05-28"_s, u"Failed"_s,
+              QString() },
+            { u"2"_s, u"Josh"_s, u"Musick"_s, josh, u"Policy anniversary"_s, u"2026-01-10"_s, u"Skipped"_s,
+              u"Within 30 days of the birthday email on 2026-01-20"_s },
+            { u"999999"_s, QString(), QString(), QString(), u"Birthday"_s, u"2026-01-01"_s, u"Skipped"_s,
+              u"State allows plan changes all year"_s },
+        };
+        const auto records = ReferenceCsv::parse(QString::fromUtf8(readFile(r.outputPath)));
+        QCOMPARE(records.size(), expected.size());
+        for (qsizetype i = 0; i < expected.size(); ++i)
+            QCOMPARE(records[i], expected[i]);
+    }
+
+    void refusesToOverwriteTheDatabase_data()
+    {
+        QTest::addColumn<QString>("output");
+        QTest::addColumn<QString>("mentions");
+        const QString link = m_dir.filePath(u"link-to-db.csv"_s);
+        QFile::link(m_db, link);
+        const QString fifo = m_dir.filePath(u"fifo.csv"_s);
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const QString other = m_dir.filePath(u"other.sqlite3"_s);
+        QFile::copy(m_db, other);
+        // `mentions` when the database is known (SQL exports), `orphanMentions` when not.
+        QTest::addColumn<QString>("orphanMentions");
+        QTest::newRow("the database") << m_db << u"it is the database"_s << u"SQLite database"_s;
+        QTest::newRow("a symlink to it") << link << u"it is the database"_s << u"SQLite database"_s;
+        QTest::newRow("its WAL") << m_db + u"-wal"_s << u"belongs to the database"_s
+                                 << u"belongs to the database"_s;
+        QTest::newRow("its journal") << m_db + u"-journal"_s << u"belongs to the database"_s
+                                     << u"belongs to the database"_s;
+        QTest::newRow("another database") << other << u"SQLite database"_s << u"SQLite database"_s;
+        QTest::newRow("a FIFO") << fifo << u"not a regular file"_s << u"not a regular file"_s;
+        QTest::newRow("a device") << u"/dev/null"_s << u"not a regular file"_s << u"not a regular file"_s;
+    }
+
+    void refusesToOverwriteTheDatabase()
+    {
+        // Every writer goes through the same check: the SQL exports, the computed preview, the
+        // filtered view (the export dialog's three sources) and an import's rejected rows.
+        QFETCH(QString, output);
+        QFETCH(QString, mentions);
+        QFETCH(QString, orphanMentions);
+        const QByteArray before = readFile(m_db);
+        const auto check = [&](const std::optional<Error> &error, const QString &why) {
+            QVERIFY(error.has_value());
+            QCOMPARE(error->code, int(CsvErrorKind::File));
+            QVERIFY2(error->message.contains(output), qPrintable(error->message));
+            QVERIFY2(error->message.contains(why), qPrintable(error->message));
+            QVERIFY(!error->message.contains(u'\n'));
+        };
+        for (const auto what :
+             { ExportRequest::What::Schedule, ExportRequest::What::Contacts, ExportRequest::What::Problems })
+            check(CsvExport::run(request(what, output)).error, mentions);
+        check(CsvExport::checkOutputPath(output, m_db), mentions);
+        check(CsvExport::writeRows(output, CsvOptions(), { u"a"_s }, {}, [](QStringList &) { return false; })
+                  .error,
+              orphanMentions);
+        QStringListModel model({ u"x"_s });
+        ModelCsvExport view(&model, output, CsvOptions());
+        QVERIFY(!view.start().ok());
+        check(view.error(), orphanMentions);
+        QCOMPARE(readFile(m_db), before);
+        QVERIFY(QFileInfo(m_db).isFile());
     }
 
     void contactsKeepZipAsText()

@@ -2,6 +2,7 @@
 
 #include <QBuffer>
 #include <QFile>
+#include <QStringEncoder>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -103,6 +104,29 @@ private slots:
         QTest::newRow("utf-8 bom") << QByteArray("\xEF\xBB\xBF" + text.toUtf8())
                                    << int(CsvDialect::Encoding::Utf8) << true;
         QTest::newRow("latin-1") << text.toLatin1() << int(CsvDialect::Encoding::Latin1) << false;
+        // Excel's "Unicode text": UTF-16 LE with a BOM, tab-separated; and the other UTF forms.
+        const auto encoded = [](const QString &t, QStringConverter::Encoding e, bool withBom) {
+            QStringEncoder encoder(
+                e, withBom ? QStringConverter::Flag::WriteBom : QStringConverter::Flag::Default);
+            return QByteArray(encoder.encode(t));
+        };
+        QTest::newRow("utf-16 le bom")
+            << encoded(text, QStringConverter::Utf16LE, true) << int(CsvDialect::Encoding::Utf16LE) << true;
+        QTest::newRow("utf-16 be bom")
+            << encoded(text, QStringConverter::Utf16BE, true) << int(CsvDialect::Encoding::Utf16BE) << true;
+        QTest::newRow("utf-32 le bom")
+            << encoded(text, QStringConverter::Utf32LE, true) << int(CsvDialect::Encoding::Utf32LE) << true;
+        QTest::newRow("utf-32 be bom")
+            << encoded(text, QStringConverter::Utf32BE, true) << int(CsvDialect::Encoding::Utf32BE) << true;
+        QTest::newRow("utf-16 le, no bom")
+            << encoded(text, QStringConverter::Utf16LE, false) << int(CsvDialect::Encoding::Utf16LE) << false;
+        QTest::newRow("utf-16 be, no bom")
+            << encoded(text, QStringConverter::Utf16BE, false) << int(CsvDialect::Encoding::Utf16BE) << false;
+        // The BOM bytes by hand, not through Qt's encoder: FF FE is UTF-16 LE, FF FE 00 00 UTF-32 LE.
+        QTest::newRow("utf-16 le bom, tabs")
+            << QByteArray::fromHex("fffe6e0061006d006500090063006900740079000a005a006f00eb0009004200650073006"
+                                   "1006e00e7006f006e000a00")
+            << int(CsvDialect::Encoding::Utf16LE) << true;
     }
 
     void encodings()
@@ -116,6 +140,58 @@ private slots:
         QVERIFY(dialect.header);
         const auto rows = readAll(bytes, dialect);
         QCOMPARE(rows, (QList<QStringList> { { u"name"_s, u"city"_s }, { u"Zoë"_s, u"Besançon"_s } }));
+    }
+
+    void utf16And32FilesStream_data()
+    {
+        QTest::addColumn<int>("encoding");
+        QTest::addColumn<int>("bytesPerUnit");
+        QTest::newRow("utf-16 le") << int(QStringConverter::Utf16LE) << 2;
+        QTest::newRow("utf-16 be") << int(QStringConverter::Utf16BE) << 2;
+        QTest::newRow("utf-32 le") << int(QStringConverter::Utf32LE) << 4;
+        QTest::newRow("utf-32 be") << int(QStringConverter::Utf32BE) << 4;
+    }
+
+    void utf16And32FilesStream()
+    {
+        // A file of several read blocks, with characters outside the BMP (surrogate pairs in
+        // UTF-16) that fall across block boundaries: every record comes back intact.
+        QFETCH(int, encoding);
+        QFETCH(int, bytesPerUnit);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"unicode.txt"_s);
+        QStringEncoder encoder(QStringConverter::Encoding(encoding), QStringConverter::Flag::WriteBom);
+        QByteArray bytes = encoder.encode(u"email\tname\n"_s);
+        constexpr int Rows = 12000;
+        for (int i = 0; i < Rows; ++i)
+            bytes += encoder.encode(u"p"_s + QString::number(i) + u"@example.com\tZoë 😀 "_s
+                                    + QString(i % 7, u'x') + u'\n');
+        QVERIFY(bytes.size() > 4 * 64 * 1024);
+        QVERIFY(bytes.size() % bytesPerUnit == 0);
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(bytes);
+        }
+        const auto dialect = CsvDialect::detectFile(path);
+        QVERIFY(dialect.ok());
+        QVERIFY(dialect->hasBom);
+        QCOMPARE(dialect->separator, QChar(u'\t'));
+        QVERIFY(dialect->header);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        CsvReader reader(&file, *dialect);
+        QStringList fields;
+        QVERIFY(reader.readRecord(fields));
+        QCOMPARE(fields, (QStringList { u"email"_s, u"name"_s }));
+        for (int i = 0; i < Rows; ++i) {
+            QVERIFY2(reader.readRecord(fields), qPrintable(QString::number(i)));
+            QCOMPARE(fields,
+                     (QStringList { u"p"_s + QString::number(i) + u"@example.com"_s,
+                                    u"Zoë 😀 "_s + QString(i % 7, u'x') }));
+        }
+        QVERIFY(!reader.readRecord(fields));
+        QVERIFY(reader.errorString().isEmpty());
     }
 
     void latin1LateInFile()
