@@ -1,6 +1,7 @@
 #include "batchjob.h"
 
 #include "contactsource.h"
+#include "dates.h"
 #include "engine.h"
 #include "orgdatabase.h"
 
@@ -43,12 +44,15 @@ struct ChunkResult
     std::size_t count;
     std::size_t next = 0; // slot of the next contact
 
-    // The slot of `id`; ids of the chunk that were not read stay empty (contactId 0).
+    // The slot of `id`; ids of the chunk that were not read stay empty (contactId 0). A row
+    // whose id is not one of the chunk's (a shared id) gets none (count).
     std::size_t slotFor(qint64 id)
     {
         while (next < count && ids[next] < id)
             ++next;
-        return next++;
+        if (next < count && ids[next] == id)
+            return next++;
+        return count;
     }
 };
 
@@ -144,16 +148,25 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     result->startedAt = QDateTime::currentDateTimeUtc();
     result->allContacts = options.contactIds.empty();
 
+    if (!Dates::inRange(options.today))
+        return Error { QCoreApplication::translate("BatchJob", "The as-of date %1 is outside the years 1 to 9999.")
+                           .arg(options.today.toString(Qt::ISODate)) };
+
     std::vector<qint64> ids;
+    // Rows whose id names no single contact: reported, never scheduled.
+    std::vector<ContactIdProblem> duplicates;
     {
         auto db = OrgDatabase::open(options.databasePath, OrgDatabase::Mode::ReadOnly);
         if (!db)
             return db.error();
         if (result->allContacts) {
-            auto all = ContactSource(*db).contactIds();
+            auto all = ContactSource(*db).scanIds();
             if (!all)
                 return all.error();
-            ids = std::move(all).value();
+            ids = std::move(all->ids);
+            duplicates = std::move(all->duplicates);
+            for (const ContactIdProblem &row : all->invalid)
+                result->invalidRows.push_back({ row.rowid, row.id, ContactSource::idProblem(row) });
         } else {
             ids = options.contactIds;
             std::sort(ids.begin(), ids.end());
@@ -205,7 +218,11 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
             const auto read = result->allContacts
                 ? source.readRange(*begin, *(end - 1), ContactSource::Fields::Scheduling, visit)
                 : source.readIds(std::span<const qint64>(&*begin, size_t(end - begin)),
-                                 ContactSource::Fields::Scheduling, visit);
+                                 ContactSource::Fields::Scheduling, visit,
+                                 [&](const std::vector<ContactIdProblem> &rows) {
+                                     const std::lock_guard lock(errorMutex);
+                                     duplicates.insert(duplicates.end(), rows.begin(), rows.end());
+                                 });
             if (!read) {
                 fail(read.error());
                 return;
@@ -272,6 +289,37 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
         dates.resize(kept);
     }
     std::vector<qint64>().swap(ids);
+    // A shared id gets one schedule without emails and an error per row, so its old
+    // pre-scheduled rows go and nobody gets another person's emails.
+    if (!duplicates.empty()) {
+        std::sort(duplicates.begin(), duplicates.end(), [](const ContactIdProblem &a, const ContactIdProblem &b) {
+            return a.sharedId != b.sharedId ? a.sharedId < b.sharedId : a.rowid < b.rowid;
+        });
+        std::vector<ContactSchedule> merged;
+        std::vector<ContactDates> mergedDates;
+        merged.reserve(result->schedules.size() + duplicates.size());
+        mergedDates.reserve(merged.capacity());
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < duplicates.size();) {
+            const qint64 id = duplicates[i].sharedId;
+            while (next < result->schedules.size() && result->schedules[next].contactId < id) {
+                merged.push_back(std::move(result->schedules[next]));
+                mergedDates.push_back(dates[next++]);
+            }
+            ContactSchedule shared;
+            shared.contactId = id;
+            for (; i < duplicates.size() && duplicates[i].sharedId == id; ++i)
+                shared.problems.append(ContactSource::idProblem(duplicates[i]));
+            merged.push_back(std::move(shared));
+            mergedDates.push_back({});
+        }
+        for (; next < result->schedules.size(); ++next) {
+            merged.push_back(std::move(result->schedules[next]));
+            mergedDates.push_back(dates[next]);
+        }
+        result->schedules = std::move(merged);
+        dates = std::move(mergedDates);
+    }
 
     for (const ContactSchedule &schedule : result->schedules) {
         result->problems += schedule.problems.size();
@@ -282,6 +330,9 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     }
     result->contacts = qint64(result->schedules.size());
     result->validContacts = result->contacts - result->contactsWithErrors;
+    result->contacts += qint64(result->invalidRows.size());
+    result->contactsWithErrors += qint64(result->invalidRows.size());
+    result->problems += qint64(result->invalidRows.size());
     phaseTime("compact+count", phase);
 
     if (result->allContacts && options.config.loadBalancing.enabled) {

@@ -47,6 +47,14 @@ struct BatchProgress
     std::atomic<bool> balancing {false}; // all contacts done, load balancing running
 };
 
+// A `contacts` row without a usable id (text, NULL, a real number): not scheduled, reported.
+struct InvalidContactRow
+{
+    qint64 rowid = 0; // 0 when the table has no rowid
+    QString id;       // the stored id as text ("NULL" for NULL)
+    Problem problem;  // invalid_id, naming the row and the id
+};
+
 // The computed schedule of a batch. Emails are compact values; readable text comes from
 // Explain on demand.
 struct BatchResult
@@ -58,12 +66,15 @@ struct BatchResult
     bool allContacts = true;          // false: an explicit id list was processed
     bool balanced = false;            // load balancing was applied
     std::vector<ContactSchedule> schedules; // every processed contact, ascending contactId
-    qint64 contacts = 0;
+    // Rows whose id is no whole number, by rowid. (Rows sharing an id are in `schedules`: one
+    // schedule without emails for the id, with a duplicate_id error per row.)
+    std::vector<InvalidContactRow> invalidRows;
+    qint64 contacts = 0;              // schedules and invalid rows
     qint64 validContacts = 0;         // contacts without an error problem
     qint64 scheduled = 0;             // pre-scheduled emails
     qint64 skipped = 0;               // skipped emails
     qint64 problems = 0;              // problem rows (errors and warnings)
-    qint64 contactsWithErrors = 0;
+    qint64 contactsWithErrors = 0;    // invalid rows included
     LoadBalancer::Stats balance;
     double seconds = 0;               // wall time of read + compute + balance
 };

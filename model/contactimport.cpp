@@ -62,6 +62,9 @@ Field problemField(ProblemCode code)
         return Field::EffectiveDate;
     case ProblemCode::InvalidZip:
     case ProblemCode::ZipStateMismatch:
+    case ProblemCode::DateOutOfRange:
+    case ProblemCode::InvalidId:
+    case ProblemCode::DuplicateId:
     case ProblemCode::ProcessingError:
         break;
     }

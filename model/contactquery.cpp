@@ -2,6 +2,7 @@
 
 #include "dates.h"
 #include "engine.h"
+#include "orgdatabase.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -163,8 +164,10 @@ Result<void> ContactQuery::open(const QString &path)
 {
     close();
     m_path = path;
-    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db,
-                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    // No -wal/-shm files are created next to the database (see OrgDatabase::openReadOnlyHandle).
+    bool immutable = false;
+    const int rc = OrgDatabase::openReadOnlyHandle(path, &m_db, SQLITE_OPEN_NOMUTEX, &immutable);
+    m_immutableState = immutable ? OrgDatabase::fileState(path) : QByteArray();
     if (rc != SQLITE_OK) {
         Error error = sqlError(QCoreApplication::translate("ContactQuery", "Opening"));
         close();
@@ -176,6 +179,15 @@ Result<void> ContactQuery::open(const QString &path)
     sqlite3_create_function(m_db, "es_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sqlDate,
                             nullptr, nullptr);
     return {};
+}
+
+Result<void> ContactQuery::reopenIfChanged()
+{
+    // An immutable connection never notices a change: reopen once the file has changed.
+    if (!m_db || m_immutableState.isEmpty() || OrgDatabase::fileState(m_path) == m_immutableState)
+        return {};
+    const QString path = m_path;
+    return open(path);
 }
 
 void ContactQuery::close()
@@ -212,6 +224,8 @@ bool ContactQuery::hasSchedules() const
 Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &request,
                                                const std::function<bool()> &isCancelled)
 {
+    if (auto reopened = reopenIfChanged(); !reopened)
+        return reopened.error();
     if (!m_db)
         return Error { QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed };
 
@@ -268,6 +282,8 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
 
 Result<QList<ContactRow>> ContactQuery::fetchRows(const QList<qint64> &ids, QDate today)
 {
+    if (auto reopened = reopenIfChanged(); !reopened)
+        return reopened.error();
     if (!m_db)
         return Error { QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed };
     // One statement with every id of the page: a page is small (a few hundred ids).

@@ -5,6 +5,7 @@
 #include "problem.h"
 #include "result.h"
 
+#include <QByteArray>
 #include <QDate>
 #include <QList>
 #include <QString>
@@ -64,6 +65,9 @@ private:
     Error sqlError(const QString &what) const;
     bool hasSchedules() const; // whether the database has an email_schedules table
 
+    Result<void> reopenIfChanged();
+
     sqlite3 *m_db = nullptr;
     QString m_path;
+    QByteArray m_immutableState; // the file's state at an immutable open; empty otherwise
 };

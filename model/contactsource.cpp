@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 namespace {
@@ -119,16 +121,64 @@ Contact contactFrom(sqlite3_stmt *stmt, ContactSource::Fields fields)
     return c;
 }
 
-constexpr const char *kHistoryColumns
-    = "SELECT contact_id, email_type, scheduled_send_date, status, event_year FROM email_schedules ";
-constexpr const char *kHistoryFilter = " AND (status IS NULL OR status NOT IN ('pre-scheduled', 'skipped'))";
+constexpr const char *kHistoryColumns[] = { "contact_id", "email_type", "scheduled_send_date", "status", "event_year" };
+
+// Whether the table can be read with rowid (not a WITHOUT ROWID table or a view).
+bool hasRowid(sqlite3 *db)
+{
+    sqlite3_stmt *stmt = nullptr;
+    const bool ok = sqlite3_prepare_v2(db, "SELECT rowid FROM contacts LIMIT 0", -1, &stmt, nullptr) == SQLITE_OK;
+    sqlite3_finalize(stmt);
+    return ok;
+}
+
+// The stored value of an unusable id, readable in a message.
+QString idText(sqlite3_stmt *stmt, int column)
+{
+    switch (sqlite3_column_type(stmt, column)) {
+    case SQLITE_NULL:
+        return QStringLiteral("NULL");
+    case SQLITE_BLOB:
+        return QCoreApplication::translate("ContactSource", "a blob of %1 bytes").arg(sqlite3_column_bytes(stmt, column));
+    default: {
+        QString value = text(stmt, column);
+        if (value.size() > 60)
+            value = value.left(57) + QStringLiteral("...");
+        return value;
+    }
+    }
+}
 
 } // namespace
 
 ContactSource::ContactSource(OrgDatabase &db)
     : m_db(db), m_contactColumns(db.columns(QStringLiteral("contacts"))),
-      m_hasSchedules(db.hasTable(QStringLiteral("email_schedules")))
-{ }
+      m_scheduleColumns(db.columns(QStringLiteral("email_schedules"))), m_hasRowid(hasRowid(db.handle()))
+{
+    // An older or foreign email_schedules may lack columns (they read as NULL); without
+    // contact_id it holds no history this program can use.
+    m_hasSchedules = m_scheduleColumns.contains(QStringLiteral("contact_id"), Qt::CaseInsensitive);
+}
+
+QByteArray ContactSource::historySelect() const
+{
+    QByteArray sql = "SELECT ";
+    for (const char *column : kHistoryColumns) {
+        if (sql.size() > 7)
+            sql += ", ";
+        sql += m_scheduleColumns.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(column)
+                                                                                        : QByteArray("NULL");
+    }
+    return sql + " FROM email_schedules ";
+}
+
+// Rows whose status is not pre-scheduled/skipped (all of them when there is no status column).
+static QByteArray historyFilter(const QStringList &columns)
+{
+    return columns.contains(QStringLiteral("status"), Qt::CaseInsensitive)
+        ? QByteArray(" AND (status IS NULL OR status NOT IN ('pre-scheduled', 'skipped'))")
+        : QByteArray();
+}
 
 bool ContactSource::isOwnStatus(QStringView status)
 {
@@ -162,17 +212,114 @@ QByteArray ContactSource::contactSelect(Fields fields) const
 
 Result<std::vector<qint64>> ContactSource::contactIds() const
 {
+    Result<ContactIdScan> scan = scanIds();
+    if (!scan)
+        return scan.error();
+    return std::move(scan->ids);
+}
+
+Result<ContactIdScan> ContactSource::scanIds() const
+{
+    const QString action = QCoreApplication::translate("ContactSource", "read contacts from");
     Statement stmt;
-    int rc = sqlite3_prepare_v2(m_db.handle(), "SELECT id FROM contacts WHERE id IS NOT NULL ORDER BY id", -1,
-                                stmt.out(), nullptr);
+    // One pass in id order: NULLs first, then whole numbers (shared ones next to each other),
+    // then reals, text and blobs. For an INTEGER PRIMARY KEY this is the rowid order itself.
+    const QByteArray sql = QByteArray("SELECT ") + (m_hasRowid ? "rowid" : "NULL")
+        + ", id, typeof(id) = 'integer' FROM contacts ORDER BY id" + (m_hasRowid ? ", rowid" : "");
+    int rc = sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, stmt.out(), nullptr);
+    if (rc != SQLITE_OK)
+        return m_db.errorFor(rc, action);
+    ContactIdScan scan;
+    qint64 previousId = 0;
+    qint64 previousRowid = 0;
+    bool havePrevious = false;
+    std::size_t groupStart = 0; // first entry of the current shared id in scan.duplicates
+    bool inGroup = false;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+        sqlite3_stmt *row = stmt.get();
+        const qint64 rowid = sqlite3_column_int64(row, 0);
+        if (sqlite3_column_int(row, 2) == 0) {
+            scan.invalid.push_back({ rowid, idText(row, 1), 0, {}, false });
+            continue;
+        }
+        const qint64 id = sqlite3_column_int64(row, 1);
+        if (havePrevious && id == previousId) {
+            if (!inGroup) {
+                scan.ids.pop_back();
+                groupStart = scan.duplicates.size();
+                scan.duplicates.push_back({ previousRowid, QString::number(id), id, {}, true });
+                inGroup = true;
+            }
+            scan.duplicates.push_back({ rowid, QString::number(id), id, {}, true });
+            continue;
+        }
+        // Close the previous group: every row names the others.
+        if (inGroup) {
+            for (std::size_t i = groupStart; i < scan.duplicates.size(); ++i)
+                for (std::size_t j = groupStart; j < scan.duplicates.size(); ++j)
+                    if (i != j)
+                        scan.duplicates[i].others.append(scan.duplicates[j].rowid);
+            inGroup = false;
+        }
+        scan.ids.push_back(id);
+        previousId = id;
+        previousRowid = rowid;
+        havePrevious = true;
+    }
+    if (rc != SQLITE_DONE)
+        return m_db.errorFor(rc, action);
+    if (inGroup) {
+        for (std::size_t i = groupStart; i < scan.duplicates.size(); ++i)
+            for (std::size_t j = groupStart; j < scan.duplicates.size(); ++j)
+                if (i != j)
+                    scan.duplicates[i].others.append(scan.duplicates[j].rowid);
+    }
+    std::sort(scan.invalid.begin(), scan.invalid.end(),
+              [](const ContactIdProblem &a, const ContactIdProblem &b) { return a.rowid < b.rowid; });
+    return scan;
+}
+
+Problem ContactSource::idProblem(const ContactIdProblem &row)
+{
+    const QString where = row.rowid != 0
+        ? QCoreApplication::translate("ContactSource", "The contacts row with rowid %1").arg(row.rowid)
+        : QCoreApplication::translate("ContactSource", "A contacts row");
+    if (!row.duplicate)
+        return Problem { ProblemCode::InvalidId, Severity::Error,
+                         QCoreApplication::translate("ContactSource",
+                                                     "%1 has the id \"%2\", which is not a whole number; it is "
+                                                     "not scheduled. Give it a unique whole-number id.")
+                             .arg(where, row.id) };
+    QStringList others;
+    for (const qint64 other : row.others)
+        others.append(QString::number(other));
+    return Problem { ProblemCode::DuplicateId, Severity::Error,
+                     QCoreApplication::translate("ContactSource",
+                                                 "%1 has the id %2, as do the rows with rowid %3; none of them is "
+                                                 "scheduled until each has its own id.")
+                         .arg(where, QString::number(row.sharedId),
+                              others.isEmpty() ? QStringLiteral("?") : others.join(QStringLiteral(", "))) };
+}
+
+Result<std::vector<ContactIdProblem>> ContactSource::rowsWithId(qint64 id) const
+{
+    Statement stmt;
+    const QByteArray sql = QByteArray("SELECT ") + (m_hasRowid ? "rowid" : "NULL")
+        + " FROM contacts WHERE id = ?1 AND typeof(id) = 'integer'" + (m_hasRowid ? " ORDER BY rowid" : "");
+    int rc = sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, stmt.out(), nullptr);
     if (rc != SQLITE_OK)
         return m_db.errorFor(rc, QCoreApplication::translate("ContactSource", "read contacts from"));
-    std::vector<qint64> ids;
+    sqlite3_bind_int64(stmt.get(), 1, id);
+    std::vector<ContactIdProblem> rows;
     while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW)
-        ids.push_back(sqlite3_column_int64(stmt.get(), 0));
+        rows.push_back({ sqlite3_column_int64(stmt.get(), 0), QString::number(id), id, {}, true });
     if (rc != SQLITE_DONE)
         return m_db.errorFor(rc, QCoreApplication::translate("ContactSource", "read contacts from"));
-    return ids;
+    for (ContactIdProblem &row : rows)
+        for (const ContactIdProblem &other : rows)
+            if (&other != &row)
+                row.others.append(other.rowid);
+    return rows;
 }
 
 Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fields,
@@ -180,7 +327,7 @@ Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fiel
 {
     const QString action = QCoreApplication::translate("ContactSource", "read contacts from");
     Statement contacts;
-    const QByteArray sql = contactSelect(fields) + "WHERE id BETWEEN ?1 AND ?2 ORDER BY id";
+    const QByteArray sql = contactSelect(fields) + "WHERE id BETWEEN ?1 AND ?2 AND typeof(id) = 'integer' ORDER BY id";
     int rc = sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, contacts.out(), nullptr);
     if (rc != SQLITE_OK)
         return m_db.errorFor(rc, action);
@@ -189,8 +336,8 @@ Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fiel
 
     Statement history;
     if (m_hasSchedules) {
-        const QByteArray hsql = QByteArray(kHistoryColumns) + "WHERE contact_id BETWEEN ?1 AND ?2"
-            + kHistoryFilter + " ORDER BY contact_id";
+        const QByteArray hsql = historySelect() + "WHERE contact_id BETWEEN ?1 AND ?2"
+            + historyFilter(m_scheduleColumns) + " ORDER BY contact_id";
         rc = sqlite3_prepare_v2(m_db.handle(), hsql.constData(), -1, history.out(), nullptr);
         if (rc != SQLITE_OK)
             return m_db.errorFor(rc, action);
@@ -230,17 +377,18 @@ Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fiel
     return {};
 }
 
-Result<void> ContactSource::readIds(std::span<const qint64> ids, Fields fields, const Visitor &visit) const
+Result<void> ContactSource::readIds(std::span<const qint64> ids, Fields fields, const Visitor &visit,
+                                    const DuplicateVisitor &duplicate) const
 {
     const QString action = QCoreApplication::translate("ContactSource", "read contacts from");
     Statement contacts;
-    const QByteArray sql = contactSelect(fields) + "WHERE id = ?1";
+    const QByteArray sql = contactSelect(fields) + "WHERE id = ?1 AND typeof(id) = 'integer'";
     int rc = sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, contacts.out(), nullptr);
     if (rc != SQLITE_OK)
         return m_db.errorFor(rc, action);
     Statement history;
     if (m_hasSchedules) {
-        const QByteArray hsql = QByteArray(kHistoryColumns) + "WHERE contact_id = ?1" + kHistoryFilter;
+        const QByteArray hsql = historySelect() + "WHERE contact_id = ?1" + historyFilter(m_scheduleColumns);
         rc = sqlite3_prepare_v2(m_db.handle(), hsql.constData(), -1, history.out(), nullptr);
         if (rc != SQLITE_OK)
             return m_db.errorFor(rc, action);
@@ -255,6 +403,18 @@ Result<void> ContactSource::readIds(std::span<const qint64> ids, Fields fields, 
         if (rc != SQLITE_ROW)
             return m_db.errorFor(rc, action);
         const Contact contact = contactFrom(contacts.get(), fields);
+        rc = sqlite3_step(contacts.get());
+        if (rc == SQLITE_ROW) {
+            // Several rows share the id: which person is meant cannot be known.
+            Result<std::vector<ContactIdProblem>> rows = rowsWithId(id);
+            if (!rows)
+                return rows.error();
+            if (duplicate)
+                duplicate(*rows);
+            continue;
+        }
+        if (rc != SQLITE_DONE)
+            return m_db.errorFor(rc, action);
         entries.clear();
         if (m_hasSchedules) {
             sqlite3_reset(history.get());

@@ -171,7 +171,7 @@ ExportOutcome exportProblems(OrgDatabase &db, QDate today, AtomicCsvFile &out, c
 {
     ExportOutcome outcome;
     ContactSource source(db);
-    auto ids = source.contactIds();
+    auto ids = source.scanIds();
     if (!ids.ok()) {
         outcome.error = CsvSqlite::fromDbError(ids.error());
         return outcome;
@@ -186,16 +186,42 @@ ExportOutcome exportProblems(OrgDatabase &db, QDate today, AtomicCsvFile &out, c
         return outcome;
     }
     const QDate day = today.isValid() ? today : QDate::currentDate();
-    const std::vector<qint64> &all = *ids;
+    const std::vector<qint64> &all = ids->ids;
     const qint64 total = qint64(all.size());
+    // Rows whose id names no single contact: those without a whole number first (no
+    // contact_id), those sharing an id just before that id's other problems.
+    auto writeIdProblem = [&](const ContactIdProblem &row) {
+        const Problem p = ContactSource::idProblem(row);
+        const QStringList fields { row.duplicate ? QString::number(row.sharedId) : QString(), QString(), QString(),
+                                   QString(), severityName(p.severity), problemCodeName(p.code), p.message };
+        if (!out.writer().writeRow(fields)) {
+            outcome.error = out.writeFailed();
+            return false;
+        }
+        ++outcome.rows;
+        return true;
+    };
+    for (const ContactIdProblem &row : ids->invalid) {
+        if (!writeIdProblem(row))
+            return outcome;
+    }
+    size_t nextDuplicate = 0;
+    auto writeDuplicatesUpTo = [&](qint64 id) {
+        while (outcome.ok() && nextDuplicate < ids->duplicates.size()
+               && ids->duplicates[nextDuplicate].sharedId <= id)
+            writeIdProblem(ids->duplicates[nextDuplicate++]);
+    };
     constexpr size_t Slice = 4096;
     for (size_t first = 0; first < all.size() && outcome.ok(); first += Slice) {
         const size_t last = std::min(all.size(), first + Slice) - 1;
         auto read = source.readRange(
             all[first], all[last], ContactSource::Fields::All,
             [&](const Contact &contact, std::span<const HistoryEntry>) {
+                writeDuplicatesUpTo(contact.id);
                 if (!outcome.ok())
                     return;
+                if (nextDuplicate > 0 && ids->duplicates[nextDuplicate - 1].sharedId == contact.id)
+                    return; // one of the rows sharing an id: reported above as duplicate_id only
                 const ContactFacts facts = Engine::checkContact(contact, day);
                 for (const Problem &p : facts.problems) {
                     const QStringList row {
@@ -214,6 +240,7 @@ ExportOutcome exportProblems(OrgDatabase &db, QDate today, AtomicCsvFile &out, c
         if (outcome.ok() && progress && !progress(qint64(last + 1), total))
             outcome.error = cancelledError(out.path());
     }
+    writeDuplicatesUpTo(std::numeric_limits<qint64>::max());
     return outcome;
 }
 
@@ -485,8 +512,18 @@ ExportOutcome exportPreview(const BatchResult &batch, const QString &outputPath,
     std::vector<Row> rows;
     size_t rowIndex = 0;
     QString contactId;
+    size_t nextInvalid = 0;
     const auto fill = [&]() {
         while (rowIndex >= rows.size()) {
+            // Rows without a usable id first, with an empty contact_id, as the CLI writes them.
+            if (nextInvalid < batch.invalidRows.size()) {
+                const Problem &p = batch.invalidRows[nextInvalid++].problem;
+                rows.clear();
+                rowIndex = 0;
+                contactId.clear();
+                rows.push_back({ QDate(), QString(), severityName(p.severity), problemCodeName(p.code), p.message });
+                continue;
+            }
             if (next >= batch.schedules.size())
                 return false;
             const ContactSchedule &schedule = batch.schedules[next++];

@@ -2,7 +2,9 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDateTime>
 #include <QFileInfo>
+#include <QUrl>
 
 #include <sqlite3.h>
 
@@ -53,11 +55,79 @@ constexpr const char *kCreateSchedules =
     "batch_id TEXT, event_year INTEGER, event_month INTEGER, event_day INTEGER, catchup_note TEXT, "
     "actual_send_datetime TEXT, FOREIGN KEY (contact_id) REFERENCES contacts (id) ON DELETE CASCADE)";
 
-constexpr const char *kCreateRuns =
-    "CREATE TABLE IF NOT EXISTS scheduler_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT, "
+// The columns of the runs table (besides its rowid), as added to an existing table.
+constexpr ColumnSpec kRunColumns[] = {
+    {"batch_id", "TEXT"},       {"started_at", "TEXT"},   {"finished_at", "TEXT"}, {"today", "TEXT"},
+    {"status", "TEXT"},         {"contacts", "INTEGER"},  {"scheduled", "INTEGER"}, {"skipped", "INTEGER"},
+    {"problems", "INTEGER"},    {"added", "INTEGER"},     {"removed", "INTEGER"},  {"unchanged", "INTEGER"},
+    {"user", "TEXT"},           {"error", "TEXT"},
+};
+
+constexpr const char *kCreateRunsColumns =
+    " (id INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT, "
     "started_at TEXT, finished_at TEXT, today TEXT, status TEXT, contacts INTEGER, scheduled INTEGER, "
     "skipped INTEGER, problems INTEGER, added INTEGER, removed INTEGER, unchanged INTEGER, user TEXT, "
     "error TEXT)";
+
+constexpr const char *kSharedRunsTable = "scheduler_runs";
+constexpr const char *kOwnRunsTable = "email_scheduler_runs";
+
+// Whether rows can be added to an existing `scheduler_runs` by naming only the run columns:
+// it has a rowid and no NOT NULL column without a default (other than its INTEGER PRIMARY KEY,
+// which SQLite fills). A table another program made with columns of its own that must be
+// filled is left alone.
+bool canShareRunsTable(sqlite3 *db)
+{
+    sqlite3_stmt *stmt = nullptr;
+    bool isTable = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scheduler_runs'", -1,
+                           &stmt, nullptr)
+        == SQLITE_OK)
+        isTable = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    stmt = nullptr;
+    if (!isTable)
+        return false; // a view
+    if (sqlite3_prepare_v2(db, "SELECT rowid FROM scheduler_runs LIMIT 0", -1, &stmt, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return false; // WITHOUT ROWID
+    }
+    sqlite3_finalize(stmt);
+    bool usable = true;
+    int pkColumns = 0;
+    bool integerPk = false;
+    if (sqlite3_prepare_v2(db, "SELECT type, \"notnull\", dflt_value IS NULL, pk FROM pragma_table_info('scheduler_runs')",
+                           -1, &stmt, nullptr)
+        != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return false;
+    }
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const QByteArray type = QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))).toUpper();
+        const bool required = sqlite3_column_int(stmt, 1) != 0 && sqlite3_column_int(stmt, 2) != 0;
+        if (sqlite3_column_int(stmt, 3) > 0) {
+            ++pkColumns;
+            integerPk = type == "INTEGER";
+        } else if (required) {
+            usable = false;
+        }
+    }
+    sqlite3_finalize(stmt);
+    // Only a single INTEGER PRIMARY KEY is the rowid and filled by SQLite.
+    if (pkColumns > 1 || (pkColumns == 1 && !integerPk))
+        usable = false;
+    return usable;
+}
+
+// Whether the file is an SQLite database in WAL mode (header bytes 18 and 19 are 2).
+bool isWalFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray header = file.read(20);
+    return header.size() == 20 && header.startsWith("SQLite format 3") && header[18] == 2 && header[19] == 2;
+}
 
 QString quoted(const QString &identifier)
 {
@@ -116,6 +186,31 @@ void OrgDatabase::close()
     }
 }
 
+int OrgDatabase::openReadOnlyHandle(const QString &path, sqlite3 **db, int extraFlags, bool *immutable)
+{
+    const bool useImmutable = isWalFile(path) && !QFileInfo::exists(path + QStringLiteral("-wal"))
+        && !QFileInfo::exists(path + QStringLiteral("-shm"));
+    if (immutable)
+        *immutable = useImmutable;
+    const int flags = SQLITE_OPEN_READONLY | extraFlags;
+    if (!useImmutable)
+        return sqlite3_open_v2(QFile::encodeName(path).constData(), db, flags, nullptr);
+    const QByteArray uri = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toEncoded() + "?immutable=1";
+    return sqlite3_open_v2(uri.constData(), db, flags | SQLITE_OPEN_URI, nullptr);
+}
+
+QByteArray OrgDatabase::fileState(const QString &path)
+{
+    QByteArray state;
+    for (const QString &file : QStringList { path, path + QStringLiteral("-wal") }) {
+        const QFileInfo info(file);
+        state += info.exists() ? QByteArray::number(info.size()) + '@'
+                + QByteArray::number(info.lastModified().toMSecsSinceEpoch()) + ';'
+                               : QByteArray("-;");
+    }
+    return state;
+}
+
 Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTimeoutMs)
 {
     const QFileInfo info(path);
@@ -135,11 +230,33 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
             return dbError(DbErrorKind::ReadOnly,
                            tr("The database %1 is read-only. Make the file writable or work on a copy, then "
                               "run again.").arg(shown));
+        // Writing creates a journal next to the file (-journal, or -wal and -shm in WAL mode);
+        // a read-only folder would otherwise be found only at the first write, after the
+        // whole computation. Checked before opening, as SQLite may create them on open.
+        const QFileInfo folder(info.absolutePath());
+        if (!(folder.permissions() & writeBits) || !folder.isWritable()) {
+            QStringList missing;
+            const QStringList suffixes = isWalFile(path) ? QStringList { QStringLiteral("-wal"), QStringLiteral("-shm") }
+                                                         : QStringList { QStringLiteral("-journal") };
+            for (const QString &suffix : suffixes) {
+                if (!QFileInfo::exists(path + suffix))
+                    missing.append(info.fileName() + suffix);
+            }
+            if (!missing.isEmpty())
+                return dbError(DbErrorKind::ReadOnly,
+                               tr("The database %1 cannot be written: its folder %2 is read-only, and SQLite must "
+                                  "create %3 there to change the file safely. Make the folder writable or work on "
+                                  "a copy, then run again.")
+                                   .arg(shown, nativePath(folder.absoluteFilePath()),
+                                        missing.join(QStringLiteral(" and "))));
+        }
     }
 
     sqlite3 *raw = nullptr;
-    const int flags = (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, flags, nullptr);
+    const int rc = mode == Mode::ReadOnly
+        ? openReadOnlyHandle(path, &raw, SQLITE_OPEN_NOMUTEX)
+        : sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                          nullptr);
     OrgDatabase db(raw, path, mode, busyTimeoutMs);
     if (rc != SQLITE_OK)
         return db.errorFor(rc, tr("open"));
@@ -209,6 +326,20 @@ Result<void> OrgDatabase::exec(const char *sql, const QString &action)
     if (rc != SQLITE_OK)
         return errorFor(rc, action);
     return {};
+}
+
+QString OrgDatabase::runsTable() const
+{
+    // Any object of that name counts: a view called scheduler_runs cannot take rows either.
+    sqlite3_stmt *stmt = nullptr;
+    bool exists = true;
+    if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE name = 'scheduler_runs'", -1, &stmt, nullptr)
+        == SQLITE_OK)
+        exists = sqlite3_step(stmt) == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    if (!exists || canShareRunsTable(m_db))
+        return QLatin1StringView(kSharedRunsTable);
+    return QLatin1StringView(kOwnRunsTable);
 }
 
 bool OrgDatabase::hasTable(const QString &name) const
@@ -298,8 +429,22 @@ Result<void> OrgDatabase::ensureSchema()
             return fail(errorFor(rc, action));
         sqlite3_exec(m_db, "RELEASE es_index", nullptr, nullptr, nullptr);
     }
-    if (auto r = exec(kCreateRuns, action); !r)
-        return fail(r.error());
+    const QString runs = runsTable();
+    if (!hasTable(runs)) {
+        const QByteArray sql = "CREATE TABLE " + quoted(runs).toUtf8() + kCreateRunsColumns;
+        if (auto r = exec(sql.constData(), action); !r)
+            return fail(r.error());
+    } else {
+        const QStringList existing = columns(runs);
+        for (const ColumnSpec &column : kRunColumns) {
+            if (existing.contains(QLatin1StringView(column.name), Qt::CaseInsensitive))
+                continue;
+            const QByteArray sql = "ALTER TABLE " + quoted(runs).toUtf8() + " ADD COLUMN " + column.name + ' '
+                + column.declaration;
+            if (auto r = exec(sql.constData(), action); !r)
+                return fail(r.error());
+        }
+    }
     if (auto r = exec("COMMIT", action); !r)
         return fail(r.error());
     return {};

@@ -44,6 +44,18 @@ public:
     OrgDatabase &operator=(const OrgDatabase &) = delete;
     ~OrgDatabase();
 
+    // Opens `path` read-only (sqlite3_open_v2 with `extraFlags` added) without creating any file
+    // next to it. SQLite creates the -wal and -shm files of a WAL database even for a read-only
+    // connection (and, as root, even in a read-only folder); when neither exists, no other
+    // connection has the database open and the main file holds all of it, so it is opened
+    // immutable instead. `immutable` (optional) tells which happened: such a connection never
+    // sees later changes, so a long-lived one reopens when the file changes (see
+    // changedSinceOpen()). Returns the SQLite result code; *db is set even on failure.
+    static int openReadOnlyHandle(const QString &path, sqlite3 **db, int extraFlags, bool *immutable = nullptr);
+    // A fingerprint of the file and its -wal (size, modification time, existence): a connection
+    // opened immutable must be reopened once it differs from the one taken at the open.
+    static QByteArray fileState(const QString &path);
+
     sqlite3 *handle() const { return m_db; }
     const QString &path() const { return m_path; }
     Mode mode() const { return m_mode; }
@@ -51,7 +63,8 @@ public:
     // Creates what is missing and never drops or rewrites foreign columns: `email_schedules`
     // (org-206's definition with its unique index on (contact_id, email_type,
     // scheduled_send_date)), missing columns of an older email_schedules (ALTER TABLE ADD
-    // COLUMN), and the runs table `scheduler_runs`. One short transaction; ReadWrite only.
+    // COLUMN), and the runs table (runsTable(); missing columns added). One short transaction;
+    // ReadWrite only.
     Result<void> ensureSchema();
 
     bool hasTable(const QString &name) const;
@@ -65,8 +78,12 @@ public:
     // `action` is a verb phrase such as "read contacts from".
     Error errorFor(int sqliteCode, const QString &action) const;
 
-    // Name of the runs table written by ScheduleWriter and read by RunHistory.
-    static QString runsTable() { return QStringLiteral("scheduler_runs"); }
+    // Name of the runs table written by ScheduleWriter and read by RunHistory: `scheduler_runs`,
+    // unless a table of that name exists that rows cannot be added to by naming the run's
+    // columns (NOT NULL columns of its own without a default, no rowid): then the program keeps
+    // its own `email_scheduler_runs`. Missing run columns of a shared table are added by
+    // ensureSchema().
+    QString runsTable() const;
 
 private:
     OrgDatabase(sqlite3 *db, QString path, Mode mode, int busyTimeoutMs);

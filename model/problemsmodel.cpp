@@ -13,7 +13,10 @@ QList<ProblemRow> ProblemsModel::collect(const BatchResult &batch)
     for (const ContactSchedule &schedule : batch.schedules)
         count += schedule.problems.size();
     QList<ProblemRow> rows;
-    rows.reserve(count);
+    rows.reserve(count + qsizetype(batch.invalidRows.size()));
+    // Rows without a usable id first (contact id 0); the message names the row.
+    for (const InvalidContactRow &invalid : batch.invalidRows)
+        rows.append(ProblemRow { 0, invalid.problem });
     for (const ContactSchedule &schedule : batch.schedules) {
         for (const Problem &problem : schedule.problems)
             rows.append(ProblemRow { schedule.contactId, problem });
@@ -148,8 +151,8 @@ int ProblemsModel::columnCount(const QModelIndex &parent) const
 QString ProblemsModel::displayText(const ProblemRow &row, int column) const
 {
     switch (column) {
-    case ContactId:
-        return QString::number(row.contactId);
+    case ContactId: // a row without a usable id has none to show; its message names the row
+        return row.problem.code == ProblemCode::InvalidId ? QString() : QString::number(row.contactId);
     case Severity:
         return severityLabel(row.problem.severity);
     case Code:

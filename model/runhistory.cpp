@@ -35,11 +35,11 @@ Result<qint64> record(OrgDatabase &db, const RunRecord &run)
 {
     const QString action = QCoreApplication::translate("RunHistory", "record the run in");
     sqlite3_stmt *stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db.handle(),
-                                "INSERT INTO scheduler_runs (batch_id, started_at, finished_at, today, status, "
-                                "contacts, scheduled, skipped, problems, added, removed, unchanged, user, error) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                                -1, &stmt, nullptr);
+    const QByteArray sql = "INSERT INTO \"" + db.runsTable().toUtf8()
+        + "\" (batch_id, started_at, finished_at, today, status, "
+          "contacts, scheduled, skipped, problems, added, removed, unchanged, user, error) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    int rc = sqlite3_prepare_v2(db.handle(), sql.constData(), -1, &stmt, nullptr);
     if (rc != SQLITE_OK)
         return db.errorFor(rc, action);
     bindText(stmt, 1, run.batchId.toUtf8());
@@ -66,14 +66,19 @@ Result<QList<RunRecord>> list(const QString &databasePath, int limit)
     if (!db)
         return db.error();
     QList<RunRecord> runs;
-    if (!db->hasTable(OrgDatabase::runsTable()))
+    const QString table = db->runsTable();
+    if (!db->hasTable(table))
         return runs;
+    // A shared table may still lack columns a run adds (read-only: they read as NULL).
+    const QStringList existing = db->columns(table);
+    QByteArray sql = "SELECT rowid";
+    for (const char *column : { "batch_id", "started_at", "finished_at", "today", "status", "contacts", "scheduled",
+                                "skipped", "problems", "added", "removed", "unchanged", "user", "error" })
+        sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(", \"") + column + '"'
+                                                                                : QByteArray(", NULL");
+    sql += " FROM \"" + table.toUtf8() + "\" ORDER BY rowid DESC LIMIT ?1";
     sqlite3_stmt *stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db->handle(),
-                                "SELECT id, batch_id, started_at, finished_at, today, status, contacts, scheduled, "
-                                "skipped, problems, added, removed, unchanged, user, error FROM scheduler_runs "
-                                "ORDER BY id DESC LIMIT ?1",
-                                -1, &stmt, nullptr);
+    int rc = sqlite3_prepare_v2(db->handle(), sql.constData(), -1, &stmt, nullptr);
     if (rc != SQLITE_OK)
         return db->errorFor(rc, QCoreApplication::translate("RunHistory", "read the runs of"));
     sqlite3_bind_int(stmt, 1, limit);

@@ -1,5 +1,6 @@
 #include "schedulewriter.h"
 
+#include "dates.h"
 #include "memorytable.h"
 #include "runhistory.h"
 #include "storedschedule.h"
@@ -57,8 +58,12 @@ public:
             sqlite3_result_text(context, typeName(email.type), -1, SQLITE_STATIC);
             break;
         case 2:
-            formatDate(email.date, m_buffer);
-            sqlite3_result_text(context, m_buffer, 10, SQLITE_TRANSIENT);
+            // The engine never produces such a date; should one slip through, the run fails
+            // and rolls back rather than writing a wrong date ("0000-12-01" would be due now).
+            if (formatDate(email.date, m_buffer))
+                sqlite3_result_text(context, m_buffer, 10, SQLITE_TRANSIENT);
+            else
+                sqlite3_result_error(context, "a scheduled_send_date outside the years 1-9999", -1);
             break;
         case 3:
             sqlite3_result_text(context, email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled", -1,
@@ -70,7 +75,7 @@ public:
         case 5:
         case 6:
         case 7:
-            if (!email.eventDate.isValid())
+            if (!Dates::inRange(email.eventDate))
                 sqlite3_result_null(context);
             else
                 sqlite3_result_int(context, column == 5   ? email.eventDate.year()

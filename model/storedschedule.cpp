@@ -1,5 +1,6 @@
 #include "storedschedule.h"
 
+#include "dates.h"
 #include "explain.h"
 #include "orgdatabase.h"
 
@@ -112,8 +113,7 @@ qint64 exactDate(const char *data, int size)
     if (!date.isValid())
         return 0;
     char check[10];
-    formatDate(date, check);
-    return std::memcmp(check, data, 10) == 0 ? date.toJulianDay() : 0;
+    return formatDate(date, check) && std::memcmp(check, data, 10) == 0 ? date.toJulianDay() : 0;
 }
 
 } // namespace
@@ -134,10 +134,12 @@ const char *typeName(EmailType type)
 }
 
 
-void formatDate(QDate date, char *out)
+bool formatDate(QDate date, char *out)
 {
     int y = 0, m = 0, d = 0;
     date.getDate(&y, &m, &d);
+    if (!date.isValid() || y < 1 || y > 9999)
+        return false;
     out[0] = char('0' + (y / 1000) % 10);
     out[1] = char('0' + (y / 100) % 10);
     out[2] = char('0' + (y / 10) % 10);
@@ -148,6 +150,7 @@ void formatDate(QDate date, char *out)
     out[7] = '-';
     out[8] = char('0' + d / 10);
     out[9] = char('0' + d % 10);
+    return true;
 }
 
 QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email)
@@ -166,7 +169,8 @@ QByteArray catchupNote(const ScheduledEmail &email)
     if (!email.catchUp)
         return {};
     char event[10];
-    formatDate(email.eventDate, event);
+    if (!formatDate(email.eventDate, event))
+        return QByteArray("catch-up: the anniversary is too close for the usual lead time");
     return QByteArray("catch-up: anniversary ") + QByteArray(event, 10)
         + QByteArray(" is too close for the usual lead time");
 }
@@ -178,7 +182,7 @@ quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email,
     h.text(status, qsizetype(std::strlen(status)));
     hashText(h, skipReasonText(schedule, email));
     h.text(sendTime.constData(), sendTime.size());
-    if (email.eventDate.isValid()) {
+    if (Dates::inRange(email.eventDate)) {
         h.integer(email.eventDate.year());
         h.integer(email.eventDate.month());
         h.integer(email.eventDate.day());
@@ -195,11 +199,15 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
 {
     const QString action = QCoreApplication::translate("StoredSchedule", "read the stored schedule of");
     sqlite3_stmt *stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db.handle(),
-                                "SELECT rowid, contact_id, email_type, scheduled_send_date, status, skip_reason, "
-                                "scheduled_send_time, event_year, event_month, event_day, catchup_note "
-                                "FROM email_schedules WHERE contact_id BETWEEN ?1 AND ?2 ORDER BY contact_id",
-                                -1, &stmt, nullptr);
+    // An older table may lack columns (a read-only open cannot add them): they read as NULL.
+    const QStringList existing = db.columns(QStringLiteral("email_schedules"));
+    QByteArray sql = "SELECT rowid, contact_id";
+    for (const char *column : { "email_type", "scheduled_send_date", "status", "skip_reason", "scheduled_send_time",
+                                "event_year", "event_month", "event_day", "catchup_note" })
+        sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(", ") + column
+                                                                                : QByteArray(", NULL");
+    sql += " FROM email_schedules WHERE contact_id BETWEEN ?1 AND ?2 ORDER BY contact_id";
+    int rc = sqlite3_prepare_v2(db.handle(), sql.constData(), -1, &stmt, nullptr);
     if (rc != SQLITE_OK)
         return db.errorFor(rc, action);
     sqlite3_bind_int64(stmt, 1, firstId);

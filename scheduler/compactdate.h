@@ -13,8 +13,12 @@ class CompactDate
 {
 public:
     constexpr CompactDate() = default;
+    // A date too far out for 32 bits (millions of years; the program writes years 1-9999
+    // only) becomes the null date instead of wrapping around to another date.
     CompactDate(QDate date) // NOLINT(google-explicit-constructor): a drop-in for QDate
-        : m_jd(date.isValid() ? static_cast<qint32>(date.toJulianDay()) : Null)
+        : m_jd(date.isValid() && date.toJulianDay() > Null && date.toJulianDay() <= std::numeric_limits<qint32>::max()
+                   ? static_cast<qint32>(date.toJulianDay())
+                   : Null)
     {
     }
     operator QDate() const { return toQDate(); } // NOLINT(google-explicit-constructor)

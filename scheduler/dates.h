@@ -6,6 +6,21 @@
 // Calendar helpers of SPEC section 1. Pure functions; "today" is always a parameter.
 namespace Dates {
 
+// The dates the program accepts and writes: years 1 to 9999, the years a YYYY-MM-DD text can
+// hold. Anything the rules would produce outside them is reported, never written.
+inline QDate firstDate()
+{
+    return QDate(1, 1, 1);
+}
+inline QDate lastDate()
+{
+    return QDate(9999, 12, 31);
+}
+inline bool inRange(QDate date)
+{
+    return date.isValid() && date >= firstDate() && date <= lastDate();
+}
+
 // Parses a contact date in any accepted format (YYYY-MM-DD[T…| …], YYYY/MM/DD, M/D/YYYY,
 // M-D-YYYY, MMDDYYYY) after trimming spaces. Returns an invalid QDate for anything else,
 // including dates that do not exist.

@@ -430,6 +430,11 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
             facts.problems.append({ ProblemCode::InvalidBirthDate, Severity::Warning,
                                     tr("Birth date \"%1\" is after today (%2)")
                                         .arg(birthText.toString(), today.toString(Qt::ISODate)) });
+        } else if (today.isValid() && Dates::nextOccurrence(birth, today) > Dates::lastDate()) {
+            facts.problems.append({ ProblemCode::InvalidBirthDate, Severity::Warning,
+                                    tr("Birth date \"%1\": the next birthday after %2 falls after the year "
+                                       "9999, the last year the scheduler can write; treated as missing")
+                                        .arg(birthText.toString(), today.toString(Qt::ISODate)) });
         } else {
             facts.birthDate = birth;
         }
@@ -442,6 +447,13 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
             facts.problems.append(
                 { ProblemCode::InvalidEffectiveDate, Severity::Warning,
                   tr("Effective date \"%1\" is not a valid date").arg(effectiveText.toString()) });
+        } else if (today.isValid() && Dates::nextAnniversary(facts.effectiveDate, today) > Dates::lastDate()) {
+            // e.g. the "open-ended" 9999-12-31: its first anniversary would be in the year 10000
+            facts.effectiveDate = QDate();
+            facts.problems.append({ ProblemCode::InvalidEffectiveDate, Severity::Warning,
+                                    tr("Effective date \"%1\": the next policy anniversary falls after the "
+                                       "year 9999, the last year the scheduler can write; treated as missing")
+                                        .arg(effectiveText.toString()) });
         }
     }
 
@@ -516,8 +528,19 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
     out.spacingDays = config.birthdaySpacingDays;
     out.frequencyMaxEmails = config.frequencyMaxEmails;
     out.frequencyPeriodDays = config.frequencyPeriodDays;
-    if (facts.hasError() || !today.isValid())
+    if (facts.hasError() || !Dates::inRange(today))
         return out;
+    // Candidates fall on or after today; one past the last writable date is not produced.
+    const qint64 lastJd = Dates::lastDate().toJulianDay();
+    const qint64 firstJd = Dates::firstDate().toJulianDay();
+    auto outOfRange = [&out](EmailType type) {
+        const Problem problem { ProblemCode::DateOutOfRange, Severity::Warning,
+                                tr("The %1 email would fall outside the years 1 to 9999, the dates the "
+                                   "scheduler can write; it is not scheduled")
+                                    .arg(emailTypeName(type)) };
+        if (!out.problems.contains(problem))
+            out.problems.append(problem);
+    };
 
     const qint64 t = today.toJulianDay();
     const int thisYear = Civil::fromJd(t).year;
@@ -539,11 +562,16 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
         qint64 a = Civil::occurrenceJd(b.month, b.day, year);
         if (a < t)
             a = Civil::occurrenceJd(b.month, b.day, ++year);
-        ScheduledEmail &e = emails[count++];
-        e.type = EmailType::Birthday;
-        setSendDate(e, a, year, facts.contactId, config.birthdayDaysBefore, t, config.catchUpSpreadDays);
-        if (alreadyHandled(history, e.type, a, year, e.relatedDate))
-            skip(e, SkipReason::AlreadySent);
+        // checkContact treats a birth date whose next birthday is past 9999 as missing
+        if (a > lastJd) {
+            outOfRange(EmailType::Birthday);
+        } else {
+            ScheduledEmail &e = emails[count++];
+            e.type = EmailType::Birthday;
+            setSendDate(e, a, year, facts.contactId, config.birthdayDaysBefore, t, config.catchUpSpreadDays);
+            if (alreadyHandled(history, e.type, a, year, e.relatedDate))
+                skip(e, SkipReason::AlreadySent);
+        }
     }
     if (facts.effectiveDate.isValid()) {
         const Civil::Ymd p = Civil::parts(facts.effectiveDate);
@@ -552,11 +580,16 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
         qint64 a = Civil::occurrenceJd(p.month, p.day, year);
         if (a < t)
             a = Civil::occurrenceJd(p.month, p.day, ++year);
-        ScheduledEmail &e = emails[count++];
-        e.type = EmailType::EffectiveDate;
-        setSendDate(e, a, year, facts.contactId, config.effectiveDateDaysBefore, t, config.catchUpSpreadDays);
-        if (alreadyHandled(history, e.type, a, year, e.relatedDate))
-            skip(e, SkipReason::AlreadySent);
+        if (a > lastJd) {
+            outOfRange(EmailType::EffectiveDate);
+        } else {
+            ScheduledEmail &e = emails[count++];
+            e.type = EmailType::EffectiveDate;
+            setSendDate(e, a, year, facts.contactId, config.effectiveDateDaysBefore, t,
+                        config.catchUpSpreadDays);
+            if (alreadyHandled(history, e.type, a, year, e.relatedDate))
+                skip(e, SkipReason::AlreadySent);
+        }
     }
     const qsizetype aepCount = config.aepDates.size();
     if (aepCount > 0) {
@@ -600,6 +633,10 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
         }
         if (chosen < 0)
             chosen = fallback; // every date excluded: step 3 skips it at this date
+        if (chosen > lastJd) {
+            outOfRange(EmailType::Aep);
+            chosen = -1;
+        }
         if (chosen >= 0) {
             ScheduledEmail &e = emails[count++];
             e.type = EmailType::Aep;
@@ -633,11 +670,17 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
                 seen = seen || emails[j].window.anchor == skipped.window.anchor;
             if (seen)
                 continue;
+            const qint64 date = std::max(skipped.window.end.toJulianDay() + 1, t);
+            const qint64 anchor = skipped.window.anchor.toJulianDay();
+            if (date > lastJd || anchor < firstJd || anchor > lastJd) {
+                outOfRange(EmailType::PostWindow);
+                continue;
+            }
             ScheduledEmail &e = emails[count++];
             e.type = EmailType::PostWindow;
             e.window = skipped.window;
             e.eventDate = skipped.window.anchor;
-            e.date = Civil::toDate(std::max(skipped.window.end.toJulianDay() + 1, t));
+            e.date = Civil::toDate(date);
             if (postWindowHandled(history, e.date)) {
                 skip(e, SkipReason::AlreadySent);
                 e.relatedDate = e.date;

@@ -166,6 +166,8 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
     const auto dateOf
         = [baseJd](std::size_t day) { return QDate::fromJulianDay(baseJd + static_cast<qint64>(day)); };
     const auto edType = static_cast<quint8>(EmailType::EffectiveDate);
+    // Nothing moves past the last date the program can write.
+    const qint64 lastJd = Dates::lastDate().toJulianDay();
 
     // Smoothing: the effective_date counts use the original dates, so the outcome does not
     // depend on the order of contacts.
@@ -181,7 +183,7 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
         if (item.type == edType && edCount[day] > stats.edSoftLimit) {
             const int shift = smoothingShift(item.contactId, starts[k].eventYear, window);
             const QDate moved = QDate::fromJulianDay(starts[k].day + shift);
-            if (shift != 0 && moved >= today && !isExcluded(item.schedule, moved)) {
+            if (shift != 0 && moved >= today && moved.toJulianDay() <= lastJd && !isExcluded(item.schedule, moved)) {
                 day = static_cast<std::size_t>(static_cast<qint64>(day) + shift);
                 item.flags |= Item::Changed;
                 ++stats.smoothed;
@@ -280,7 +282,8 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
         settleAll(begin, begin + keep, day);
         for (Item *it = begin + keep; it != end; ++it) {
             std::size_t next = day + 1;
-            const std::size_t last = day + MaxForwardSearchDays;
+            const std::size_t last = std::min<std::size_t>(day + MaxForwardSearchDays,
+                                                           static_cast<std::size_t>(std::max<qint64>(0, lastJd - baseJd)));
             while (next <= last && isExcluded(it->schedule, dateOf(next)))
                 ++next;
             if (next > last) {

@@ -17,6 +17,12 @@ QString problemCodeName(ProblemCode code)
         return u"invalid_zip"_s;
     case ProblemCode::ZipStateMismatch:
         return u"zip_state_mismatch"_s;
+    case ProblemCode::DateOutOfRange:
+        return u"date_out_of_range"_s;
+    case ProblemCode::InvalidId:
+        return u"invalid_id"_s;
+    case ProblemCode::DuplicateId:
+        return u"duplicate_id"_s;
     case ProblemCode::ProcessingError:
         return u"processing_error"_s;
     }

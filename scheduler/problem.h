@@ -11,7 +11,10 @@ enum class ProblemCode : quint8 {
     InvalidEffectiveDate,
     InvalidZip,
     ZipStateMismatch,
-    ProcessingError, // the engine or storage failed on this contact; the batch goes on
+    DateOutOfRange, // an email would fall after 9999-12-31 (or before year 1): not scheduled
+    InvalidId,      // the contacts row has no whole-number id (text, NULL, real): not scheduled
+    DuplicateId,    // several contacts rows share one id: none of them is scheduled
+    ProcessingError, // the engine or storage failed on this contact; the batch goes on (last)
 };
 
 enum class Severity : quint8 {

@@ -82,8 +82,15 @@ int runCli(const QStringList &arguments)
         Cli::printLine(QLatin1StringView(Cli::ProgramName) + u' ' + QCoreApplication::applicationVersion());
         return Cli::Success;
     }
-    if (const Command *command = findCommand(first))
+    if (const Command *command = findCommand(first)) {
+        // A signal that came before the command started (the handlers are installed first
+        // thing in main) cancels it before it touches anything.
+        if (Cli::CancelOnSignal::isCancelled()) {
+            Cli::printError(tr("%1 cancelled before it started; nothing was changed").arg(first));
+            return Cli::Cancelled;
+        }
         return command->run(args.mid(1));
+    }
     if (first.startsWith(u'-'))
         Cli::printError(tr("a command must come first, not the option '%1' (see %2 --help)")
                             .arg(first, QLatin1StringView(Cli::ProgramName)));

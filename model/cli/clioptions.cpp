@@ -27,8 +27,6 @@ extern "C" void onCancelSignal(int)
     g_cancelled.store(true, std::memory_order_relaxed);
 }
 
-struct sigaction g_previousInt;
-struct sigaction g_previousTerm;
 
 void writeTo(FILE *stream, const QString &text)
 {
@@ -256,6 +254,9 @@ int exitCodeForCsv(const Error &error)
 
 std::optional<int> checkDatabase(const QString &path, bool forWriting)
 {
+    // For writing this also finds a read-only file or folder. Nothing is changed here: missing
+    // columns are read as NULL and added by the writer, so a cancelled run leaves the file as
+    // it was.
     const Result<OrgDatabase> db
         = OrgDatabase::open(path, forWriting ? OrgDatabase::Mode::ReadWrite : OrgDatabase::Mode::ReadOnly);
     if (db)
@@ -274,24 +275,23 @@ BatchOptions batchOptions(const ComputeInputs &inputs)
     return options;
 }
 
-CancelOnSignal::CancelOnSignal()
+void installSignalHandlers()
 {
-    g_cancelled.store(false);
     struct sigaction action = {};
     action.sa_handler = onCancelSignal;
     sigemptyset(&action.sa_mask);
     // After the first signal the default comes back, so a second Ctrl+C ends the process at
-    // once (SQLite's journal still keeps the database consistent).
-    action.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &action, &g_previousInt);
-    sigaction(SIGTERM, &action, &g_previousTerm);
+    // once (SQLite's journal still keeps the database consistent). Interrupted system calls
+    // (a read of a slow file) go on; the flag is polled.
+    action.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
 }
 
-CancelOnSignal::~CancelOnSignal()
-{
-    sigaction(SIGINT, &g_previousInt, nullptr);
-    sigaction(SIGTERM, &g_previousTerm, nullptr);
-}
+// The handlers stay for the whole process: a signal before a command reaches its work, or
+// between two of its phases, still cancels it instead of killing the process.
+CancelOnSignal::CancelOnSignal() = default;
+CancelOnSignal::~CancelOnSignal() = default;
 
 bool CancelOnSignal::isCancelled()
 {

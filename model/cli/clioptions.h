@@ -110,9 +110,14 @@ std::optional<int> checkDatabase(const QString &path, bool forWriting);
 // The batch options of the shared compute inputs.
 ::BatchOptions batchOptions(const ComputeInputs &inputs);
 
-// While alive, SIGINT and SIGTERM raise a flag instead of killing the process, so a long
-// command can stop cleanly (the database stays unchanged) and exit with 3. A second signal
-// kills the process as usual.
+// Makes SIGINT and SIGTERM raise the CancelOnSignal flag instead of killing the process, so
+// a long command can stop cleanly (the database stays unchanged) and exit with 3; a second
+// signal kills the process as usual. The CLI's main() calls it first thing, so a signal that
+// arrives while the arguments, configuration or database are still being looked at counts too.
+void installSignalHandlers();
+
+// The cancel flag raised by the handlers of installSignalHandlers(); a command creates one to
+// mark that it polls the flag (kept for readability; the handlers are process-wide).
 class CancelOnSignal
 {
 public:

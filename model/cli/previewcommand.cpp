@@ -134,6 +134,17 @@ WriteOutcome writePreview(QIODevice *device, const BatchResult &batch, QString &
     std::vector<PreviewRow> rows;
     std::array<char, 10> dateBuffer {};
     qint64 written = 0;
+    // Rows without a whole-number id have no contact_id to print: they come first, with an
+    // empty contact_id; the detail names the row and its id.
+    for (const InvalidContactRow &invalid : batch.invalidRows) {
+        const QByteArray detail = invalid.problem.message.toUtf8();
+        const std::array<QByteArrayView, 6> fields = { QByteArrayView(), {}, {}, names.severity(invalid.problem.severity),
+                                                       names.problem(invalid.problem.code), detail };
+        if (!writer.writeRow(fields)) {
+            error = writer.errorString();
+            return WriteOutcome::Failed;
+        }
+    }
     for (const ContactSchedule *schedule : order) {
         if ((++written & 0x3ff) == 0 && Cli::CancelOnSignal::isCancelled())
             return WriteOutcome::Cancelled;

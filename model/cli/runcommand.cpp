@@ -65,21 +65,28 @@ int runCommand(const QStringList &args)
 
     QElapsedTimer timer;
     timer.start();
-    // Fail fast (missing, not a database, read-only) before computing for minutes.
+    const CancelOnSignal cancelOnSignal;
+    auto cancelled = [] {
+        printError(tr("run cancelled; the database was not changed"));
+        return Cancelled;
+    };
+    if (CancelOnSignal::isCancelled())
+        return cancelled();
+    // Fail fast (missing, not a database, read-only file or folder) before computing for
+    // minutes.
     if (const std::optional<int> exit = checkDatabase(inputs.databasePath, !dryRun))
         return *exit;
+    if (CancelOnSignal::isCancelled())
+        return cancelled();
 
-    const CancelOnSignal cancelOnSignal;
     const BatchOptions options = batchOptions(inputs);
     const Result<BatchResultPtr> batch = BatchJob::run(options, nullptr, &CancelOnSignal::isCancelled);
     if (!batch) {
         printError(batch.errorMessage());
         return exitCodeFor(batch.error());
     }
-    if (CancelOnSignal::isCancelled()) {
-        printError(tr("run cancelled; the database was not changed"));
-        return Cancelled;
-    }
+    if (CancelOnSignal::isCancelled())
+        return cancelled();
 
     if (dryRun) {
         QElapsedTimer diffTimer;

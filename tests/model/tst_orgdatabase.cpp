@@ -151,7 +151,7 @@ private slots:
                                    "status", "skip_reason", "created_at", "updated_at", "batch_id", "event_year",
                                    "event_month", "event_day", "catchup_note", "actual_send_datetime"})
             QVERIFY2(columns.contains(QLatin1StringView(column)), column);
-        QVERIFY(db->hasTable(OrgDatabase::runsTable()));
+        QVERIFY(db->hasTable(db->runsTable()));
         QCOMPARE(queryText(path, "SELECT count(*) FROM pragma_index_list('email_schedules') WHERE \"unique\" = 1 "
                                  "AND name = 'idx_email_schedules_unique'"),
                  QStringLiteral("1"));
