@@ -24,7 +24,11 @@ QList<ProblemRow> ProblemsModel::collect(const BatchResult &batch)
 
 bool ProblemsModel::isContactCheck(ProblemCode code)
 {
-    return code != ProblemCode::ProcessingError;
+    // Listed, so that a kind of problem added later counts as found by a run until the checks
+    // find it too.
+    return code == ProblemCode::InvalidEmail || code == ProblemCode::UnknownState
+        || code == ProblemCode::InvalidBirthDate || code == ProblemCode::InvalidEffectiveDate
+        || code == ProblemCode::InvalidZip || code == ProblemCode::ZipStateMismatch;
 }
 
 QList<ProblemRow> ProblemsModel::mergeChecked(QList<ProblemRow> checked, const QList<ProblemRow> &previous)
