@@ -7,6 +7,7 @@
 #include "tableclipboard.h"
 
 #include <QComboBox>
+#include <QFont>
 #include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -26,7 +27,7 @@ namespace {
 // How long typing in a filter box waits before the table follows (UX.md: ~200 ms).
 constexpr int kFilterDelayMs = 200;
 // The least width of the last column (Problems), which takes what is left.
-constexpr int kProblemsMinWidth = 140;
+constexpr int kProblemsMinWidth = 130;
 
 // A typical value of each column: the first-start width fits it; longer values are elided
 // until the user widens the column.
@@ -40,7 +41,7 @@ QString typicalText(int column)
     case LastName:
         return QStringLiteral("Richardson");
     case Email:
-        return QStringLiteral("joseph.jackson1@outlook.com");
+        return QStringLiteral("carl.harris2@yahoo.com");
     case State:
         return QStringLiteral("WW");
     case Zip:
@@ -49,7 +50,7 @@ QString typicalText(int column)
     case EffectiveDate:
         return QStringLiteral("2000-12-31");
     case Carrier:
-        return QStringLiteral("Transamerica");
+        return QStringLiteral("Ace Chubb");
     case PlanType:
         return QStringLiteral("Plan G");
     case Phone:
@@ -303,15 +304,19 @@ void ContactsPage::sizeColumns()
     // Widths from the font rather than fixed pixels, so that at 1600 pixels every column
     // through Problems shows beside the preview (a saved header state replaces them).
     const QFontMetrics cell = m_view->fontMetrics();
-    const QFontMetrics header = m_header->fontMetrics();
-    const int cellPadding = 12;
-    const int headerPadding = 12 + m_header->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, m_header);
+    // The header shows its titles in bold while a row is selected (highlighted sections).
+    QFont headerFont = m_header->font();
+    headerFont.setBold(true);
+    const QFontMetrics header(headerFont);
+    const int cellPadding = 10;
+    const int headerPadding = 2 * m_header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, m_header) + 6;
+    const int sortMark = m_header->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, m_header);
     for (int column = 0; column < Problems; ++column) {
         int width = std::max(cell.horizontalAdvance(typicalText(column)) + cellPadding,
                              header.horizontalAdvance(m_model->headerData(column, Qt::Horizontal).toString())
                                  + headerPadding);
         if (column == Id)
-            width += 20; // the problem icon
+            width += 20 + sortMark; // the problem icon; the table starts sorted by ID
         m_header->resizeSection(column, width);
     }
     m_header->resizeSection(Problems, kProblemsMinWidth);
