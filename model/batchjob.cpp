@@ -96,22 +96,6 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
     out.dates[slot] = dates;
 }
 
-// Sets the calling thread's CPU priority a step below the process's. Only for threads that
-// end with the batch: an unprivileged process cannot raise it again.
-void lowerThreadPriority()
-{
-    // Linux ignores QThread priorities other than Idle (which would starve the batch on a busy
-    // machine), so the thread's nice value is set instead.
-#ifdef Q_OS_LINUX
-    errno = 0;
-    const int processNice = getpriority(PRIO_PROCESS, id_t(getpid())); // the main thread's
-    if (errno == 0)
-        setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), std::min(19, processNice + 5));
-#else
-    QThread::currentThread()->setPriority(QThread::LowPriority);
-#endif
-}
-
 // ES_PHASE_TIMES=1 prints how long each phase of a batch took to stderr (for profiling runs
 // on large databases; the phases are serial except the chunk work).
 void phaseTime(const char *phase, QElapsedTimer &timer)
@@ -125,6 +109,20 @@ void phaseTime(const char *phase, QElapsedTimer &timer)
 } // namespace
 
 namespace BatchJob {
+
+void lowerThreadPriority()
+{
+    // Linux ignores QThread priorities other than Idle (which would starve the batch on a busy
+    // machine), so the thread's nice value is set instead.
+#ifdef Q_OS_LINUX
+    errno = 0;
+    const int processNice = getpriority(PRIO_PROCESS, id_t(getpid())); // the main thread's
+    if (errno == 0)
+        setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), std::min(19, processNice + 5));
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
+}
 
 Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress, const CancelCheck &isCanceled)
 {

@@ -103,4 +103,9 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress 
 QFuture<Result<BatchResultPtr>> start(BatchOptions options, std::shared_ptr<BatchProgress> progress = {},
                                       QThreadPool *pool = nullptr);
 
+// Sets the calling thread's CPU priority a step below the process's (nice +5 on Linux). Only
+// for threads that end with the work (a private pool's): an unprivileged process cannot raise
+// it again.
+void lowerThreadPriority();
+
 } // namespace BatchJob

@@ -98,7 +98,7 @@ Contact contactFrom(sqlite3_stmt *stmt, ContactSource::Fields fields)
 {
     Contact c;
     c.id = sqlite3_column_int64(stmt, 0);
-    if (fields == ContactSource::Fields::Scheduling) {
+    if (fields != ContactSource::Fields::All) {
         c.email = text(stmt, 1);
         c.effectiveDate = text(stmt, 2);
         c.birthDate = text(stmt, 3);
@@ -199,7 +199,7 @@ QByteArray ContactSource::contactSelect(Fields fields) const
         else
             sql += "NULL";
     };
-    if (fields == Fields::Scheduling) {
+    if (fields != Fields::All) {
         for (const char *column : kSchedulingColumns)
             add(column);
     } else {
@@ -335,7 +335,8 @@ Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fiel
     sqlite3_bind_int64(contacts.get(), 2, lastId);
 
     Statement history;
-    if (m_hasSchedules) {
+    const bool withHistory = m_hasSchedules && fields != Fields::Checks;
+    if (withHistory) {
         const QByteArray hsql = historySelect() + "WHERE contact_id BETWEEN ?1 AND ?2"
             + historyFilter(m_scheduleColumns) + " ORDER BY contact_id";
         rc = sqlite3_prepare_v2(m_db.handle(), hsql.constData(), -1, history.out(), nullptr);
@@ -346,11 +347,11 @@ Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fiel
     }
 
     // Both statements run in id order; history rows are merged into their contact.
-    int hrc = m_hasSchedules ? sqlite3_step(history.get()) : SQLITE_DONE;
+    int hrc = withHistory ? sqlite3_step(history.get()) : SQLITE_DONE;
     std::vector<HistoryEntry> entries;
     Contact contact; // reused: its strings keep their buffers from row to row
     while ((rc = sqlite3_step(contacts.get())) == SQLITE_ROW) {
-        if (fields == Fields::Scheduling) {
+        if (fields != Fields::All) {
             sqlite3_stmt *row = contacts.get();
             contact.id = sqlite3_column_int64(row, 0);
             readText(row, 1, contact.email);
@@ -387,7 +388,8 @@ Result<void> ContactSource::readIds(std::span<const qint64> ids, Fields fields, 
     if (rc != SQLITE_OK)
         return m_db.errorFor(rc, action);
     Statement history;
-    if (m_hasSchedules) {
+    const bool withHistory = m_hasSchedules && fields != Fields::Checks;
+    if (withHistory) {
         const QByteArray hsql = historySelect() + "WHERE contact_id = ?1" + historyFilter(m_scheduleColumns);
         rc = sqlite3_prepare_v2(m_db.handle(), hsql.constData(), -1, history.out(), nullptr);
         if (rc != SQLITE_OK)
@@ -416,7 +418,7 @@ Result<void> ContactSource::readIds(std::span<const qint64> ids, Fields fields, 
         if (rc != SQLITE_DONE)
             return m_db.errorFor(rc, action);
         entries.clear();
-        if (m_hasSchedules) {
+        if (withHistory) {
             sqlite3_reset(history.get());
             sqlite3_bind_int64(history.get(), 1, id);
             while ((rc = sqlite3_step(history.get())) == SQLITE_ROW)

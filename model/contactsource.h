@@ -51,6 +51,7 @@ public:
     enum class Fields {
         Scheduling, // id, email, effective_date, birth_date, state, zip_code (what the rules use)
         All, // every column of SPEC section 9
+        Checks, // the Scheduling columns without history: what the contact checks need
     };
 
     explicit ContactSource(OrgDatabase &db);

@@ -3,6 +3,7 @@
 #include "batchjob.h"
 
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 
 ProblemsModel::ProblemsModel(QObject *parent) : QAbstractTableModel(parent) { }
@@ -22,6 +23,34 @@ QList<ProblemRow> ProblemsModel::collect(const BatchResult &batch)
             rows.append(ProblemRow { schedule.contactId, problem });
     }
     return rows;
+}
+
+bool ProblemsModel::isContactCheck(ProblemCode code)
+{
+    // Listed, so that a kind of problem added later counts as found by a run until the checks
+    // find it too.
+    return code == ProblemCode::InvalidEmail || code == ProblemCode::UnknownState
+        || code == ProblemCode::InvalidBirthDate || code == ProblemCode::InvalidEffectiveDate
+        || code == ProblemCode::InvalidZip || code == ProblemCode::ZipStateMismatch;
+}
+
+QList<ProblemRow> ProblemsModel::mergeChecked(QList<ProblemRow> checked, const QList<ProblemRow> &previous)
+{
+    QList<ProblemRow> runOnly;
+    for (const ProblemRow &row : previous) {
+        if (!isContactCheck(row.problem.code))
+            runOnly.append(row);
+    }
+    if (runOnly.isEmpty())
+        return checked;
+    QList<ProblemRow> merged;
+    merged.reserve(checked.size() + runOnly.size());
+    // Both lists are in contact order; a contact's checked problems come before its run's.
+    auto byContact = [](const ProblemRow &a, const ProblemRow &b) { return a.contactId < b.contactId; };
+    std::stable_sort(runOnly.begin(), runOnly.end(), byContact);
+    std::merge(std::make_move_iterator(checked.begin()), std::make_move_iterator(checked.end()), runOnly.cbegin(),
+               runOnly.cend(), std::back_inserter(merged), byContact);
+    return merged;
 }
 
 QString ProblemsModel::severityLabel(::Severity severity)

@@ -7,6 +7,8 @@
 #include "tableclipboard.h"
 
 #include <QComboBox>
+#include <QFont>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -17,11 +19,48 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace ContactColumn;
 
 namespace {
 // How long typing in a filter box waits before the table follows (UX.md: ~200 ms).
 constexpr int kFilterDelayMs = 200;
+// The least width of the last column (Problems), which takes what is left.
+constexpr int kProblemsMinWidth = 130;
+
+// A typical value of each column: the first-start width fits it; longer values are elided
+// until the user widens the column.
+QString typicalText(int column)
+{
+    switch (column) {
+    case Id:
+        return QStringLiteral("1000000");
+    case FirstName:
+        return QStringLiteral("Margaret");
+    case LastName:
+        return QStringLiteral("Richardson");
+    case Email:
+        return QStringLiteral("carl.harris2@yahoo.com");
+    case State:
+        return QStringLiteral("WW");
+    case Zip:
+        return QStringLiteral("00000");
+    case BirthDate:
+    case EffectiveDate:
+        return QStringLiteral("2000-12-31");
+    case Carrier:
+        return QStringLiteral("Ace Chubb");
+    case PlanType:
+        return QStringLiteral("Plan G");
+    case Phone:
+        return QStringLiteral("+16152865511");
+    case Status:
+        return QStringLiteral("inactive");
+    default:
+        return {};
+    }
+}
 
 QString statesOf(const StateRuleTable &rules, StateRule::Kind kind)
 {
@@ -71,10 +110,7 @@ ContactsPage::ContactsPage(QWidget *parent)
     m_view->verticalHeader()->hide();
     m_header->setupEditors();
     m_header->setStretchLastSection(true);
-    m_header->resizeSection(Id, 80);
-    m_header->resizeSection(Email, 220);
-    m_header->resizeSection(State, 60);
-    m_header->resizeSection(Zip, 70);
+    sizeColumns();
 
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(kFilterDelayMs);
@@ -261,6 +297,37 @@ void ContactsPage::updateStatus()
         return;
     m_lastStatus = text;
     Q_EMIT statusTextChanged(text);
+}
+
+void ContactsPage::sizeColumns()
+{
+    // Widths from the font rather than fixed pixels, so that at 1600 pixels every column
+    // through Problems shows beside the preview (a saved header state replaces them).
+    const QFontMetrics cell = m_view->fontMetrics();
+    // The header shows its titles in bold while a row is selected (highlighted sections).
+    QFont headerFont = m_header->font();
+    headerFont.setBold(true);
+    const QFontMetrics header(headerFont);
+    const int cellPadding = 10;
+    const int headerPadding = 2 * m_header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, m_header) + 6;
+    const int sortMark = m_header->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, m_header);
+    for (int column = 0; column < Problems; ++column) {
+        int width = std::max(cell.horizontalAdvance(typicalText(column)) + cellPadding,
+                             header.horizontalAdvance(m_model->headerData(column, Qt::Horizontal).toString())
+                                 + headerPadding);
+        if (column == Id)
+            width += 20 + sortMark; // the problem icon; the table starts sorted by ID
+        m_header->resizeSection(column, width);
+    }
+    m_header->resizeSection(Problems, kProblemsMinWidth);
+}
+
+int ContactsPage::preferredTableWidth() const
+{
+    int width = 2 * m_view->frameWidth() + m_view->verticalScrollBar()->sizeHint().width();
+    for (int column = 0; column < Problems; ++column)
+        width += m_header->isSectionHidden(column) ? 0 : m_header->sectionSize(column);
+    return width + kProblemsMinWidth;
 }
 
 QByteArray ContactsPage::saveHeaderState() const

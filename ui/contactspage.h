@@ -48,6 +48,9 @@ public:
     int copySelection() const;
     QString statusText() const;
 
+    // The table's width with every column through "Problems" showing at its first-start width.
+    int preferredTableWidth() const;
+
     QByteArray saveHeaderState() const;
     void restoreHeaderState(const QByteArray &state);
 
@@ -57,6 +60,7 @@ Q_SIGNALS:
 
 private:
     void applyFilters();
+    void sizeColumns();
     void updateStatus();
     void onCurrentChanged();
     void onIndexLoaded();

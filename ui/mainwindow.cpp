@@ -10,6 +10,7 @@
 #include "importdialog.h"
 #include "messagebanner.h"
 #include "orgdatabase.h"
+#include "problemscan.h"
 #include "problemsdock.h"
 #include "runhistorydock.h"
 #include "schedulepreviewdock.h"
@@ -23,11 +24,13 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
@@ -60,7 +63,7 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     : QMainWindow(parent),
       m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
                                         : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat)),
-      m_contacts(new ContactsPage(this))
+      m_contacts(new ContactsPage(this)), m_scanner(new ProblemScanner(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     // Qt's raster engine splits large fills across the global pool and waits for them; spare
@@ -118,6 +121,15 @@ void MainWindow::createDocks()
     resizeDocks({ m_batchDock }, { 200 }, Qt::Vertical);
 
     connect(m_batch, &BatchPanel::problemsFound, m_problems, &ProblemsDock::setProblems);
+    connect(m_scanner, &ProblemScanner::runningChanged, m_problems, &ProblemsDock::setChecking);
+    connect(m_scanner, &ProblemScanner::finished, this, [this](const ProblemScan::Summary &summary) {
+        if (summary.databasePath == m_path)
+            m_problems->setCheckedProblems(summary);
+    });
+    connect(m_scanner, &ProblemScanner::failed, this, [this](const QString &path, const QString &message) {
+        if (path == m_path)
+            m_problems->setCheckFailed(message);
+    });
     connect(m_batch, &BatchPanel::finished, this, &MainWindow::onRunFinished);
     connect(m_dailyLoad, &DailyLoadView::dayClicked, this, [this](QDate date) {
         m_contacts->setScheduledDateFilter(date);
@@ -164,6 +176,7 @@ void MainWindow::createActions()
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     QAction *refresh = m_viewMenu->addAction(tr("&Refresh"), this, &MainWindow::refresh);
+    m_refreshAction = refresh;
     QList<QKeySequence> refreshKeys = QKeySequence::keyBindings(QKeySequence::Refresh);
     if (!refreshKeys.contains(QKeySequence(Qt::Key_F5)))
         refreshKeys.prepend(QKeySequence(Qt::Key_F5));
@@ -243,6 +256,7 @@ void MainWindow::setAsOfDate(QDate date)
 {
     m_asOfFollowsToday = !date.isValid();
     const QDate effective = date.isValid() ? date : currentDate(m_config);
+    const bool changed = effective != m_asOf->date();
     {
         const QSignalBlocker blocker(m_asOf);
         m_asOf->setDate(effective);
@@ -250,6 +264,9 @@ void MainWindow::setAsOfDate(QDate date)
     m_contacts->setToday(effective);
     m_preview->setToday(effective);
     m_dailyLoad->setToday(effective);
+    // A birth date after the new "as of" date is a problem (or no longer one).
+    if (changed && !m_path.isEmpty())
+        checkProblems();
 }
 
 QDate MainWindow::asOfDate() const
@@ -264,8 +281,13 @@ void MainWindow::onAsOfEdited(QDate date)
 
 void MainWindow::startSession(const QString &path)
 {
-    restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
+    const QByteArray geometry = m_settings->value(QStringLiteral("window/geometry")).toByteArray();
+    const QByteArray state = m_settings->value(QStringLiteral("window/state")).toByteArray();
+    // Remembered geometry and layout win; the first start fills the screen.
+    if (geometry.isEmpty() || !restoreGeometry(geometry))
+        fillScreen();
+    if (state.isEmpty() || !restoreState(state))
+        splitDocks();
     m_contacts->restoreHeaderState(m_settings->value(QStringLiteral("contacts/header")).toByteArray());
     setAsOfDate(QDate::fromString(m_settings->value(QStringLiteral("asOf")).toString(), Qt::ISODate));
     rebuildRecentMenu();
@@ -311,7 +333,8 @@ void MainWindow::onOpenChecked()
     m_preview->setDatabase(m_path);
     m_history->setDatabase(m_path);
     m_dailyLoad->setDatabase(m_path);
-    m_problems->setProblems({});
+    m_problems->clear();
+    checkProblems();
     setWindowTitle(tr("%1 — Email Scheduler").arg(QFileInfo(m_path).fileName()));
     setWindowFilePath(m_path);
     addRecent(m_path);
@@ -409,6 +432,40 @@ void MainWindow::refresh()
     m_preview->reload();
     m_history->reload();
     m_dailyLoad->reload();
+    checkProblems();
+}
+
+void MainWindow::checkProblems()
+{
+    if (m_path.isEmpty()) {
+        m_scanner->cancel();
+        return;
+    }
+    // The same "as of" date as the contact table's problem column, so both show the same.
+    m_scanner->start(m_path, asOfDate());
+}
+
+void MainWindow::fillScreen()
+{
+    const QScreen *screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    if (!screen)
+        return;
+    // Maximised where a window manager does it; the size is set too for when none does.
+    setGeometry(screen->availableGeometry());
+    setWindowState(windowState() | Qt::WindowMaximized);
+}
+
+void MainWindow::splitDocks()
+{
+    // The preview gets what the contact table does not need to show every column through
+    // Problems (within limits that keep it readable); the docks below get about two fifths of
+    // the height, so their lists show a dozen rows or more and the table twice that.
+    const QSize window = size();
+    const int separator = style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent, nullptr, this);
+    const int previewWidth = window.width() - m_contacts->preferredTableWidth() - 2 * separator;
+    resizeDocks({ m_preview }, { std::clamp(previewWidth, 360, 640) }, Qt::Horizontal);
+    resizeDocks({ m_batchDock }, { std::clamp(window.height() * 2 / 5, 200, 480) }, Qt::Vertical);
+    resizeDocks({ m_batchDock }, { std::clamp(window.width() / 5, 220, 320) }, Qt::Horizontal);
 }
 
 void MainWindow::startRun()
@@ -486,6 +543,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_batch->isRunning())
         m_batch->cancel(); // nothing is written after a cancel
+    m_scanner->cancel();
     saveSettings();
     event->accept();
 }

@@ -12,6 +12,7 @@
 class BatchPanel;
 class ContactsPage;
 class DailyLoadView;
+class ProblemScanner;
 class ProblemsDock;
 class QAction;
 class QDateEdit;
@@ -56,6 +57,8 @@ public:
     DailyLoadView *dailyLoadView() const { return m_dailyLoad; }
     QDockWidget *dailyLoadDock() const { return m_dailyLoadDock; }
     QAction *runAction() const { return m_runAction; }
+    QAction *refreshAction() const { return m_refreshAction; }
+    ProblemScanner *problemScanner() const { return m_scanner; }
     QString bannerText() const;
 
 Q_SIGNALS:
@@ -82,6 +85,12 @@ private:
     void rebuildRecentMenu();
     void chooseDatabase();
     void refresh();
+    // Checks the open database's contacts in the background for the Problems dock.
+    void checkProblems();
+    // First start (nothing remembered): fill the screen; split the window between the table and
+    // the docks.
+    void fillScreen();
+    void splitDocks();
     void onAsOfEdited(QDate date);
     void startRun();
     void onRunFinished();
@@ -113,4 +122,6 @@ private:
     QMenu *m_viewMenu = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_cancelAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    ProblemScanner *m_scanner = nullptr;
 };

@@ -7,6 +7,7 @@
 #include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QStyle>
@@ -18,7 +19,7 @@
 
 ProblemsDock::ProblemsDock(QWidget *parent)
     : QDockWidget(tr("Problems"), parent), m_model(new ProblemsModel(this)),
-      m_filter(new QLineEdit), m_severity(new QComboBox), m_view(new QTableView)
+      m_filter(new QLineEdit), m_severity(new QComboBox), m_source(new QLabel), m_view(new QTableView)
 {
     setObjectName(QStringLiteral("problemsDock"));
 
@@ -50,6 +51,9 @@ ProblemsDock::ProblemsDock(QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
+    // Rows as compact as the contact table's, so the dock lists more than a handful.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setStretchLastSection(true);
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         Q_EMIT contactActivated(index.data(ProblemsModel::ContactIdRole).toLongLong());
@@ -72,13 +76,60 @@ ProblemsDock::ProblemsDock(QWidget *parent)
     auto *layout = new QVBoxLayout(content);
     layout->addLayout(bar);
     layout->addWidget(m_view, 1);
+    m_source->setObjectName(QStringLiteral("problemsSource"));
+    m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_source->setText(tr("No database open."));
+    layout->addWidget(m_source);
     setWidget(content);
+    updateTitle();
 }
 
 void ProblemsDock::setProblems(const QList<ProblemRow> &problems)
 {
     m_model->setProblems(problems);
+    m_source->setText(tr("Problems found by the last batch run."));
     updateTitle();
+}
+
+void ProblemsDock::setCheckedProblems(const ProblemScan::Summary &summary)
+{
+    m_checking = false;
+    m_model->setProblems(ProblemsModel::mergeChecked(summary.problems, m_model->problems()));
+    const QLocale locale;
+    m_source->setText(tr("%1 of %2 contacts have data problems (%3 get no emails), checked as of %4.")
+                          .arg(locale.toString(summary.contactsWithProblems), locale.toString(summary.contacts),
+                               locale.toString(summary.contactsWithErrors),
+                               locale.toString(summary.today, QLocale::ShortFormat)));
+    updateTitle();
+}
+
+void ProblemsDock::clear()
+{
+    m_model->setProblems({});
+    m_source->clear();
+    updateTitle();
+}
+
+void ProblemsDock::setChecking(bool checking)
+{
+    if (checking == m_checking)
+        return;
+    m_checking = checking;
+    if (checking)
+        m_source->setText(tr("Checking the contacts for data problems…"));
+    updateTitle();
+}
+
+void ProblemsDock::setCheckFailed(const QString &message)
+{
+    m_checking = false;
+    m_source->setText(tr("The contacts could not be checked: %1").arg(message));
+    updateTitle();
+}
+
+QString ProblemsDock::sourceText() const
+{
+    return m_source->text();
 }
 
 void ProblemsDock::setFilterText(const QString &text)
@@ -101,7 +152,9 @@ void ProblemsDock::updateTitle()
 {
     const int shown = m_model->rowCount();
     const int all = m_model->totalCount();
-    if (shown == all)
+    if (m_checking && all == 0)
+        setWindowTitle(tr("Problems (checking…)"));
+    else if (shown == all)
         setWindowTitle(tr("Problems (%1)").arg(QLocale().toString(all)));
     else
         setWindowTitle(tr("Problems (%1 of %2)").arg(QLocale().toString(shown), QLocale().toString(all)));

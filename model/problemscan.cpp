@@ -1,0 +1,209 @@
+#include "problemscan.h"
+
+#include "batchjob.h"
+#include "contactsource.h"
+#include "engine.h"
+#include "orgdatabase.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace {
+// Contacts per work item: small enough that a cancel is felt within a few milliseconds.
+constexpr std::size_t kChunkSize = 8192;
+
+// What one chunk found, kept apart so the chunks can be joined in id order.
+struct ChunkProblems
+{
+    QList<ProblemRow> rows;
+    qint64 contacts = 0;
+    qint64 withProblems = 0;
+    qint64 withErrors = 0;
+};
+} // namespace
+
+namespace ProblemScan {
+
+Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck &isCanceled, int jobs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    auto cancelled = [&isCanceled] { return isCanceled && isCanceled(); };
+    auto cancelError = [&databasePath] {
+        return dbError(DbErrorKind::Cancelled,
+                       QCoreApplication::translate("ProblemScan", "Checking %1 was cancelled.").arg(databasePath));
+    };
+
+    std::vector<qint64> ids;
+    {
+        auto db = OrgDatabase::open(databasePath, OrgDatabase::Mode::ReadOnly);
+        if (!db)
+            return db.error();
+        auto all = ContactSource(*db).contactIds();
+        if (!all)
+            return all.error();
+        ids = std::move(all).value();
+    }
+    // Rows that share an id are read together (an id range holds them all), never twice.
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (cancelled())
+        return cancelError();
+
+    const std::size_t chunkCount = (ids.size() + kChunkSize - 1) / kChunkSize;
+    std::vector<ChunkProblems> chunks(chunkCount);
+    std::atomic<std::size_t> nextChunk {0};
+    std::atomic<bool> stop {false};
+    std::mutex errorMutex;
+    std::optional<Error> firstError;
+
+    // Each worker has its own connection and takes chunks until none is left; a chunk is an id
+    // range, read with one statement in id order (as a batch run reads it).
+    auto worker = [&] {
+        BatchJob::lowerThreadPriority();
+        auto db = OrgDatabase::open(databasePath, OrgDatabase::Mode::ReadOnly);
+        if (!db) {
+            const std::lock_guard lock(errorMutex);
+            firstError = firstError.value_or(db.error());
+            stop = true;
+            return;
+        }
+        const ContactSource source(*db);
+        while (!stop.load(std::memory_order_relaxed)) {
+            const std::size_t index = nextChunk.fetch_add(1);
+            if (index >= chunkCount)
+                return;
+            if (cancelled()) {
+                stop = true;
+                return;
+            }
+            const std::size_t first = index * kChunkSize;
+            const std::size_t last = std::min(ids.size(), first + kChunkSize) - 1;
+            ChunkProblems &out = chunks[index];
+            const auto read = source.readRange(
+                ids[first], ids[last], ContactSource::Fields::Checks,
+                [&out, today](const Contact &contact, std::span<const HistoryEntry>) {
+                    ++out.contacts;
+                    const ContactFacts facts = Engine::checkContact(contact, today);
+                    if (facts.problems.isEmpty())
+                        return;
+                    ++out.withProblems;
+                    bool error = false;
+                    for (const Problem &problem : facts.problems) {
+                        error = error || problem.severity == Severity::Error;
+                        out.rows.append(ProblemRow { contact.id, problem });
+                    }
+                    if (error)
+                        ++out.withErrors;
+                });
+            if (!read) {
+                const std::lock_guard lock(errorMutex);
+                firstError = firstError.value_or(read.error());
+                stop = true;
+                return;
+            }
+        }
+    };
+
+    const int threads = int(std::clamp<std::size_t>(std::size_t(jobs > 0 ? jobs : QThread::idealThreadCount()), 1,
+                                                    std::max<std::size_t>(1, chunkCount)));
+    {
+        // The pool's threads end with it, so their lowered priority goes with them.
+        QThreadPool pool;
+        pool.setMaxThreadCount(threads);
+        QList<QFuture<void>> workers;
+        for (int i = 0; i < threads; ++i)
+            workers.append(QtConcurrent::run(&pool, worker));
+        for (QFuture<void> &future : workers)
+            future.waitForFinished();
+    }
+    if (firstError)
+        return *firstError;
+    if (cancelled())
+        return cancelError();
+
+    Summary summary;
+    summary.databasePath = databasePath;
+    summary.today = today;
+    qsizetype rows = 0;
+    for (const ChunkProblems &chunk : chunks)
+        rows += chunk.rows.size();
+    summary.problems.reserve(rows);
+    for (ChunkProblems &chunk : chunks) {
+        summary.problems.append(std::move(chunk.rows));
+        summary.contacts += chunk.contacts;
+        summary.contactsWithProblems += chunk.withProblems;
+        summary.contactsWithErrors += chunk.withErrors;
+    }
+    summary.seconds = double(timer.nsecsElapsed()) / 1e9;
+    return summary;
+}
+
+} // namespace ProblemScan
+
+ProblemScanner::ProblemScanner(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<ProblemScan::Summary>();
+    // One scan at a time; the scan spreads its own work over a private pool.
+    m_pool.setMaxThreadCount(1);
+    connect(&m_watcher, &QFutureWatcher<Answer>::finished, this, &ProblemScanner::onFinished);
+}
+
+ProblemScanner::~ProblemScanner()
+{
+    // The pool's destructor waits for the running scan, which stops at its next chunk.
+    m_watcher.cancel();
+}
+
+quint64 ProblemScanner::start(const QString &databasePath, QDate today)
+{
+    m_watcher.cancel();
+    const quint64 token = ++m_token;
+    m_watcher.setFuture(
+        QtConcurrent::run(&m_pool, [token, databasePath, today](QPromise<Answer> &promise) {
+            promise.addResult(Answer { token, databasePath,
+                                       ProblemScan::run(databasePath, today,
+                                                        [&promise] { return promise.isCanceled(); }) });
+        }));
+    setRunning(true);
+    return token;
+}
+
+void ProblemScanner::cancel()
+{
+    ++m_token; // whatever is still on its way belongs to no request
+    m_watcher.cancel();
+    setRunning(false);
+}
+
+void ProblemScanner::onFinished()
+{
+    const QFuture<Answer> future = m_watcher.future();
+    if (future.isCanceled() || future.resultCount() == 0)
+        return; // a newer request or cancel() took over; it reports for itself
+    const Answer answer = future.result();
+    if (answer.token != m_token)
+        return; // the result of an earlier request (another database, an older date)
+    setRunning(false);
+    if (!answer.result) {
+        if (dbErrorKind(answer.result.error()) != DbErrorKind::Cancelled)
+            Q_EMIT failed(answer.databasePath, answer.result.errorMessage());
+        return;
+    }
+    Q_EMIT finished(answer.result.value());
+}
+
+void ProblemScanner::setRunning(bool running)
+{
+    if (running == m_running)
+        return;
+    m_running = running;
+    Q_EMIT runningChanged(running);
+}
