@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QScrollBar>
 #include <QTableView>
@@ -32,11 +33,20 @@ QString statesOf(const StateRuleTable &rules, StateRule::Kind kind)
     }
     return codes.join(QStringLiteral(", "));
 }
+
+// A filter text as the summary line quotes it: short enough to keep the line on one row.
+QString quoted(const QString &text)
+{
+    constexpr int kMaxShown = 24;
+    const QString shown = text.size() > kMaxShown ? QString(text.left(kMaxShown - 1) + u'…') : text;
+    return u'“' + shown + u'”';
+}
 } // namespace
 
 ContactsPage::ContactsPage(QWidget *parent)
     : QWidget(parent), m_model(new ContactTableModel(this)), m_banner(new MessageBanner(this)),
-      m_quick(new QComboBox(this)), m_dayFilter(new QLabel(this)), m_dayClear(new QToolButton(this)),
+      m_notice(new MessageBanner(this)), m_quick(new QComboBox(this)), m_dayFilter(new QLabel(this)),
+      m_dayClear(new QToolButton(this)), m_filterSummary(new QLabel(this)), m_clearAll(new QToolButton(this)),
       m_loading(new QLabel(this)), m_view(new QTableView(this)),
       m_header(new FilterHeader(m_view)), m_filterDelay(new QTimer(this))
 {
@@ -51,6 +61,16 @@ ContactsPage::ContactsPage(QWidget *parent)
     m_dayClear->setToolTip(tr("Show contacts of every day again"));
     m_dayClear->hide();
     connect(m_dayClear, &QToolButton::clicked, this, [this] { setScheduledDateFilter(QDate()); });
+    m_notice->setObjectName(QStringLiteral("noticeBanner"));
+    m_filterSummary->setObjectName(QStringLiteral("filterSummary"));
+    m_filterSummary->setTextFormat(Qt::PlainText);
+    m_filterSummary->hide();
+    m_clearAll->setObjectName(QStringLiteral("clearFilters"));
+    m_clearAll->setText(tr("Clear all"));
+    m_clearAll->setAutoRaise(true);
+    m_clearAll->setToolTip(tr("Empty every filter box and show all contacts"));
+    m_clearAll->hide();
+    connect(m_clearAll, &QToolButton::clicked, this, &ContactsPage::clearFilters);
     m_loading->setText(tr("Loading…"));
     m_loading->hide();
 
@@ -65,6 +85,8 @@ ContactsPage::ContactsPage(QWidget *parent)
     m_view->setWordWrap(false);
     m_view->setAlternatingRowColors(true);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Rows are selected whole: Tab leaves the table instead of walking its cells.
+    m_view->setTabKeyNavigation(false);
     // Fixed row heights keep a million-row vertical header cheap.
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
@@ -82,6 +104,7 @@ ContactsPage::ContactsPage(QWidget *parent)
     connect(m_header, &FilterHeader::filterEdited, this, [this] { m_filterDelay->start(); });
     connect(m_header, &FilterHeader::filterSubmitted, this, &ContactsPage::applyFilters);
     connect(m_quick, &QComboBox::currentIndexChanged, this, &ContactsPage::applyFilters);
+    connect(m_header, &FilterHeader::visualOrderChanged, this, &ContactsPage::updateTabOrder);
 
     connect(m_model, &ContactTableModel::loadingChanged, this, [this](bool loading) {
         m_loading->setVisible(loading);
@@ -97,20 +120,43 @@ ContactsPage::ContactsPage(QWidget *parent)
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &ContactsPage::updateStatus);
     connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this, &ContactsPage::updateStatus);
 
+    auto *show = new QLabel(tr("&Show:"), this);
+    show->setBuddy(m_quick);
     auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Show:"), this));
+    top->addWidget(show);
     top->addWidget(m_quick);
     top->addWidget(m_dayFilter);
     top->addWidget(m_dayClear);
+    top->addSpacing(12);
+    top->addWidget(m_filterSummary);
+    top->addWidget(m_clearAll);
     top->addStretch(1);
     top->addWidget(m_loading);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_notice);
     layout->addWidget(m_banner);
     layout->addLayout(top);
     layout->addWidget(m_view, 1);
 
     setStateRules(m_rules);
+    updateTabOrder();
+}
+
+void ContactsPage::updateTabOrder()
+{
+    // Show: → (day filter ×) → Clear all → the filter boxes left to right → the table.
+    QWidget *previous = m_quick;
+    for (QWidget *next : { static_cast<QWidget *>(m_dayClear), static_cast<QWidget *>(m_clearAll) }) {
+        setTabOrder(previous, next);
+        previous = next;
+    }
+    const QList<QLineEdit *> boxes = m_header->editorsInVisualOrder();
+    for (QLineEdit *box : boxes) {
+        setTabOrder(previous, box);
+        previous = box;
+    }
+    setTabOrder(previous, m_view);
 }
 
 void ContactsPage::setStateRules(const StateRuleTable &rules)
@@ -134,10 +180,22 @@ void ContactsPage::setStateRules(const StateRuleTable &rules)
 void ContactsPage::setDatabase(const QString &path)
 {
     m_currentId = 0;
-    // A day of another database's schedule means nothing in this one.
-    if (m_scheduledOn.isValid())
-        setScheduledDateFilter(QDate());
-    m_model->setDatabase(path);
+    // A day of another database's schedule means nothing in this one, nor do filters typed for
+    // its contacts ("No contacts match" on a database just opened would look like an empty file).
+    const bool another = path != m_model->database();
+    m_scheduledOn = QDate();
+    m_dayFilter->hide();
+    m_dayClear->hide();
+    if (another) {
+        const QSignalBlocker headerBlocker(m_header);
+        const QSignalBlocker quickBlocker(m_quick);
+        for (int c = 0; c < ColumnCount; ++c)
+            m_header->setFilterText(c, QString());
+        m_quick->setCurrentIndex(0);
+    }
+    m_filterDelay->stop();
+    m_model->setDatabase(path, filterFromInputs());
+    updateFilterSummary();
     Q_EMIT currentContactChanged(0);
     updateStatus();
 }
@@ -164,6 +222,18 @@ void ContactsPage::setQuickFilter(QuickFilter filter)
     m_quick->setCurrentIndex(m_quick->findData(int(filter)));
 }
 
+void ContactsPage::clearFilters()
+{
+    {
+        const QSignalBlocker headerBlocker(m_header);
+        const QSignalBlocker quickBlocker(m_quick);
+        for (int c = 0; c < ColumnCount; ++c)
+            m_header->setFilterText(c, QString());
+        m_quick->setCurrentIndex(0);
+    }
+    setScheduledDateFilter(QDate()); // applies the now empty filter once
+}
+
 void ContactsPage::setScheduledDateFilter(QDate date)
 {
     m_scheduledOn = date;
@@ -174,16 +244,58 @@ void ContactsPage::setScheduledDateFilter(QDate date)
     applyFilters();
 }
 
-void ContactsPage::applyFilters()
+ContactFilter ContactsPage::filterFromInputs() const
 {
-    m_filterDelay->stop();
     ContactFilter filter;
     filter.setStateRules(m_rules);
     for (int c = 0; c < ColumnCount; ++c)
         filter.setColumnText(c, m_header->filterText(c));
     filter.setQuickFilter(static_cast<QuickFilter>(m_quick->currentData().toInt()));
     filter.setScheduledOn(m_scheduledOn);
+    return filter;
+}
+
+void ContactsPage::applyFilters()
+{
+    m_filterDelay->stop();
+    const ContactFilter filter = filterFromInputs();
+    if (!(filter == m_model->filter()))
+        m_scrollToTop = true;
     m_model->setFilter(filter);
+    updateFilterSummary();
+}
+
+QString ContactsPage::filterSummary() const
+{
+    const ContactFilter &filter = m_model->filter();
+    QStringList parts;
+    if (filter.quickFilter() != QuickFilter::All) {
+        QString group = m_quick->currentText();
+        const qsizetype paren = group.indexOf(QStringLiteral(" ("));
+        if (paren > 0)
+            group.truncate(paren); // "Birthday-rule states (CA, ID, …)": the states are in the box
+        parts << group;
+    }
+    for (int visual = 0; visual < m_header->count(); ++visual) {
+        const int column = m_header->logicalIndex(visual);
+        const QString text = filter.columnText(column).trimmed();
+        if (!text.isEmpty())
+            parts << m_model->headerData(column, Qt::Horizontal).toString() + u' ' + quoted(text);
+    }
+    if (parts.isEmpty())
+        return {};
+    return tr("Filtered by %1").arg(parts.join(QStringLiteral(", ")));
+}
+
+void ContactsPage::updateFilterSummary()
+{
+    // Said beside "Show:" whatever part of the filter row is scrolled away. The day filter has
+    // its own words and × button; Clear all also clears it.
+    const QString summary = filterSummary();
+    m_filterSummary->setText(summary.isEmpty() ? QString() : summary + QStringLiteral(" ·"));
+    m_filterSummary->setToolTip(summary);
+    m_filterSummary->setVisible(!summary.isEmpty());
+    m_clearAll->setVisible(!summary.isEmpty() || m_scheduledOn.isValid());
 }
 
 void ContactsPage::onIndexLoaded()
@@ -194,12 +306,18 @@ void ContactsPage::onIndexLoaded()
         if (row >= 0) {
             m_view->selectionModel()->setCurrentIndex(
                 m_model->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            m_view->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtCenter);
+            m_view->scrollTo(m_model->index(row, m_view->columnAt(0) < 0 ? 0 : m_view->columnAt(0)),
+                             QAbstractItemView::PositionAtCenter);
+            m_scrollToTop = false;
         } else {
             m_currentId = 0;
             Q_EMIT currentContactChanged(0);
         }
     }
+    // After a filter change the first matches are what the user wants to see.
+    if (m_scrollToTop)
+        m_view->verticalScrollBar()->setValue(0);
+    m_scrollToTop = false;
     updateStatus();
 }
 
