@@ -34,6 +34,49 @@ QString statesOf(const StateRuleTable &rules, StateRule::Kind kind)
     return codes.join(QStringLiteral(", "));
 }
 
+// The "Filtered by …" line: it takes the room left beside "Show:" and ends in "…" rather than
+// widening the window (the whole sentence is its tooltip).
+class ElidingLabel final : public QLabel
+{
+public:
+    using QLabel::QLabel;
+
+    void setFullText(const QString &text)
+    {
+        m_full = text;
+        updateGeometry();
+        elide();
+    }
+    QString fullText() const { return m_full; }
+
+    QSize sizeHint() const override
+    {
+        return { fontMetrics().horizontalAdvance(m_full + QStringLiteral(" ·")) + 8, QLabel::sizeHint().height() };
+    }
+    QSize minimumSizeHint() const override
+    {
+        return { fontMetrics().horizontalAdvance(QStringLiteral("Filtered by…")), QLabel::minimumSizeHint().height() };
+    }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QLabel::resizeEvent(event);
+        elide();
+    }
+
+private:
+    void elide()
+    {
+        // The " ·" before "Clear all" always shows.
+        const QString tail = QStringLiteral(" ·");
+        const int room = width() - fontMetrics().horizontalAdvance(tail);
+        QLabel::setText(fontMetrics().elidedText(m_full, Qt::ElideRight, room) + tail);
+    }
+
+    QString m_full;
+};
+
 // A filter text as the summary line quotes it: short enough to keep the line on one row.
 QString quoted(const QString &text)
 {
@@ -46,11 +89,14 @@ QString quoted(const QString &text)
 ContactsPage::ContactsPage(QWidget *parent)
     : QWidget(parent), m_model(new ContactTableModel(this)), m_banner(new MessageBanner(this)),
       m_notice(new MessageBanner(this)), m_quick(new QComboBox(this)), m_dayFilter(new QLabel(this)),
-      m_dayClear(new QToolButton(this)), m_filterSummary(new QLabel(this)), m_clearAll(new QToolButton(this)),
+      m_dayClear(new QToolButton(this)), m_filterSummary(new ElidingLabel(this)), m_clearAll(new QToolButton(this)),
       m_loading(new QLabel(this)), m_view(new QTableView(this)),
       m_header(new FilterHeader(m_view)), m_filterDelay(new QTimer(this))
 {
     m_quick->setObjectName(QStringLiteral("quickFilter"));
+    // The groups name their states; closed, the box keeps a sensible width on small screens.
+    m_quick->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_quick->setMinimumContentsLength(26);
     m_quick->setToolTip(tr("Show a group of contacts: states with a birthday or anniversary rule, "
                            "year-round states, or contacts with data problems"));
     m_dayFilter->setObjectName(QStringLiteral("scheduledDayFilter"));
@@ -68,6 +114,16 @@ ContactsPage::ContactsPage(QWidget *parent)
     m_clearAll->setObjectName(QStringLiteral("clearFilters"));
     m_clearAll->setText(tr("Clear all"));
     m_clearAll->setAutoRaise(true);
+    m_clearAll->setCursor(Qt::PointingHandCursor);
+    {
+        // Drawn as a link: it acts at once and reads as part of the sentence before it.
+        QFont font = m_clearAll->font();
+        font.setUnderline(true);
+        m_clearAll->setFont(font);
+        QPalette palette = m_clearAll->palette();
+        palette.setColor(QPalette::ButtonText, palette.color(QPalette::Link));
+        m_clearAll->setPalette(palette);
+    }
     m_clearAll->setToolTip(tr("Empty every filter box and show all contacts"));
     m_clearAll->hide();
     connect(m_clearAll, &QToolButton::clicked, this, &ContactsPage::clearFilters);
@@ -265,7 +321,7 @@ void ContactsPage::applyFilters()
     updateFilterSummary();
 }
 
-QString ContactsPage::filterSummary() const
+QString ContactsPage::filterSummary(bool withTexts) const
 {
     const ContactFilter &filter = m_model->filter();
     QStringList parts;
@@ -279,8 +335,10 @@ QString ContactsPage::filterSummary() const
     for (int visual = 0; visual < m_header->count(); ++visual) {
         const int column = m_header->logicalIndex(visual);
         const QString text = filter.columnText(column).trimmed();
-        if (!text.isEmpty())
-            parts << m_model->headerData(column, Qt::Horizontal).toString() + u' ' + quoted(text);
+        if (text.isEmpty())
+            continue;
+        const QString title = m_model->headerData(column, Qt::Horizontal).toString();
+        parts << (withTexts ? QString(title + u' ' + quoted(text)) : title);
     }
     if (parts.isEmpty())
         return {};
@@ -292,8 +350,9 @@ void ContactsPage::updateFilterSummary()
     // Said beside "Show:" whatever part of the filter row is scrolled away. The day filter has
     // its own words and × button; Clear all also clears it.
     const QString summary = filterSummary();
-    m_filterSummary->setText(summary.isEmpty() ? QString() : summary + QStringLiteral(" ·"));
-    m_filterSummary->setToolTip(summary);
+    auto *line = static_cast<ElidingLabel *>(m_filterSummary);
+    line->setFullText(summary);
+    line->setToolTip(filterSummary(true));
     m_filterSummary->setVisible(!summary.isEmpty());
     m_clearAll->setVisible(!summary.isEmpty() || m_scheduledOn.isValid());
 }
@@ -304,10 +363,15 @@ void ContactsPage::onIndexLoaded()
     if (m_currentId != 0) {
         const int row = m_model->rowOfContact(m_currentId);
         if (row >= 0) {
+            // Centred vertically only: the columns stay where the user scrolled them (the box
+            // just typed into stays under the pointer), so the current cell is one in view.
+            const QModelIndex index = m_model->index(row, columnInView());
+            QScrollBar *sideways = m_view->horizontalScrollBar();
+            const int across = sideways->value();
             m_view->selectionModel()->setCurrentIndex(
-                m_model->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            m_view->scrollTo(m_model->index(row, m_view->columnAt(0) < 0 ? 0 : m_view->columnAt(0)),
-                             QAbstractItemView::PositionAtCenter);
+                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+            sideways->setValue(across);
             m_scrollToTop = false;
         } else {
             m_currentId = 0;
@@ -331,12 +395,18 @@ void ContactsPage::onCurrentChanged()
     Q_EMIT currentContactChanged(id);
 }
 
+int ContactsPage::columnInView() const
+{
+    const int column = m_view->columnAt(m_view->viewport()->width() / 2);
+    return column < 0 ? 0 : column;
+}
+
 bool ContactsPage::selectContact(qint64 id)
 {
     const int row = m_model->rowOfContact(id);
     if (row < 0)
         return false;
-    const QModelIndex index = m_model->index(row, 0);
+    const QModelIndex index = m_model->index(row, columnInView());
     m_view->selectionModel()->setCurrentIndex(
         index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(index);

@@ -46,8 +46,9 @@ public:
     void setQuickFilter(QuickFilter filter);
     // Empties every filter box, the quick filter and the sends-per-day filter ("Clear all").
     void clearFilters();
-    // "Filtered by Last name “smi”, State “KS”" while any filter is on, else empty.
-    QString filterSummary() const;
+    // "Filtered by Last name, State" while any filter is on, else empty; with the texts:
+    // "Filtered by Last name “smi”, State “KS”" (the line's tooltip).
+    QString filterSummary(bool withTexts = false) const;
     // Shows only contacts with a pre-scheduled email on `date` (the sends-per-day click-through);
     // an invalid date clears it.
     void setScheduledDateFilter(QDate date);
@@ -73,6 +74,8 @@ private:
     void updateStatus();
     void onCurrentChanged();
     void onIndexLoaded();
+    // A column in the middle of the view: making its cell current scrolls nothing sideways.
+    int columnInView() const;
 
     ContactTableModel *m_model = nullptr;
     MessageBanner *m_banner = nullptr;
