@@ -34,47 +34,19 @@ QString statesOf(const StateRuleTable &rules, StateRule::Kind kind)
     return codes.join(QStringLiteral(", "));
 }
 
-// The "Filtered by …" line: it takes the room left beside "Show:" and ends in "…" rather than
-// widening the window (the whole sentence is its tooltip).
-class ElidingLabel final : public QLabel
+// The "Filtered by …" line: one line when there is room beside "Show:", wrapped rather than
+// widening the window when there is not.
+class SummaryLabel final : public QLabel
 {
 public:
     using QLabel::QLabel;
 
-    void setFullText(const QString &text)
-    {
-        m_full = text;
-        updateGeometry();
-        elide();
-    }
-    QString fullText() const { return m_full; }
-
     QSize sizeHint() const override
     {
-        return { fontMetrics().horizontalAdvance(m_full + QStringLiteral(" ·")) + 8, QLabel::sizeHint().height() };
+        const QMargins margins = contentsMargins();
+        const int width = fontMetrics().horizontalAdvance(text()) + margins.left() + margins.right() + 2 * margin() + 2;
+        return { width, heightForWidth(width) };
     }
-    QSize minimumSizeHint() const override
-    {
-        return { fontMetrics().horizontalAdvance(QStringLiteral("Filtered by…")), QLabel::minimumSizeHint().height() };
-    }
-
-protected:
-    void resizeEvent(QResizeEvent *event) override
-    {
-        QLabel::resizeEvent(event);
-        elide();
-    }
-
-private:
-    void elide()
-    {
-        // The " ·" before "Clear all" always shows.
-        const QString tail = QStringLiteral(" ·");
-        const int room = width() - fontMetrics().horizontalAdvance(tail);
-        QLabel::setText(fontMetrics().elidedText(m_full, Qt::ElideRight, room) + tail);
-    }
-
-    QString m_full;
 };
 
 // A filter text as the summary line quotes it: short enough to keep the line on one row.
@@ -89,14 +61,14 @@ QString quoted(const QString &text)
 ContactsPage::ContactsPage(QWidget *parent)
     : QWidget(parent), m_model(new ContactTableModel(this)), m_banner(new MessageBanner(this)),
       m_notice(new MessageBanner(this)), m_quick(new QComboBox(this)), m_dayFilter(new QLabel(this)),
-      m_dayClear(new QToolButton(this)), m_filterSummary(new ElidingLabel(this)), m_clearAll(new QToolButton(this)),
+      m_dayClear(new QToolButton(this)), m_filterSummary(new SummaryLabel(this)), m_clearAll(new QToolButton(this)),
       m_loading(new QLabel(this)), m_view(new QTableView(this)),
       m_header(new FilterHeader(m_view)), m_filterDelay(new QTimer(this))
 {
     m_quick->setObjectName(QStringLiteral("quickFilter"));
     // The groups name their states; closed, the box keeps a sensible width on small screens.
     m_quick->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_quick->setMinimumContentsLength(26);
+    m_quick->setMinimumContentsLength(20);
     m_quick->setToolTip(tr("Show a group of contacts: states with a birthday or anniversary rule, "
                            "year-round states, or contacts with data problems"));
     m_dayFilter->setObjectName(QStringLiteral("scheduledDayFilter"));
@@ -110,6 +82,9 @@ ContactsPage::ContactsPage(QWidget *parent)
     m_notice->setObjectName(QStringLiteral("noticeBanner"));
     m_filterSummary->setObjectName(QStringLiteral("filterSummary"));
     m_filterSummary->setTextFormat(Qt::PlainText);
+    // Beside "Show:" it takes the room there is and wraps rather than widening the window.
+    m_filterSummary->setWordWrap(true);
+    m_filterSummary->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     m_filterSummary->hide();
     m_clearAll->setObjectName(QStringLiteral("clearFilters"));
     m_clearAll->setText(tr("Clear all"));
@@ -350,9 +325,8 @@ void ContactsPage::updateFilterSummary()
     // Said beside "Show:" whatever part of the filter row is scrolled away. The day filter has
     // its own words and × button; Clear all also clears it.
     const QString summary = filterSummary();
-    auto *line = static_cast<ElidingLabel *>(m_filterSummary);
-    line->setFullText(summary);
-    line->setToolTip(filterSummary(true));
+    m_filterSummary->setText(summary.isEmpty() ? QString() : QString(summary + QStringLiteral(" ·")));
+    m_filterSummary->setToolTip(filterSummary(true));
     m_filterSummary->setVisible(!summary.isEmpty());
     m_clearAll->setVisible(!summary.isEmpty() || m_scheduledOn.isValid());
 }
