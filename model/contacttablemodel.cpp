@@ -54,6 +54,12 @@ ContactTableModel::~ContactTableModel()
 
 void ContactTableModel::setDatabase(const QString &path)
 {
+    setDatabase(path, m_filter);
+}
+
+void ContactTableModel::setDatabase(const QString &path, const ContactFilter &filter)
+{
+    m_filter = filter;
     beginResetModel();
     m_path = path;
     m_ids.clear();

@@ -39,6 +39,8 @@ public:
 
     // Opens `path` on the workers and loads the index; an empty path shows nothing.
     void setDatabase(const QString &path);
+    // The same with another filter, in one index build.
+    void setDatabase(const QString &path, const ContactFilter &filter);
     QString database() const { return m_path; }
     void setFilter(const ContactFilter &filter);
     const ContactFilter &filter() const { return m_filter; }

@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QScrollBar>
 #include <QTableView>
@@ -71,15 +72,42 @@ QString statesOf(const StateRuleTable &rules, StateRule::Kind kind)
     }
     return codes.join(QStringLiteral(", "));
 }
+
+// The "Filtered by …" line: one line when there is room beside "Show:", wrapped rather than
+// widening the window when there is not.
+class SummaryLabel final : public QLabel
+{
+public:
+    using QLabel::QLabel;
+
+    QSize sizeHint() const override
+    {
+        const QMargins margins = contentsMargins();
+        const int width = fontMetrics().horizontalAdvance(text()) + margins.left() + margins.right() + 2 * margin() + 2;
+        return { width, heightForWidth(width) };
+    }
+};
+
+// A filter text as the summary line quotes it: short enough to keep the line on one row.
+QString quoted(const QString &text)
+{
+    constexpr int kMaxShown = 24;
+    const QString shown = text.size() > kMaxShown ? QString(text.left(kMaxShown - 1) + u'…') : text;
+    return u'“' + shown + u'”';
+}
 } // namespace
 
 ContactsPage::ContactsPage(QWidget *parent)
     : QWidget(parent), m_model(new ContactTableModel(this)), m_banner(new MessageBanner(this)),
-      m_quick(new QComboBox(this)), m_dayFilter(new QLabel(this)), m_dayClear(new QToolButton(this)),
+      m_notice(new MessageBanner(this)), m_quick(new QComboBox(this)), m_dayFilter(new QLabel(this)),
+      m_dayClear(new QToolButton(this)), m_filterSummary(new SummaryLabel(this)), m_clearAll(new QToolButton(this)),
       m_loading(new QLabel(this)), m_view(new QTableView(this)),
       m_header(new FilterHeader(m_view)), m_filterDelay(new QTimer(this))
 {
     m_quick->setObjectName(QStringLiteral("quickFilter"));
+    // The groups name their states; closed, the box keeps a sensible width on small screens.
+    m_quick->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_quick->setMinimumContentsLength(20);
     m_quick->setToolTip(tr("Show a group of contacts: states with a birthday or anniversary rule, "
                            "year-round states, or contacts with data problems"));
     m_dayFilter->setObjectName(QStringLiteral("scheduledDayFilter"));
@@ -90,6 +118,29 @@ ContactsPage::ContactsPage(QWidget *parent)
     m_dayClear->setToolTip(tr("Show contacts of every day again"));
     m_dayClear->hide();
     connect(m_dayClear, &QToolButton::clicked, this, [this] { setScheduledDateFilter(QDate()); });
+    m_notice->setObjectName(QStringLiteral("noticeBanner"));
+    m_filterSummary->setObjectName(QStringLiteral("filterSummary"));
+    m_filterSummary->setTextFormat(Qt::PlainText);
+    // Beside "Show:" it takes the room there is and wraps rather than widening the window.
+    m_filterSummary->setWordWrap(true);
+    m_filterSummary->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    m_filterSummary->hide();
+    m_clearAll->setObjectName(QStringLiteral("clearFilters"));
+    m_clearAll->setText(tr("Clear all"));
+    m_clearAll->setAutoRaise(true);
+    m_clearAll->setCursor(Qt::PointingHandCursor);
+    {
+        // Drawn as a link: it acts at once and reads as part of the sentence before it.
+        QFont font = m_clearAll->font();
+        font.setUnderline(true);
+        m_clearAll->setFont(font);
+        QPalette palette = m_clearAll->palette();
+        palette.setColor(QPalette::ButtonText, palette.color(QPalette::Link));
+        m_clearAll->setPalette(palette);
+    }
+    m_clearAll->setToolTip(tr("Empty every filter box and show all contacts"));
+    m_clearAll->hide();
+    connect(m_clearAll, &QToolButton::clicked, this, &ContactsPage::clearFilters);
     m_loading->setText(tr("Loading…"));
     m_loading->hide();
 
@@ -104,6 +155,8 @@ ContactsPage::ContactsPage(QWidget *parent)
     m_view->setWordWrap(false);
     m_view->setAlternatingRowColors(true);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Rows are selected whole: Tab leaves the table instead of walking its cells.
+    m_view->setTabKeyNavigation(false);
     // Fixed row heights keep a million-row vertical header cheap.
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
@@ -118,6 +171,7 @@ ContactsPage::ContactsPage(QWidget *parent)
     connect(m_header, &FilterHeader::filterEdited, this, [this] { m_filterDelay->start(); });
     connect(m_header, &FilterHeader::filterSubmitted, this, &ContactsPage::applyFilters);
     connect(m_quick, &QComboBox::currentIndexChanged, this, &ContactsPage::applyFilters);
+    connect(m_header, &FilterHeader::visualOrderChanged, this, &ContactsPage::updateTabOrder);
 
     connect(m_model, &ContactTableModel::loadingChanged, this, [this](bool loading) {
         m_loading->setVisible(loading);
@@ -133,20 +187,43 @@ ContactsPage::ContactsPage(QWidget *parent)
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, &ContactsPage::updateStatus);
     connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this, &ContactsPage::updateStatus);
 
+    auto *show = new QLabel(tr("&Show:"), this);
+    show->setBuddy(m_quick);
     auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Show:"), this));
+    top->addWidget(show);
     top->addWidget(m_quick);
     top->addWidget(m_dayFilter);
     top->addWidget(m_dayClear);
+    top->addSpacing(12);
+    top->addWidget(m_filterSummary);
+    top->addWidget(m_clearAll);
     top->addStretch(1);
     top->addWidget(m_loading);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_notice);
     layout->addWidget(m_banner);
     layout->addLayout(top);
     layout->addWidget(m_view, 1);
 
     setStateRules(m_rules);
+    updateTabOrder();
+}
+
+void ContactsPage::updateTabOrder()
+{
+    // Show: → (day filter ×) → Clear all → the filter boxes left to right → the table.
+    QWidget *previous = m_quick;
+    for (QWidget *next : { static_cast<QWidget *>(m_dayClear), static_cast<QWidget *>(m_clearAll) }) {
+        setTabOrder(previous, next);
+        previous = next;
+    }
+    const QList<QLineEdit *> boxes = m_header->editorsInVisualOrder();
+    for (QLineEdit *box : boxes) {
+        setTabOrder(previous, box);
+        previous = box;
+    }
+    setTabOrder(previous, m_view);
 }
 
 void ContactsPage::setStateRules(const StateRuleTable &rules)
@@ -170,10 +247,22 @@ void ContactsPage::setStateRules(const StateRuleTable &rules)
 void ContactsPage::setDatabase(const QString &path)
 {
     m_currentId = 0;
-    // A day of another database's schedule means nothing in this one.
-    if (m_scheduledOn.isValid())
-        setScheduledDateFilter(QDate());
-    m_model->setDatabase(path);
+    // A day of another database's schedule means nothing in this one, nor do filters typed for
+    // its contacts ("No contacts match" on a database just opened would look like an empty file).
+    const bool another = path != m_model->database();
+    m_scheduledOn = QDate();
+    m_dayFilter->hide();
+    m_dayClear->hide();
+    if (another) {
+        const QSignalBlocker headerBlocker(m_header);
+        const QSignalBlocker quickBlocker(m_quick);
+        for (int c = 0; c < ColumnCount; ++c)
+            m_header->setFilterText(c, QString());
+        m_quick->setCurrentIndex(0);
+    }
+    m_filterDelay->stop();
+    m_model->setDatabase(path, filterFromInputs());
+    updateFilterSummary();
     Q_EMIT currentContactChanged(0);
     updateStatus();
 }
@@ -200,6 +289,18 @@ void ContactsPage::setQuickFilter(QuickFilter filter)
     m_quick->setCurrentIndex(m_quick->findData(int(filter)));
 }
 
+void ContactsPage::clearFilters()
+{
+    {
+        const QSignalBlocker headerBlocker(m_header);
+        const QSignalBlocker quickBlocker(m_quick);
+        for (int c = 0; c < ColumnCount; ++c)
+            m_header->setFilterText(c, QString());
+        m_quick->setCurrentIndex(0);
+    }
+    setScheduledDateFilter(QDate()); // applies the now empty filter once
+}
+
 void ContactsPage::setScheduledDateFilter(QDate date)
 {
     m_scheduledOn = date;
@@ -210,16 +311,60 @@ void ContactsPage::setScheduledDateFilter(QDate date)
     applyFilters();
 }
 
-void ContactsPage::applyFilters()
+ContactFilter ContactsPage::filterFromInputs() const
 {
-    m_filterDelay->stop();
     ContactFilter filter;
     filter.setStateRules(m_rules);
     for (int c = 0; c < ColumnCount; ++c)
         filter.setColumnText(c, m_header->filterText(c));
     filter.setQuickFilter(static_cast<QuickFilter>(m_quick->currentData().toInt()));
     filter.setScheduledOn(m_scheduledOn);
+    return filter;
+}
+
+void ContactsPage::applyFilters()
+{
+    m_filterDelay->stop();
+    const ContactFilter filter = filterFromInputs();
+    if (!(filter == m_model->filter()))
+        m_scrollToTop = true;
     m_model->setFilter(filter);
+    updateFilterSummary();
+}
+
+QString ContactsPage::filterSummary(bool withTexts) const
+{
+    const ContactFilter &filter = m_model->filter();
+    QStringList parts;
+    if (filter.quickFilter() != QuickFilter::All) {
+        QString group = m_quick->currentText();
+        const qsizetype paren = group.indexOf(QStringLiteral(" ("));
+        if (paren > 0)
+            group.truncate(paren); // "Birthday-rule states (CA, ID, …)": the states are in the box
+        parts << group;
+    }
+    for (int visual = 0; visual < m_header->count(); ++visual) {
+        const int column = m_header->logicalIndex(visual);
+        const QString text = filter.columnText(column).trimmed();
+        if (text.isEmpty())
+            continue;
+        const QString title = m_model->headerData(column, Qt::Horizontal).toString();
+        parts << (withTexts ? QString(title + u' ' + quoted(text)) : title);
+    }
+    if (parts.isEmpty())
+        return {};
+    return tr("Filtered by %1").arg(parts.join(QStringLiteral(", ")));
+}
+
+void ContactsPage::updateFilterSummary()
+{
+    // Said beside "Show:" whatever part of the filter row is scrolled away. The day filter has
+    // its own words and × button; Clear all also clears it.
+    const QString summary = filterSummary();
+    m_filterSummary->setText(summary.isEmpty() ? QString() : QString(summary + QStringLiteral(" ·")));
+    m_filterSummary->setToolTip(filterSummary(true));
+    m_filterSummary->setVisible(!summary.isEmpty());
+    m_clearAll->setVisible(!summary.isEmpty() || m_scheduledOn.isValid());
 }
 
 void ContactsPage::onIndexLoaded()
@@ -228,14 +373,25 @@ void ContactsPage::onIndexLoaded()
     if (m_currentId != 0) {
         const int row = m_model->rowOfContact(m_currentId);
         if (row >= 0) {
+            // Centred vertically only: the columns stay where the user scrolled them (the box
+            // just typed into stays under the pointer), so the current cell is one in view.
+            const QModelIndex index = m_model->index(row, columnInView());
+            QScrollBar *sideways = m_view->horizontalScrollBar();
+            const int across = sideways->value();
             m_view->selectionModel()->setCurrentIndex(
-                m_model->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            m_view->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtCenter);
+                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_view->scrollTo(index, QAbstractItemView::PositionAtCenter);
+            sideways->setValue(across);
+            m_scrollToTop = false;
         } else {
             m_currentId = 0;
             Q_EMIT currentContactChanged(0);
         }
     }
+    // After a filter change the first matches are what the user wants to see.
+    if (m_scrollToTop)
+        m_view->verticalScrollBar()->setValue(0);
+    m_scrollToTop = false;
     updateStatus();
 }
 
@@ -249,12 +405,18 @@ void ContactsPage::onCurrentChanged()
     Q_EMIT currentContactChanged(id);
 }
 
+int ContactsPage::columnInView() const
+{
+    const int column = m_view->columnAt(m_view->viewport()->width() / 2);
+    return column < 0 ? 0 : column;
+}
+
 bool ContactsPage::selectContact(qint64 id)
 {
     const int row = m_model->rowOfContact(id);
     if (row < 0)
         return false;
-    const QModelIndex index = m_model->index(row, 0);
+    const QModelIndex index = m_model->index(row, columnInView());
     m_view->selectionModel()->setCurrentIndex(
         index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(index);

@@ -18,6 +18,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCoreApplication>
 #include <QCloseEvent>
 #include <QDateEdit>
 #include <QDir>
@@ -56,6 +57,31 @@ void setShortcutTip(QAction *action)
     text.remove(u'&');
     text.remove(QStringLiteral("…"));
     action->setToolTip(key.isEmpty() ? text : text % u" (" % key.toString(QKeySequence::NativeText) % u')');
+}
+
+// Why a batch run could not write `path`, said when the file opens rather than after a run was
+// computed and confirmed; empty when it could. Checked on the permission bits like
+// OrgDatabase::open(ReadWrite) does, so the answer is the same as root.
+QString readOnlyReason(const QString &path)
+{
+    const QFileInfo info(path);
+    const auto writeBits = QFileDevice::WriteOwner | QFileDevice::WriteGroup | QFileDevice::WriteOther;
+    const QString name = info.fileName();
+    if (!(info.permissions() & writeBits) || !info.isWritable())
+        return QCoreApplication::translate(
+                   "MainWindow",
+                   "%1 is read-only: you can look at its contacts and previews, but a batch run cannot "
+                   "write its schedule. Make the file writable or work on a copy.")
+            .arg(name);
+    const QFileInfo folder(info.absolutePath());
+    if (!folder.isWritable())
+        return QCoreApplication::translate(
+                   "MainWindow",
+                   "The folder of %1 (%2) is read-only: you can look at its contacts and previews, but a "
+                   "batch run cannot write its schedule there. Make the folder writable or copy the "
+                   "database to another folder.")
+            .arg(name, QDir::toNativeSeparators(info.absolutePath()));
+    return {};
 }
 } // namespace
 
@@ -216,8 +242,10 @@ void MainWindow::createActions()
     tools->addAction(m_runAction);
     tools->addAction(m_cancelAction);
     tools->addSeparator();
-    tools->addWidget(new QLabel(tr("As of: "), tools));
+    auto *asOfLabel = new QLabel(tr("&As of: "), tools);
+    tools->addWidget(asOfLabel);
     m_asOf = new QDateEdit(tools);
+    asOfLabel->setBuddy(m_asOf);
     m_asOf->setObjectName(QStringLiteral("asOfDate"));
     m_asOf->setCalendarPopup(true);
     m_asOf->setDisplayFormat(QStringLiteral("ddd MMM d, yyyy"));
@@ -227,6 +255,54 @@ void MainWindow::createActions()
     today->setToolTip(tr("Use the current date in %1").arg(m_config.timezone));
     connect(m_asOf, &QDateEdit::userDateChanged, this, &MainWindow::onAsOfEdited);
     m_viewMenu->addAction(tools->toggleViewAction());
+    createGoToActions();
+}
+
+void MainWindow::createGoToActions()
+{
+    // Every pane can be reached without a mouse: Alt+1 the contact table, Alt+2… the docks
+    // (shown and raised first), listed in View with their keys.
+    m_viewMenu->addSection(tr("Go To"));
+    struct Pane
+    {
+        QString text;
+        QWidget *widget;
+    };
+    const QList<Pane> panes {
+        { tr("&Contact Table"), m_contacts->view() },
+        { tr("Schedule &Preview"), m_preview },
+        { tr("&Batch Run"), m_batchDock },
+        { tr("Probl&ems"), m_problems },
+        { tr("Run &History"), m_history },
+        { tr("&Sends per Day"), m_dailyLoadDock },
+    };
+    for (int i = 0; i < panes.size(); ++i) {
+        QWidget *pane = panes[i].widget;
+        QAction *go = m_viewMenu->addAction(panes[i].text, this, [this, pane] { focusPane(pane); });
+        go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+        go->setObjectName(QStringLiteral("goToPane%1").arg(i + 1));
+        setShortcutTip(go);
+    }
+}
+
+void MainWindow::focusPane(QWidget *pane)
+{
+    if (auto *dock = qobject_cast<QDockWidget *>(pane)) {
+        dock->show();
+        dock->raise();
+    }
+    if (pane->focusPolicy() & Qt::TabFocus) {
+        pane->setFocus(Qt::ShortcutFocusReason);
+        return;
+    }
+    // The first widget inside the pane that Tab would reach.
+    for (QWidget *w = pane->nextInFocusChain(); w && w != pane; w = w->nextInFocusChain()) {
+        if (pane->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus) && w->isVisibleTo(pane)
+            && w->isEnabled()) {
+            w->setFocus(Qt::ShortcutFocusReason);
+            return;
+        }
+    }
 }
 
 QDate MainWindow::currentDate(const Config &config)
@@ -308,10 +384,15 @@ void MainWindow::openDatabase(const QString &path)
     const QString absolute = QFileInfo(path).absoluteFilePath();
     const quint64 token = ++m_openToken;
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(absolute)));
-    m_openWatcher.setFuture(QtConcurrent::run([token, absolute] {
-        const Result<OrgDatabase> db = OrgDatabase::open(absolute, OrgDatabase::Mode::ReadOnly);
-        return OpenAnswer { token, absolute, db ? QString() : db.errorMessage() };
-    }));
+    m_openWatcher.setFuture(QtConcurrent::run(&MainWindow::checkDatabase, token, absolute));
+}
+
+MainWindow::OpenAnswer MainWindow::checkDatabase(quint64 token, const QString &path)
+{
+    const Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
+    if (!db)
+        return OpenAnswer { token, path, db.errorMessage(), QString() };
+    return OpenAnswer { token, path, QString(), readOnlyReason(path) };
 }
 
 void MainWindow::onOpenChecked()
@@ -329,6 +410,17 @@ void MainWindow::onOpenChecked()
     }
     m_path = answer.path;
     m_contacts->banner()->hide();
+    // What this database is stays said while it is open (until the user closes the note).
+    QStringList notes;
+    MessageBanner::Kind kind = MessageBanner::Kind::Information;
+    if (QFileInfo(m_path) == QFileInfo(demoDatabasePath()))
+        notes << tr("This is a demo database of made-up contacts. Open your organisation's "
+                    "database with File ▸ Open Database or by dropping it here.");
+    if (!answer.readOnly.isEmpty()) {
+        notes << answer.readOnly;
+        kind = MessageBanner::Kind::Warning;
+    }
+    m_contacts->noticeBanner()->showMessage(kind, notes.join(u'\n'));
     m_contacts->setDatabase(m_path);
     m_preview->setDatabase(m_path);
     m_history->setDatabase(m_path);
@@ -370,21 +462,19 @@ void MainWindow::onDemoCreated()
                                           tr("The demo database could not be created: %1").arg(error));
         return;
     }
-    m_contacts->banner()->showMessage(
-        MessageBanner::Kind::Information,
-        tr("This is a demo database of made-up contacts. Open your organisation's "
-           "database with File ▸ Open Database or by dropping it here."));
     const QString path = demoDatabasePath();
     const quint64 token = ++m_openToken;
-    m_openWatcher.setFuture(QtConcurrent::run([token, path] {
-        const Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
-        return OpenAnswer { token, path, db ? QString() : db.errorMessage() };
-    }));
+    m_openWatcher.setFuture(QtConcurrent::run(&MainWindow::checkDatabase, token, path));
 }
 
 QString MainWindow::bannerText() const
 {
     return m_contacts->banner()->text();
+}
+
+QString MainWindow::noticeText() const
+{
+    return m_contacts->noticeBanner()->text();
 }
 
 void MainWindow::chooseDatabase()
@@ -411,6 +501,11 @@ void MainWindow::addRecent(const QString &path)
 
 void MainWindow::rebuildRecentMenu()
 {
+    // The old actions go entirely: one left on the window would keep its Ctrl+n next to the new
+    // one's, and Qt then runs neither ("Ambiguous shortcut overload").
+    // Deleting an action takes it off the menu and the window.
+    qDeleteAll(m_recentActions);
+    m_recentActions.clear();
     m_recentMenu->clear();
     const QStringList recent = m_settings->value(QStringLiteral("recentDatabases")).toStringList();
     for (int i = 0; i < recent.size(); ++i) {
@@ -420,10 +515,11 @@ void MainWindow::rebuildRecentMenu()
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         action->setStatusTip(QDir::toNativeSeparators(path));
         action->setToolTip(QDir::toNativeSeparators(path));
+        m_recentActions << action;
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
-    // Ctrl+1..9 also work while the menu is closed.
-    addActions(m_recentMenu->actions());
+    // Ctrl+1..9 also work while the menu is closed (a disabled menu would disable them).
+    addActions(m_recentActions);
 }
 
 void MainWindow::refresh()

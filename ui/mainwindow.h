@@ -59,7 +59,10 @@ public:
     QAction *runAction() const { return m_runAction; }
     QAction *refreshAction() const { return m_refreshAction; }
     ProblemScanner *problemScanner() const { return m_scanner; }
+    // The message of the last failed open (empty when none is shown).
     QString bannerText() const;
+    // What the open database is: made-up demo contacts, read-only (empty when nothing to say).
+    QString noticeText() const;
 
 Q_SIGNALS:
     void databaseOpened(const QString &path);
@@ -76,9 +79,13 @@ private:
         quint64 token = 0;
         QString path;
         QString error;
+        QString readOnly; // why a run could not write this database; empty when it could
     };
+    static OpenAnswer checkDatabase(quint64 token, const QString &path);
     void createActions();
     void createDocks();
+    void createGoToActions();
+    void focusPane(QWidget *pane);
     void onOpenChecked();
     void onDemoCreated();
     void addRecent(const QString &path);
@@ -119,6 +126,7 @@ private:
     QDateEdit *m_asOf = nullptr;
     QLabel *m_position = nullptr;
     QMenu *m_recentMenu = nullptr;
+    QList<QAction *> m_recentActions;
     QMenu *m_viewMenu = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_cancelAction = nullptr;

@@ -28,14 +28,17 @@ MessageBanner::MessageBanner(QWidget *parent)
 void MessageBanner::showMessage(Kind kind, const QString &text)
 {
     m_kind = kind;
-    const bool error = kind == Kind::Error;
-    m_icon->setPixmap(
-        style()
-            ->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxInformation)
-            .pixmap(20, 20));
-    setStyleSheet(error
-                      ? QStringLiteral("#messageBanner { background: #fbe3e4; border: 1px solid #e0a0a4; }")
-                      : QStringLiteral("#messageBanner { background: #e4effb; border: 1px solid #a0bde0; }"));
+    QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
+    QString sheet = QStringLiteral("#%1 { background: #e4effb; border: 1px solid #a0bde0; }");
+    if (kind == Kind::Warning) {
+        icon = QStyle::SP_MessageBoxWarning;
+        sheet = QStringLiteral("#%1 { background: #fdf3d8; border: 1px solid #e0c070; }");
+    } else if (kind == Kind::Error) {
+        icon = QStyle::SP_MessageBoxCritical;
+        sheet = QStringLiteral("#%1 { background: #fbe3e4; border: 1px solid #e0a0a4; }");
+    }
+    m_icon->setPixmap(style()->standardIcon(icon).pixmap(20, 20));
+    setStyleSheet(sheet.arg(objectName()));
     m_text->setText(text);
     setVisible(!text.isEmpty());
 }

@@ -12,7 +12,7 @@ class MessageBanner final : public QFrame
     Q_OBJECT
 
 public:
-    enum class Kind { Information, Error };
+    enum class Kind { Information, Warning, Error };
 
     explicit MessageBanner(QWidget *parent = nullptr);
 
