@@ -78,6 +78,8 @@ private:
     void createDocks();
     void onOpenChecked();
     void onDemoCreated();
+    // True (and says why in the banner) when a batch run of another database is going on.
+    bool refuseOpenDuringRun(const QString &path);
     void addRecent(const QString &path);
     void rebuildRecentMenu();
     void chooseDatabase();
