@@ -33,7 +33,8 @@ QString durationText(qint64 ms)
 } // namespace
 
 BatchPanel::BatchPanel(QWidget *parent)
-    : QWidget(parent), m_pollTimer(new QTimer(this)), m_state(new QLabel(this)),
+    : QWidget(parent), m_computeWatcher(this), m_analysisWatcher(this), m_writeWatcher(this),
+      m_pollTimer(new QTimer(this)), m_state(new QLabel(this)),
       m_progress(new QProgressBar(this)), m_eta(new QLabel(this)), m_counts(new QLabel(this)),
       m_cancel(new QPushButton(tr("Cancel"), this)), m_escape(new QShortcut(QKeySequence(Qt::Key_Escape), this))
 {
@@ -60,6 +61,13 @@ BatchPanel::BatchPanel(QWidget *parent)
     layout->setRowStretch(3, 1);
     layout->setColumnStretch(0, 1);
 
+    // Named children so that tests can deliver a late duplicate `finished`, as Qt does: the
+    // compute result is taken with takeResult(), which resets the future to NoState; when the
+    // pool deletes the finished task afterwards, ~QPromise sees "not finished" and calls
+    // cancelAndFinish(), posting a second Canceled + Finished to the watcher.
+    m_computeWatcher.setObjectName(QStringLiteral("computeWatcher"));
+    m_analysisWatcher.setObjectName(QStringLiteral("analysisWatcher"));
+    m_writeWatcher.setObjectName(QStringLiteral("writeWatcher"));
     // One run at a time, plus freeing the previous run's batch.
     m_pool.setMaxThreadCount(2);
     m_pollTimer->setInterval(kPollMs);

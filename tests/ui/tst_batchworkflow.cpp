@@ -21,6 +21,7 @@
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFutureWatcher>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -164,6 +165,8 @@ private Q_SLOTS:
     void computeTimeExcludesQuestion();
     void anotherDatabaseClearsPanel();
     void anotherDatabaseDuringRunIsRefused();
+    void lateDuplicateFinishedIsIgnored_data();
+    void lateDuplicateFinishedIsIgnored();
     void thirtyRunsWithRandomCancels();
 
 private:
@@ -574,6 +577,47 @@ void TestBatchWorkflow::anotherDatabaseDuringRunIsRefused()
     recentOther->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(m_window->databasePath(), QFileInfo(other).absoluteFilePath(), 20000);
     QVERIFY(panel()->message().startsWith(u"No run yet"));
+}
+
+void TestBatchWorkflow::lateDuplicateFinishedIsIgnored_data()
+{
+    QTest::addColumn<QString>("watcher");
+    QTest::newRow("compute") << u"computeWatcher"_qs;
+    QTest::newRow("analysis") << u"analysisWatcher"_qs;
+    QTest::newRow("write") << u"writeWatcher"_qs;
+}
+
+// The mechanism of the second crash, made deterministic: a watcher's `finished` delivered a
+// second time, one event-loop turn later. Qt does this to the compute watcher after
+// takeResult() when the pool deletes the finished task late (~QPromise: cancelAndFinish); the
+// panel then said "Run cancelled", dropped the batch, and the comparison's end dereferenced it.
+void TestBatchWorkflow::lateDuplicateFinishedIsIgnored()
+{
+    QFETCH(QString, watcher);
+    const QString db = copyOf(m_sample, QStringLiteral("org.sqlite3"));
+    QVERIFY(openInWindow(db));
+    auto *target = panel()->findChild<QFutureWatcherBase *>(watcher);
+    QVERIFY(target);
+    int deliveries = 0;
+    QObject context;
+    connect(target, &QFutureWatcherBase::finished, &context, [&] {
+        if (++deliveries == 1)
+            QMetaObject::invokeMethod(target, "finished", Qt::QueuedConnection);
+    });
+
+    QSignalSpy finished(panel(), &BatchPanel::finished);
+    ModalScript script;
+    script.then([](QWidget *box) { QVERIFY(ModalScript::click(box, u"Write schedule")); })
+        .then([](QWidget *second) { QFAIL(qPrintable(u"a second question: " % second->windowTitle())); });
+    m_window->runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1, 60000);
+    QTRY_COMPARE(deliveries, 2);
+    QVERIFY(!finished.wait(300)); // no second end of the run
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().first().value<BatchPanel::Outcome>(), BatchPanel::Outcome::Written);
+    QCOMPARE(script.answered(), 1);
+    QVERIFY2(panel()->message().startsWith(u"Done"), qPrintable(panel()->message()));
+    QVERIFY(count(db, "SELECT COUNT(*) FROM email_schedules WHERE status = 'pre-scheduled'") > 0);
 }
 
 // Issue 11 item 1: Ctrl+B, a moment later Esc (or Enter on the question), again and again. Each
