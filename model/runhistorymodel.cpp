@@ -53,6 +53,8 @@ QVariant RunHistoryModel::displayValue(const RunRecord &run, int column) const
     case Problems:
         return locale.toString(run.problems);
     case Changes:
+        if (!run.stored)
+            return tr("nothing written");
         return tr("+%1 / −%2 / =%3")
             .arg(locale.toString(run.added), locale.toString(run.removed), locale.toString(run.unchanged));
     case User:

@@ -13,6 +13,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
+#include <QTextDocument>
 #include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -98,10 +99,18 @@ void BatchPanel::setStage(Stage stage)
 {
     const bool wasRunning = isRunning();
     m_stage = stage;
-    m_cancel->setEnabled(stage != Stage::Idle && stage != Stage::Confirming);
-    m_escape->setEnabled(m_cancel->isEnabled());
+    setCancellable(stage != Stage::Idle && stage != Stage::Confirming);
     if (wasRunning != isRunning())
         Q_EMIT runningChanged(isRunning());
+}
+
+void BatchPanel::setCancellable(bool cancellable)
+{
+    if (m_cancel->isEnabled() == cancellable)
+        return;
+    m_cancel->setEnabled(cancellable);
+    m_escape->setEnabled(cancellable);
+    Q_EMIT cancellableChanged(cancellable);
 }
 
 void BatchPanel::start(const QString &databasePath, QDate today, const Config &config)
@@ -150,8 +159,7 @@ void BatchPanel::cancel()
     // counts, and an empty future nobody cancelled is not reported as a cancel.
     m_cancelRequested = true;
     m_state->setText(tr("Cancelling…"));
-    m_cancel->setEnabled(false);
-    m_escape->setEnabled(false);
+    setCancellable(false);
 }
 
 void BatchPanel::clear()
@@ -262,8 +270,8 @@ void BatchPanel::onAnalysed()
     if (m_stage != Stage::Confirming)
         return;
     if (!yes) {
-        finish(Outcome::Declined, tr("Not written; the stored schedule is unchanged. The run computed %1 (in %2).")
-                                      .arg(countsText(*batch), durationText(m_computeMs)));
+        finish(Outcome::Declined, tr("Not written; the stored schedule is unchanged. Computed in %1: %2.")
+                                      .arg(durationText(m_computeMs), countsText(*batch)));
         return;
     }
     m_state->setText(tr("Writing the schedule…"));
@@ -304,9 +312,9 @@ void BatchPanel::onWritten()
     const QLocale locale;
     const WriteSummary &w = written.value();
     finish(Outcome::Written,
-           tr("Done: %1. Rows added %2, removed %3, unchanged %4. Computed in %5, written in %6.")
-               .arg(countsText(*m_batch), locale.toString(w.added), locale.toString(w.removed),
-                    locale.toString(w.unchanged), durationText(m_computeMs), durationText(m_writeClock.elapsed())),
+           tr("Done. Computed in %1, written in %2: %3. Rows added %4, removed %5, unchanged %6.")
+               .arg(durationText(m_computeMs), durationText(m_writeClock.elapsed()), countsText(*m_batch),
+                    locale.toString(w.added), locale.toString(w.removed), locale.toString(w.unchanged)),
            true);
 }
 
@@ -351,7 +359,8 @@ void BatchPanel::finish(Outcome outcome, const QString &message, bool recordedBy
         m_pool.start([batch = std::exchange(m_batch, {})]() mutable { batch.reset(); });
     m_state->setText(message);
     m_progress->setRange(0, 1);
-    m_progress->setValue(outcome == Outcome::Written ? 1 : 0);
+    // Full when the schedule was computed (written or not), empty when the run stopped early.
+    m_progress->setValue(outcome == Outcome::Written || outcome == Outcome::Declined ? 1 : 0);
     m_eta->clear();
     setStage(Stage::Idle);
     Q_EMIT finished(outcome);
@@ -363,19 +372,20 @@ QString BatchPanel::diffHtml(const ScheduleDiffSummary &diff)
     // Explicit return types: with QT_USE_QSTRINGBUILDER a deduced one would be a builder
     // expression referring to temporaries that die when the lambda returns.
     const auto cell = [&locale](qint64 n) -> QString {
-        return u"<td align='right'>" % locale.toString(n) % u"</td>";
+        return u"<td align='right' nowrap>" % locale.toString(n) % u"</td>";
     };
     const auto row = [&cell](const QString &name, const DiffCounts &c, bool bold) -> QString {
-        const QString line = u"<td>" % name.toHtmlEscaped() % u"</td>" % cell(c.addedScheduled())
+        const QString line = u"<td nowrap>" % name.toHtmlEscaped() % u"</td>" % cell(c.addedScheduled())
             % cell(c.addedSkipped) % cell(c.moved) % cell(c.removed) % cell(c.changed) % cell(c.unchanged);
         const QString open = bold ? QStringLiteral("<tr style='font-weight:bold'>") : QStringLiteral("<tr>");
         return open % line % u"</tr>";
     };
-    QString html = u"<table cellspacing='0' cellpadding='3'><tr><th align='left'>" % tr("Email")
-        % u"</th><th align='right'>" % tr("New sends") % u"</th><th align='right'>" % tr("New, held back")
-        % u"</th><th align='right'>" % tr("Moved") % u"</th><th align='right'>" % tr("Removed")
-        % u"</th><th align='right'>" % tr("Status changed") % u"</th><th align='right'>" % tr("Unchanged")
-        % u"</th></tr>";
+    const auto head = [](const QString &title) -> QString {
+        return u"<th align='right' nowrap>" % title.toHtmlEscaped() % u"</th>";
+    };
+    QString html = u"<table cellspacing='0' cellpadding='3'><tr><th align='left'>" % tr("Email").toHtmlEscaped()
+        % u"</th>" % head(tr("New sends")) % head(tr("New held back")) % head(tr("Moved")) % head(tr("Removed"))
+        % head(tr("Status changed")) % head(tr("Unchanged")) % u"</tr>";
     for (int t = 0; t < EmailTypeCount; ++t)
         html += row(SchedulePreviewModel::typeLabel(static_cast<EmailType>(t)), diff.perType[std::size_t(t)], false);
     html += row(tr("All"), diff.total(), true);
@@ -405,7 +415,17 @@ bool BatchPanel::confirmWithDialog(const BatchResultPtr &batch, const ScheduleDi
                                % tr("Writing would only add the run to the run history."));
     } else {
         box.setText(computed % u' ' % tr("Compared with the stored schedule:"));
-        box.setInformativeText(diffHtml(diff));
+        const QString table = diffHtml(diff);
+        box.setInformativeText(table);
+        // QMessageBox wraps its text at about 500 px, which folded the table's headers and
+        // type names onto three lines: widen the box to the table's natural width.
+        QTextDocument document;
+        document.setDefaultFont(box.font());
+        document.setHtml(table);
+        if (auto *grid = qobject_cast<QGridLayout *>(box.layout()))
+            grid->addItem(new QSpacerItem(int(document.idealWidth()) + 80, 0, QSizePolicy::Minimum,
+                                          QSizePolicy::Fixed),
+                          grid->rowCount(), 0, 1, grid->columnCount());
     }
     QPushButton *write = box.addButton(tr("Write schedule"), QMessageBox::AcceptRole);
     QPushButton *dontWrite = box.addButton(tr("Don't write"), QMessageBox::RejectRole);

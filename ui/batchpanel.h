@@ -61,6 +61,8 @@ public:
 
 Q_SIGNALS:
     void runningChanged(bool running);
+    // Whether Cancel (button, Esc) can stop the run now: not while asking, not twice.
+    void cancellableChanged(bool cancellable);
     void finished(BatchPanel::Outcome outcome);
     // Problems of the computed batch, available before the confirm question.
     void problemsFound(const QList<ProblemRow> &problems);
@@ -76,6 +78,7 @@ private:
     };
 
     void setStage(Stage stage);
+    void setCancellable(bool cancellable);
     void poll();
     void onComputed();
     void onAnalysed();

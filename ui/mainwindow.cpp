@@ -184,10 +184,9 @@ void MainWindow::createActions()
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_cancelAction->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
     m_cancelAction->setEnabled(false);
-    connect(m_batch, &BatchPanel::runningChanged, this, [this](bool running) {
-        m_runAction->setEnabled(!running);
-        m_cancelAction->setEnabled(running);
-    });
+    connect(m_batch, &BatchPanel::runningChanged, m_runAction, [this](bool running) { m_runAction->setEnabled(!running); });
+    // Like the panel's Cancel button: not while the question is open, not twice.
+    connect(m_batch, &BatchPanel::cancellableChanged, m_cancelAction, &QAction::setEnabled);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Email Scheduler"), this, &MainWindow::showAbout);
