@@ -17,7 +17,7 @@ struct RunRecord
     QDateTime startedAt;  // UTC
     QDateTime finishedAt; // UTC
     QDate today;
-    QString status;       // "completed", "failed", "cancelled"
+    QString status;       // "completed", "failed", "cancelled"; "declined" (desktop, never stored)
     qint64 contacts = 0;
     qint64 scheduled = 0;
     qint64 skipped = 0;
@@ -27,6 +27,9 @@ struct RunRecord
     qint64 unchanged = 0;
     QString user;
     QString error;        // empty unless failed/cancelled
+    // False for a run of this desktop session that ended before writing (declined, cancelled
+    // or failed while computing): it left the database untouched, so it is listed from memory.
+    bool stored = true;
 };
 
 // The record of runs kept in the org database.

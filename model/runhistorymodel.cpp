@@ -29,6 +29,8 @@ QString RunHistoryModel::statusLabel(const QString &status)
         return tr("Cancelled");
     if (status == u"failed")
         return tr("Failed");
+    if (status == u"declined")
+        return tr("Not written");
     return status;
 }
 
@@ -51,6 +53,8 @@ QVariant RunHistoryModel::displayValue(const RunRecord &run, int column) const
     case Problems:
         return locale.toString(run.problems);
     case Changes:
+        if (!run.stored)
+            return tr("nothing written");
         return tr("+%1 / −%2 / =%3")
             .arg(locale.toString(run.added), locale.toString(run.removed), locale.toString(run.unchanged));
     case User:
@@ -95,6 +99,8 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
     case RawValueRole:
         return rawValue(run, index.column());
     case Qt::ToolTipRole:
+        if (!run.stored)
+            return tr("This run wrote nothing to the database; it is listed until the program closes.");
         return run.error.isEmpty() ? tr("Batch %1").arg(run.batchId) : run.error;
     case Qt::TextAlignmentRole:
         if (index.column() >= Contacts && index.column() <= Changes)

@@ -10,6 +10,7 @@ using namespace StoredSchedule;
 DiffCounts &DiffCounts::operator+=(const DiffCounts &other)
 {
     added += other.added;
+    addedSkipped += other.addedSkipped;
     moved += other.moved;
     removed += other.removed;
     changed += other.changed;
@@ -34,8 +35,12 @@ void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> row
     // one per type, as this runs for a million contacts.
     if (rows.empty()) {
         if (schedule) {
-            for (const ScheduledEmail &email : schedule->emails)
-                ++summary.perType[size_t(email.type)].added;
+            for (const ScheduledEmail &email : schedule->emails) {
+                DiffCounts &counts = summary.perType[size_t(email.type)];
+                ++counts.added;
+                if (email.status == EmailStatus::Skipped)
+                    ++counts.addedSkipped;
+            }
         }
         return;
     }
@@ -50,7 +55,9 @@ void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> row
             if (row.status != StatusKind::Other && row.type == t)
                 stored.push_back(&row);
         }
-        qint64 unmatchedNew = 0;
+        // New emails without a stored row on their date, in date order; the first ones pair
+        // with the leftover stored rows as moves, the rest are added.
+        std::vector<bool> unmatchedSkipped;
         if (schedule) {
             for (const ScheduledEmail &email : schedule->emails) {
                 if (int(email.type) != t)
@@ -59,7 +66,7 @@ void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> row
                 auto match = std::find_if(stored.begin(), stored.end(),
                                           [jd](const StoredRow *row) { return row->dateJd == jd; });
                 if (match == stored.end()) {
-                    ++unmatchedNew;
+                    unmatchedSkipped.push_back(email.status == EmailStatus::Skipped);
                     continue;
                 }
                 const StatusKind status = email.status == EmailStatus::Skipped ? StatusKind::Skipped
@@ -68,9 +75,11 @@ void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> row
                 stored.erase(match);
             }
         }
+        const qint64 unmatchedNew = qint64(unmatchedSkipped.size());
         const qint64 moved = std::min<qint64>(unmatchedNew, qint64(stored.size()));
         counts.moved += moved;
         counts.added += unmatchedNew - moved;
+        counts.addedSkipped += std::count(unmatchedSkipped.begin() + moved, unmatchedSkipped.end(), true);
         counts.removed += qint64(stored.size()) - moved;
     }
 }

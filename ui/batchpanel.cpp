@@ -2,6 +2,7 @@
 
 #include "exportdialog.h"
 
+#include "orgdatabase.h"
 #include "schedulepreviewmodel.h"
 
 #include <QCoreApplication>
@@ -11,6 +12,8 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QShortcut>
+#include <QTextDocument>
 #include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
@@ -31,19 +34,24 @@ QString durationText(qint64 ms)
 } // namespace
 
 BatchPanel::BatchPanel(QWidget *parent)
-    : QWidget(parent), m_pollTimer(new QTimer(this)), m_state(new QLabel(this)),
+    : QWidget(parent), m_computeWatcher(this), m_analysisWatcher(this), m_writeWatcher(this),
+      m_pollTimer(new QTimer(this)), m_state(new QLabel(this)),
       m_progress(new QProgressBar(this)), m_eta(new QLabel(this)), m_counts(new QLabel(this)),
-      m_cancel(new QPushButton(tr("Cancel"), this))
+      m_cancel(new QPushButton(tr("Cancel"), this)), m_escape(new QShortcut(QKeySequence(Qt::Key_Escape), this))
 {
     setObjectName(QStringLiteral("batchPanel"));
     m_state->setWordWrap(true);
-    m_state->setText(tr("No run yet. Start one with Run ▸ Run batch."));
+    m_state->setTextFormat(Qt::PlainText);
     m_counts->setTextFormat(Qt::PlainText);
     m_cancel->setEnabled(false);
     m_cancel->setToolTip(tr("Stop the run; nothing is written (Esc)"));
-    m_cancel->setShortcut(QKeySequence(Qt::Key_Escape));
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
+    // Esc cancels at once. As the button's own shortcut it was an animated click 100 ms
+    // later, by when the run could be in another stage (the question open, or writing after
+    // a quick answer), so a key pressed while computing could cancel the write.
+    m_escape->setContext(Qt::WindowShortcut);
+    m_escape->setEnabled(false);
+    connect(m_escape, &QShortcut::activated, this, &BatchPanel::cancel);
+    m_cancel->setObjectName(QStringLiteral("batchCancel"));
 
     auto *layout = new QGridLayout(this);
     layout->addWidget(m_state, 0, 0, 1, 3);
@@ -54,6 +62,13 @@ BatchPanel::BatchPanel(QWidget *parent)
     layout->setRowStretch(3, 1);
     layout->setColumnStretch(0, 1);
 
+    // Named children so that tests can deliver a late duplicate `finished`, as Qt does: the
+    // compute result is taken with takeResult(), which resets the future to NoState; when the
+    // pool deletes the finished task afterwards, ~QPromise sees "not finished" and calls
+    // cancelAndFinish(), posting a second Canceled + Finished to the watcher.
+    m_computeWatcher.setObjectName(QStringLiteral("computeWatcher"));
+    m_analysisWatcher.setObjectName(QStringLiteral("analysisWatcher"));
+    m_writeWatcher.setObjectName(QStringLiteral("writeWatcher"));
     // One run at a time, plus freeing the previous run's batch.
     m_pool.setMaxThreadCount(2);
     m_pollTimer->setInterval(kPollMs);
@@ -64,6 +79,7 @@ BatchPanel::BatchPanel(QWidget *parent)
             &BatchPanel::onComputed);
     connect(&m_analysisWatcher, &QFutureWatcher<Analysis>::finished, this, &BatchPanel::onAnalysed);
     connect(&m_writeWatcher, &QFutureWatcher<Result<WriteSummary>>::finished, this, &BatchPanel::onWritten);
+    clear();
 }
 
 BatchPanel::~BatchPanel()
@@ -83,9 +99,18 @@ void BatchPanel::setStage(Stage stage)
 {
     const bool wasRunning = isRunning();
     m_stage = stage;
-    m_cancel->setEnabled(stage != Stage::Idle && stage != Stage::Confirming);
+    setCancellable(stage != Stage::Idle && stage != Stage::Confirming);
     if (wasRunning != isRunning())
         Q_EMIT runningChanged(isRunning());
+}
+
+void BatchPanel::setCancellable(bool cancellable)
+{
+    if (m_cancel->isEnabled() == cancellable)
+        return;
+    m_cancel->setEnabled(cancellable);
+    m_escape->setEnabled(cancellable);
+    Q_EMIT cancellableChanged(cancellable);
 }
 
 void BatchPanel::start(const QString &databasePath, QDate today, const Config &config)
@@ -93,6 +118,11 @@ void BatchPanel::start(const QString &databasePath, QDate today, const Config &c
     if (isRunning() || databasePath.isEmpty())
         return;
     m_batch.reset();
+    m_cancelRequested = false;
+    m_databasePath = databasePath;
+    m_today = today;
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_computeMs = -1;
     m_counters = std::make_shared<BatchProgress>();
     BatchOptions options;
     options.databasePath = databasePath;
@@ -125,8 +155,24 @@ void BatchPanel::cancel()
     default:
         return;
     }
+    // Remembered apart from the future: a cancel that comes after the worker finished still
+    // counts, and an empty future nobody cancelled is not reported as a cancel.
+    m_cancelRequested = true;
     m_state->setText(tr("Cancelling…"));
-    m_cancel->setEnabled(false);
+    setCancellable(false);
+}
+
+void BatchPanel::clear()
+{
+    if (isRunning())
+        return;
+    m_databasePath.clear();
+    m_computeMs = -1;
+    m_state->setText(tr("No run yet. Start one with Run ▸ Run Batch (Ctrl+B)."));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_eta->clear();
+    m_counts->clear();
 }
 
 void BatchPanel::poll()
@@ -137,7 +183,9 @@ void BatchPanel::poll()
     const qint64 total = c.total.load();
     const qint64 done = c.processed.load();
     const QLocale locale;
-    if (c.balancing.load()) {
+    if (m_cancelRequested) {
+        // "Cancelling…" stays until the workers have stopped.
+    } else if (c.balancing.load()) {
         m_state->setText(tr("Spreading the emails over the days (daily cap)…"));
         m_progress->setRange(0, 0);
         m_eta->clear();
@@ -158,10 +206,18 @@ void BatchPanel::poll()
 
 void BatchPanel::onComputed()
 {
-    poll();
     const QFuture<Result<BatchResultPtr>> future = m_computeWatcher.future();
-    if (future.isCanceled() || future.resultCount() == 0) {
+    // Only once, for the computation this run started: in any other stage the signal is late
+    // or repeated (its result was already taken), and an unfinished future is a newer run's.
+    if (m_stage != Stage::Computing || !future.isFinished())
+        return;
+    poll();
+    if (m_cancelRequested || future.isCanceled()) {
         finish(Outcome::Cancelled, tr("Run cancelled. Nothing was written; the database is unchanged."));
+        return;
+    }
+    if (future.resultCount() == 0) {
+        finish(Outcome::Failed, tr("The run ended without a result. Nothing was written; the database is unchanged."));
         return;
     }
     // Taken, not copied: the future's result store would otherwise keep the batch alive.
@@ -188,10 +244,13 @@ void BatchPanel::onComputed()
 void BatchPanel::onAnalysed()
 {
     const QFuture<Analysis> future = m_analysisWatcher.future();
-    if (future.isCanceled() || future.resultCount() == 0) {
+    if (m_stage != Stage::Comparing || !future.isFinished() || !m_batch)
+        return;
+    if (m_cancelRequested || future.isCanceled() || future.resultCount() == 0) {
         finish(Outcome::Cancelled, tr("Run cancelled. Nothing was written; the database is unchanged."));
         return;
     }
+    m_computeMs = m_clock.elapsed();
     const Analysis analysis = future.result();
     Q_EMIT problemsFound(analysis.problems);
     if (!analysis.diff) {
@@ -201,18 +260,24 @@ void BatchPanel::onAnalysed()
     }
     m_diff = analysis.diff.value();
     setStage(Stage::Confirming);
-    m_state->setText(tr("Waiting for your confirmation…"));
+    m_pollTimer->stop();
+    m_state->setText(tr("Waiting for your answer: write the new schedule?"));
     m_progress->setRange(0, 1);
     m_progress->setValue(1);
-    const bool yes = m_confirm ? m_confirm(*m_batch, m_diff) : confirmWithDialog(*m_batch, m_diff);
+    // Held for the question: whatever the event loop of the dialog delivers, the batch lives.
+    const BatchResultPtr batch = m_batch;
+    const bool yes = m_confirm ? m_confirm(*batch, m_diff) : confirmWithDialog(batch, m_diff);
+    if (m_stage != Stage::Confirming)
+        return;
     if (!yes) {
-        finish(Outcome::Declined, tr("Not written. The stored schedule is unchanged."));
+        finish(Outcome::Declined, tr("Not written; the stored schedule is unchanged. Computed in %1: %2.")
+                                      .arg(durationText(m_computeMs), countsText(*batch)));
         return;
     }
     m_state->setText(tr("Writing the schedule…"));
     m_progress->setRange(0, 0);
     setStage(Stage::Writing);
-    const BatchResultPtr batch = m_batch;
+    m_writeClock.start();
     m_writeWatcher.setFuture(QtConcurrent::run(&m_pool, [batch](QPromise<Result<WriteSummary>> &promise) {
         WriteOptions options;
         options.isCanceled = [&promise] { return promise.isCanceled(); };
@@ -223,37 +288,79 @@ void BatchPanel::onAnalysed()
 void BatchPanel::onWritten()
 {
     const QFuture<Result<WriteSummary>> future = m_writeWatcher.future();
-    if (future.isCanceled() || future.resultCount() == 0) {
-        finish(Outcome::Cancelled, tr("Writing cancelled. The stored schedule is unchanged."));
+    if (m_stage != Stage::Writing || !future.isFinished() || !m_batch)
+        return;
+    if (future.resultCount() == 0) {
+        // The writer rolled back; it records cancelled runs itself.
+        finish(Outcome::Cancelled, tr("Writing cancelled. The stored schedule is unchanged."), true);
         return;
     }
     const Result<WriteSummary> written = future.result();
     if (!written) {
+        const DbErrorKind kind = dbErrorKind(written.error());
+        if (kind == DbErrorKind::Cancelled) {
+            finish(Outcome::Cancelled, tr("Writing cancelled. The stored schedule is unchanged."), true);
+            return;
+        }
+        // The writer records a failed run unless it could not open the file or take the lock.
+        const bool recorded = kind != DbErrorKind::Locked && kind != DbErrorKind::ReadOnly
+            && kind != DbErrorKind::Missing && kind != DbErrorKind::NotADatabase;
         finish(Outcome::Failed,
-               tr("Writing failed, the stored schedule is unchanged: %1").arg(written.errorMessage()));
+               tr("Writing failed, the stored schedule is unchanged: %1").arg(written.errorMessage()), recorded);
         return;
     }
     const QLocale locale;
     const WriteSummary &w = written.value();
     finish(Outcome::Written,
-           tr("Done in %1: %2 contacts, %3 emails scheduled, %4 skipped, %5 problems. "
-              "Rows added %6, removed %7, unchanged %8.")
-               .arg(durationText(m_clock.elapsed()), locale.toString(m_batch->contacts),
-                    locale.toString(m_batch->scheduled), locale.toString(m_batch->skipped),
-                    locale.toString(m_batch->problems), locale.toString(w.added), locale.toString(w.removed),
-                    locale.toString(w.unchanged)));
+           tr("Done. Computed in %1, written in %2: %3. Rows added %4, removed %5, unchanged %6.")
+               .arg(durationText(m_computeMs), durationText(m_writeClock.elapsed()), countsText(*m_batch),
+                    locale.toString(w.added), locale.toString(w.removed), locale.toString(w.unchanged)),
+           true);
 }
 
-void BatchPanel::finish(Outcome outcome, const QString &message)
+QString BatchPanel::countsText(const BatchResult &batch) const
+{
+    const QLocale locale;
+    return tr("%1 contacts, %2 emails to send, %3 held back (skipped), %4 problems")
+        .arg(locale.toString(batch.contacts), locale.toString(batch.scheduled), locale.toString(batch.skipped),
+             locale.toString(batch.problems));
+}
+
+void BatchPanel::finish(Outcome outcome, const QString &message, bool recordedByWriter)
 {
     m_pollTimer->stop();
+    if (!recordedByWriter) {
+        RunRecord run;
+        run.startedAt = m_startedAt;
+        run.finishedAt = QDateTime::currentDateTimeUtc();
+        run.today = m_today;
+        run.status = outcome == Outcome::Declined ? QStringLiteral("declined")
+            : outcome == Outcome::Cancelled       ? QStringLiteral("cancelled")
+                                                  : QStringLiteral("failed");
+        if (m_batch) {
+            run.contacts = m_batch->contacts;
+            run.scheduled = m_batch->scheduled;
+            run.skipped = m_batch->skipped;
+            run.problems = m_batch->problems;
+        } else if (m_counters) {
+            run.contacts = m_counters->processed.load();
+            run.scheduled = m_counters->scheduled.load();
+            run.skipped = m_counters->skipped.load();
+            run.problems = m_counters->problems.load();
+        }
+        run.user = qEnvironmentVariable("USER");
+        run.error = message;
+        run.stored = false;
+        Q_EMIT unrecordedRun(m_databasePath, run);
+    }
     // A million schedules are not kept after the run, and freeing them takes long enough to
     // be felt: the last reference is dropped on a pool thread.
     if (m_batch)
         m_pool.start([batch = std::exchange(m_batch, {})]() mutable { batch.reset(); });
     m_state->setText(message);
     m_progress->setRange(0, 1);
-    m_progress->setValue(outcome == Outcome::Written ? 1 : 0);
+    // Full when the schedule was computed (written or not), empty when the run stopped early.
+    m_progress->setValue(outcome == Outcome::Written || outcome == Outcome::Declined ? 1 : 0);
     m_eta->clear();
     setStage(Stage::Idle);
     Q_EMIT finished(outcome);
@@ -262,50 +369,76 @@ void BatchPanel::finish(Outcome outcome, const QString &message)
 QString BatchPanel::diffHtml(const ScheduleDiffSummary &diff)
 {
     const QLocale locale;
-    QString html = QStringLiteral("<table cellspacing='0' cellpadding='3'><tr><th align='left'>")
-        % tr("Email") % u"</th><th>" % tr("New") % u"</th><th>" % tr("Moved") % u"</th><th>" % tr("Removed")
-        % u"</th><th>" % tr("Status changed") % u"</th><th>" % tr("Unchanged") % u"</th></tr>";
-    const auto row = [&locale](const QString &name, const DiffCounts &c) {
-        return u"<tr><td>" % name.toHtmlEscaped() % u"</td><td align='right'>" % locale.toString(c.added)
-            % u"</td><td align='right'>" % locale.toString(c.moved) % u"</td><td align='right'>"
-            % locale.toString(c.removed) % u"</td><td align='right'>" % locale.toString(c.changed)
-            % u"</td><td align='right'>" % locale.toString(c.unchanged) % u"</td></tr>";
+    // Explicit return types: with QT_USE_QSTRINGBUILDER a deduced one would be a builder
+    // expression referring to temporaries that die when the lambda returns.
+    const auto cell = [&locale](qint64 n) -> QString {
+        return u"<td align='right' nowrap>" % locale.toString(n) % u"</td>";
     };
+    const auto row = [&cell](const QString &name, const DiffCounts &c, bool bold) -> QString {
+        const QString line = u"<td nowrap>" % name.toHtmlEscaped() % u"</td>" % cell(c.addedScheduled())
+            % cell(c.addedSkipped) % cell(c.moved) % cell(c.removed) % cell(c.changed) % cell(c.unchanged);
+        const QString open = bold ? QStringLiteral("<tr style='font-weight:bold'>") : QStringLiteral("<tr>");
+        return open % line % u"</tr>";
+    };
+    const auto head = [](const QString &title) -> QString {
+        return u"<th align='right' nowrap>" % title.toHtmlEscaped() % u"</th>";
+    };
+    QString html = u"<table cellspacing='0' cellpadding='3'><tr><th align='left'>" % tr("Email").toHtmlEscaped()
+        % u"</th>" % head(tr("New sends")) % head(tr("New held back")) % head(tr("Moved")) % head(tr("Removed"))
+        % head(tr("Status changed")) % head(tr("Unchanged")) % u"</tr>";
     for (int t = 0; t < EmailTypeCount; ++t)
-        html += row(SchedulePreviewModel::typeLabel(static_cast<EmailType>(t)), diff.perType[std::size_t(t)]);
-    html += row(tr("All"), diff.total());
-    html += u"</table>";
+        html += row(SchedulePreviewModel::typeLabel(static_cast<EmailType>(t)), diff.perType[std::size_t(t)], false);
+    html += row(tr("All"), diff.total(), true);
+    html += u"</table><p>"
+        % tr("Held back: computed but skipped (a rule window, the frequency limit…); stored as skipped, never sent.")
+        % u"</p>";
     if (diff.otherRemoved > 0)
         html += u"<p>"
-            % tr("%1 stored rows of other email types will be removed.")
-                  .arg(locale.toString(diff.otherRemoved))
+            % tr("%1 stored rows of other email types will be removed.").arg(locale.toString(diff.otherRemoved))
             % u"</p>";
     return html;
 }
 
-bool BatchPanel::confirmWithDialog(const BatchResult &batch, const ScheduleDiffSummary &diff)
+bool BatchPanel::confirmWithDialog(const BatchResultPtr &batch, const ScheduleDiffSummary &diff)
 {
     const QLocale locale;
-    QMessageBox box(QMessageBox::Question, tr("Write the new schedule?"),
-                    tr("The run as of %1 computed %2 scheduled and %3 skipped emails for %4 contacts. "
-                       "Compared with the stored schedule:")
-                        .arg(locale.toString(batch.today, QLocale::LongFormat),
-                             locale.toString(batch.scheduled), locale.toString(batch.skipped),
-                             locale.toString(batch.contacts)),
-                    QMessageBox::NoButton, window());
-    box.setInformativeText(diffHtml(diff));
-    box.setTextFormat(Qt::RichText);
+    const bool nothing = diff.changesNothing();
+    const QString computed = tr("The run as of %1 computed %2 emails to send and %3 held back (skipped) for %4 contacts.")
+                                 .arg(locale.toString(batch->today, QLocale::LongFormat),
+                                      locale.toString(batch->scheduled), locale.toString(batch->skipped),
+                                      locale.toString(batch->contacts));
+    QMessageBox box(QMessageBox::Question, tr("Write the new schedule?"), QString(), QMessageBox::NoButton, window());
+    box.setTextFormat(Qt::PlainText);
+    if (nothing) {
+        box.setText(tr("Nothing would change: the stored schedule already matches this run."));
+        box.setInformativeText(computed % u' '
+                               % tr("Writing would only add the run to the run history."));
+    } else {
+        box.setText(computed % u' ' % tr("Compared with the stored schedule:"));
+        const QString table = diffHtml(diff);
+        box.setInformativeText(table);
+        // QMessageBox wraps its text at about 500 px, which folded the table's headers and
+        // type names onto three lines: widen the box to the table's natural width.
+        QTextDocument document;
+        document.setDefaultFont(box.font());
+        document.setHtml(table);
+        if (auto *grid = qobject_cast<QGridLayout *>(box.layout()))
+            grid->addItem(new QSpacerItem(int(document.idealWidth()) + 80, 0, QSizePolicy::Minimum,
+                                          QSizePolicy::Fixed),
+                          grid->rowCount(), 0, 1, grid->columnCount());
+    }
     QPushButton *write = box.addButton(tr("Write schedule"), QMessageBox::AcceptRole);
-    box.addButton(tr("Don't write"), QMessageBox::RejectRole);
+    QPushButton *dontWrite = box.addButton(tr("Don't write"), QMessageBox::RejectRole);
     // Staff often want to look at the computed schedule in a spreadsheet before deciding.
     QPushButton *exportPreview = box.addButton(tr("Export Preview…"), QMessageBox::ActionRole);
-    box.setDefaultButton(write);
+    box.setDefaultButton(nothing ? dontWrite : write);
+    box.setEscapeButton(dontWrite);
     for (;;) {
         box.exec(); // the one modal question of a run
         if (box.clickedButton() != exportPreview)
             return box.clickedButton() == write;
         ExportDialog dialog(nullptr, QString(), window());
-        dialog.setPreviewResult(m_batch);
+        dialog.setPreviewResult(batch);
         dialog.setSource(ExportDialog::Source::Preview);
         dialog.exec();
     }

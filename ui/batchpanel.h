@@ -2,6 +2,7 @@
 
 #include "batchjob.h"
 #include "problemsmodel.h"
+#include "runhistory.h"
 #include "schedulediff.h"
 #include "schedulewriter.h"
 
@@ -16,11 +17,14 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QShortcut;
 class QTimer;
 
 // The batch run, non-modal: computes every contact's schedule in the background (BatchJob),
 // shows progress, ETA and live counts with a Cancel button, compares the result with the stored
 // schedule, asks to confirm, and only then writes. Cancel or "no" leaves the database as it was.
+// Each stage acts only on the `finished` of the future it started, once: a late or repeated
+// signal of a watcher (after a cancel, or of a run that already ended) is ignored.
 class BatchPanel final : public QWidget
 {
     Q_OBJECT
@@ -38,20 +42,33 @@ public:
     void setConfirmFunction(ConfirmFunction confirm) { m_confirm = std::move(confirm); }
     void start(const QString &databasePath, QDate today, const Config &config);
     void cancel();
+    // Back to "No run yet" (another database was opened); does nothing while a run is going.
+    void clear();
 
     Stage stage() const { return m_stage; }
     bool isRunning() const { return m_stage != Stage::Idle; }
     QString message() const;
     QProgressBar *progressBar() const { return m_progress; }
+    QPushButton *cancelButton() const { return m_cancel; }
+    // The database of the running (or last) run.
+    QString databasePath() const { return m_databasePath; }
+    // Time of the last run's computation and comparison, without the time the question was open
+    // and without writing; -1 before it is known.
+    qint64 computeMilliseconds() const { return m_computeMs; }
 
     // "Added 120, moved 4, removed 7" per type, for the confirm dialog (HTML table).
     static QString diffHtml(const ScheduleDiffSummary &diff);
 
 Q_SIGNALS:
     void runningChanged(bool running);
+    // Whether Cancel (button, Esc) can stop the run now: not while asking, not twice.
+    void cancellableChanged(bool cancellable);
     void finished(BatchPanel::Outcome outcome);
     // Problems of the computed batch, available before the confirm question.
     void problemsFound(const QList<ProblemRow> &problems);
+    // A run that ended before anything was written (declined, cancelled or failed while
+    // computing, or refused by the database when writing): the database keeps no record of it.
+    void unrecordedRun(const QString &databasePath, const RunRecord &run);
 
 private:
     struct Analysis
@@ -61,15 +78,23 @@ private:
     };
 
     void setStage(Stage stage);
+    void setCancellable(bool cancellable);
     void poll();
     void onComputed();
     void onAnalysed();
     void onWritten();
-    void finish(Outcome outcome, const QString &message);
-    bool confirmWithDialog(const BatchResult &batch, const ScheduleDiffSummary &diff);
+    void finish(Outcome outcome, const QString &message, bool recordedByWriter = false);
+    bool confirmWithDialog(const BatchResultPtr &batch, const ScheduleDiffSummary &diff);
+    QString countsText(const BatchResult &batch) const;
 
     Stage m_stage = Stage::Idle;
+    bool m_cancelRequested = false;
     ConfirmFunction m_confirm;
+    QString m_databasePath;
+    QDate m_today;
+    QDateTime m_startedAt;
+    qint64 m_computeMs = -1;
+    QElapsedTimer m_writeClock;
     std::shared_ptr<BatchProgress> m_counters;
     BatchResultPtr m_batch;
     ScheduleDiffSummary m_diff;
@@ -90,4 +115,5 @@ private:
     QLabel *m_eta = nullptr;
     QLabel *m_counts = nullptr;
     QPushButton *m_cancel = nullptr;
+    QShortcut *m_escape = nullptr; // Esc: cancel, enabled with the button
 };

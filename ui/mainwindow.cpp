@@ -157,6 +157,7 @@ void MainWindow::createDocks()
             m_problems->setCheckFailed(message);
     });
     connect(m_batch, &BatchPanel::finished, this, &MainWindow::onRunFinished);
+    connect(m_batch, &BatchPanel::unrecordedRun, m_history, &RunHistoryDock::addSessionRun);
     connect(m_dailyLoad, &DailyLoadView::dayClicked, this, [this](QDate date) {
         m_contacts->setScheduledDateFilter(date);
         statusBar()->showMessage(tr("Showing the contacts with an email on %1.")
@@ -222,10 +223,9 @@ void MainWindow::createActions()
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_cancelAction->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
     m_cancelAction->setEnabled(false);
-    connect(m_batch, &BatchPanel::runningChanged, this, [this](bool running) {
-        m_runAction->setEnabled(!running);
-        m_cancelAction->setEnabled(running);
-    });
+    connect(m_batch, &BatchPanel::runningChanged, m_runAction, [this](bool running) { m_runAction->setEnabled(!running); });
+    // Like the panel's Cancel button: not while the question is open, not twice.
+    connect(m_batch, &BatchPanel::cancellableChanged, m_cancelAction, &QAction::setEnabled);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Email Scheduler"), this, &MainWindow::showAbout);
@@ -382,6 +382,8 @@ void MainWindow::startSession(const QString &path)
 void MainWindow::openDatabase(const QString &path)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (refuseOpenDuringRun(absolute))
+        return;
     const quint64 token = ++m_openToken;
     statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(absolute)));
     m_openWatcher.setFuture(QtConcurrent::run(&MainWindow::checkDatabase, token, absolute));
@@ -401,6 +403,9 @@ void MainWindow::onOpenChecked()
     if (answer.token != m_openToken)
         return;
     statusBar()->clearMessage();
+    // A run may have started while the file was checked.
+    if (answer.error.isEmpty() && refuseOpenDuringRun(answer.path))
+        return;
     if (!answer.error.isEmpty()) {
         const QString current
             = m_path.isEmpty() ? QString() : u' ' % tr("%1 stays open.").arg(QFileInfo(m_path).fileName());
@@ -408,6 +413,9 @@ void MainWindow::onOpenChecked()
         Q_EMIT databaseFailed(answer.path, answer.error);
         return;
     }
+    // The batch panel shows the outcome of a run of the database it ran on.
+    if (answer.path != m_path)
+        m_batch->clear();
     m_path = answer.path;
     m_contacts->banner()->hide();
     // What this database is stays said while it is open (until the user closes the note).
@@ -465,6 +473,21 @@ void MainWindow::onDemoCreated()
     const QString path = demoDatabasePath();
     const quint64 token = ++m_openToken;
     m_openWatcher.setFuture(QtConcurrent::run(&MainWindow::checkDatabase, token, path));
+}
+
+bool MainWindow::refuseOpenDuringRun(const QString &path)
+{
+    // A run belongs to the database it computes and may be writing: switching mid-run would
+    // show one database while the panel asks about (or writes) another, and cancelling on the
+    // user's behalf could throw away a long computation. So the user decides.
+    if (!m_batch->isRunning() || path == m_batch->databasePath())
+        return false;
+    m_contacts->banner()->showMessage(
+        MessageBanner::Kind::Information,
+        tr("A batch run of %1 is in progress. Cancel it (Esc) or wait until it ends, then open %2 again.")
+            .arg(QFileInfo(m_batch->databasePath()).fileName(), QFileInfo(path).fileName()));
+    statusBar()->clearMessage();
+    return true;
 }
 
 QString MainWindow::bannerText() const

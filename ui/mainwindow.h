@@ -88,6 +88,8 @@ private:
     void focusPane(QWidget *pane);
     void onOpenChecked();
     void onDemoCreated();
+    // True (and says why in the banner) when a batch run of another database is going on.
+    bool refuseOpenDuringRun(const QString &path);
     void addRecent(const QString &path);
     void rebuildRecentMenu();
     void chooseDatabase();

@@ -7,6 +7,8 @@
 #include <QTableView>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 RunHistoryDock::RunHistoryDock(QWidget *parent)
     : QDockWidget(tr("Run history"), parent), m_model(new RunHistoryModel(this)), m_view(new QTableView(this))
 {
@@ -28,7 +30,7 @@ RunHistoryDock::RunHistoryDock(QWidget *parent)
 void RunHistoryDock::setDatabase(const QString &path)
 {
     m_path = path;
-    m_model->setRuns({});
+    showRuns({});
     reload();
 }
 
@@ -48,11 +50,27 @@ void RunHistoryDock::onFinished()
     const Answer answer = m_watcher.result();
     if (answer.token != m_token)
         return;
-    if (answer.runs) {
-        m_model->setRuns(answer.runs.value());
+    showRuns(answer.runs ? answer.runs.value() : QList<RunRecord>());
+    if (answer.runs)
         m_view->resizeColumnsToContents();
-    } else {
-        m_model->setRuns({});
-    }
     Q_EMIT loaded();
+}
+
+void RunHistoryDock::addSessionRun(const QString &databasePath, const RunRecord &run)
+{
+    RunRecord session = run;
+    session.stored = false;
+    m_sessionRuns[databasePath].append(session);
+    if (databasePath == m_path)
+        showRuns(m_stored);
+}
+
+void RunHistoryDock::showRuns(QList<RunRecord> stored)
+{
+    m_stored = stored;
+    QList<RunRecord> runs = std::move(stored);
+    runs.append(m_sessionRuns.value(m_path));
+    std::stable_sort(runs.begin(), runs.end(),
+                     [](const RunRecord &a, const RunRecord &b) { return a.startedAt > b.startedAt; });
+    m_model->setRuns(runs);
 }

@@ -4,6 +4,7 @@
 
 #include <QDockWidget>
 #include <QFutureWatcher>
+#include <QHash>
 
 class QTableView;
 class RunHistoryModel;
@@ -19,6 +20,9 @@ public:
 
     void setDatabase(const QString &path);
     void reload();
+    // Lists a run that ended before writing (declined, cancelled, failed while computing) with
+    // the stored runs of `databasePath`: the database holds no record of it.
+    void addSessionRun(const QString &databasePath, const RunRecord &run);
     RunHistoryModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
 
@@ -32,8 +36,11 @@ private:
         Result<QList<RunRecord>> runs = QList<RunRecord>();
     };
     void onFinished();
+    void showRuns(QList<RunRecord> stored);
 
     QString m_path;
+    QList<RunRecord> m_stored; // last read from the database
+    QHash<QString, QList<RunRecord>> m_sessionRuns; // by database path
     quint64 m_token = 0;
     QFutureWatcher<Answer> m_watcher;
     RunHistoryModel *m_model = nullptr;
