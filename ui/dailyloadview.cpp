@@ -24,8 +24,8 @@ constexpr int kRanges[] = { 30, 90, 365 };
 const QColor kOtherColor(0x95, 0x9c, 0xa6);
 const QColor kCapColor(0xc0, 0x39, 0x2b);
 // Background of a day over the cap, and of one above the overflow threshold.
-constexpr int kOverCapAlpha = 35;
-constexpr int kOverflowAlpha = 80;
+constexpr int kOverCapAlpha = 45;
+constexpr int kOverflowAlpha = 100;
 
 // 1, 2 or 5 times a power of ten, at least `raw`: gridlines people can read at a glance.
 qint64 niceStep(double raw)
@@ -62,7 +62,7 @@ public:
     {
         const QFontMetrics fm = fontMetrics();
         const double left = fm.horizontalAdvance(QLocale().toString(axisMax())) + 12.0;
-        const double top = legendHeight() + 6.0;
+        const double top = legendHeight() + 10.0; // and the marks above days over the cap
         const double bottom = fm.height() + 8.0; // date labels
         return QRectF(left, top, qMax(1.0, width() - left - 10.0), qMax(1.0, height() - top - bottom));
     }
@@ -87,12 +87,12 @@ public:
         if (std::any_of(load.days.begin(), load.days.end(), [](const DailyLoad::Day &d) { return d.other > 0; }))
             items.append({ kOtherColor, DailyLoadView::tr("Other types"), {} });
         QColor overCap = kCapColor;
-        overCap.setAlpha(kOverCapAlpha + 20);
+        overCap.setAlpha(kOverCapAlpha);
         const QLocale locale;
         items.append({ overCap, DailyLoadView::tr("Day over the cap (%1)").arg(locale.toString(load.dailyCap)), {} });
-        if (load.overflowThreshold > load.dailyCap) {
+        if (load.overflowThreshold > load.dailyCap && load.overflowDays() > 0) {
             QColor moved = kCapColor;
-            moved.setAlpha(kOverflowAlpha + 20);
+            moved.setAlpha(kOverflowAlpha);
             items.append({ moved,
                            DailyLoadView::tr("Day above %1 (a run moves emails)")
                                .arg(locale.toString(load.overflowThreshold)),
@@ -170,9 +170,18 @@ protected:
         overflowBand.setAlpha(kOverflowAlpha);
         for (std::size_t i = 0; i < load.days.size(); ++i) {
             const DailyLoad::Day &day = load.days[i];
-            if (load.isOverCap(day))
-                p.fillRect(QRectF(plot.left() + double(i) * slot, plot.top(), slot, plot.height()),
-                           load.isOverflow(day) ? overflowBand : overCapBand);
+            if (!load.isOverCap(day))
+                continue;
+            const double left = plot.left() + double(i) * slot;
+            p.fillRect(QRectF(left, plot.top(), slot, plot.height()), load.isOverflow(day) ? overflowBand : overCapBand);
+            // A mark above the day: a band one pixel wide is easy to miss at 365 days.
+            const double mid = left + slot / 2;
+            const double half = qMax(3.0, slot / 2);
+            const QPointF mark[] = { { mid - half, plot.top() - 6 }, { mid + half, plot.top() - 6 }, { mid, plot.top() } };
+            p.setPen(Qt::NoPen);
+            p.setBrush(kCapColor);
+            p.drawPolygon(mark, 3);
+            p.setBrush(Qt::NoBrush);
         }
         if (m_hover >= 0) {
             QColor hover = pal.color(QPalette::Highlight);
@@ -212,11 +221,11 @@ protected:
         }
 
         // The cap (solid) and the overflow threshold (dashed) above which the balancer moves.
-        const auto capLine = [&](int value, Qt::PenStyle style, const QString &label) {
+        const auto capLine = [&](int value, Qt::PenStyle style, const QString &label, bool below) {
             const double y = yOf(double(value));
             p.setPen(QPen(kCapColor, 1.5, style));
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-            const QRectF box(plot.right() - fm.horizontalAdvance(label) - 8, y - fm.height() - 1,
+            const QRectF box(plot.right() - fm.horizontalAdvance(label) - 8, below ? y + 2 : y - fm.height() - 1,
                              fm.horizontalAdvance(label) + 6, fm.height());
             QColor back = pal.color(QPalette::Base);
             back.setAlpha(210);
@@ -232,11 +241,15 @@ protected:
             p.drawText(QRectF(plot.left(), plot.top(), plot.width() - 4, fm.height()), Qt::AlignRight | Qt::AlignTop,
                        label);
         } else {
+            // The cap's label goes under its line when the threshold's label above would touch it.
+            const bool crowded = load.overflowThreshold > load.dailyCap
+                && yOf(double(load.dailyCap)) - yOf(double(load.overflowThreshold)) < fm.height() + 3;
             if (load.overflowThreshold > load.dailyCap)
                 capLine(load.overflowThreshold, Qt::DashLine,
-                        DailyLoadView::tr("A run moves emails above %1").arg(locale.toString(load.overflowThreshold)));
-            capLine(load.dailyCap, Qt::SolidLine,
-                    DailyLoadView::tr("Daily cap %1").arg(locale.toString(load.dailyCap)));
+                        DailyLoadView::tr("A run moves emails above %1").arg(locale.toString(load.overflowThreshold)),
+                        false);
+            capLine(load.dailyCap, Qt::SolidLine, DailyLoadView::tr("Daily cap %1").arg(locale.toString(load.dailyCap)),
+                    crowded);
         }
 
         p.setPen(pal.color(QPalette::Mid));
@@ -353,13 +366,14 @@ private:
             // Long ranges label the first of each month; short ones every Monday, and day one.
             const bool wanted = months ? date.day() == 1 : (date.dayOfWeek() == 1 || i == 0);
             const double x = plot.left() + double(i) * slot;
-            if (!wanted || x < lastRight)
+            const QString label = locale.toString(date, format);
+            // A label that would run off the right edge is left out rather than cut.
+            if (!wanted || x < lastRight || x + 2 + fm.horizontalAdvance(label) > width() - 2)
                 continue;
             p.setPen(pal().color(QPalette::Mid));
             p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4));
             p.setPen(pal().color(QPalette::Text));
-            p.drawText(QRectF(x + 2, plot.bottom() + 3, room, fm.height() + 2), Qt::AlignLeft | Qt::AlignTop,
-                       locale.toString(date, format));
+            p.drawText(QRectF(x + 2, plot.bottom() + 3, room, fm.height() + 2), Qt::AlignLeft | Qt::AlignTop, label);
             lastRight = x + room;
         }
     }
@@ -368,7 +382,12 @@ private:
     {
         const QFontMetrics fm = fontMetrics();
         for (const LegendItem &item : legendItems()) {
-            p.fillRect(QRectF(item.at.x(), item.at.y() + fm.height() / 2.0 - 5, 10, 10), item.color);
+            const QRectF swatch(item.at.x(), item.at.y() + fm.height() / 2.0 - 5, 10, 10);
+            p.fillRect(swatch, item.color);
+            if (item.color.alpha() < 255) { // a band: outlined so that a pale one still shows
+                p.setPen(kCapColor);
+                p.drawRect(swatch.adjusted(0, 0, -1, -1));
+            }
             p.setPen(pal().color(QPalette::Text));
             p.drawText(QPointF(item.at.x() + 14, item.at.y() + fm.ascent()), item.label);
         }
