@@ -1,6 +1,7 @@
 #include "contactpreview.h"
 
 #include "contactsource.h"
+#include "dates.h"
 #include "engine.h"
 #include "orgdatabase.h"
 
@@ -19,6 +20,11 @@ ContactPreview computeContactPreview(const Contact &contact, const QList<History
     preview.facts = Engine::checkContact(contact, today);
     preview.schedule = Engine::scheduleContact(
         preview.facts, std::span<const HistoryEntry>(history.begin(), history.end()), today, config);
+    if (!preview.facts.birthDate.isValid() && !contact.birthDate.trimmed().isEmpty()) {
+        const QDate written = Dates::parseContactDate(contact.birthDate.trimmed());
+        if (written.isValid() && written > today)
+            preview.futureBirthDate = written;
+    }
     if (!preview.facts.hasError()) {
         preview.yearRound = Engine::isYearRound(preview.facts, config);
         preview.windows = Engine::exclusionWindows(preview.facts, preview.from, preview.to, config);

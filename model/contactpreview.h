@@ -26,6 +26,9 @@ struct ContactPreview
     QDate to;
     std::vector<ExclusionWindow> windows; // overlapping [from, to]
     bool yearRound = false;
+    // The birth date as written when it reads as a date after `today` (the checks then treat
+    // the contact as having none); invalid otherwise. The preview names this problem.
+    QDate futureBirthDate;
 };
 
 // Reads one contact with its history (own read-only connection) and schedules it with

@@ -45,6 +45,11 @@ const DailyLoad::Day *DailyLoad::day(QDate date) const
     return index < qint64(days.size()) ? &days[std::size_t(index)] : nullptr;
 }
 
+qint64 DailyLoad::overCapDays() const
+{
+    return std::count_if(days.begin(), days.end(), [this](const Day &d) { return isOverCap(d); });
+}
+
 qint64 DailyLoad::overflowDays() const
 {
     return std::count_if(days.begin(), days.end(), [this](const Day &d) { return isOverflow(d); });

@@ -37,10 +37,14 @@ struct DailyLoad
     int overflowThreshold = 0; // LoadBalancer::overflowThreshold(dailyCap, ...)
     qint64 outsideRange = 0;   // pre-scheduled emails after `to` (for "and N later")
 
-    // A day with more emails than the overflow threshold: the balancer would move some of them.
+    // A day with more emails than the daily cap (SPEC 8): what "over the cap" means everywhere.
+    bool isOverCap(const Day &day) const { return day.total() > dailyCap; }
+    // A day with more emails than the overflow threshold (the cap times overage_threshold,
+    // 1.2): the only days a run's balancer moves emails away from.
     bool isOverflow(const Day &day) const { return day.total() > overflowThreshold; }
     // The day of `date`, or null when it is outside the range.
     const Day *day(QDate date) const;
+    qint64 overCapDays() const;
     qint64 overflowDays() const;
     qint64 maxTotal() const;
 

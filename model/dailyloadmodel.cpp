@@ -126,7 +126,7 @@ QVariant DailyLoadModel::rawValue(const DailyLoad::Day &day, int column) const
     case Total:
         return day.total();
     case OverCap:
-        return m_load.isOverflow(day);
+        return m_load.isOverCap(day);
     default:
         return {};
     }
@@ -139,7 +139,10 @@ QVariant DailyLoadModel::displayValue(const DailyLoad::Day &day, int column) con
     case Date:
         return locale.toString(day.date, QStringLiteral("ddd d MMM yyyy"));
     case OverCap:
-        return m_load.isOverflow(day) ? tr("Over the cap") : QString();
+        if (m_load.isOverflow(day))
+            return tr("Over the cap by %1; a run moves emails").arg(locale.toString(day.total() - m_load.dailyCap));
+        return m_load.isOverCap(day) ? tr("Over the cap by %1").arg(locale.toString(day.total() - m_load.dailyCap))
+                                     : QString();
     default: {
         const QVariant raw = rawValue(day, column);
         return raw.isValid() ? QVariant(locale.toString(raw.toLongLong())) : QVariant();

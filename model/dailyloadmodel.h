@@ -28,7 +28,7 @@ public:
         ColumnCount
     };
     enum Role {
-        RawRole = Qt::UserRole + 1, // QDate for Date, qint64 counts, bool for OverCap
+        RawRole = Qt::UserRole + 1, // QDate for Date, qint64 counts, bool for OverCap (above dailyCap)
     };
 
     explicit DailyLoadModel(QObject *parent = nullptr);

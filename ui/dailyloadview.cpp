@@ -23,6 +23,9 @@ namespace {
 constexpr int kRanges[] = { 30, 90, 365 };
 const QColor kOtherColor(0x95, 0x9c, 0xa6);
 const QColor kCapColor(0xc0, 0x39, 0x2b);
+// Background of a day over the cap, and of one above the overflow threshold.
+constexpr int kOverCapAlpha = 45;
+constexpr int kOverflowAlpha = 100;
 
 // 1, 2 or 5 times a power of ten, at least `raw`: gridlines people can read at a glance.
 qint64 niceStep(double raw)
@@ -59,9 +62,65 @@ public:
     {
         const QFontMetrics fm = fontMetrics();
         const double left = fm.horizontalAdvance(QLocale().toString(axisMax())) + 12.0;
-        const double top = fm.height() + 10.0;  // legend
+        const double top = legendHeight() + 10.0; // and the marks above days over the cap
         const double bottom = fm.height() + 8.0; // date labels
         return QRectF(left, top, qMax(1.0, width() - left - 10.0), qMax(1.0, height() - top - bottom));
+    }
+
+    // One entry of the legend and where it goes: entries wrap onto further lines when the
+    // chart is narrower than the legend, so none is cut off.
+    struct LegendItem
+    {
+        QColor color;
+        QString label;
+        QPointF at; // top left of the swatch line
+    };
+
+    QList<LegendItem> legendItems() const
+    {
+        QList<LegendItem> items;
+        for (int t = 0; t < EmailTypeCount; ++t) {
+            const auto type = static_cast<EmailType>(t);
+            items.append({ TimelineWidget::typeColor(type), SchedulePreviewModel::typeLabel(type), {} });
+        }
+        const DailyLoad &load = m_model->load();
+        if (std::any_of(load.days.begin(), load.days.end(), [](const DailyLoad::Day &d) { return d.other > 0; }))
+            items.append({ kOtherColor, DailyLoadView::tr("Other types"), {} });
+        QColor overCap = kCapColor;
+        overCap.setAlpha(kOverCapAlpha);
+        const QLocale locale;
+        items.append({ overCap, DailyLoadView::tr("Day over the cap (%1)").arg(locale.toString(load.dailyCap)), {} });
+        if (load.overflowThreshold > load.dailyCap && load.overflowDays() > 0) {
+            QColor moved = kCapColor;
+            moved.setAlpha(kOverflowAlpha);
+            items.append({ moved,
+                           DailyLoadView::tr("Day above %1 (a run moves emails)")
+                               .arg(locale.toString(load.overflowThreshold)),
+                           {} });
+        }
+
+        const QFontMetrics fm = fontMetrics();
+        const double left = 6;
+        const double right = qMax(left + 1, double(width()) - 6);
+        double x = left;
+        double y = 4;
+        for (LegendItem &item : items) {
+            const double w = 14 + fm.horizontalAdvance(item.label);
+            if (x > left && x + w > right) {
+                x = left;
+                y += fm.height() + 2;
+            }
+            item.at = QPointF(x, y);
+            x += w + 16;
+        }
+        return items;
+    }
+
+    double legendHeight() const
+    {
+        const QList<LegendItem> items = legendItems();
+        const double lastTop = items.isEmpty() ? 4.0 : items.last().at.y();
+        return lastTop + fontMetrics().height();
     }
 
     int dayIndexAt(QPointF pos) const
@@ -103,12 +162,26 @@ protected:
         const double slot = plot.width() / double(load.days.size());
         const double gap = slot >= 6 ? qMax(1.0, slot * 0.18) : 0.0;
 
-        // Overflow days first, as a band behind everything, so they stand out at 365 days too.
+        // Days over the cap first, as a band behind everything, so they stand out at 365 days
+        // too; darker where a run would move emails away (above the overflow threshold).
+        QColor overCapBand = kCapColor;
+        overCapBand.setAlpha(kOverCapAlpha);
         QColor overflowBand = kCapColor;
-        overflowBand.setAlpha(40);
+        overflowBand.setAlpha(kOverflowAlpha);
         for (std::size_t i = 0; i < load.days.size(); ++i) {
-            if (load.isOverflow(load.days[i]))
-                p.fillRect(QRectF(plot.left() + double(i) * slot, plot.top(), slot, plot.height()), overflowBand);
+            const DailyLoad::Day &day = load.days[i];
+            if (!load.isOverCap(day))
+                continue;
+            const double left = plot.left() + double(i) * slot;
+            p.fillRect(QRectF(left, plot.top(), slot, plot.height()), load.isOverflow(day) ? overflowBand : overCapBand);
+            // A mark above the day: a band one pixel wide is easy to miss at 365 days.
+            const double mid = left + slot / 2;
+            const double half = qMax(3.0, slot / 2);
+            const QPointF mark[] = { { mid - half, plot.top() - 6 }, { mid + half, plot.top() - 6 }, { mid, plot.top() } };
+            p.setPen(Qt::NoPen);
+            p.setBrush(kCapColor);
+            p.drawPolygon(mark, 3);
+            p.setBrush(Qt::NoBrush);
         }
         if (m_hover >= 0) {
             QColor hover = pal.color(QPalette::Highlight);
@@ -148,11 +221,11 @@ protected:
         }
 
         // The cap (solid) and the overflow threshold (dashed) above which the balancer moves.
-        const auto capLine = [&](int value, Qt::PenStyle style, const QString &label) {
+        const auto capLine = [&](int value, Qt::PenStyle style, const QString &label, bool below) {
             const double y = yOf(double(value));
             p.setPen(QPen(kCapColor, 1.5, style));
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-            const QRectF box(plot.right() - fm.horizontalAdvance(label) - 8, y - fm.height() - 1,
+            const QRectF box(plot.right() - fm.horizontalAdvance(label) - 8, below ? y + 2 : y - fm.height() - 1,
                              fm.horizontalAdvance(label) + 6, fm.height());
             QColor back = pal.color(QPalette::Base);
             back.setAlpha(210);
@@ -168,11 +241,15 @@ protected:
             p.drawText(QRectF(plot.left(), plot.top(), plot.width() - 4, fm.height()), Qt::AlignRight | Qt::AlignTop,
                        label);
         } else {
+            // The cap's label goes under its line when the threshold's label above would touch it.
+            const bool crowded = load.overflowThreshold > load.dailyCap
+                && yOf(double(load.dailyCap)) - yOf(double(load.overflowThreshold)) < fm.height() + 3;
             if (load.overflowThreshold > load.dailyCap)
                 capLine(load.overflowThreshold, Qt::DashLine,
-                        DailyLoadView::tr("Over the cap above %1").arg(locale.toString(load.overflowThreshold)));
-            capLine(load.dailyCap, Qt::SolidLine,
-                    DailyLoadView::tr("Daily cap %1").arg(locale.toString(load.dailyCap)));
+                        DailyLoadView::tr("A run moves emails above %1").arg(locale.toString(load.overflowThreshold)),
+                        false);
+            capLine(load.dailyCap, Qt::SolidLine, DailyLoadView::tr("Daily cap %1").arg(locale.toString(load.dailyCap)),
+                    crowded);
         }
 
         p.setPen(pal.color(QPalette::Mid));
@@ -254,10 +331,18 @@ private:
             row(DailyLoadView::tr("Other types"), day.other, kOtherColor);
         html += u"<tr><td><b>" % DailyLoadView::tr("Total") % u"</b></td><td align='right'><b>&nbsp;"
             % locale.toString(day.total()) % u"</b></td></tr></table>";
+        const QString over = locale.toString(day.total() - load.dailyCap);
         if (load.isOverflow(day))
             html += u"<p style='color:" % kCapColor.name() % u"'>"
-                % DailyLoadView::tr("Over the cap: more than %1 emails; a run would move %2 of them to later days.")
-                      .arg(locale.toString(load.overflowThreshold), locale.toString(day.total() - load.dailyCap))
+                % DailyLoadView::tr("%1 over the daily cap of %2, and above %3: a run keeps %2 and moves the "
+                                    "others to later days (campaign and follow-up emails stay).")
+                      .arg(over, locale.toString(load.dailyCap), locale.toString(load.overflowThreshold))
+                % u"</p>";
+        else if (load.isOverCap(day))
+            html += u"<p style='color:" % kCapColor.name() % u"'>"
+                % DailyLoadView::tr("%1 over the daily cap of %2. A run moves emails only from days above %3, "
+                                    "so it leaves this day as it is.")
+                      .arg(over, locale.toString(load.dailyCap), locale.toString(load.overflowThreshold))
                 % u"</p>";
         else
             html += u"<p>" % DailyLoadView::tr("Daily cap %1.").arg(locale.toString(load.dailyCap)) % u"</p>";
@@ -281,13 +366,14 @@ private:
             // Long ranges label the first of each month; short ones every Monday, and day one.
             const bool wanted = months ? date.day() == 1 : (date.dayOfWeek() == 1 || i == 0);
             const double x = plot.left() + double(i) * slot;
-            if (!wanted || x < lastRight)
+            const QString label = locale.toString(date, format);
+            // A label that would run off the right edge is left out rather than cut.
+            if (!wanted || x < lastRight || x + 2 + fm.horizontalAdvance(label) > width() - 2)
                 continue;
             p.setPen(pal().color(QPalette::Mid));
             p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4));
             p.setPen(pal().color(QPalette::Text));
-            p.drawText(QRectF(x + 2, plot.bottom() + 3, room, fm.height() + 2), Qt::AlignLeft | Qt::AlignTop,
-                       locale.toString(date, format));
+            p.drawText(QRectF(x + 2, plot.bottom() + 3, room, fm.height() + 2), Qt::AlignLeft | Qt::AlignTop, label);
             lastRight = x + room;
         }
     }
@@ -295,26 +381,16 @@ private:
     void paintLegend(QPainter &p) const
     {
         const QFontMetrics fm = fontMetrics();
-        double x = plotRect().left();
-        const double y = 4;
-        const auto item = [&](const QColor &color, const QString &label) {
-            p.fillRect(QRectF(x, y + fm.height() / 2.0 - 5, 10, 10), color);
+        for (const LegendItem &item : legendItems()) {
+            const QRectF swatch(item.at.x(), item.at.y() + fm.height() / 2.0 - 5, 10, 10);
+            p.fillRect(swatch, item.color);
+            if (item.color.alpha() < 255) { // a band: outlined so that a pale one still shows
+                p.setPen(kCapColor);
+                p.drawRect(swatch.adjusted(0, 0, -1, -1));
+            }
             p.setPen(pal().color(QPalette::Text));
-            p.drawText(QPointF(x + 14, y + fm.ascent()), label);
-            x += 14 + fm.horizontalAdvance(label) + 16;
-        };
-        for (int t = 0; t < EmailTypeCount; ++t) {
-            const auto type = static_cast<EmailType>(t);
-            item(TimelineWidget::typeColor(type), SchedulePreviewModel::typeLabel(type));
+            p.drawText(QPointF(item.at.x() + 14, item.at.y() + fm.ascent()), item.label);
         }
-        const DailyLoad &load = m_model->load();
-        const bool anyOther
-            = std::any_of(load.days.begin(), load.days.end(), [](const DailyLoad::Day &d) { return d.other > 0; });
-        if (anyOther)
-            item(kOtherColor, DailyLoadView::tr("Other types"));
-        QColor band = kCapColor;
-        band.setAlpha(60);
-        item(band, DailyLoadView::tr("Day over the cap"));
     }
 
     const QPalette &pal() const { return palette(); }
@@ -445,8 +521,22 @@ void DailyLoadView::updateSummary()
                             locale.toString(load.to, QLocale::ShortFormat), locale.toString(load.dailyCap),
                             locale.toString(m_config.loadBalancing.dailySendPercentageCap * 100, 'g', 3),
                             locale.toString(load.validContacts));
-    const qint64 over = load.overflowDays();
-    text += u" · " % (over > 0 ? tr("%n day(s) over the cap", "", int(over)) : tr("no day over the cap"));
+    // "Over the cap" means above the daily cap, as in the chart; the overflow threshold (cap
+    // times overage_threshold) is named separately, as the point where a run moves emails.
+    const qint64 over = load.overCapDays();
+    const qint64 moved = load.overflowDays();
+    const QString cap = locale.toString(load.dailyCap);
+    const QString threshold = locale.toString(load.overflowThreshold);
+    if (over == 0)
+        text += u" · " % tr("no day over the cap of %1").arg(cap);
+    else
+        text += u" · "
+            % (over == 1 ? tr("1 day over the cap of %1").arg(cap)
+                         : tr("%1 days over the cap of %2").arg(locale.toString(over), cap));
+    if (over > 0 && load.overflowThreshold > load.dailyCap)
+        text += u" · "
+            % (moved > 0 ? tr("%1 above %2, where a run moves emails").arg(locale.toString(moved), threshold)
+                         : tr("none above %1, where a run would move emails").arg(threshold));
     if (load.outsideRange > 0)
         text += u" · " % tr("%1 more later").arg(locale.toString(load.outsideRange));
     if (load.source == DailyLoad::Source::Batch)

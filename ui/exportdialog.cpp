@@ -16,9 +16,11 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTimeZone>
@@ -50,12 +52,17 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
       m_viewTimer(new QTimer(this))
 {
     setWindowTitle(tr("Export CSV"));
+    m_source->setObjectName(QStringLiteral("exportSource"));
+    m_path->setObjectName(QStringLiteral("exportPath"));
+    m_separator->setObjectName(QStringLiteral("exportSeparator"));
+    m_lineEnding->setObjectName(QStringLiteral("exportLineEnding"));
+    m_message->setObjectName(QStringLiteral("exportMessage"));
 
     m_source->addItem(tr("Rows of the current table (as filtered)"), int(Source::CurrentView));
     m_source->addItem(tr("Stored schedule (email_schedules)"), int(Source::Schedule));
     m_source->addItem(tr("Contacts"), int(Source::Contacts));
     m_source->addItem(tr("Contact problems"), int(Source::Problems));
-    m_source->addItem(tr("Computed preview of the last run"), int(Source::Preview));
+    // "Computed preview of the last run" is listed only once setPreviewResult() gives one.
 
     m_separator->addItem(tr("Comma ( , )"), QStringLiteral(","));
     m_separator->addItem(tr("Semicolon ( ; )"), QStringLiteral(";"));
@@ -76,10 +83,17 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
     separatorRow->addWidget(m_separator, 1);
     separatorRow->addWidget(m_otherSeparator);
 
+    // A row whose field is a layout gets no buddy from QFormLayout, and a label without a
+    // buddy shows its '&' literally: those labels name their buddy themselves.
+    const auto labelFor = [this](const QString &text, QWidget *buddy) {
+        auto *label = new QLabel(text, this);
+        label->setBuddy(buddy);
+        return label;
+    };
     auto *form = new QFormLayout;
     form->addRow(tr("&Export:"), m_source);
-    form->addRow(tr("&File:"), pathRow);
-    form->addRow(tr("&Separator:"), separatorRow);
+    form->addRow(labelFor(tr("&File:"), m_path), pathRow);
+    form->addRow(labelFor(tr("&Separator:"), m_separator), separatorRow);
     form->addRow(tr("&Quote character:"), m_quote);
     form->addRow(tr("&Line ending:"), m_lineEnding);
     form->addRow(QString(), m_header);
@@ -118,13 +132,11 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
     m_bom->setChecked(o.utf8Bom);
     m_formulaGuard->setChecked(o.neutraliseFormulas);
     m_excelText->setChecked(o.excelTextFormula);
-    const QString folder
-        = settings.value(LastFolderKey, QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-              .toString();
-    m_path->setText(QDir(folder).filePath(tr("export.csv")));
+    m_path->setText(QDir(proposedFolder()).filePath(tr("export.csv")));
 
     if (!m_view)
         setSource(Source::Contacts);
+    updateSources();
 
     connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
     connect(m_exportButton, &QPushButton::clicked, this, &ExportDialog::startExport);
@@ -151,6 +163,21 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
     });
     connect(m_viewTimer, &QTimer::timeout, this, &ExportDialog::writeViewSlice);
     updateState();
+}
+
+QString ExportDialog::proposedFolder()
+{
+    // The last folder written to, else Documents, else home: the first that exists, so the
+    // proposed file can be written without the user looking for a folder first.
+    const QSettings settings;
+    const QStringList candidates { settings.value(LastFolderKey).toString(),
+                                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+                                   QDir::homePath() };
+    for (const QString &folder : candidates) {
+        if (!folder.isEmpty() && QFileInfo(folder).isDir())
+            return QDir::cleanPath(folder);
+    }
+    return QDir::currentPath();
 }
 
 ExportDialog::~ExportDialog()
@@ -192,6 +219,7 @@ std::optional<ExportRequest::ContactView> ExportDialog::contactViewOf(const QTab
 void ExportDialog::setContactView(std::optional<ExportRequest::ContactView> view)
 {
     m_contactView = std::move(view);
+    updateSources();
     if (m_contactView && !m_dbPath.isEmpty())
         setSource(Source::CurrentView);
     updateState();
@@ -200,12 +228,53 @@ void ExportDialog::setContactView(std::optional<ExportRequest::ContactView> view
 void ExportDialog::setPreviewResult(std::shared_ptr<const BatchResult> result)
 {
     m_preview = std::move(result);
+    updateSources();
     updateState();
+}
+
+void ExportDialog::updateSources()
+{
+    // A source that cannot be exported here is greyed out with the reason, never offered and
+    // then refused; the computed preview is listed only while there is one.
+    const int previewIndex = m_source->findData(int(Source::Preview));
+    if (m_preview && previewIndex < 0)
+        m_source->addItem(tr("Computed preview of the last run"), int(Source::Preview));
+    else if (!m_preview && previewIndex >= 0)
+        m_source->removeItem(previewIndex);
+
+    auto *items = qobject_cast<QStandardItemModel *>(m_source->model());
+    const bool hasDb = !m_dbPath.isEmpty();
+    const bool hasTable = m_view || (m_contactView && hasDb);
+    const QString noTable = tr("There is no table on screen to export.");
+    const QString noDb = tr("Open a database first.");
+    for (int i = 0; i < m_source->count(); ++i) {
+        const auto source = Source(m_source->itemData(i).toInt());
+        QString why;
+        if (source == Source::CurrentView && !hasTable)
+            why = noTable;
+        else if ((source == Source::Schedule || source == Source::Contacts || source == Source::Problems) && !hasDb)
+            why = noDb;
+        if (QStandardItem *item = items ? items->item(i) : nullptr) {
+            item->setEnabled(why.isEmpty());
+            item->setToolTip(why);
+        }
+    }
+    // Never leave a greyed-out source chosen.
+    if (items && items->item(m_source->currentIndex()) && !items->item(m_source->currentIndex())->isEnabled()) {
+        for (int i = 0; i < m_source->count(); ++i) {
+            if (items->item(i)->isEnabled()) {
+                m_source->setCurrentIndex(i);
+                break;
+            }
+        }
+    }
 }
 
 void ExportDialog::setSource(Source source)
 {
-    m_source->setCurrentIndex(m_source->findData(int(source)));
+    const int index = m_source->findData(int(source));
+    if (index >= 0)
+        m_source->setCurrentIndex(index);
 }
 
 void ExportDialog::setOutputPath(const QString &path)
@@ -384,8 +453,9 @@ void ExportDialog::finished(const ExportOutcome &outcome)
     m_message->setProperty("outcome", true);
     if (outcome.ok()) {
         m_message->setStyleSheet(QString());
-        m_message->setText(tr("Wrote %n row(s) to %1.", nullptr, int(qMin<qint64>(outcome.rows, INT_MAX)))
-                               .arg(QDir::toNativeSeparators(m_path->text())));
+        const QString where = QDir::toNativeSeparators(m_path->text());
+        m_message->setText(outcome.rows == 1 ? tr("Wrote 1 row to %1.").arg(where)
+                                             : tr("Wrote %1 rows to %2.").arg(QLocale().toString(outcome.rows), where));
         emit exported(m_path->text(), outcome.rows);
     } else {
         m_message->setStyleSheet(

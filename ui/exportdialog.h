@@ -60,6 +60,9 @@ public:
 
     CsvOptions options() const;
     bool isRunning() const;
+    // The folder a new export is proposed in: the last one written to, else Documents, else
+    // home — the first of them that exists.
+    static QString proposedFolder();
 
 public slots:
     void startExport();
@@ -71,6 +74,7 @@ signals:
 private:
     void browse();
     void updateState();
+    void updateSources();
     void finished(const ExportOutcome &outcome);
     void writeViewSlice();
     Source currentSource() const;

@@ -10,12 +10,14 @@
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -23,6 +25,8 @@
 #include <QTimeZone>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <utility>
 
 using namespace ContactImport;
 
@@ -56,7 +60,6 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
       m_analysisTimer(new QTimer(this))
 {
     setWindowTitle(tr("Import contacts"));
-    resize(1000, 760);
 
     m_separator->addItem(tr("Comma ( , )"), QStringLiteral(","));
     m_separator->addItem(tr("Semicolon ( ; )"), QStringLiteral(";"));
@@ -78,12 +81,14 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     qobject_cast<QLabel *>(fileRow->itemAt(0)->widget())->setBuddy(m_path);
 
     auto *dialectRow = new QHBoxLayout;
-    dialectRow->addWidget(new QLabel(tr("Separator:"), this));
-    dialectRow->addWidget(m_separator);
-    dialectRow->addWidget(new QLabel(tr("Quote:"), this));
-    dialectRow->addWidget(m_quote);
-    dialectRow->addWidget(new QLabel(tr("Encoding:"), this));
-    dialectRow->addWidget(m_encoding);
+    for (const auto &[text, field] : { std::pair { tr("&Separator:"), static_cast<QWidget *>(m_separator) },
+                                       std::pair { tr("&Quote:"), static_cast<QWidget *>(m_quote) },
+                                       std::pair { tr("E&ncoding:"), static_cast<QWidget *>(m_encoding) } }) {
+        auto *label = new QLabel(text, this);
+        label->setBuddy(field); // without a buddy the '&' would show literally
+        dialectRow->addWidget(label);
+        dialectRow->addWidget(field);
+    }
     dialectRow->addWidget(m_hasHeader);
     dialectRow->addStretch(1);
 
@@ -97,19 +102,30 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
         m_mapping[size_t(i)] = combo;
         auto *label = new QLabel(displayName(Field(i)) + u':', mappingBox);
         label->setBuddy(combo);
-        mappingGrid->addWidget(label, i / 2, (i % 2) * 2);
-        mappingGrid->addWidget(combo, i / 2, (i % 2) * 2 + 1);
+        // Three fields a row keep the mapping short, leaving the height to the rejected rows.
+        mappingGrid->addWidget(label, i / 3, (i % 3) * 2);
+        mappingGrid->addWidget(combo, i / 3, (i % 3) * 2 + 1);
         connect(combo, &QComboBox::currentIndexChanged, this, &ImportDialog::scheduleAnalysis);
     }
 
     m_dates->setWordWrap(true);
     m_summary->setWordWrap(true);
     m_failures->setObjectName(QStringLiteral("rejectedRows"));
+    m_path->setObjectName(QStringLiteral("importPath"));
+    m_summary->setObjectName(QStringLiteral("importSummary"));
+    m_message->setObjectName(QStringLiteral("importMessage"));
     m_failures->setColumnCount(3);
     m_failures->setHorizontalHeaderLabels({ tr("Line"), tr("Field"), tr("Why it is rejected") });
     m_failures->horizontalHeader()->setStretchLastSection(true);
     m_failures->verticalHeader()->setVisible(false);
     m_failures->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_failures->setAlternatingRowColors(true);
+    m_failures->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_failures->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    // Room for about eight rejected rows before scrolling, whatever the splitter does.
+    m_failures->setMinimumHeight(m_failures->horizontalHeader()->sizeHint().height()
+                                 + 8 * m_failures->verticalHeader()->defaultSectionSize() + 4);
+    m_failures->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
 
     auto *checkBox = new QGroupBox(tr("Check"), this);
     auto *checkLayout = new QVBoxLayout(checkBox);
@@ -125,6 +141,13 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     splitter->addWidget(m_preview);
     splitter->addWidget(mappingBox);
     splitter->addWidget(checkBox);
+    // Extra height goes to the rejected rows first, then to the file preview.
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 0);
+    splitter->setStretchFactor(2, 2);
+    splitter->setChildrenCollapsible(false);
+    m_preview->setMinimumHeight(m_preview->horizontalHeader()->sizeHint().height()
+                                + 3 * m_preview->verticalHeader()->defaultSectionSize() + 4);
 
     auto *conflictRow = new QFormLayout;
     conflictRow->addRow(tr("When the email &already exists:"), m_conflict);
@@ -151,6 +174,12 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
 
     m_analysisTimer->setSingleShot(true);
     m_analysisTimer->setInterval(250);
+
+    // Big enough for the preview, the mapping and a page of rejected rows, within the screen.
+    QSize size(1100, 860);
+    if (const QScreen *screen = parent ? parent->screen() : QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableSize() * 0.95);
+    resize(size);
 
     connect(browseButton, &QPushButton::clicked, this, &ImportDialog::browse);
     connect(m_path, &QLineEdit::editingFinished, this, [this] {

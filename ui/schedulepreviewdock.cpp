@@ -145,9 +145,14 @@ void SchedulePreviewDock::showPreview(const ContactPreview &preview)
             return locale.toString(d, QStringLiteral("MMM d, yyyy"));
         return raw.isEmpty() ? tr("none") : tr("“%1” (not a date)").arg(raw);
     };
-    m_details->setText(tr("%1 · %2 · born %3 · policy since %4 · as of %5")
-                           .arg(c.email, state, dateText(preview.facts.birthDate, c.birthDate),
-                                dateText(preview.facts.effectiveDate, c.effectiveDate),
+    // A birth date after today is not a birth date: the line says what is wrong with it
+    // instead of "born <a future day>".
+    const QString born = preview.futureBirthDate.isValid()
+        ? tr("birth date %1 is in the future — check the record")
+              .arg(locale.toString(preview.futureBirthDate, QStringLiteral("MMM d, yyyy")))
+        : tr("born %1").arg(dateText(preview.facts.birthDate, c.birthDate));
+    m_details->setText(tr("%1 · %2 · %3 · policy since %4 · as of %5")
+                           .arg(c.email, state, born, dateText(preview.facts.effectiveDate, c.effectiveDate),
                                 locale.toString(preview.today, QStringLiteral("MMM d, yyyy"))));
     if (preview.facts.problems.isEmpty()) {
         m_problems->hide();

@@ -9,6 +9,8 @@
 #include <QPainterPath>
 #include <QToolTip>
 
+#include <algorithm>
+
 namespace {
 constexpr int kMarkRadius = 5;
 
@@ -27,6 +29,9 @@ QString shortTypeLabel(EmailType type)
     return {};
 }
 constexpr int kLabelHeight = 16;
+// The row above the strip: the "Today" label and the markers of emails beyond the span, so
+// neither is drawn over the year-round notice or inside a shaded window.
+constexpr int kHeaderHeight = 18;
 } // namespace
 
 TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
@@ -38,12 +43,12 @@ TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
 
 QSize TimelineWidget::sizeHint() const
 {
-    return { 480, 120 };
+    return { 480, 138 };
 }
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    return { 240, 120 };
+    return { 240, 138 };
 }
 
 void TimelineWidget::setPreview(const ContactPreview &preview)
@@ -77,7 +82,65 @@ QColor TimelineWidget::typeColor(EmailType type)
 
 QRectF TimelineWidget::plotRect() const
 {
-    return QRectF(8, 6, width() - 16, height() - 6 - 2 * kLabelHeight);
+    return QRectF(8, kHeaderHeight, width() - 16, height() - kHeaderHeight - 2 * kLabelHeight);
+}
+
+double TimelineWidget::laneY(EmailType type) const
+{
+    // Lanes start below the strip's top row, which holds the year-round notice.
+    const QRectF plot = plotRect();
+    return plot.top() + plot.height() * (0.36 + 0.15 * int(type));
+}
+
+TimelineWidget::Labels TimelineWidget::labels() const
+{
+    Labels out;
+    if (!m_hasData)
+        return out;
+    const QFontMetrics fm = fontMetrics();
+    const QRectF plot = plotRect();
+    const double tx = xOf(m_preview.today);
+    const double rowHeight = fm.height();
+    const double rowTop = qMax(0.0, kHeaderHeight - 3 - rowHeight);
+
+    out.todayText = tr("Today");
+    const double todayWidth = fm.horizontalAdvance(out.todayText) + 4;
+    const double todayLeft = qBound(0.0, tx - todayWidth / 2.0, qMax(0.0, width() - todayWidth));
+    out.today = QRectF(todayLeft, rowTop, todayWidth, rowHeight);
+
+    if (const int later = emailsAfterSpan(); later > 0) {
+        out.laterText = tr("%n more after %1 ▸", "", later)
+                            .arg(QLocale().toString(m_preview.to, QStringLiteral("MMM yyyy")));
+        const double w = fm.horizontalAdvance(out.laterText) + 4;
+        const double right = width() - 4.0;
+        if (right - w > out.today.right() + 8)
+            out.later = QRectF(right - w, rowTop, w, rowHeight);
+        else
+            out.laterText.clear(); // no room beside "Today": the table below lists every email
+    }
+
+    if (m_preview.yearRound) {
+        const double left = qMax(plot.left() + 4, tx + 6);
+        const double room = plot.right() - 4 - left - 8;
+        out.noticeText = fm.elidedText(tr("Year-round rule: no marketing emails"), Qt::ElideRight, int(room));
+        if (room > 24 && !out.noticeText.isEmpty())
+            out.notice = QRectF(left, plot.top() + 2, fm.horizontalAdvance(out.noticeText) + 8, rowHeight + 2);
+        else
+            out.noticeText.clear();
+    }
+    return out;
+}
+
+bool TimelineWidget::inSpan(QDate date) const
+{
+    return date.isValid() && date >= m_preview.from && date <= m_preview.to;
+}
+
+int TimelineWidget::emailsAfterSpan() const
+{
+    const auto &emails = m_preview.schedule.emails;
+    return int(std::count_if(emails.begin(), emails.end(),
+                             [this](const ScheduledEmail &e) { return e.date.isValid() && e.date > m_preview.to; }));
 }
 
 double TimelineWidget::xOf(QDate date) const
@@ -103,12 +166,11 @@ void TimelineWidget::paintEvent(QPaintEvent *)
 
     // Exclusion windows (or the whole span in a year-round state).
     const QColor windowColor(0xe7, 0x4c, 0x3c, 60);
-    if (m_preview.yearRound) {
+    const QFontMetrics fm = fontMetrics();
+    const double tx = xOf(m_preview.today);
+    const QLocale locale;
+    if (m_preview.yearRound)
         p.fillRect(plot, QBrush(windowColor, Qt::BDiagPattern));
-        p.setPen(pal.color(QPalette::Text));
-        p.drawText(plot.adjusted(4, 2, -4, -2), Qt::AlignLeft | Qt::AlignTop,
-                   tr("Year-round rule: no marketing emails"));
-    }
     for (const ExclusionWindow &w : m_preview.windows) {
         const QRectF band(QPointF(xOf(w.start), plot.top()), QPointF(xOf(w.end.addDays(1)), plot.bottom()));
         p.fillRect(band, windowColor);
@@ -121,11 +183,9 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     // Axis with month ticks.
     p.setPen(pal.color(QPalette::Mid));
     p.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()));
-    const QLocale locale;
     QDate month(m_preview.from.year(), m_preview.from.month(), 1);
     if (month < m_preview.from)
         month = month.addMonths(1);
-    const QFontMetrics fm = fontMetrics();
     double labelEnd = -1;
     for (; month <= m_preview.to; month = month.addMonths(1)) {
         const double x = xOf(month);
@@ -141,19 +201,35 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         }
     }
 
-    // Today.
-    const double tx = xOf(m_preview.today);
-    QPen todayPen(QColor(0xc0, 0x39, 0x2b), 1.5, Qt::DashLine);
-    p.setPen(todayPen);
-    p.drawLine(QPointF(tx, plot.top()), QPointF(tx, plot.bottom()));
-    p.drawText(QPointF(tx + 3, plot.top() + fm.ascent()), tr("Today"));
+    // Today: the line through the strip, its label in the header row above it; the count of
+    // later emails in the header too, and the year-round notice on a backing in the strip's
+    // top row right of the line (labels() places them so that none overlaps another).
+    const Labels placed = labels();
+    const QColor todayColor(0xc0, 0x39, 0x2b);
+    p.setPen(QPen(todayColor, 1.5, Qt::DashLine));
+    p.drawLine(QPointF(tx, plot.top() - 3), QPointF(tx, plot.bottom()));
+    p.setPen(todayColor);
+    p.drawText(placed.today, Qt::AlignCenter, placed.todayText);
+    if (!placed.later.isEmpty()) {
+        p.setPen(pal.color(QPalette::Text));
+        p.drawText(placed.later, Qt::AlignRight | Qt::AlignVCenter, placed.laterText);
+    }
+    if (!placed.notice.isEmpty()) {
+        QColor back = pal.color(QPalette::Base);
+        back.setAlpha(235);
+        p.fillRect(placed.notice, back);
+        p.setPen(pal.color(QPalette::Text));
+        p.drawText(placed.notice, Qt::AlignCenter, placed.noticeText);
+    }
 
     // Emails: a stem and a dot per email, one lane per type so same-day emails stay visible.
     const auto &emails = m_preview.schedule.emails;
     for (std::size_t i = 0; i < emails.size(); ++i) {
         const ScheduledEmail &e = emails[i];
+        if (!inSpan(e.date))
+            continue; // beyond the span: counted in the header, never drawn at an edge
         const double x = xOf(e.date);
-        const double lane = plot.top() + plot.height() * (0.3 + 0.15 * int(e.type));
+        const double lane = laneY(e.type);
         const QColor color = typeColor(e.type);
         const bool skipped = e.status == EmailStatus::Skipped;
         p.setPen(QPen(color, 1));
@@ -187,11 +263,12 @@ int TimelineWidget::emailAt(QPoint pos) const
 {
     if (!m_hasData)
         return -1;
-    const QRectF plot = plotRect();
     const auto &emails = m_preview.schedule.emails;
     for (std::size_t i = 0; i < emails.size(); ++i) {
+        if (!inSpan(emails[i].date))
+            continue;
         const double x = xOf(emails[i].date);
-        const double lane = plot.top() + plot.height() * (0.3 + 0.15 * int(emails[i].type));
+        const double lane = laneY(emails[i].type);
         if (qAbs(pos.x() - x) <= kMarkRadius + 2 && qAbs(pos.y() - lane) <= kMarkRadius + 2)
             return int(i);
     }

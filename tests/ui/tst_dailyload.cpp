@@ -33,6 +33,7 @@ private Q_SLOTS:
     void storedMatchesComputedBatch();
     void batchCountsOnlyPreScheduled();
     void modelPassesTesterAndFlagsOverflow();
+    void overTheCapIsTheDailyCap();
     void staleAnswerIsDropped();
     void clickOnBarEmitsDate();
     void contactFilterByScheduledDay();
@@ -280,6 +281,57 @@ void TestDailyLoad::modelPassesTesterAndFlagsOverflow()
 
     model.clear();
     QCOMPARE(model.rowCount(), 0);
+}
+
+// The case of the report: 49 emails against a cap of 44 is over the cap although a run would
+// move nothing (it moves only above floor(44 * 1.2) = 52); the view must say both, right.
+void TestDailyLoad::overTheCapIsTheDailyCap()
+{
+    DailyLoad load;
+    load.from = m_today;
+    load.to = m_today.addDays(2);
+    load.days.resize(3);
+    for (int i = 0; i < 3; ++i)
+        load.days[std::size_t(i)].date = m_today.addDays(i);
+    load.validContacts = 640;
+    load.dailyCap = 44;
+    load.overflowThreshold = 52;
+    load.days[0].counts[int(EmailType::Birthday)] = 44; // at the cap: not over
+    load.days[1].counts[int(EmailType::Birthday)] = 30;
+    load.days[1].counts[int(EmailType::Aep)] = 19;      // 49: over the cap, under the threshold
+    load.days[2].counts[int(EmailType::Birthday)] = 12;
+
+    QVERIFY(!load.isOverCap(load.days[0]));
+    QVERIFY(load.isOverCap(load.days[1]));
+    QVERIFY(!load.isOverflow(load.days[1]));
+    QCOMPARE(load.overCapDays(), 1);
+    QCOMPARE(load.overflowDays(), 0);
+
+    DailyLoadView view;
+    Config config;
+    view.setConfig(config);
+    view.model()->setLoad(load);
+    QString summary = view.summaryText();
+    QVERIFY2(summary.contains(QStringLiteral("1 day over the cap of 44")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("none above 52")), qPrintable(summary));
+    QVERIFY2(!summary.contains(QStringLiteral("no day over")), qPrintable(summary));
+    const DailyLoadModel *model = view.model();
+    QCOMPARE(model->index(1, DailyLoadModel::OverCap).data(DailyLoadModel::RawRole).toBool(), true);
+    QVERIFY(model->index(1, DailyLoadModel::OverCap).data().toString().contains(QStringLiteral("5")));
+    QCOMPARE(model->index(0, DailyLoadModel::OverCap).data(DailyLoadModel::RawRole).toBool(), false);
+
+    // Above the threshold, the summary says a run moves emails.
+    load.days[2].counts[int(EmailType::Birthday)] = 60;
+    view.model()->setLoad(load);
+    summary = view.summaryText();
+    QVERIFY2(summary.contains(QStringLiteral("2 days over the cap of 44")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("1 above 52")), qPrintable(summary));
+
+    load.days[1].counts[int(EmailType::Aep)] = 0;
+    load.days[2].counts[int(EmailType::Birthday)] = 0;
+    view.model()->setLoad(load);
+    summary = view.summaryText();
+    QVERIFY2(summary.contains(QStringLiteral("no day over the cap of 44")), qPrintable(summary));
 }
 
 void TestDailyLoad::staleAnswerIsDropped()
