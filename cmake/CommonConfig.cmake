@@ -16,3 +16,17 @@ target_compile_options(es_common INTERFACE -Wall -Wextra -Wpedantic -Wshadow=loc
 if(ES_WARNINGS_AS_ERRORS)
     target_compile_options(es_common INTERFACE -Werror)
 endif()
+
+# Sanitizers for every target, e.g. -DES_SANITIZE=address,undefined (a GCC/Clang -fsanitize= list).
+# .ci/run builds and tests the whole project once more this way; see docs/CONVENTIONS.md.
+set(ES_SANITIZE "" CACHE STRING "Comma-separated sanitizers to build every target with, e.g. address,undefined")
+if(ES_SANITIZE)
+    set(es_sanitize_flags -fsanitize=${ES_SANITIZE} -fno-omit-frame-pointer)
+    if(ES_SANITIZE MATCHES "undefined")
+        # UBSan would otherwise print and carry on: make every finding fatal, like ASan's.
+        list(APPEND es_sanitize_flags -fno-sanitize-recover=all)
+    endif()
+    target_compile_options(es_common INTERFACE ${es_sanitize_flags})
+    target_link_options(es_common INTERFACE ${es_sanitize_flags})
+    message(STATUS "Sanitizers: ${ES_SANITIZE}")
+endif()

@@ -220,6 +220,12 @@ std::pair<int, int> lineAndColumn(const QByteArray &json, qsizetype offset)
 
 } // namespace
 
+QList<MonthDay> Config::defaultAepDates()
+{
+    static const QList<MonthDay> dates { MonthDay { 8, 18 }, MonthDay { 8, 25 }, MonthDay { 9, 1 }, MonthDay { 9, 7 } };
+    return dates;
+}
+
 Result<Config> Config::fromJson(const QByteArray &json)
 {
     QJsonParseError parseError;

@@ -39,7 +39,10 @@ struct Config
     int birthdayDaysBefore = 14;
     int effectiveDateDaysBefore = 30;
     int preWindowLeadDays = 60;
-    QList<MonthDay> aepDates = {{8, 18}, {8, 25}, {9, 1}, {9, 7}};
+    // Built out of line: an initializer_list here, inlined into every Config at -O3, made
+    // GCC 12 report maybe-uninitialized on its backing array (a false positive) and broke
+    // -Werror Release builds.
+    QList<MonthDay> aepDates = defaultAepDates();
     int catchUpSpreadDays = 7;
     bool postWindowEnabled = true;
     int birthdaySpacingDays = 60;
@@ -51,6 +54,9 @@ struct Config
     StateRuleTable stateRules = StateRuleTable::defaults();
 
     int priority(EmailType type) const { return priorities[static_cast<int>(type)]; }
+
+    // 08-18, 08-25, 09-01, 09-07; one shared list, so a default Config allocates nothing for it.
+    static QList<MonthDay> defaultAepDates();
 
     friend bool operator==(const Config &, const Config &) = default;
 
