@@ -1,8 +1,8 @@
 // The first minutes of a new user, through the real MainWindow on a 1600×1000 offscreen screen:
 // a database with bad rows shows its problems (tab count, dock rows, table icon) without any
-// run; F5 after an outside change updates them; a run's answer keeps dock and table in step;
-// the first start fills the screen with every column through "Problems" in view, and a
-// remembered window wins on the next start.
+// run; F5 after an outside change updates them; a run declined on its real question keeps dock
+// and table in step; the first start fills the screen with every column through "Problems" in
+// view, and a remembered window wins on the next start.
 
 #include "batchjob.h"
 #include "batchpanel.h"
@@ -11,6 +11,7 @@
 #include "demogenerator.h"
 #include "filterheader.h"
 #include "mainwindow.h"
+#include "modalscript.h"
 #include "problemscan.h"
 #include "problemsdock.h"
 
@@ -58,6 +59,7 @@ private:
     // Whether the contact's row in the table shows the red error icon (its pixels).
     bool rowShowsErrorIcon(qint64 contactId) const;
     static bool execute(const QString &path, const char *sql);
+    static QByteArray fileBytes(const QString &path);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<MainWindow> m_window;
@@ -82,6 +84,12 @@ void TestProblemsWorkflow::cleanup()
 {
     m_window.reset();
     m_dir.reset();
+}
+
+QByteArray TestProblemsWorkflow::fileBytes(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 bool TestProblemsWorkflow::execute(const QString &path, const char *sql)
@@ -250,14 +258,18 @@ void TestProblemsWorkflow::runAnswerKeepsDockAndTableInStep()
     const QString tab = QStringLiteral("Problems (%1)").arg(expected);
     QTRY_COMPARE_WITH_TIMEOUT(problemsTabText(), tab, 20000);
 
-    // A run, declined: the run's problems replace the checked ones, and they are the same. (The
-    // question itself is answered through its real dialog in the batch workflow tests; here
-    // only the Problems dock is under test.)
-    m_window->batchPanel()->setConfirmFunction([](const BatchResult &, const ScheduleDiffSummary &) { return false; });
+    // A run, declined on its real question as a user would: the run's problems replace the
+    // checked ones, and they are the same.
+    const QByteArray before = fileBytes(m_db);
     QSignalSpy finished(m_window->batchPanel(), &BatchPanel::finished);
+    ModalScript script;
+    script.then([](QWidget *box) { QVERIFY(ModalScript::click(box, u"Don't write")); });
     m_window->runAction()->trigger();
-    QVERIFY(finished.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 60000);
+    QVERIFY(script.done());
+    QCOMPARE(script.titles(), QStringList { QStringLiteral("Write the new schedule?") });
     QCOMPARE(finished.first().first().value<BatchPanel::Outcome>(), BatchPanel::Outcome::Declined);
+    QCOMPARE(fileBytes(m_db), before);
     QCOMPARE(problemsTabText(), tab);
     QVERIFY(m_window->problemsDock()->sourceText().contains(QStringLiteral("batch run")));
 }
