@@ -42,18 +42,25 @@ Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck 
                        QCoreApplication::translate("ProblemScan", "Checking %1 was cancelled.").arg(databasePath));
     };
 
-    std::vector<qint64> ids;
+    // Rows whose id names no single contact are reported as a batch run reports them: those
+    // without a whole-number id first, then one entry per row of a shared id in id order, never
+    // with the contact checks of those rows.
+    ContactIdScan idScan;
     {
         auto db = OrgDatabase::open(databasePath, OrgDatabase::Mode::ReadOnly);
         if (!db)
             return db.error();
-        auto all = ContactSource(*db).contactIds();
+        auto all = ContactSource(*db).scanIds();
         if (!all)
             return all.error();
-        ids = std::move(all).value();
+        idScan = std::move(all).value();
     }
-    // Rows that share an id are read together (an id range holds them all), never twice.
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const std::vector<qint64> &ids = idScan.ids;
+    std::vector<qint64> sharedIds; // ascending: scanIds lists duplicates by id
+    for (const ContactIdProblem &row : idScan.duplicates) {
+        if (sharedIds.empty() || sharedIds.back() != row.sharedId)
+            sharedIds.push_back(row.sharedId);
+    }
     if (cancelled())
         return cancelError();
 
@@ -89,7 +96,11 @@ Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck 
             ChunkProblems &out = chunks[index];
             const auto read = source.readRange(
                 ids[first], ids[last], ContactSource::Fields::Checks,
-                [&out, today](const Contact &contact, std::span<const HistoryEntry>) {
+                [&out, &sharedIds, today](const Contact &contact, std::span<const HistoryEntry>) {
+                    // A row of a shared id inside the range: reported below as duplicate_id only.
+                    if (!sharedIds.empty()
+                        && std::binary_search(sharedIds.begin(), sharedIds.end(), contact.id))
+                        return;
                     ++out.contacts;
                     const ContactFacts facts = Engine::checkContact(contact, today);
                     if (facts.problems.isEmpty())
@@ -132,16 +143,44 @@ Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck 
     Summary summary;
     summary.databasePath = databasePath;
     summary.today = today;
-    qsizetype rows = 0;
+    qsizetype rows = qsizetype(idScan.invalid.size() + idScan.duplicates.size());
     for (const ChunkProblems &chunk : chunks)
         rows += chunk.rows.size();
     summary.problems.reserve(rows);
+    // Rows without a usable id first (contact id 0, as ProblemsModel::collect lists a batch's).
+    for (const ContactIdProblem &row : idScan.invalid)
+        summary.problems.append(ProblemRow { 0, ContactSource::idProblem(row) });
+    const auto invalidCount = qint64(idScan.invalid.size());
+    summary.contacts += invalidCount;
+    summary.contactsWithProblems += invalidCount;
+    summary.contactsWithErrors += invalidCount;
+    // Each shared id goes before the first checked contact with a higher id; it counts as one
+    // contact with an error, as in a batch run.
+    std::size_t nextDuplicate = 0;
+    auto addDuplicatesBefore = [&](qint64 id, bool all = false) {
+        while (nextDuplicate < idScan.duplicates.size()
+               && (all || idScan.duplicates[nextDuplicate].sharedId < id)) {
+            const qint64 shared = idScan.duplicates[nextDuplicate].sharedId;
+            for (; nextDuplicate < idScan.duplicates.size()
+                 && idScan.duplicates[nextDuplicate].sharedId == shared;
+                 ++nextDuplicate)
+                summary.problems.append(
+                    ProblemRow { shared, ContactSource::idProblem(idScan.duplicates[nextDuplicate]) });
+            ++summary.contacts;
+            ++summary.contactsWithProblems;
+            ++summary.contactsWithErrors;
+        }
+    };
     for (ChunkProblems &chunk : chunks) {
-        summary.problems.append(std::move(chunk.rows));
+        for (ProblemRow &row : chunk.rows) {
+            addDuplicatesBefore(row.contactId);
+            summary.problems.append(std::move(row));
+        }
         summary.contacts += chunk.contacts;
         summary.contactsWithProblems += chunk.withProblems;
         summary.contactsWithErrors += chunk.withErrors;
     }
+    addDuplicatesBefore(0, true);
     summary.seconds = double(timer.nsecsElapsed()) / 1e9;
     return summary;
 }

@@ -11,15 +11,18 @@
 #include <functional>
 
 // The data problems of a whole database (the contact checks of SPEC section 2, the same
-// Engine::checkContact a batch run and the contact table use), found without scheduling
-// anything: what the Problems dock shows as soon as a database is open.
+// Engine::checkContact a batch run and the contact table use) and the rows without a usable id
+// (invalid_id, duplicate_id, as a batch run reports them), found without scheduling anything:
+// what the Problems dock shows as soon as a database is open.
 namespace ProblemScan {
 
 struct Summary
 {
     QString databasePath;
     QDate today;
-    QList<ProblemRow> problems; // ascending contact id, each contact's problems in check order
+    // As ProblemsModel::collect lists a batch's: invalid_id rows first (contact id 0), then
+    // ascending contact id, each contact's problems in check order.
+    QList<ProblemRow> problems;
     qint64 contacts = 0;
     qint64 contactsWithProblems = 0;
     qint64 contactsWithErrors = 0;

@@ -31,7 +31,8 @@ bool ProblemsModel::isContactCheck(ProblemCode code)
     // find it too.
     return code == ProblemCode::InvalidEmail || code == ProblemCode::UnknownState
         || code == ProblemCode::InvalidBirthDate || code == ProblemCode::InvalidEffectiveDate
-        || code == ProblemCode::InvalidZip || code == ProblemCode::ZipStateMismatch;
+        || code == ProblemCode::InvalidZip || code == ProblemCode::ZipStateMismatch
+        || code == ProblemCode::InvalidId || code == ProblemCode::DuplicateId;
 }
 
 QList<ProblemRow> ProblemsModel::mergeChecked(QList<ProblemRow> checked, const QList<ProblemRow> &previous)

@@ -33,8 +33,8 @@ public:
     // The problems of a batch in contact order; pure, run it off the GUI thread for big batches.
     static QList<ProblemRow> collect(const BatchResult &batch);
 
-    // Whether the contact checks of SPEC section 2 (ProblemScan, the contact table) find this
-    // kind of problem; the others (ProcessingError) only a batch run finds.
+    // Whether ProblemScan finds this kind of problem (the contact checks of SPEC section 2 and
+    // the rows without a usable id); the others (ProcessingError) only a batch run finds.
     static bool isContactCheck(ProblemCode code);
     // `checked` (a scan's rows, contact order) plus the rows of `previous` that only a run
     // finds, merged in contact order: a new check keeps what the last run found beyond it.

@@ -114,6 +114,7 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     m_path->setObjectName(QStringLiteral("importPath"));
     m_summary->setObjectName(QStringLiteral("importSummary"));
     m_message->setObjectName(QStringLiteral("importMessage"));
+    m_conflict->setObjectName(QStringLiteral("importConflict"));
     m_failures->setColumnCount(3);
     m_failures->setHorizontalHeaderLabels({ tr("Line"), tr("Field"), tr("Why it is rejected") });
     m_failures->horizontalHeader()->setStretchLastSection(true);
@@ -191,6 +192,11 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     connect(m_quote, &QComboBox::currentIndexChanged, this, &ImportDialog::reloadPreview);
     connect(m_encoding, &QComboBox::currentIndexChanged, this, &ImportDialog::reloadPreview);
     connect(m_hasHeader, &QCheckBox::toggled, this, &ImportDialog::reloadPreview);
+    connect(m_conflict, &QComboBox::currentIndexChanged, this, [this] {
+        // Another rule for existing emails (update them, say) makes the same file worth importing.
+        m_imported = false;
+        updateButtons();
+    });
     connect(m_analysisTimer, &QTimer::timeout, this, &ImportDialog::startAnalysis);
     connect(&m_analysisWatcher, &QFutureWatcher<Result<ImportReport>>::finished, this,
             &ImportDialog::showAnalysis);
@@ -353,6 +359,7 @@ void ImportDialog::rebuildMappingCombos(const QStringList &header, const Mapping
 void ImportDialog::scheduleAnalysis()
 {
     m_analysisValid = false;
+    m_imported = false; // another file or other settings: a new import
     updateButtons();
     if (!m_path->text().isEmpty())
         m_analysisTimer->start();
@@ -464,6 +471,8 @@ void ImportDialog::importFinished()
                                .arg(result->updated)
                                .arg(result->skippedExisting)
                                .arg(result->failedRows));
+        // Pressing Import again would only skip the rows just added: done, Close is next.
+        m_imported = true;
         emit imported(*result);
     }
     updateButtons();
@@ -478,7 +487,10 @@ void ImportDialog::showError(const QString &message)
 void ImportDialog::updateButtons()
 {
     const bool busy = isBusy();
-    m_importButton->setEnabled(!busy && m_analysisValid && m_analysis.good > 0 && !m_dbPath.isEmpty());
+    m_importButton->setEnabled(!busy && !m_imported && m_analysisValid && m_analysis.good > 0
+                               && !m_dbPath.isEmpty());
+    m_importButton->setDefault(!m_imported);
+    m_closeButton->setDefault(m_imported);
     m_saveFailures->setEnabled(m_analysisValid && m_analysis.failedRows > 0);
     m_closeButton->setText(busy ? tr("Cancel") : tr("Close"));
     for (QWidget *w : std::initializer_list<QWidget *> { m_path, m_separator, m_quote, m_encoding,
@@ -486,6 +498,10 @@ void ImportDialog::updateButtons()
         w->setEnabled(!busy);
     if (m_dbPath.isEmpty())
         m_importButton->setToolTip(tr("Open a database first."));
+    else
+        m_importButton->setToolTip(m_imported ? tr("This file is imported. Choose another file or change a "
+                                                   "setting to import again.")
+                                              : QString());
 }
 
 void ImportDialog::reject()

@@ -97,4 +97,5 @@ private:
     QFutureWatcher<Result<ContactImport::ImportReport>> m_analysisWatcher;
     QFutureWatcher<Result<ContactImport::ImportReport>> m_importWatcher;
     bool m_analysisValid = false;
+    bool m_imported = false; // the analysed file was imported with these settings
 };

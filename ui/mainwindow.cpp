@@ -582,7 +582,10 @@ void MainWindow::splitDocks()
     const QSize window = size();
     const int separator = style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent, nullptr, this);
     const int previewWidth = window.width() - m_contacts->preferredTableWidth() - 2 * separator;
-    resizeDocks({ m_preview }, { std::clamp(previewWidth, 360, 640) }, Qt::Horizontal);
+    // On a small screen (1024 px) the table comes first: the preview gets at most two fifths.
+    const int previewMax = std::min(640, window.width() * 2 / 5);
+    resizeDocks({ m_preview }, { std::clamp(previewWidth, std::min(360, previewMax), previewMax) },
+                Qt::Horizontal);
     resizeDocks({ m_batchDock }, { std::clamp(window.height() * 2 / 5, 200, 480) }, Qt::Vertical);
     resizeDocks({ m_batchDock }, { std::clamp(window.width() / 5, 220, 320) }, Qt::Horizontal);
 }

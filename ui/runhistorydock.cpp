@@ -19,6 +19,11 @@ RunHistoryDock::RunHistoryDock(QWidget *parent)
     m_view->setModel(proxy);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(RunHistoryModel::Started, Qt::DescendingOrder);
+    // Newest on top is what a history means, and the style draws Qt::DescendingOrder as an
+    // arrow pointing up, which reads as oldest first: no arrow until the user sorts by a column.
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setSortIndicatorShown(false);
+    connect(header, &QHeaderView::sectionClicked, header, [header] { header->setSortIndicatorShown(true); });
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();

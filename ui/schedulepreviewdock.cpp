@@ -154,12 +154,16 @@ void SchedulePreviewDock::showPreview(const ContactPreview &preview)
     m_details->setText(tr("%1 · %2 · %3 · policy since %4 · as of %5")
                            .arg(c.email, state, born, dateText(preview.facts.effectiveDate, c.effectiveDate),
                                 locale.toString(preview.today, QStringLiteral("MMM d, yyyy"))));
-    if (preview.facts.problems.isEmpty()) {
+    // The future birth date is named in the line above; the problems line does not repeat it.
+    QList<Problem> problems = preview.facts.problems;
+    if (preview.futureBirthDate.isValid())
+        problems.removeIf([](const Problem &p) { return p.code == ProblemCode::InvalidBirthDate; });
+    if (problems.isEmpty()) {
         m_problems->hide();
     } else {
         const QString prefix
             = preview.facts.hasError() ? tr("This contact gets no emails: ") : tr("Data problems: ");
-        m_problems->setText(prefix % problemSummary(preview.facts.problems));
+        m_problems->setText(prefix % problemSummary(problems));
         m_problems->show();
     }
     m_timeline->setPreview(preview);

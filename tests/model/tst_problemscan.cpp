@@ -123,6 +123,73 @@ private Q_SLOTS:
         QCOMPARE(scan->contactsWithProblems, withProblems);
     }
 
+    // Rows whose id names no single contact (text, NULL, a real number; an id that several rows
+    // share) are in the dock without a run, as a run reports them: invalid_id first, duplicate_id
+    // in id order, and never the contact checks of a shared id's rows.
+    void unusableIdsEqualABatchRun_data()
+    {
+        QTest::addColumn<int>("jobs");
+        QTest::newRow("1 job") << 1;
+        QTest::newRow("3 jobs") << 3;
+    }
+
+    void unusableIdsEqualABatchRun()
+    {
+        QFETCH(int, jobs);
+        const QString path = m_dir.filePath(QStringLiteral("ids-%1.sqlite3").arg(jobs));
+        QFile::remove(path);
+        // CREATE TABLE ... AS gives `id` no PRIMARY KEY, so text and shared ids can be stored.
+        const QByteArray sql = "ATTACH '" + m_generated.toUtf8()
+            + "' AS g; CREATE TABLE contacts AS SELECT * FROM g.contacts; DETACH g;"
+              "INSERT INTO contacts (id, email, birth_date, state, zip_code) VALUES "
+              "('abc', 'a@example.com', '1950-06-01', 'TX', '75201'),"
+              "(NULL, 'b@example.com', '1950-06-01', 'TX', '75201'),"
+              "(7.5, 'not an email', '1950-06-01', 'TX', '75201'),"
+              // Shared ids at the start, in the middle and at the end; the second row's own
+              // checks (a bad email, a future birth date) must not be reported.
+              "(1, 'not an email', '2099-01-01', 'TX', '75201'),"
+              "(3000, 'not an email', '1950-06-01', 'ZZ', '75201'),"
+              "(3000, 'c@example.com', '1950-06-01', 'TX', '75201'),"
+              "(6000, 'd@example.com', '1950-06-01', 'TX', '75201');";
+        QVERIFY(execute(path, sql.constData()));
+
+        const auto scan = ProblemScan::run(path, m_today, {}, jobs);
+        QVERIFY2(scan.ok(), qPrintable(scan.errorMessage()));
+        BatchOptions options;
+        options.databasePath = path;
+        options.today = m_today;
+        options.jobs = jobs;
+        const auto batch = BatchJob::run(options);
+        QVERIFY2(batch.ok(), qPrintable(batch.errorMessage()));
+        const QList<ProblemRow> expected = ProblemsModel::collect(**batch);
+
+        // The rows are there, in the places a run puts them.
+        QCOMPARE((*batch)->invalidRows.size(), std::size_t(3));
+        for (qsizetype i = 0; i < 3; ++i) {
+            QCOMPARE(scan->problems[i].contactId, qint64(0));
+            QCOMPARE(scan->problems[i].problem.code, ProblemCode::InvalidId);
+        }
+        QList<qint64> shared;
+        for (const ProblemRow &row : scan->problems) {
+            if (row.problem.code == ProblemCode::DuplicateId)
+                shared.append(row.contactId);
+            else if (row.contactId == 1 || row.contactId == 3000 || row.contactId == 6000)
+                QFAIL(qPrintable(QStringLiteral("contact %1 shares its id but has a check problem: %2")
+                                     .arg(row.contactId)
+                                     .arg(row.problem.message)));
+        }
+        QCOMPARE(shared, (QList<qint64> { 1, 1, 3000, 3000, 3000, 6000, 6000 }));
+
+        QCOMPARE(scan->problems.size(), expected.size());
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            QCOMPARE(scan->problems[i].contactId, expected[i].contactId);
+            QCOMPARE(scan->problems[i].problem, expected[i].problem);
+        }
+        QCOMPARE(scan->contacts, (*batch)->contacts);
+        QCOMPARE(scan->contactsWithErrors, (*batch)->contactsWithErrors);
+        QCOMPARE(qint64(scan->problems.size()), (*batch)->problems);
+    }
+
     void threadsDoNotChangeTheResult()
     {
         const auto one = ProblemScan::run(m_bigger, m_today, {}, 1);

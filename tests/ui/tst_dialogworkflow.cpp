@@ -28,6 +28,7 @@
 #include <QMenuBar>
 #include <QPointer>
 #include <QProcess>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -554,6 +555,20 @@ void TestDialogWorkflow::importAddsGoodRowsAndSavesRejected()
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM contacts WHERE birth_date = ?1"), QStringLiteral("1952-03-14")),
              scalar(m_db, QStringLiteral("SELECT COUNT(*) FROM contacts WHERE birth_date = ?1"), QStringLiteral("1952-03-14")) + 1);
     QTRY_COMPARE_WITH_TIMEOUT(qint64(window->contactsPage()->model()->rowCount()), before + 3, 20000);
+
+    // Done: Import again would only skip the rows just added, so it is off and Enter closes.
+    QAbstractButton *importButton = ModalScript::button(dialog, u"Import");
+    QVERIFY(importButton);
+    QVERIFY(!importButton->isEnabled());
+    QVERIFY(!ModalScript::click(dialog, u"Import"));
+    auto *closeButton = qobject_cast<QPushButton *>(ModalScript::button(dialog, u"Close"));
+    QVERIFY(closeButton && closeButton->isDefault());
+    // Another rule for existing emails is a new import of the same file.
+    auto *conflict = dialog->findChild<QComboBox *>(QStringLiteral("importConflict"));
+    QVERIFY(conflict);
+    conflict->setCurrentIndex(1);
+    QVERIFY(importButton->isEnabled());
+    QCOMPARE(contactCount(db), before + 3);
 
     QVERIFY(ModalScript::click(dialog, u"Close"));
     QTRY_VERIFY(!dialog);

@@ -20,6 +20,7 @@
 #include <QClipboard>
 #include <QCryptographicHash>
 #include <QFile>
+#include <QHeaderView>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void confirmedRunWritesSchedule();
     void brokenFileShowsBanner();
     void settingsAreRemembered();
+    void runHistoryNewestFirstWithoutAscendingArrow();
 
 private:
     void openSample();
@@ -307,6 +309,47 @@ void TestMainWindow::settingsAreRemembered()
     QVERIFY(opened.wait(10000));
     QCOMPARE(again.databasePath(), m_db);
     QCOMPARE(again.asOfDate(), QDate(2025, 10, 1));
+}
+
+// Newest run on top, and no arrow that reads as "oldest first" over "When"; a click on a column
+// sorts by it and shows its arrow.
+void TestMainWindow::runHistoryNewestFirstWithoutAscendingArrow()
+{
+    RunHistoryDock dock;
+    const QDateTime start(QDate(2025, 3, 3), QTime(9, 0), Qt::UTC);
+    for (int i = 0; i < 3; ++i) {
+        RunRecord run;
+        run.startedAt = start.addSecs(60 * i);
+        run.finishedAt = run.startedAt.addSecs(5);
+        run.today = m_today;
+        run.status = QStringLiteral("declined");
+        run.contacts = 10 - i; // the newest has the fewest
+        dock.addSessionRun(QString(), run);
+    }
+    dock.resize(800, 300);
+    dock.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dock));
+    QTableView *view = dock.view();
+    QHeaderView *header = view->horizontalHeader();
+    QCOMPARE(view->model()->rowCount(), 3);
+    auto contactsAt = [view](int row) {
+        return view->model()
+            ->index(row, RunHistoryModel::Contacts)
+            .data(RunHistoryModel::RawValueRole)
+            .toLongLong();
+    };
+    QCOMPARE(contactsAt(0), qint64(8)); // the newest run on top
+    QCOMPARE(contactsAt(2), qint64(10));
+    QCOMPARE(header->sortIndicatorSection(), int(RunHistoryModel::Started));
+    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    QVERIFY(!header->isSortIndicatorShown());
+
+    const int x = header->sectionViewportPosition(RunHistoryModel::Contacts)
+        + header->sectionSize(RunHistoryModel::Contacts) / 2;
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    QCOMPARE(header->sortIndicatorSection(), int(RunHistoryModel::Contacts));
+    QVERIFY(header->isSortIndicatorShown());
+    QCOMPARE(contactsAt(0), header->sortIndicatorOrder() == Qt::AscendingOrder ? qint64(8) : qint64(10));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -180,6 +180,27 @@ void TestPreviewTimeline::futureBirthDateIsNamed()
     QVERIFY2(details.contains(u"in the future"), qPrintable(details));
     QVERIFY2(details.contains(QLocale().toString(QDate(2031, 11, 29), QStringLiteral("MMM d, yyyy"))), qPrintable(details));
     QVERIFY2(!details.contains(u"born"), qPrintable(details));
+    // Said once: no other visible line repeats it (the engine's "is after today" wording).
+    for (const QLabel *label : labels) {
+        if (label->isVisibleTo(&dock) && label->text() != details)
+            QVERIFY2(!label->text().contains(u"2031"), qPrintable(label->text()));
+    }
+
+    // A second problem still shows on the problems line, without the birth date's.
+    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db, "UPDATE contacts SET zip_code = '9' WHERE id = 7", nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    sqlite3_close(db);
+    dock.showContact(7);
+    QVERIFY(shown.wait(10000));
+    QStringList visible;
+    for (const QLabel *label : labels) {
+        if (label->isVisibleTo(&dock))
+            visible << label->text();
+    }
+    const QString all = visible.join(u'\n');
+    QCOMPARE(all.count(u"2031"), 1);
+    QVERIFY2(all.contains(u"Data problems: "), qPrintable(all));
 }
 
 QTEST_MAIN(TestPreviewTimeline)

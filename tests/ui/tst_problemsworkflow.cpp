@@ -1,8 +1,8 @@
 // The first minutes of a new user, through the real MainWindow on a 1600×1000 offscreen screen:
 // a database with bad rows shows its problems (tab count, dock rows, table icon) without any
-// run; F5 after an outside change updates them; a run's answer keeps dock and table in step;
-// the first start fills the screen with every column through "Problems" in view, and a
-// remembered window wins on the next start.
+// run; F5 after an outside change updates them; a run declined on its real question keeps dock
+// and table in step; the first start fills the screen with every column through "Problems" in
+// view, and a remembered window wins on the next start.
 
 #include "batchjob.h"
 #include "batchpanel.h"
@@ -11,6 +11,7 @@
 #include "demogenerator.h"
 #include "filterheader.h"
 #include "mainwindow.h"
+#include "modalscript.h"
 #include "problemscan.h"
 #include "problemsdock.h"
 
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void runAnswerKeepsDockAndTableInStep();
     void checkKeepsWhatOnlyARunFound();
     void reopenShowsOnlyTheNewDatabase();
+    void firstStartFillsTheScreen_data();
     void firstStartFillsTheScreen();
     void rememberedWindowWins();
 
@@ -58,6 +60,7 @@ private:
     // Whether the contact's row in the table shows the red error icon (its pixels).
     bool rowShowsErrorIcon(qint64 contactId) const;
     static bool execute(const QString &path, const char *sql);
+    static QByteArray fileBytes(const QString &path);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<MainWindow> m_window;
@@ -82,6 +85,12 @@ void TestProblemsWorkflow::cleanup()
 {
     m_window.reset();
     m_dir.reset();
+}
+
+QByteArray TestProblemsWorkflow::fileBytes(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 bool TestProblemsWorkflow::execute(const QString &path, const char *sql)
@@ -250,14 +259,18 @@ void TestProblemsWorkflow::runAnswerKeepsDockAndTableInStep()
     const QString tab = QStringLiteral("Problems (%1)").arg(expected);
     QTRY_COMPARE_WITH_TIMEOUT(problemsTabText(), tab, 20000);
 
-    // A run, declined: the run's problems replace the checked ones, and they are the same. (The
-    // question itself is answered through its real dialog in the batch workflow tests; here
-    // only the Problems dock is under test.)
-    m_window->batchPanel()->setConfirmFunction([](const BatchResult &, const ScheduleDiffSummary &) { return false; });
+    // A run, declined on its real question as a user would: the run's problems replace the
+    // checked ones, and they are the same.
+    const QByteArray before = fileBytes(m_db);
     QSignalSpy finished(m_window->batchPanel(), &BatchPanel::finished);
+    ModalScript script;
+    script.then([](QWidget *box) { QVERIFY(ModalScript::click(box, u"Don't write")); });
     m_window->runAction()->trigger();
-    QVERIFY(finished.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 60000);
+    QVERIFY(script.done());
+    QCOMPARE(script.titles(), QStringList { QStringLiteral("Write the new schedule?") });
     QCOMPARE(finished.first().first().value<BatchPanel::Outcome>(), BatchPanel::Outcome::Declined);
+    QCOMPARE(fileBytes(m_db), before);
     QCOMPARE(problemsTabText(), tab);
     QVERIFY(m_window->problemsDock()->sourceText().contains(QStringLiteral("batch run")));
 }
@@ -316,10 +329,27 @@ void TestProblemsWorkflow::reopenShowsOnlyTheNewDatabase()
         QCOMPARE(arguments.first().value<ProblemScan::Summary>().databasePath, m_db);
 }
 
+void TestProblemsWorkflow::firstStartFillsTheScreen_data()
+{
+    QTest::addColumn<QSize>("screenSize");
+    QTest::newRow("1600x1000") << QSize(1600, 1000);
+    QTest::newRow("1024x700") << QSize(1024, 700);
+}
+
 void TestProblemsWorkflow::firstStartFillsTheScreen()
 {
+    QFETCH(QSize, screenSize);
+    QScreen *screen = nullptr;
+    const QList<QScreen *> screens = QGuiApplication::screens();
+    for (QScreen *s : screens) {
+        if (s->availableGeometry().size() == screenSize)
+            screen = s;
+    }
+    if (!screen)
+        QSKIP("no offscreen screen of that size (another platform was chosen)");
+    m_window->setScreen(screen);
     const QRect available = m_window->screen()->availableGeometry();
-    QCOMPARE(available.size(), QSize(1600, 1000)); // the offscreen screen of main() below
+    QCOMPARE(available.size(), screenSize); // the offscreen screens of main() below
     QSignalSpy opened(m_window.get(), &MainWindow::databaseOpened);
     m_window->startSession(m_db); // fresh settings file: a first start
     m_window->show();
@@ -328,9 +358,20 @@ void TestProblemsWorkflow::firstStartFillsTheScreen()
                                         && m_window->height() >= available.height() * 9 / 10));
     QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 20000);
     QTRY_VERIFY(m_window->contactsPage()->model()->rowCount() > 0);
+    QTableView *table = m_window->contactsPage()->view();
+    QDockWidget *preview = m_window->findChild<QDockWidget *>(QStringLiteral("schedulePreviewDock"));
+    QVERIFY(preview);
+    if (screenSize.width() < 1600) {
+        // A small screen: the table comes first, the preview keeps a readable two fifths at most.
+        QVERIFY2(
+            preview->width() <= m_window->width() * 2 / 5 && preview->width() >= 300,
+            qPrintable(QStringLiteral("preview %1 of %2 px").arg(preview->width()).arg(m_window->width())));
+        QVERIFY2(table->width() >= m_window->width() * 11 / 20,
+                 qPrintable(QStringLiteral("table %1 of %2 px").arg(table->width()).arg(m_window->width())));
+        return;
+    }
 
     // Every column through Problems is in view without scrolling sideways.
-    QTableView *table = m_window->contactsPage()->view();
     const QHeaderView *header = table->horizontalHeader();
     QCOMPARE(table->horizontalScrollBar()->value(), 0);
     for (int column = 0; column <= Problems; ++column) {
@@ -378,8 +419,8 @@ void TestProblemsWorkflow::rememberedWindowWins()
     QTRY_COMPARE(preview->width(), 420);
 }
 
-// A 1600×1000 offscreen screen (the size the first-start layout is made for), unless the
-// platform was chosen otherwise.
+// A 1600×1000 offscreen screen (the size the first-start layout is made for) and a small
+// 1024×700 one beside it, unless the platform was chosen otherwise.
 int main(int argc, char *argv[])
 {
     QTemporaryDir config;
@@ -389,6 +430,8 @@ int main(int argc, char *argv[])
         if (file.open(QIODevice::WriteOnly)) {
             file.write(R"({"synchronousWindowSystemEvents": false, "windowFrameMargins": false,
                           "screens": [{"name": "Screen1600", "x": 0, "y": 0, "width": 1600, "height": 1000,
+                                       "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+                                      {"name": "Screen1024", "x": 1600, "y": 0, "width": 1024, "height": 700,
                                        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})");
             file.close();
             qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + file.fileName().toUtf8());
