@@ -26,20 +26,12 @@
 
 namespace {
 
-// The parsed dates the load balancer's exclusion test needs after the Contact is gone
-// (4-byte dates: one per contact of a million).
-struct ContactDates
-{
-    CompactDate birth;
-    CompactDate effective;
-};
-
 // Where a worker puts a chunk's results: straight into the final vectors (slots of the
 // chunk's ids), so a million schedules are never held twice.
 struct ChunkResult
 {
     ContactSchedule *schedules;
-    ContactDates *dates;
+    Engine::ContactExclusion *exclusions; // what the load balancer's exclusion test needs
     const qint64 *ids;
     std::size_t count;
     std::size_t next = 0; // slot of the next contact
@@ -71,18 +63,19 @@ ContactSchedule failedSchedule(qint64 id, const QString &reason)
 
 // Schedules one contact; an exception becomes the contact's ProcessingError problem.
 void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, const BatchOptions &options,
-                 ChunkResult &out)
+                 const Engine::ExclusionRules &rules, ChunkResult &out)
 {
     const std::size_t slot = out.slotFor(contact.id);
     if (slot >= out.count)
         return; // not one of the chunk's ids (cannot happen with a consistent read)
-    ContactDates dates;
+    Engine::ContactExclusion exclusion; // none for a contact that failed
     try {
         if (options.beforeContact)
             options.beforeContact(contact.id);
         const ContactFacts facts = Engine::checkContact(contact, options.today);
-        dates = {facts.birthDate, facts.effectiveDate};
         ContactSchedule schedule = Engine::scheduleContact(facts, history, options.today, options.config);
+        // Worked out here, on the worker, once per contact: the balancer may test many days.
+        exclusion = rules.of(facts);
         schedule.contactId = contact.id;
         // The engine may have reserved room for candidates it dropped; a batch holds millions.
         if (schedule.emails.capacity() > schedule.emails.size())
@@ -93,7 +86,7 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
     } catch (...) {
         out.schedules[slot] = failedSchedule(contact.id, QCoreApplication::translate("BatchJob", "unknown error"));
     }
-    out.dates[slot] = dates;
+    out.exclusions[slot] = exclusion;
 }
 
 // ES_PHASE_TIMES=1 prints how long each phase of a batch took to stderr (for profiling runs
@@ -177,7 +170,8 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     const qsizetype chunkSize = std::max(1, options.chunkSize);
     const qsizetype chunkCount = (qsizetype(ids.size()) + chunkSize - 1) / chunkSize;
     result->schedules.resize(ids.size());
-    std::vector<ContactDates> dates(ids.size());
+    std::vector<Engine::ContactExclusion> exclusions(ids.size());
+    const Engine::ExclusionRules exclusionRules(options.config);
     std::atomic<qsizetype> nextChunk {0};
     std::atomic<bool> stop {false};
     std::mutex errorMutex;
@@ -208,10 +202,10 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
             const auto begin = ids.begin() + index * chunkSize;
             const auto end = ids.begin() + std::min<qsizetype>(qsizetype(ids.size()), (index + 1) * chunkSize);
             const std::size_t first = std::size_t(begin - ids.begin());
-            ChunkResult out {result->schedules.data() + first, dates.data() + first, &*begin,
+            ChunkResult out {result->schedules.data() + first, exclusions.data() + first, &*begin,
                              std::size_t(end - begin)};
             auto visit = [&](const Contact &contact, std::span<const HistoryEntry> history) {
-                scheduleOne(contact, history, options, out);
+                scheduleOne(contact, history, options, exclusionRules, out);
             };
             const auto read = result->allContacts
                 ? source.readRange(*begin, *(end - 1), ContactSource::Fields::Scheduling, visit)
@@ -279,12 +273,12 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
                 continue;
             if (kept != i) {
                 result->schedules[kept] = std::move(result->schedules[i]);
-                dates[kept] = dates[i];
+                exclusions[kept] = exclusions[i];
             }
             ++kept;
         }
         result->schedules.resize(kept);
-        dates.resize(kept);
+        exclusions.resize(kept);
     }
     std::vector<qint64>().swap(ids);
     // A shared id gets one schedule without emails and an error per row, so its old
@@ -294,29 +288,29 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
             return a.sharedId != b.sharedId ? a.sharedId < b.sharedId : a.rowid < b.rowid;
         });
         std::vector<ContactSchedule> merged;
-        std::vector<ContactDates> mergedDates;
+        std::vector<Engine::ContactExclusion> mergedExclusions;
         merged.reserve(result->schedules.size() + duplicates.size());
-        mergedDates.reserve(merged.capacity());
+        mergedExclusions.reserve(merged.capacity());
         std::size_t next = 0;
         for (std::size_t i = 0; i < duplicates.size();) {
             const qint64 id = duplicates[i].sharedId;
             while (next < result->schedules.size() && result->schedules[next].contactId < id) {
                 merged.push_back(std::move(result->schedules[next]));
-                mergedDates.push_back(dates[next++]);
+                mergedExclusions.push_back(exclusions[next++]);
             }
             ContactSchedule shared;
             shared.contactId = id;
             for (; i < duplicates.size() && duplicates[i].sharedId == id; ++i)
                 shared.problems.append(ContactSource::idProblem(duplicates[i]));
             merged.push_back(std::move(shared));
-            mergedDates.push_back({});
+            mergedExclusions.push_back({});
         }
         for (; next < result->schedules.size(); ++next) {
             merged.push_back(std::move(result->schedules[next]));
-            mergedDates.push_back(dates[next]);
+            mergedExclusions.push_back(exclusions[next]);
         }
         result->schedules = std::move(merged);
-        dates = std::move(mergedDates);
+        exclusions = std::move(mergedExclusions);
     }
 
     for (const ContactSchedule &schedule : result->schedules) {
@@ -335,17 +329,10 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
 
     if (result->allContacts && options.config.loadBalancing.enabled) {
         live.balancing = true;
-        const Config &config = options.config;
-        const auto &schedules = result->schedules;
         result->balance = LoadBalancer::balance(
-            result->schedules, result->validContacts, options.today, config,
-            [&schedules, &dates, &config](std::size_t index, QDate date) {
-                ContactFacts facts;
-                facts.contactId = schedules[index].contactId;
-                facts.state = schedules[index].state;
-                facts.birthDate = dates[index].birth;
-                facts.effectiveDate = dates[index].effective;
-                return Engine::isExcluded(facts, date, config);
+            result->schedules, result->validContacts, options.today, options.config,
+            [&exclusions, &exclusionRules](std::size_t index, QDate date) {
+                return exclusionRules.isExcluded(exclusions[index], date);
             });
         result->balanced = true;
         phaseTime("balance", phase);

@@ -127,8 +127,8 @@ WindowRule makeWindowRule(const ContactFacts &facts, const StateRule &rule, cons
     return r;
 }
 
-// E_Y of SPEC section 4; false when the year has no window.
-bool windowForYear(const WindowRule &r, int year, ExclusionWindow &out)
+// a_Y of SPEC section 4 as a Julian day; false when the year has no window.
+bool anchorForYear(const WindowRule &r, int year, qint64 &anchor)
 {
     if (r.kind == StateRule::Kind::None)
         return false;
@@ -146,7 +146,16 @@ bool windowForYear(const WindowRule &r, int year, ExclusionWindow &out)
         if (age > r.maxAge)
             return false;
     }
-    const qint64 anchor = Civil::jd(year, month, day);
+    anchor = Civil::jd(year, month, day);
+    return true;
+}
+
+// E_Y of SPEC section 4; false when the year has no window.
+bool windowForYear(const WindowRule &r, int year, ExclusionWindow &out)
+{
+    qint64 anchor = 0;
+    if (!anchorForYear(r, year, anchor))
+        return false;
     out.anchor = Civil::toDate(anchor);
     out.statutoryStart = Civil::toDate(anchor - r.before);
     out.start = Civil::toDate(anchor - r.before - r.lead);
@@ -510,6 +519,83 @@ bool isExcluded(const ContactFacts &facts, QDate date, const Config &config)
     if (date.isValid() && rule.kind != StateRule::Kind::None)
         WindowSet(rule, date.year() - 1).causing(date, w);
     return w.isValid();
+}
+
+ExclusionRules::ExclusionRules(const Config &config)
+{
+    const QList<StateCode> states = config.stateRules.statesWithRules();
+    m_rules.reserve(std::size_t(states.size()));
+    for (const StateCode state : states) {
+        const StateRule rule = config.stateRules.rule(state);
+        m_kinds.insert(state.raw(), rule.kind);
+        m_index.insert(state.raw(), quint16(m_rules.size()));
+        m_rules.push_back(Rule { rule.before, rule.after, rule.lead >= 0 ? rule.lead : config.preWindowLeadDays,
+                                 rule.maxAge, rule.monthStart });
+    }
+}
+
+ContactExclusion ExclusionRules::of(const ContactFacts &facts) const
+{
+    ContactExclusion c;
+    if (!facts.state.isValid())
+        return c;
+    const StateRule::Kind kind = m_kinds.value(facts.state.raw(), StateRule::Kind::None);
+    if (kind == StateRule::Kind::YearRound) {
+        c.kind = kind;
+        return c;
+    }
+    QDate event;
+    if (kind == StateRule::Kind::Birthday)
+        event = facts.birthDate;
+    else if (kind == StateRule::Kind::EffectiveDate)
+        event = facts.effectiveDate;
+    if (!event.isValid())
+        return c;
+    const Civil::Ymd e = Civil::parts(event);
+    c.kind = kind;
+    c.rule = m_index.value(facts.state.raw());
+    c.eventYear = e.year;
+    c.eventMonth = quint8(e.month);
+    c.eventDay = quint8(e.day);
+    if (facts.birthDate.isValid()) {
+        const Civil::Ymd b = Civil::parts(facts.birthDate);
+        c.birthYear = b.year;
+        c.birthMonth = quint8(b.month);
+        c.birthDay = quint8(b.day);
+    }
+    return c;
+}
+
+bool ExclusionRules::isExcluded(const ContactExclusion &contact, QDate date) const
+{
+    if (contact.kind == StateRule::Kind::YearRound)
+        return true;
+    if (contact.kind == StateRule::Kind::None || !date.isValid())
+        return false;
+    const Rule &rule = m_rules[contact.rule];
+    WindowRule r;
+    r.kind = contact.kind;
+    r.before = rule.before;
+    r.after = rule.after;
+    r.lead = rule.lead;
+    r.monthStart = rule.monthStart;
+    r.maxAge = rule.maxAge;
+    r.eventYear = contact.eventYear;
+    r.eventMonth = contact.eventMonth;
+    r.eventDay = contact.eventDay;
+    r.hasBirth = contact.birthMonth != 0;
+    r.birthYear = contact.birthYear;
+    r.birthMonth = contact.birthMonth;
+    r.birthDay = contact.birthDay;
+    // As WindowSet::causing: E_Y for Y in {D.year-1, D.year, D.year+1} containing D.
+    const qint64 jd = date.toJulianDay();
+    const int year = Civil::fromJd(jd).year;
+    for (int y = year - 1; y <= year + 1; ++y) {
+        qint64 anchor = 0;
+        if (anchorForYear(r, y, anchor) && jd >= anchor - r.before - r.lead && jd <= anchor + r.after)
+            return true;
+    }
+    return false;
 }
 
 ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history, QDate today,
