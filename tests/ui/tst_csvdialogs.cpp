@@ -43,6 +43,7 @@ QList<QStringList> parseCsv(const QString &text)
     return ReferenceCsv::parse(text);
 }
 
+} // namespace
 
 class TestCsvDialogs : public QObject
 {
