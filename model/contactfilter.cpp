@@ -10,34 +10,11 @@ using namespace ContactColumn;
 
 QString ContactColumn::rawText(const Contact &contact, int column)
 {
-    switch (column) {
-    case Id:
+    if (column == Id)
         return QString::number(contact.id);
-    case FirstName:
-        return contact.firstName;
-    case LastName:
-        return contact.lastName;
-    case Email:
-        return contact.email;
-    case State:
-        return contact.state;
-    case Zip:
-        return contact.zipCode;
-    case BirthDate:
-        return contact.birthDate;
-    case EffectiveDate:
-        return contact.effectiveDate;
-    case Carrier:
-        return contact.currentCarrier;
-    case PlanType:
-        return contact.planType;
-    case Phone:
-        return contact.phoneNumber;
-    case Status:
-        return contact.status;
-    default:
+    if (column < 0 || column >= ColumnCount || !Members[std::size_t(column)])
         return {};
-    }
+    return contact.*Members[std::size_t(column)];
 }
 
 void ContactFilter::setColumnText(int column, const QString &text)

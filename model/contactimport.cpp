@@ -71,10 +71,17 @@ Field problemField(ProblemCode code)
     return Field::ZipCode;
 }
 
-constexpr std::array<const char *, FieldCount> ColumnNames = {
-    "first_name", "last_name", "email",           "phone_number", "birth_date", "effective_date",
-    "state",      "zip_code",  "current_carrier", "plan_type",    "gender",     "status",
+// The Contact member of each Field, in Field order; the column names come from ContactFields.
+constexpr std::array<QString Contact::*, FieldCount> FieldMembers = {
+    &Contact::firstName,      &Contact::lastName,      &Contact::email,  &Contact::phoneNumber,
+    &Contact::birthDate,      &Contact::effectiveDate, &Contact::state,  &Contact::zipCode,
+    &Contact::currentCarrier, &Contact::planType,      &Contact::gender, &Contact::status,
 };
+
+constexpr QLatin1StringView fieldColumn(Field field)
+{
+    return contactColumn(FieldMembers[size_t(field)]);
+}
 
 // Header cells reduced to lower-case letters and digits, so "Date of Birth", "date_of_birth"
 // and "DATE-OF-BIRTH" are the same key.
@@ -148,33 +155,7 @@ QString undoGuard(const QString &value)
 
 QString &contactField(Contact &c, Field f)
 {
-    switch (f) {
-    case Field::FirstName:
-        return c.firstName;
-    case Field::LastName:
-        return c.lastName;
-    case Field::Email:
-        return c.email;
-    case Field::PhoneNumber:
-        return c.phoneNumber;
-    case Field::BirthDate:
-        return c.birthDate;
-    case Field::EffectiveDate:
-        return c.effectiveDate;
-    case Field::State:
-        return c.state;
-    case Field::ZipCode:
-        return c.zipCode;
-    case Field::CurrentCarrier:
-        return c.currentCarrier;
-    case Field::PlanType:
-        return c.planType;
-    case Field::Gender:
-        return c.gender;
-    case Field::Status:
-        return c.status;
-    }
-    return c.status;
+    return c.*FieldMembers[size_t(f)];
 }
 
 bool asciiDigits(QStringView text)
@@ -591,7 +572,7 @@ int bindField(sqlite3_stmt *stmt, int index, const QString &value)
 
 QString columnName(Field field)
 {
-    return QString::fromLatin1(ColumnNames[size_t(field)]);
+    return QString(fieldColumn(field));
 }
 
 QString displayName(Field field)
@@ -628,7 +609,7 @@ QString displayName(Field field)
 std::optional<Field> fieldFromColumnName(QStringView name)
 {
     for (int i = 0; i < FieldCount; ++i) {
-        if (name.compare(QLatin1StringView(ColumnNames[size_t(i)]), Qt::CaseInsensitive) == 0)
+        if (name.compare(fieldColumn(Field(i)), Qt::CaseInsensitive) == 0)
             return Field(i);
     }
     return std::nullopt;
@@ -845,6 +826,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
     // Every error below is built (SQLite's message read) before this runs: a ROLLBACK resets the
     // connection's message to "not an error".
     const auto failed = [&db](const Error &error) -> Error {
+        // The error that stopped the import is what the user needs; should ROLLBACK fail too, SQLite
+        // rolls the open transaction back when the connection closes, so nothing is half-written.
         (void)db.exec("ROLLBACK", tr("roll back the import into"));
         return error;
     };
@@ -962,6 +945,7 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
     s = ImportStatements();
     if (auto r = db.exec("COMMIT", writeAction); !r.ok())
         return failed(CsvSqlite::fromDbError(r.error()));
+    // The import is committed; a temp table that cannot be dropped goes with the connection.
     (void)db.exec("DROP TABLE IF EXISTS temp.es_import_emails", writeAction);
     report.dates = checker.dateReports();
     return report;

@@ -14,13 +14,6 @@ using namespace ContactColumn;
 
 namespace {
 
-// Stored column of each table column, in ContactColumn order (Problems has none).
-const char *const kColumnNames[ColumnCount] = {
-    "id",           "first_name", "last_name",      "email",           "state",
-    "zip_code",     "birth_date", "effective_date", "current_carrier", "plan_type",
-    "phone_number", "status",     nullptr,
-};
-
 QString valueText(sqlite3_value *value)
 {
     if (sqlite3_value_type(value) == SQLITE_NULL)
@@ -39,43 +32,8 @@ QString columnText(sqlite3_stmt *stmt, int column)
 
 void setField(Contact &contact, int column, QString text)
 {
-    switch (column) {
-    case FirstName:
-        contact.firstName = std::move(text);
-        break;
-    case LastName:
-        contact.lastName = std::move(text);
-        break;
-    case Email:
-        contact.email = std::move(text);
-        break;
-    case State:
-        contact.state = std::move(text);
-        break;
-    case Zip:
-        contact.zipCode = std::move(text);
-        break;
-    case BirthDate:
-        contact.birthDate = std::move(text);
-        break;
-    case EffectiveDate:
-        contact.effectiveDate = std::move(text);
-        break;
-    case Carrier:
-        contact.currentCarrier = std::move(text);
-        break;
-    case PlanType:
-        contact.planType = std::move(text);
-        break;
-    case Phone:
-        contact.phoneNumber = std::move(text);
-        break;
-    case Status:
-        contact.status = std::move(text);
-        break;
-    default:
-        break;
-    }
+    if (column >= 0 && column < ColumnCount && Members[std::size_t(column)])
+        contact.*Members[std::size_t(column)] = std::move(text);
 }
 
 struct FilterContext
@@ -139,7 +97,7 @@ QString allColumns()
     for (int c = 0; c < Problems; ++c) {
         if (c)
             sql += u", ";
-        sql += QLatin1StringView(kColumnNames[c]);
+        sql += storedColumn(c);
     }
     return sql;
 }
@@ -203,7 +161,7 @@ QString ContactQuery::sortExpression(int column)
         return QStringLiteral("id");
     if (column == Problems)
         return QStringLiteral("es_problems(id, email, state, zip_code, birth_date, effective_date)");
-    const auto name = QLatin1StringView(kColumnNames[column]);
+    const QLatin1StringView name = storedColumn(column);
     if (isDateColumn(column))
         return u"es_date(" % name % u')';
     return name % u" COLLATE NOCASE";

@@ -90,9 +90,6 @@ HistoryEntry historyEntry(sqlite3_stmt *stmt)
 
 constexpr const char *kSchedulingColumns[]
     = { "id", "email", "effective_date", "birth_date", "state", "zip_code" };
-constexpr const char *kAllColumns[]
-    = { "id",         "first_name", "last_name", "email",    "current_carrier", "plan_type", "effective_date",
-        "birth_date", "gender",     "state",     "zip_code", "phone_number",    "status" };
 
 Contact contactFrom(sqlite3_stmt *stmt, ContactSource::Fields fields)
 {
@@ -105,18 +102,9 @@ Contact contactFrom(sqlite3_stmt *stmt, ContactSource::Fields fields)
         c.state = text(stmt, 4);
         c.zipCode = text(stmt, 5);
     } else {
-        c.firstName = text(stmt, 1);
-        c.lastName = text(stmt, 2);
-        c.email = text(stmt, 3);
-        c.currentCarrier = text(stmt, 4);
-        c.planType = text(stmt, 5);
-        c.effectiveDate = text(stmt, 6);
-        c.birthDate = text(stmt, 7);
-        c.gender = text(stmt, 8);
-        c.state = text(stmt, 9);
-        c.zipCode = text(stmt, 10);
-        c.phoneNumber = text(stmt, 11);
-        c.status = text(stmt, 12);
+        // id, then ContactFields in order (contactSelect()).
+        for (std::size_t i = 0; i < ContactFields.size(); ++i)
+            c.*ContactFields[i].member = text(stmt, int(i) + 1);
     }
     return c;
 }
@@ -203,8 +191,9 @@ QByteArray ContactSource::contactSelect(Fields fields) const
         for (const char *column : kSchedulingColumns)
             add(column);
     } else {
-        for (const char *column : kAllColumns)
-            add(column);
+        add("id");
+        for (const ContactField &field : ContactFields)
+            add(field.column.data());
     }
     sql += " FROM contacts ";
     return sql;

@@ -113,9 +113,12 @@ QList<bool> textColumnsFor(const QStringList &names)
     return text;
 }
 
-// Streams every row of `sql` (columns as stored, as UTF-8 bytes straight from SQLite) to `out`.
-ExportOutcome streamQuery(const OrgDatabase &db, const QString &sql, const QString &countSql,
-                          AtomicCsvFile &out, const CsvProgress &progress)
+// Runs `sql` and writes its rows to `out`: `writeHeader(stmt)` once after the statement is
+// prepared, then `writeRow(stmt)` for each row (both return false when the file cannot be
+// written). With `progress`, `countSql` gives the total first and cancel is noticed every so often.
+template<typename WriteHeader, typename WriteRow>
+ExportOutcome streamRows(const OrgDatabase &db, const QString &sql, const QString &countSql, AtomicCsvFile &out,
+                         const CsvProgress &progress, const WriteHeader &writeHeader, const WriteRow &writeRow)
 {
     ExportOutcome outcome;
     const QString action = tr("read");
@@ -134,23 +137,13 @@ ExportOutcome streamQuery(const OrgDatabase &db, const QString &sql, const QStri
         return outcome;
     }
     sqlite3_stmt *s = stmt->get();
-    const int columns = sqlite3_column_count(s);
-    QStringList header;
-    for (int c = 0; c < columns; ++c)
-        header.append(QString::fromUtf8(sqlite3_column_name(s, c)));
-    out.writer().setTextColumns(textColumnsFor(header));
-    if (!out.writer().writeHeader(header)) {
+    if (!writeHeader(s)) {
         outcome.error = out.writeFailed();
         return outcome;
     }
-    std::vector<QByteArrayView> fields(static_cast<size_t>(columns));
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        for (int c = 0; c < columns; ++c) {
-            const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(s, c));
-            fields[size_t(c)] = text ? QByteArrayView(text, sqlite3_column_bytes(s, c)) : QByteArrayView();
-        }
-        if (!out.writer().writeRow(fields)) {
+        if (!writeRow(s)) {
             outcome.error = out.writeFailed();
             return outcome;
         }
@@ -163,6 +156,30 @@ ExportOutcome streamQuery(const OrgDatabase &db, const QString &sql, const QStri
     if (rc != SQLITE_DONE)
         outcome.error = CsvSqlite::sqlError(db, rc, action);
     return outcome;
+}
+
+// Streams every row of `sql` (columns as stored, as UTF-8 bytes straight from SQLite) to `out`.
+ExportOutcome streamQuery(const OrgDatabase &db, const QString &sql, const QString &countSql,
+                          AtomicCsvFile &out, const CsvProgress &progress)
+{
+    std::vector<QByteArrayView> fields;
+    const auto writeHeader = [&](sqlite3_stmt *s) {
+        const int columns = sqlite3_column_count(s);
+        QStringList header;
+        for (int c = 0; c < columns; ++c)
+            header.append(QString::fromUtf8(sqlite3_column_name(s, c)));
+        fields.resize(static_cast<size_t>(columns));
+        out.writer().setTextColumns(textColumnsFor(header));
+        return out.writer().writeHeader(header);
+    };
+    const auto writeRow = [&](sqlite3_stmt *s) {
+        for (size_t c = 0; c < fields.size(); ++c) {
+            const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(s, int(c)));
+            fields[c] = text ? QByteArrayView(text, sqlite3_column_bytes(s, int(c))) : QByteArrayView();
+        }
+        return out.writer().writeRow(fields);
+    };
+    return streamRows(db, sql, countSql, out, progress, writeHeader, writeRow);
 }
 
 // Problems are computed, not stored: every contact goes through Engine::checkContact, read in
@@ -402,7 +419,6 @@ QString staffReason(const QString &skipReason, const QString &catchupNote)
 // contact, then send date, then type. Columns another program's table lacks are left empty.
 ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const CsvProgress &progress)
 {
-    ExportOutcome outcome;
     const QStringList scheduleColumns = db.columns(QStringLiteral("email_schedules"));
     const QStringList contactColumns = db.columns(QStringLiteral("contacts"));
     const bool join = contactColumns.contains(QStringLiteral("id"), Qt::CaseInsensitive);
@@ -420,56 +436,25 @@ ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const Cs
         + column(scheduleColumns, u"s", "catchup_note") + QStringLiteral(" FROM email_schedules AS s")
         + (join ? QStringLiteral(" LEFT JOIN contacts AS c ON c.\"id\" = s.\"contact_id\"") : QString())
         + QStringLiteral(" ORDER BY 1, 6, 5");
-    const QString action = tr("read");
-    qint64 total = -1;
-    if (progress) {
-        auto count = CsvSqlite::scalar(db, QStringLiteral("SELECT COUNT(*) FROM email_schedules"), action);
-        if (!count.ok()) {
-            outcome.error = count.error();
-            return outcome;
-        }
-        total = *count;
-    }
-    auto stmt = CsvSqlite::prepare(db, sql, action);
-    if (!stmt.ok()) {
-        outcome.error = stmt.error();
-        return outcome;
-    }
     const QStringList header { tr("Contact ID"), tr("First name"), tr("Last name"), tr("Email"),
                                tr("Email type"), tr("Send date"),  tr("Status"),    tr("Reason") };
-    if (!out.writer().writeHeader(header)) {
-        outcome.error = out.writeFailed();
-        return outcome;
-    }
-    sqlite3_stmt *s = stmt->get();
-    const auto text = [s](int c) -> QString {
-        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(s, c)),
-                                 sqlite3_column_bytes(s, c));
+    const auto writeHeader = [&](sqlite3_stmt *) { return out.writer().writeHeader(header); };
+    const auto writeRow = [&](sqlite3_stmt *s) {
+        const auto text = [s](int c) -> QString {
+            return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(s, c)),
+                                     sqlite3_column_bytes(s, c));
+        };
+        return out.writer().writeRow(QStringList { text(0),
+                                                   text(1),
+                                                   text(2),
+                                                   text(3),
+                                                   staffEmailType(text(4)),
+                                                   text(5),
+                                                   staffStatus(text(6)),
+                                                   staffReason(text(7), text(8)) });
     };
-    QStringList row;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        row = QStringList { text(0),
-                            text(1),
-                            text(2),
-                            text(3),
-                            staffEmailType(text(4)),
-                            text(5),
-                            staffStatus(text(6)),
-                            staffReason(text(7), text(8)) };
-        if (!out.writer().writeRow(row)) {
-            outcome.error = out.writeFailed();
-            return outcome;
-        }
-        ++outcome.rows;
-        if (progress && outcome.rows % ProgressEvery == 0 && !progress(outcome.rows, total)) {
-            outcome.error = cancelledError(out.path());
-            return outcome;
-        }
-    }
-    if (rc != SQLITE_DONE)
-        outcome.error = CsvSqlite::sqlError(db, rc, action);
-    return outcome;
+    return streamRows(db, sql, QStringLiteral("SELECT COUNT(*) FROM email_schedules"), out, progress, writeHeader,
+                      writeRow);
 }
 
 ExportOutcome finishOutcome(ExportOutcome outcome, AtomicCsvFile &out)

@@ -1,7 +1,7 @@
 #include "dailyloadmodel.h"
 
+#include "emailtypelabel.h"
 #include "orgdatabase.h"
-#include "schedulepreviewmodel.h"
 
 #include <QLocale>
 #include <QtConcurrent/QtConcurrentRun>
@@ -178,7 +178,7 @@ QVariant DailyLoadModel::headerData(int section, Qt::Orientation orientation, in
     case EffectiveDate:
     case Aep:
     case PostWindow:
-        return SchedulePreviewModel::typeLabel(static_cast<EmailType>(section - Birthday));
+        return emailTypeLabel(static_cast<EmailType>(section - Birthday));
     case Other:
         return tr("Other");
     case Total:

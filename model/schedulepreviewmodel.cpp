@@ -1,5 +1,6 @@
 #include "schedulepreviewmodel.h"
 
+#include "emailtypelabel.h"
 #include "explain.h"
 
 #include <QLocale>
@@ -26,21 +27,6 @@ int SchedulePreviewModel::rowCount(const QModelIndex &parent) const
 int SchedulePreviewModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString SchedulePreviewModel::typeLabel(EmailType type)
-{
-    switch (type) {
-    case EmailType::Birthday:
-        return tr("Birthday");
-    case EmailType::EffectiveDate:
-        return tr("Policy anniversary");
-    case EmailType::Aep:
-        return tr("Annual enrollment (AEP)");
-    case EmailType::PostWindow:
-        return tr("Follow-up after rule window");
-    }
-    return {};
 }
 
 QString SchedulePreviewModel::statusLabel(const ScheduledEmail &email)
@@ -82,7 +68,7 @@ QVariant SchedulePreviewModel::displayValue(const ScheduledEmail &email, int col
 {
     switch (column) {
     case Type:
-        return typeLabel(email.type);
+        return emailTypeLabel(email.type);
     case Date:
         return QLocale().toString(email.date, QStringLiteral("ddd MMM d, yyyy"));
     case Status:

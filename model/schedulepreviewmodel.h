@@ -27,8 +27,6 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    // "Birthday", "Policy anniversary", ... for people, not machines.
-    static QString typeLabel(EmailType type);
     static QString statusLabel(const ScheduledEmail &email);
 
 private:

@@ -1,5 +1,6 @@
 #include "schedulewriter.h"
 
+#include "datetext.h"
 #include "dates.h"
 #include "memorytable.h"
 #include "runhistory.h"
@@ -60,7 +61,7 @@ public:
         case 2:
             // The engine never produces such a date; should one slip through, the run fails
             // and rolls back rather than writing a wrong date ("0000-12-01" would be due now).
-            if (formatDate(email.date, m_buffer))
+            if (DateText::write(email.date, m_buffer))
                 sqlite3_result_text(context, m_buffer, 10, SQLITE_TRANSIENT);
             else
                 sqlite3_result_error(context, "a scheduled_send_date outside the years 1-9999", -1);

@@ -1,7 +1,9 @@
 #include "storedschedule.h"
 
+#include "datetext.h"
 #include "dates.h"
 #include "explain.h"
+#include "fnv1a.h"
 #include "orgdatabase.h"
 
 #include <QCoreApplication>
@@ -15,18 +17,11 @@ namespace StoredSchedule {
 
 namespace {
 
-constexpr quint64 kFnvOffset = 14695981039346656037ULL;
-constexpr quint64 kFnvPrime = 1099511628211ULL;
-
 // FNV-1a 64 over tagged fields, so NULL, '' and 0 hash differently.
 class Hasher
 {
 public:
-    void bytes(const char *data, qsizetype size)
-    {
-        for (qsizetype i = 0; i < size; ++i)
-            byte(static_cast<unsigned char>(data[i]));
-    }
+    void bytes(const char *data, qsizetype size) { m_fnv.bytes(QByteArrayView(data, size)); }
     void null() { byte(1); }
     void text(const char *data, qsizetype size)
     {
@@ -44,15 +39,11 @@ public:
         for (int i = 0; i < 8; ++i)
             byte(static_cast<unsigned char>(value >> (8 * i)));
     }
-    quint64 value() const { return m_hash; }
+    quint64 value() const { return m_fnv.value(); }
 
 private:
-    void byte(unsigned char b)
-    {
-        m_hash ^= b;
-        m_hash *= kFnvPrime;
-    }
-    quint64 m_hash = kFnvOffset;
+    void byte(unsigned char b) { m_fnv.byte(b); }
+    Fnv1a64 m_fnv;
 };
 
 void hashText(Hasher &h, const QByteArray &text)
@@ -100,58 +91,17 @@ void classifyType(const char *data, int size, StoredRow &row)
 
 qint64 exactDate(const char *data, int size)
 {
-    if (!data || size != 10 || data[4] != '-' || data[7] != '-')
-        return 0;
-    int v[8];
-    const int pos[8] = {0, 1, 2, 3, 5, 6, 8, 9};
-    for (int i = 0; i < 8; ++i) {
-        if (data[pos[i]] < '0' || data[pos[i]] > '9')
-            return 0;
-        v[i] = data[pos[i]] - '0';
-    }
-    const QDate date(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], v[4] * 10 + v[5], v[6] * 10 + v[7]);
-    if (!date.isValid())
-        return 0;
-    char check[10];
-    return formatDate(date, check) && std::memcmp(check, data, 10) == 0 ? date.toJulianDay() : 0;
+    const QDate date = data ? DateText::parse(QByteArrayView(data, size)) : QDate();
+    return date.isValid() ? date.toJulianDay() : 0;
 }
 
 } // namespace
 
 const char *typeName(EmailType type)
 {
-    switch (type) {
-    case EmailType::Birthday:
-        return "birthday";
-    case EmailType::EffectiveDate:
-        return "effective_date";
-    case EmailType::Aep:
-        return "aep";
-    case EmailType::PostWindow:
-        return "post_window";
-    }
-    return "";
+    return emailTypeKey(type).data();
 }
 
-
-bool formatDate(QDate date, char *out)
-{
-    int y = 0, m = 0, d = 0;
-    date.getDate(&y, &m, &d);
-    if (!date.isValid() || y < 1 || y > 9999)
-        return false;
-    out[0] = char('0' + (y / 1000) % 10);
-    out[1] = char('0' + (y / 100) % 10);
-    out[2] = char('0' + (y / 10) % 10);
-    out[3] = char('0' + y % 10);
-    out[4] = '-';
-    out[5] = char('0' + m / 10);
-    out[6] = char('0' + m % 10);
-    out[7] = '-';
-    out[8] = char('0' + d / 10);
-    out[9] = char('0' + d % 10);
-    return true;
-}
 
 QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email)
 {
@@ -169,7 +119,7 @@ QByteArray catchupNote(const ScheduledEmail &email)
     if (!email.catchUp)
         return {};
     char event[10];
-    if (!formatDate(email.eventDate, event))
+    if (!DateText::write(email.eventDate, event))
         return QByteArray("catch-up: the anniversary is too close for the usual lead time");
     return QByteArray("catch-up: anniversary ") + QByteArray(event, 10)
         + QByteArray(" is too close for the usual lead time");

@@ -31,9 +31,6 @@ struct StoredRow
 
 // "birthday" etc. as static UTF-8.
 const char *typeName(EmailType type);
-// YYYY-MM-DD into out[0..9]; false (out untouched) for a date outside the years 1-9999, which
-// that text cannot hold.
-bool formatDate(QDate date, char *out);
 // "<reason_code>: <detail>" for skipped emails, empty (NULL) for pre-scheduled ones.
 QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email);
 // A note on catch-up emails, empty (NULL) otherwise.

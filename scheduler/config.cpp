@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -125,14 +126,10 @@ std::optional<QTime> parseSendTime(QStringView text)
 
 std::optional<EmailType> typeFromConfigName(const QString &name)
 {
-    if (name == "birthday"_L1)
-        return EmailType::Birthday;
-    if (name == "effective_date"_L1)
-        return EmailType::EffectiveDate;
-    if (name == "aep"_L1)
-        return EmailType::Aep;
-    if (name == "post_window"_L1)
-        return EmailType::PostWindow;
+    for (int t = 0; t < EmailTypeCount; ++t) {
+        if (name == EmailTypeNames[std::size_t(t)])
+            return EmailType(t);
+    }
     return std::nullopt;
 }
 
@@ -322,4 +319,11 @@ Result<Config> Config::fromFile(const QString &path)
     if (!config)
         return Error { tr("Configuration file \"%1\": %2").arg(shown, config.errorMessage()) };
     return config;
+}
+
+QDate currentDate(const Config &config)
+{
+    const QTimeZone zone(config.timezone.toUtf8());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return zone.isValid() ? now.toTimeZone(zone).date() : now.toLocalTime().date();
 }

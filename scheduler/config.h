@@ -5,6 +5,7 @@
 #include "staterules.h"
 
 #include <QByteArray>
+#include <QDate>
 #include <QList>
 #include <QString>
 #include <QTime>
@@ -65,3 +66,7 @@ struct Config
     static Result<Config> fromJson(const QByteArray &json);
     static Result<Config> fromFile(const QString &path); // error names the file
 };
+
+// "Today" of SPEC section 1: the current date in the configured time zone (the local date when
+// the zone is unknown to the system). The one place the program asks the clock for a date.
+QDate currentDate(const Config &config);

@@ -1,6 +1,7 @@
 #include "dates.h"
 
 #include "civil_p.h"
+#include "fnv1a.h"
 #include "textview_p.h"
 
 #include <algorithm>
@@ -120,11 +121,8 @@ QDate nextAnniversary(QDate effective, QDate today)
 
 quint32 fnv1a32(QStringView text)
 {
-    quint32 h = 0x811c9dc5u;
-    auto feed = [&h](unsigned byte) {
-        h ^= byte;
-        h *= 0x01000193u;
-    };
+    Fnv1a32 h;
+    auto feed = [&h](char32_t byte) { h.byte(static_cast<unsigned char>(byte)); };
     const qsizetype n = text.size();
     for (qsizetype i = 0; i < n; ++i) {
         char32_t c = text[i].unicode();
@@ -152,7 +150,7 @@ quint32 fnv1a32(QStringView text)
             feed(0x80 | (c & 0x3F));
         }
     }
-    return h;
+    return h.value();
 }
 
 } // namespace Dates

@@ -4,17 +4,7 @@ using namespace Qt::StringLiterals;
 
 QString emailTypeName(EmailType type)
 {
-    switch (type) {
-    case EmailType::Birthday:
-        return u"birthday"_s;
-    case EmailType::EffectiveDate:
-        return u"effective_date"_s;
-    case EmailType::Aep:
-        return u"aep"_s;
-    case EmailType::PostWindow:
-        return u"post_window"_s;
-    }
-    return QString();
+    return QString(emailTypeKey(type));
 }
 
 std::optional<EmailType> emailTypeFromName(QStringView name)

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <QLatin1StringView>
 #include <QString>
 #include <QStringView>
 
+#include <array>
 #include <optional>
 
 // The vocabulary of the schedule: email types, statuses and skip reasons, with their
@@ -48,7 +50,24 @@ constexpr int emailTypeOrder(EmailType type)
     return 4;
 }
 
-// "birthday", "effective_date", "aep", "post_window"
+// The machine names as written to the database, the CSV files and the configuration, indexed by
+// EmailType: the one table every reader and writer of the names uses.
+inline constexpr std::array<QLatin1StringView, EmailTypeCount> EmailTypeNames = {
+    QLatin1StringView("birthday"),
+    QLatin1StringView("effective_date"),
+    QLatin1StringView("aep"),
+    QLatin1StringView("post_window"),
+};
+static_assert(int(EmailType::Birthday) == 0 && int(EmailType::PostWindow) == EmailTypeCount - 1);
+
+// EmailTypeNames[type] (a NUL-terminated literal); empty for a value outside the enum.
+constexpr QLatin1StringView emailTypeKey(EmailType type)
+{
+    const auto index = std::size_t(type);
+    return index < EmailTypeNames.size() ? EmailTypeNames[index] : QLatin1StringView();
+}
+
+// The name as a QString: "birthday", "effective_date", "aep", "post_window"
 QString emailTypeName(EmailType type);
 // Case-insensitive; also accepts the legacy upper-case names. "POST_WINDOW_BIRTHDAY" etc. map to PostWindow.
 std::optional<EmailType> emailTypeFromName(QStringView name);

@@ -2,6 +2,7 @@
 
 #include "civil_p.h"
 #include "dates.h"
+#include "fnv1a.h"
 #include "textview_p.h"
 
 #include <QCoreApplication>
@@ -45,20 +46,6 @@ bool isActiveStatus(QStringView status)
     }
 }
 
-QLatin1StringView typeKey(EmailType type)
-{
-    switch (type) {
-    case EmailType::Birthday:
-        return "birthday"_L1;
-    case EmailType::EffectiveDate:
-        return "effective_date"_L1;
-    case EmailType::Aep:
-        return "aep"_L1;
-    case EmailType::PostWindow:
-        return "post_window"_L1;
-    }
-    return QLatin1StringView();
-}
 
 // fnv1a32("<contact_id>-<type>-<year>") without building a QString.
 quint32 catchUpHash(qint64 contactId, QLatin1StringView type, int year)
@@ -71,12 +58,7 @@ quint32 catchUpHash(qint64 contactId, QLatin1StringView type, int year)
     p = std::copy(type.begin(), type.end(), p);
     *p++ = '-';
     p = std::to_chars(p, end, year).ptr;
-    quint32 h = 0x811c9dc5u;
-    for (const char *c = buffer; c != p; ++c) {
-        h ^= static_cast<unsigned char>(*c);
-        h *= 0x01000193u;
-    }
-    return h;
+    return ::fnv1a32(QByteArrayView(buffer, p - buffer));
 }
 
 // What E_Y needs for one contact: the rule and the event's month/day, unpacked once.
@@ -263,7 +245,7 @@ void setSendDate(ScheduledEmail &e, qint64 a, int year, qint64 contactId, int da
     qint64 date = a - daysBefore;
     if (date < today) {
         e.catchUp = true;
-        const quint32 h = catchUpHash(contactId, typeKey(e.type), year);
+        const quint32 h = catchUpHash(contactId, emailTypeKey(e.type), year);
         const qint64 offset = spread > 0 ? qint64(h % quint32(spread)) : 0;
         date = std::min(today + offset, std::max(today, a - 1));
     }
@@ -275,7 +257,7 @@ void setSendDate(ScheduledEmail &e, qint64 a, int year, qint64 contactId, int da
 bool alreadyHandled(std::span<const HistoryEntry> history, EmailType type, qint64 anniversary, int year,
                     CompactDate &matched)
 {
-    const QLatin1StringView key = typeKey(type);
+    const QLatin1StringView key = emailTypeKey(type);
     for (const HistoryEntry &h : history) {
         if (!equalsCi(h.emailType, key) || !isActiveStatus(h.status))
             continue;

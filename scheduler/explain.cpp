@@ -1,6 +1,6 @@
 #include "explain.h"
 
-#include "civil_p.h"
+#include "datetext.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -12,28 +12,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("Explain", text);
-}
-
-// YYYY-MM-DD. Hand-made because QDate::toString(Qt::ISODate) goes through QString::asprintf,
-// which dominated the cost of writing a million skip reasons.
-QString iso(QDate d)
-{
-    if (!d.isValid())
-        return QString();
-    const Civil::Ymd p = Civil::parts(d);
-    if (p.year < 1 || p.year > 9999)
-        return d.toString(Qt::ISODate);
-    const char16_t text[10] = { char16_t(u'0' + p.year / 1000),
-                                char16_t(u'0' + p.year / 100 % 10),
-                                char16_t(u'0' + p.year / 10 % 10),
-                                char16_t(u'0' + p.year % 10),
-                                u'-',
-                                char16_t(u'0' + p.month / 10),
-                                char16_t(u'0' + p.month % 10),
-                                u'-',
-                                char16_t(u'0' + p.day / 10),
-                                char16_t(u'0' + p.day % 10) };
-    return QString(reinterpret_cast<const QChar *>(text), 10);
 }
 
 // "Mar 17" / "Mar 17, 2024": English month abbreviations whatever the system locale, because
@@ -200,12 +178,12 @@ QString detail(const ContactSchedule &schedule, const ScheduledEmail &email)
         QString text;
         if (email.type == EmailType::PostWindow)
             text = tr("after %1 %2 to %3")
-                       .arg(windowName(schedule, email.window), iso(email.window.start),
-                            iso(email.window.end));
+                       .arg(windowName(schedule, email.window), DateText::toString(email.window.start),
+                            DateText::toString(email.window.end));
         else if (email.catchUp)
-            text = tr("catch-up: %1 %2 is near").arg(eventNoun(email.type), iso(email.eventDate));
+            text = tr("catch-up: %1 %2 is near").arg(eventNoun(email.type), DateText::toString(email.eventDate));
         if (email.originalDate.isValid() && email.originalDate != email.date) {
-            const QString moved = tr("moved from %1 by load balancing").arg(iso(email.originalDate));
+            const QString moved = tr("moved from %1 by load balancing").arg(DateText::toString(email.originalDate));
             text = text.isEmpty() ? moved : text % u"; "_s % moved;
         }
         return text;
@@ -214,17 +192,17 @@ QString detail(const ContactSchedule &schedule, const ScheduledEmail &email)
     case SkipReason::BirthdayWindow:
     case SkipReason::EffectiveDateWindow:
         return tr("%1 %2 to %3")
-            .arg(windowName(schedule, email.window), iso(email.window.start), iso(email.window.end));
+            .arg(windowName(schedule, email.window), DateText::toString(email.window.start), DateText::toString(email.window.end));
     case SkipReason::YearRound:
         return tr("%1: no marketing emails").arg(ruleName(schedule.state, StateRule::Kind::YearRound));
     case SkipReason::AlreadySent:
         if (email.relatedDate.isValid())
-            return tr("already sent %1").arg(iso(email.relatedDate));
+            return tr("already sent %1").arg(DateText::toString(email.relatedDate));
         return tr("already sent for %1").arg(email.eventDate.year());
     case SkipReason::Spacing:
         return tr("within %1 days of the %2 email on %3")
             .arg(schedule.spacingDays)
-            .arg(emailTypeName(email.relatedType), iso(email.relatedDate));
+            .arg(emailTypeName(email.relatedType), DateText::toString(email.relatedDate));
     case SkipReason::FrequencyLimit:
         return tr("frequency limit: %1 emails in %2 days")
             .arg(schedule.frequencyMaxEmails)

@@ -14,8 +14,9 @@ struct Error
 };
 
 // Either a value or an Error; the engine and storage return these instead of throwing.
+// [[nodiscard]]: a caller handles the error or says why not with (void).
 template <typename T>
-class Result
+class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_data(std::move(value)) {}
@@ -41,7 +42,7 @@ private:
 
 // Result of an operation without a value.
 template <>
-class Result<void>
+class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;

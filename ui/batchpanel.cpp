@@ -1,9 +1,9 @@
 #include "batchpanel.h"
 
+#include "emailtypelabel.h"
 #include "exportdialog.h"
 
 #include "orgdatabase.h"
-#include "schedulepreviewmodel.h"
 
 #include <QCoreApplication>
 #include <QGridLayout>
@@ -387,7 +387,7 @@ QString BatchPanel::diffHtml(const ScheduleDiffSummary &diff)
         % u"</th>" % head(tr("New sends")) % head(tr("New held back")) % head(tr("Moved")) % head(tr("Removed"))
         % head(tr("Status changed")) % head(tr("Unchanged")) % u"</tr>";
     for (int t = 0; t < EmailTypeCount; ++t)
-        html += row(SchedulePreviewModel::typeLabel(static_cast<EmailType>(t)), diff.perType[std::size_t(t)], false);
+        html += row(emailTypeLabel(static_cast<EmailType>(t)), diff.perType[std::size_t(t)], false);
     html += row(tr("All"), diff.total(), true);
     html += u"</table><p>"
         % tr("Held back: computed but skipped (a rule window, the frequency limit…); stored as skipped, never sent.")

@@ -1,7 +1,7 @@
 #include "dailyloadview.h"
 
 #include "dailyloadmodel.h"
-#include "schedulepreviewmodel.h"
+#include "emailtypelabel.h"
 #include "timelinewidget.h"
 
 #include <QComboBox>
@@ -81,7 +81,7 @@ public:
         QList<LegendItem> items;
         for (int t = 0; t < EmailTypeCount; ++t) {
             const auto type = static_cast<EmailType>(t);
-            items.append({ TimelineWidget::typeColor(type), SchedulePreviewModel::typeLabel(type), {} });
+            items.append({ TimelineWidget::typeColor(type), emailTypeLabel(type), {} });
         }
         const DailyLoad &load = m_model->load();
         if (std::any_of(load.days.begin(), load.days.end(), [](const DailyLoad::Day &d) { return d.other > 0; }))
@@ -325,7 +325,7 @@ private:
         for (int t = 0; t < EmailTypeCount; ++t) {
             const auto type = static_cast<EmailType>(t);
             if (day.counts[t] > 0)
-                row(SchedulePreviewModel::typeLabel(type), day.counts[t], TimelineWidget::typeColor(type));
+                row(emailTypeLabel(type), day.counts[t], TimelineWidget::typeColor(type));
         }
         if (day.other > 0)
             row(DailyLoadView::tr("Other types"), day.other, kOtherColor);

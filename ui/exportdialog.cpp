@@ -1,12 +1,12 @@
 #include "exportdialog.h"
 
 #include "batchjob.h"
+#include "config.h"
 #include "contacttablemodel.h"
 
 #include <QAbstractItemModel>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -23,7 +23,6 @@
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTableView>
-#include <QTimeZone>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -39,7 +38,7 @@ const QString LastFolderKey = QStringLiteral("csv/exportFolder");
 
 ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPath, QWidget *parent)
     : QDialog(parent), m_view(currentView), m_dbPath(dbPath),
-      m_today(QDateTime::currentDateTime().toTimeZone(QTimeZone("America/Chicago")).date()),
+      m_today(currentDate(Config())),
       m_source(new QComboBox(this)), m_path(new QLineEdit(this)), m_separator(new QComboBox(this)),
       m_otherSeparator(new QLineEdit(this)), m_quote(new QLineEdit(this)),
       m_header(new QCheckBox(tr("First row holds the column names"), this)),
@@ -189,9 +188,12 @@ ExportDialog::~ExportDialog()
         m_viewExport->cancel();
 }
 
-ExportDialog *ExportDialog::openForModel(QAbstractItemModel *model, const QString &dbPath, QWidget *parent)
+ExportDialog *ExportDialog::openForModel(QAbstractItemModel *model, const QString &dbPath, QDate today,
+                                         QWidget *parent)
 {
     auto *dialog = new ExportDialog(model, dbPath, parent);
+    if (today.isValid())
+        dialog->setToday(today);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setSource(Source::CurrentView);
     dialog->open();

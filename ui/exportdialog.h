@@ -44,8 +44,10 @@ public:
     ~ExportDialog() override;
 
     // Opens a non-modal dialog (deleted on close) exporting `model`, a small fully loaded model
-    // such as the problems or the schedule preview; `dbPath` may be empty.
-    static ExportDialog *openForModel(QAbstractItemModel *model, const QString &dbPath, QWidget *parent);
+    // such as the problems or the schedule preview; `dbPath` may be empty. `today` is the date the
+    // problem checks of the database's sources use (the configured "today"; ignored when invalid).
+    static ExportDialog *openForModel(QAbstractItemModel *model, const QString &dbPath, QDate today,
+                                      QWidget *parent);
     // The filter, sort and visible columns (on-screen order, header texts) of a table showing a
     // ContactTableModel; nullopt for any other table.
     static std::optional<ExportRequest::ContactView> contactViewOf(const QTableView *table);
@@ -55,7 +57,8 @@ public:
     void setPreviewResult(std::shared_ptr<const BatchResult> result);
     void setSource(Source source);
     void setOutputPath(const QString &path);
-    // The date the problem checks use (default: the current date in America/Chicago, SPEC 1).
+    // The date the problem checks use; the opener passes the configured "today" (until then,
+    // currentDate() of the default configuration).
     void setToday(QDate today);
 
     CsvOptions options() const;

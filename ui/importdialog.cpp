@@ -1,8 +1,9 @@
 #include "importdialog.h"
 
+#include "config.h"
+
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -22,7 +23,6 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTableWidget>
-#include <QTimeZone>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -49,7 +49,7 @@ QTableWidgetItem *readOnlyItem(const QString &text)
 
 ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     : QDialog(parent), m_dbPath(dbPath),
-      m_today(QDateTime::currentDateTime().toTimeZone(QTimeZone("America/Chicago")).date()),
+      m_today(currentDate(Config())),
       m_path(new QLineEdit(this)), m_detected(new QLabel(this)), m_separator(new QComboBox(this)),
       m_quote(new QComboBox(this)), m_encoding(new QComboBox(this)),
       m_hasHeader(new QCheckBox(tr("First row holds the column names"), this)),

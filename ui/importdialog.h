@@ -37,7 +37,8 @@ public:
 
     // Loads a file (also what Browse… does): detects its dialect and guesses the mapping.
     void setCsvPath(const QString &path);
-    // The checks' today (default: the current date in America/Chicago, SPEC 1).
+    // The checks' today; the opener passes the configured "today" (until then, currentDate()
+    // of the default configuration).
     void setToday(QDate today);
 
     ContactImport::ImportSettings settings() const;

@@ -305,13 +305,6 @@ void MainWindow::focusPane(QWidget *pane)
     }
 }
 
-QDate MainWindow::currentDate(const Config &config)
-{
-    const QTimeZone zone(config.timezone.toUtf8());
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    return zone.isValid() ? now.toTimeZone(zone).date() : now.toLocalTime().date();
-}
-
 QString MainWindow::demoDatabasePath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)

@@ -45,8 +45,6 @@ public:
     const Config &config() const { return m_config; }
     void setAsOfDate(QDate date); // invalid: follow the current date
     QDate asOfDate() const;
-    // The current date in the configuration's time zone (SPEC section 1).
-    static QDate currentDate(const Config &config);
     static QString demoDatabasePath();
 
     ContactsPage *contactsPage() const { return m_contacts; }

@@ -62,7 +62,7 @@ ProblemsDock::ProblemsDock(QWidget *parent)
     m_export = new QAction(tr("Export…"), this);
     m_export->setToolTip(tr("Write the problems shown here to a CSV file"));
     connect(m_export, &QAction::triggered, this,
-            [this] { ExportDialog::openForModel(filteredModel(), QString(), this); });
+            [this] { ExportDialog::openForModel(filteredModel(), QString(), QDate(), this); });
     m_view->addAction(m_export);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto *exportButton = new QToolButton;

@@ -48,7 +48,7 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     m_export = new QAction(tr("Export…"), this);
     m_export->setToolTip(tr("Write this contact's emails to a CSV file"));
     connect(m_export, &QAction::triggered, this,
-            [this] { ExportDialog::openForModel(m_view->model(), m_path, this); });
+            [this] { ExportDialog::openForModel(m_view->model(), m_path, m_today, this); });
     m_view->addAction(m_export);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
 

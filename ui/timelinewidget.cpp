@@ -1,7 +1,7 @@
 #include "timelinewidget.h"
 
+#include "emailtypelabel.h"
 #include "explain.h"
-#include "schedulepreviewmodel.h"
 
 #include <QHelpEvent>
 #include <QLocale>
@@ -283,7 +283,7 @@ bool TimelineWidget::event(QEvent *event)
         if (i >= 0) {
             const ScheduledEmail &e = m_preview.schedule.emails[std::size_t(i)];
             QToolTip::showText(help->globalPos(),
-                               SchedulePreviewModel::typeLabel(e.type) % u" — "
+                               emailTypeLabel(e.type) % u" — "
                                    % QLocale().toString(e.date, QStringLiteral("MMM d, yyyy")) % u"\n"
                                    % Explain::explainEmail(m_preview.schedule, e),
                                this);

@@ -9,6 +9,7 @@
 #include "contacttablemodel.h"
 #include "demogenerator.h"
 #include "mainwindow.h"
+#include "stallprobe.h"
 
 #include <QAction>
 #include <QApplication>
@@ -25,21 +26,6 @@
 #include <cstdio>
 #include <functional>
 #include <vector>
-
-namespace {
-constexpr int kTickMs = 5;
-
-bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 1);
-    }
-    return true;
-}
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -101,17 +87,9 @@ int main(int argc, char *argv[])
                  model->rowCount());
 
     // The stall probe: a 5 ms timer; any gap beyond 5 ms is time the GUI thread was busy.
-    std::vector<double> stalls;
-    QElapsedTimer tick;
-    QTimer probe;
-    probe.setTimerType(Qt::PreciseTimer);
-    probe.setInterval(kTickMs);
-    QObject::connect(&probe, &QTimer::timeout, &app, [&] {
-        const double gap = double(tick.nsecsElapsed()) / 1e6;
-        tick.restart();
-        stalls.push_back(std::max(0.0, gap - kTickMs));
-        if (verbose && gap - kTickMs > 20)
-            std::fprintf(stderr, "stall %.1f ms at %lld ms, stage %d\n", gap - kTickMs,
+    StallProbe probe(20, [&](double stallMs) {
+        if (verbose)
+            std::fprintf(stderr, "stall %.1f ms at %lld ms, stage %d\n", stallMs,
                          static_cast<long long>(clock.elapsed()), int(window.batchPanel()->stage()));
     });
     // Someone browsing meanwhile: scroll the table every 100 ms (page fetches keep coming).
@@ -133,7 +111,6 @@ int main(int argc, char *argv[])
         done = true;
     });
 
-    tick.start();
     probe.start();
     browse.start();
     clock.restart();
@@ -145,13 +122,10 @@ int main(int argc, char *argv[])
     probe.stop();
     browse.stop();
 
-    std::sort(stalls.begin(), stalls.end());
-    const double maxStall = stalls.empty() ? 0 : stalls.back();
-    const double p99 = stalls.empty() ? 0 : stalls[std::size_t(double(stalls.size() - 1) * 0.99)];
     std::fprintf(stderr, "%s\n", qPrintable(batch->message()));
     std::printf("contacts=%d first_rows_ms=%lld max_stall_ms=%.1f p99_stall_ms=%.1f run_ms=%lld ticks=%zu "
                 "outcome=%d\n",
-                model->rowCount(), static_cast<long long>(firstRowsMs), maxStall, p99,
-                static_cast<long long>(runMs), stalls.size(), int(outcome));
+                model->rowCount(), static_cast<long long>(firstRowsMs), probe.maxStall(), probe.p99Stall(),
+                static_cast<long long>(runMs), probe.ticks(), int(outcome));
     return outcome == (decline ? BatchPanel::Outcome::Declined : BatchPanel::Outcome::Written) ? 0 : 3;
 }

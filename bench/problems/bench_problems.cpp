@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "problemscan.h"
 #include "problemsdock.h"
+#include "stallprobe.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,21 +24,6 @@
 #include <cstdio>
 #include <functional>
 #include <vector>
-
-namespace {
-constexpr int kTickMs = 5;
-
-bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 1);
-    }
-    return true;
-}
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -86,22 +72,13 @@ int main(int argc, char *argv[])
     ProblemsDock *dock = window.problemsDock();
     const QString expectedTitle = QStringLiteral("Problems (%1)").arg(QLocale().toString(problems));
 
-    std::vector<double> stalls;
     QElapsedTimer clock;
-    QElapsedTimer tick;
-    QTimer probe;
-    probe.setTimerType(Qt::PreciseTimer);
-    probe.setInterval(kTickMs);
-    QObject::connect(&probe, &QTimer::timeout, &app, [&] {
-        const double gap = double(tick.nsecsElapsed()) / 1e6;
-        tick.restart();
-        stalls.push_back(std::max(0.0, gap - kTickMs));
-        if (gap - kTickMs > 30 && qEnvironmentVariableIsSet("ES_BENCH_VERBOSE"))
-            std::fprintf(stderr, "stall %.0f ms at %lld ms (rows %d, dock %s)\n", gap - kTickMs,
+    StallProbe probe(30, [&](double stallMs) {
+        if (qEnvironmentVariableIsSet("ES_BENCH_VERBOSE"))
+            std::fprintf(stderr, "stall %.0f ms at %lld ms (rows %d, dock %s)\n", stallMs,
                          static_cast<long long>(clock.elapsed()), model->rowCount(), qPrintable(dock->windowTitle()));
     });
 
-    tick.start();
     probe.start();
     clock.start();
     window.openDatabase(dbPath);
@@ -125,13 +102,10 @@ int main(int argc, char *argv[])
     const qint64 refreshMs = clock.elapsed();
     probe.stop();
 
-    std::sort(stalls.begin(), stalls.end());
-    const double maxStall = stalls.empty() ? 0 : stalls.back();
-    const double p99 = stalls.empty() ? 0 : stalls[std::size_t(double(stalls.size() - 1) * 0.99)];
     std::printf("contacts=%lld problems=%lld scan_ms=%.0f first_rows_ms=%lld dock_count_ms=%lld refresh_ms=%lld "
                 "max_stall_ms=%.1f p99_stall_ms=%.1f ticks=%zu\n",
                 static_cast<long long>(contacts), static_cast<long long>(problems), best,
                 static_cast<long long>(firstRowsMs), static_cast<long long>(dockMs),
-                static_cast<long long>(refreshMs), maxStall, p99, stalls.size());
+                static_cast<long long>(refreshMs), probe.maxStall(), probe.p99Stall(), probe.ticks());
     return 0;
 }

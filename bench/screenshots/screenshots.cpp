@@ -66,7 +66,7 @@ qint64 contactWithSkippedEmail(const QString &path, QDate today)
         return 0;
     ContactSource source(db.value());
     qint64 found = 0;
-    (void)source.readRange(
+    const auto read = source.readRange(
         1, 3000, ContactSource::Fields::All, [&](const Contact &c, std::span<const HistoryEntry> h) {
             if (found)
                 return;
@@ -77,6 +77,10 @@ qint64 contactWithSkippedEmail(const QString &path, QDate today)
                     found = c.id;
             }
         });
+    if (!read.ok()) {
+        std::fprintf(stderr, "reading the contacts failed: %s\n", qPrintable(read.errorMessage()));
+        return 0;
+    }
     return found;
 }
 

@@ -160,7 +160,7 @@ Result<QDate> resolveToday(const QString &text, const Config &config)
         const QTimeZone zone(config.timezone.toUtf8());
         if (!zone.isValid())
             return Error { tr("unknown time zone '%1' in the configuration").arg(config.timezone) };
-        return QDateTime::currentDateTimeUtc().toTimeZone(zone).date();
+        return currentDate(config);
     }
     static const QRegularExpression iso(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
     const QDate date = iso.match(text).hasMatch() ? QDate::fromString(text, Qt::ISODate) : QDate();

@@ -4,6 +4,7 @@
 #include "batchjob.h"
 #include "csvexport.h"
 #include "csvwriter.h"
+#include "datetext.h"
 #include "explain.h"
 #include "orgdatabase.h"
 
@@ -88,22 +89,9 @@ bool rowLess(const PreviewRow &a, const PreviewRow &b)
 }
 
 // "YYYY-MM-DD" without going through QString; empty for an invalid date.
-QByteArrayView isoDate(QDate date, std::array<char, 10> &buffer)
+QByteArrayView isoDate(QDate date, std::array<char, DateText::Length> &buffer)
 {
-    if (!date.isValid() || date.year() < 1 || date.year() > 9999)
-        return {};
-    int y = 0, m = 0, d = 0;
-    date.getDate(&y, &m, &d);
-    const auto put = [&buffer](int at, int value, int digits) {
-        for (int i = digits - 1; i >= 0; --i, value /= 10)
-            buffer[std::size_t(at + i)] = char('0' + value % 10);
-    };
-    put(0, y, 4);
-    buffer[4] = '-';
-    put(5, m, 2);
-    buffer[7] = '-';
-    put(8, d, 2);
-    return QByteArrayView(buffer.data(), 10);
+    return DateText::write(date, buffer.data()) ? QByteArrayView(buffer.data(), DateText::Length) : QByteArrayView();
 }
 
 enum class WriteOutcome { Written, Failed, Cancelled };
@@ -132,7 +120,7 @@ WriteOutcome writePreview(QIODevice *device, const BatchResult &batch, QString &
 
     const Names names;
     std::vector<PreviewRow> rows;
-    std::array<char, 10> dateBuffer {};
+    std::array<char, DateText::Length> dateBuffer {};
     qint64 written = 0;
     // Rows without a whole-number id have no contact_id to print: they come first, with an
     // empty contact_id; the detail names the row and its id.

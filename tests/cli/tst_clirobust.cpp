@@ -1,6 +1,6 @@
 #include "referencecsv.h"
+#include "sqlitetestutil.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -10,7 +10,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sqlite3.h>
 
 #include <csignal>
 #include <fcntl.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
+using namespace SqliteTestUtil;
 
 // email-scheduler-cli against hostile inputs (issue 7): dates at the end of the years, contacts
 // without a usable id, older and foreign tables, WAL files, read-only folders and early signals.
@@ -70,61 +70,6 @@ private:
         return db;
     }
 
-    static bool execSql(const QString &path, const QByteArray &sql)
-    {
-        sqlite3 *db = nullptr;
-        sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-        char *message = nullptr;
-        const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &message);
-        if (rc != SQLITE_OK)
-            qWarning() << message;
-        sqlite3_free(message);
-        sqlite3_close(db);
-        return rc == SQLITE_OK;
-    }
-
-    static QStringList rows(const QString &path, const QByteArray &sql)
-    {
-        sqlite3 *db = nullptr;
-        sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
-        sqlite3_stmt *stmt = nullptr;
-        QStringList result;
-        if (sqlite3_prepare_v2(db, sql.constData(), -1, &stmt, nullptr) == SQLITE_OK) {
-            while (sqlite3_step(stmt) == SQLITE_ROW) {
-                QStringList fields;
-                for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-                    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, c));
-                    fields << (text ? QString::fromUtf8(text) : u"NULL"_s);
-                }
-                result << fields.join(u'|');
-            }
-        } else {
-            result << u"ERROR: "_s + QString::fromUtf8(sqlite3_errmsg(db));
-        }
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
-        return result;
-    }
-
-    static QByteArray fileHash(const QString &path)
-    {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return {};
-        return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-    }
-
-    static QStringList listing(const QString &folder)
-    {
-        return QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
-    }
-
-    static void setFolderReadOnly(const QString &folder, bool readOnly)
-    {
-        QFile::setPermissions(folder, readOnly ? QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
-                                               : QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    }
-
     // Whether the process has a handler for SIGTERM (its SigCgt mask in /proc).
     static bool catchesSigterm(qint64 pid)
     {
@@ -136,13 +81,6 @@ private:
                 return (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (SIGTERM - 1)) & 1;
         }
         return false;
-    }
-
-    static const char *contactColumns()
-    {
-        return "first_name TEXT, last_name TEXT, email TEXT, current_carrier TEXT, plan_type TEXT, "
-               "effective_date TEXT, birth_date TEXT, gender TEXT, state TEXT, zip_code TEXT, phone_number TEXT, "
-               "status TEXT";
     }
 
     static void expectOneLineError(const Outcome &outcome, int exitCode)

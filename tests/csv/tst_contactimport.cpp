@@ -1,5 +1,6 @@
 #include "contactimport.h"
 #include "csvexport.h"
+#include "sqlitetestutil.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -66,14 +67,8 @@ private:
 
     static void exec(const QString &db, const char *sql)
     {
-        sqlite3 *h = nullptr;
-        QCOMPARE(sqlite3_open(QFile::encodeName(db).constData(), &h), SQLITE_OK);
-        char *err = nullptr;
-        const int rc = sqlite3_exec(h, sql, nullptr, nullptr, &err);
-        const QString message = QString::fromUtf8(err ? err : "");
-        sqlite3_free(err);
-        sqlite3_close(h);
-        QVERIFY2(rc == SQLITE_OK, qPrintable(message));
+        QString message;
+        QVERIFY2(SqliteTestUtil::execSql(db, sql, &message), qPrintable(message));
     }
 
     static QStringList tempSpillFiles()

@@ -3,6 +3,7 @@
 #include "csvreader.h"
 
 #include "referencecsv.h"
+#include "sqlitetestutil.h"
 
 #include <QDir>
 #include <QFile>
@@ -51,15 +52,8 @@ private:
 
     static void exec(const QString &db, const char *sql)
     {
-        sqlite3 *h = nullptr;
-        QCOMPARE(sqlite3_open_v2(QFile::encodeName(db).constData(), &h, SQLITE_OPEN_READWRITE, nullptr),
-                 SQLITE_OK);
-        char *err = nullptr;
-        const int rc = sqlite3_exec(h, sql, nullptr, nullptr, &err);
-        const QString message = QString::fromUtf8(err ? err : "");
-        sqlite3_free(err);
-        sqlite3_close(h);
-        QVERIFY2(rc == SQLITE_OK, qPrintable(message));
+        QString message;
+        QVERIFY2(SqliteTestUtil::execSql(db, sql, &message), qPrintable(message));
     }
 
     ExportRequest request(ExportRequest::What what, const QString &output) const

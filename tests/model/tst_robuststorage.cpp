@@ -5,17 +5,17 @@
 #include "runhistory.h"
 #include "schedulediff.h"
 #include "schedulewriter.h"
+#include "sqlitetestutil.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sqlite3.h>
 
 using namespace Qt::StringLiterals;
+using namespace SqliteTestUtil;
 
 // Storage faced with hostile databases (issue 7): contacts whose id is text, NULL or shared,
 // an older email_schedules, a foreign scheduler_runs, WAL files and read-only folders.
@@ -34,57 +34,6 @@ private:
         return folder + u'/' + name;
     }
 
-    static bool execSql(const QString &path, const QByteArray &sql, QString *error = nullptr)
-    {
-        sqlite3 *db = nullptr;
-        sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-        char *message = nullptr;
-        const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &message);
-        if (error)
-            *error = QString::fromUtf8(message ? message : "");
-        sqlite3_free(message);
-        sqlite3_close(db);
-        return rc == SQLITE_OK;
-    }
-
-    // Rows of a query as "a|b|c" lines; read through an immutable-or-not read-only open of
-    // the code under test's own kind is not wanted here, so this opens read-write.
-    static QStringList rows(const QString &path, const QByteArray &sql)
-    {
-        sqlite3 *db = nullptr;
-        sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
-        sqlite3_stmt *stmt = nullptr;
-        QStringList result;
-        if (sqlite3_prepare_v2(db, sql.constData(), -1, &stmt, nullptr) == SQLITE_OK) {
-            while (sqlite3_step(stmt) == SQLITE_ROW) {
-                QStringList fields;
-                for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-                    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, c));
-                    fields << (text ? QString::fromUtf8(text) : u"NULL"_s);
-                }
-                result << fields.join(u'|');
-            }
-        } else {
-            result << u"ERROR: "_s + QString::fromUtf8(sqlite3_errmsg(db));
-        }
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
-        return result;
-    }
-
-    static QByteArray fileHash(const QString &path)
-    {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return {};
-        return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-    }
-
-    static QStringList listing(const QString &folder)
-    {
-        return QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
-    }
-
     static BatchOptions options(const QString &path)
     {
         BatchOptions o;
@@ -92,13 +41,6 @@ private:
         o.today = QDate(2025, 1, 15);
         o.jobs = 1;
         return o;
-    }
-
-    static const char *contactColumns()
-    {
-        return "first_name TEXT, last_name TEXT, email TEXT, current_carrier TEXT, plan_type TEXT, "
-               "effective_date TEXT, birth_date TEXT, gender TEXT, state TEXT, zip_code TEXT, phone_number TEXT, "
-               "status TEXT";
     }
 
 private slots:
@@ -362,8 +304,8 @@ void TestRobustStorage::walReadOnlyOpensCreateNoFiles()
     QCOMPARE(listing(folder), QStringList { u"wal.sqlite3"_s }); // the last close removed -wal and -shm
     const QByteArray before = fileHash(path);
     if (readOnlyFolder)
-        QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup));
-    const auto restore = qScopeGuard([&] { QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner); });
+        QVERIFY(setFolderReadOnly(folder, true));
+    const auto restore = qScopeGuard([&] { setFolderReadOnly(folder, false); });
 
     {
         auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
@@ -387,7 +329,7 @@ void TestRobustStorage::walReadOnlyOpensCreateNoFiles()
     QCOMPARE(fileHash(path), before);
 
     // The long-lived query connection still sees what another program writes later.
-    QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QVERIFY(setFolderReadOnly(folder, false));
     QVERIFY(execSql(path, "INSERT INTO contacts (id, email, state) VALUES (3, 'c@example.com', 'TX')"));
     auto after = query.buildIndex(ContactIndexRequest { {}, 0, Qt::AscendingOrder, QDate(2025, 1, 15) });
     QVERIFY(after);
@@ -408,8 +350,8 @@ void TestRobustStorage::readOnlyFolderFailsAtOpenForWriting()
     const QString folder = QFileInfo(path).path();
     QVERIFY(execSql(path, QByteArray(wal ? "PRAGMA journal_mode = WAL;" : "")
                               + "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT)"));
-    QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup));
-    const auto restore = qScopeGuard([&] { QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner); });
+    QVERIFY(setFolderReadOnly(folder, true));
+    const auto restore = qScopeGuard([&] { setFolderReadOnly(folder, false); });
     const QByteArray before = fileHash(path);
 
     auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);

@@ -9,7 +9,7 @@
 #include "batchpanel.h"
 #include "contactspage.h"
 #include "contacttablemodel.h"
-#include "demogenerator.h"
+#include "dialogtestutil.h"
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "referencecsv.h"
@@ -203,13 +203,8 @@ void TestBatchWorkflow::initTestCase()
     // Big enough that a cancel right after the start lands in the computation, as in the report
     // (50,000 contacts).
     m_big = m_shared.filePath(QStringLiteral("org-50k.sqlite3"));
-    DemoGenerator::Options options;
-    options.path = m_big;
-    options.contacts = 50000;
-    options.seed = 11;
-    options.today = m_today;
-    const auto made = DemoGenerator::generate(options);
-    QVERIFY2(made.ok(), qPrintable(made.errorMessage()));
+    const QString made = DialogTestUtil::makeDemoDatabase(m_big, 50000, 11, m_today);
+    QVERIFY2(made.isEmpty(), qPrintable(made));
 }
 
 void TestBatchWorkflow::init()

@@ -6,12 +6,13 @@
 #include "contactspage.h"
 #include "contactsource.h"
 #include "contacttablemodel.h"
-#include "demogenerator.h"
+#include "dialogtestutil.h"
 #include "exportdialog.h"
 #include "importdialog.h"
 #include "mainwindow.h"
 #include "orgdatabase.h"
 #include "referencecsv.h"
+#include "sqlitetestutil.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -28,11 +29,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sqlite3.h>
-
 #include <limits>
 
 using namespace ContactColumn;
+using namespace DialogTestUtil;
+using namespace SqliteTestUtil;
 
 namespace {
 
@@ -40,37 +41,6 @@ namespace {
 QList<QStringList> parseCsv(const QString &text)
 {
     return ReferenceCsv::parse(text);
-}
-
-qint64 contactCount(const QString &dbPath)
-{
-    sqlite3 *db = nullptr;
-    qint64 count = -1;
-    if (sqlite3_open_v2(dbPath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt *stmt = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM contacts", -1, &stmt, nullptr) == SQLITE_OK
-            && sqlite3_step(stmt) == SQLITE_ROW)
-            count = sqlite3_column_int64(stmt, 0);
-        sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return count;
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QCheckBox *checkBoxContaining(QWidget *parent, const QString &text)
-{
-    const QList<QCheckBox *> boxes = parent->findChildren<QCheckBox *>();
-    for (QCheckBox *box : boxes) {
-        if (box->text().contains(text))
-            return box;
-    }
-    return nullptr;
 }
 
 } // namespace
@@ -102,13 +72,8 @@ void TestCsvDialogs::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("tst_csvdialogs"));
     QVERIFY(m_dir.isValid());
     m_db = m_dir.filePath(QStringLiteral("org.sqlite3"));
-    DemoGenerator::Options options;
-    options.path = m_db;
-    options.contacts = 20000;
-    options.seed = 7;
-    options.today = m_today;
-    const auto made = DemoGenerator::generate(options);
-    QVERIFY2(made.ok(), qPrintable(made.errorMessage()));
+    const QString made = makeDemoDatabase(m_db, 20000, 7, m_today);
+    QVERIFY2(made.isEmpty(), qPrintable(made));
 }
 
 QString TestCsvDialogs::copyOfDatabase(const QString &name) const

@@ -3,11 +3,12 @@
 // Excel's "Unicode text" (UTF-16) and saving every rejected row through the real file dialog.
 
 #include "contactimport.h"
-#include "demogenerator.h"
+#include "dialogtestutil.h"
 #include "exportdialog.h"
 #include "importdialog.h"
 #include "modalscript.h"
 #include "referencecsv.h"
+#include "sqlitetestutil.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -21,39 +22,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sqlite3.h>
-
-namespace {
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-qint64 contactCount(const QString &dbPath)
-{
-    sqlite3 *db = nullptr;
-    qint64 count = -1;
-    if (sqlite3_open_v2(dbPath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt *stmt = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM contacts", -1, &stmt, nullptr) == SQLITE_OK
-            && sqlite3_step(stmt) == SQLITE_ROW)
-            count = sqlite3_column_int64(stmt, 0);
-        sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return count;
-}
-
-bool anyLabelContains(const QWidget *dialog, const QString &text)
-{
-    const QList<QLabel *> labels = dialog->findChildren<QLabel *>();
-    return std::any_of(labels.cbegin(), labels.cend(),
-                       [&](const QLabel *l) { return l->text().contains(text); });
-}
-
-} // namespace
+using namespace DialogTestUtil;
+using namespace SqliteTestUtil;
 
 class TestCsvSafety : public QObject
 {
@@ -78,13 +48,8 @@ void TestCsvSafety::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("tst_csvsafety"));
     QVERIFY(m_dir.isValid());
     m_db = m_dir.filePath(QStringLiteral("org.sqlite3"));
-    DemoGenerator::Options options;
-    options.path = m_db;
-    options.contacts = 500;
-    options.seed = 3;
-    options.today = m_today;
-    const auto made = DemoGenerator::generate(options);
-    QVERIFY2(made.ok(), qPrintable(made.errorMessage()));
+    const QString made = makeDemoDatabase(m_db, 500, 3, m_today);
+    QVERIFY2(made.isEmpty(), qPrintable(made));
 }
 
 void TestCsvSafety::exportDialogRefusesTheDatabase_data()
@@ -165,14 +130,12 @@ void TestCsvSafety::importDialogReadsUnicodeTextAndSavesEveryRejectedRow()
     // Save rejected rows… through the real file dialog, typing a name as a user would.
     const QString saved = m_dir.filePath(QStringLiteral("rejected-rows.csv"));
     ModalScript script;
-    script.then([&saved](QWidget *modal) {
-        auto *name = modal->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"));
-        QVERIFY(name);
-        name->setText(saved);
-        QVERIFY(ModalScript::click(modal, u"Save"));
-    });
+    QString fileDialogProblem;
+    // It opens in the file's folder (where `saved` goes); the user types the name.
+    script.then([&](QWidget *modal) { fileDialogProblem = saveThroughFileDialog(modal, QFileInfo(saved).fileName()); });
     QVERIFY(ModalScript::click(&dialog, u"Save rejected rows…"));
     QTRY_VERIFY(script.done());
+    QVERIFY2(fileDialogProblem.isEmpty(), qPrintable(fileDialogProblem));
     QTRY_VERIFY(QFile::exists(saved));
     const QList<QStringList> rows = ReferenceCsv::parse(QString::fromUtf8(readAll(saved)));
     QCOMPARE(rows.size(), Bad + 1);

@@ -8,13 +8,14 @@
 #include "contacttablemodel.h"
 #include "dailyloadmodel.h"
 #include "dailyloadview.h"
-#include "demogenerator.h"
+#include "dialogtestutil.h"
 #include "exportdialog.h"
 #include "importdialog.h"
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "referencecsv.h"
 #include "schedulewriter.h"
+#include "sqlitetestutil.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -37,113 +38,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sqlite3.h>
-
 #include <memory>
 
 #ifndef ES_CLI_PATH
 #define ES_CLI_PATH ""
 #endif
 
-namespace {
-
-qint64 scalar(const QString &dbPath, const QString &sql, const QString &bound = QString())
-{
-    sqlite3 *db = nullptr;
-    qint64 value = -1;
-    if (sqlite3_open_v2(dbPath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt *stmt = nullptr;
-        const QByteArray text = sql.toUtf8();
-        const QByteArray arg = bound.toUtf8();
-        if (sqlite3_prepare_v2(db, text.constData(), -1, &stmt, nullptr) == SQLITE_OK) {
-            if (!bound.isNull())
-                sqlite3_bind_text(stmt, 1, arg.constData(), int(arg.size()), SQLITE_TRANSIENT);
-            if (sqlite3_step(stmt) == SQLITE_ROW)
-                value = sqlite3_column_int64(stmt, 0);
-        }
-        sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return value;
-}
-
-qint64 contactCount(const QString &dbPath)
-{
-    return scalar(dbPath, QStringLiteral("SELECT COUNT(*) FROM contacts"));
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QString withoutMnemonic(QString text)
-{
-    text.remove(u'&');
-    return text;
-}
-
-// The menu item a user clicks: File ▸ <text>.
-QAction *menuAction(const MainWindow &window, QStringView menu, QStringView text)
-{
-    const QList<QAction *> menus = window.menuBar()->actions();
-    for (QAction *m : menus) {
-        if (withoutMnemonic(m->text()) != menu || !m->menu())
-            continue;
-        const QList<QAction *> items = m->menu()->actions();
-        for (QAction *a : items) {
-            if (withoutMnemonic(a->text()) == text)
-                return a;
-        }
-    }
-    return nullptr;
-}
-
-// Replaces a line edit's text by typing, as a user does: select all, type.
-void typeInto(QLineEdit *edit, const QString &text)
-{
-    edit->setFocus();
-    QTest::keyClick(edit, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(edit, text);
-}
-
-// Picks `text` in a combo box with the keyboard (Home, then Down): disabled entries cannot be
-// reached this way, just as a user cannot pick them. False when it is not reachable.
-bool choose(QComboBox *combo, const QString &text)
-{
-    if (!combo)
-        return false;
-    combo->setFocus();
-    QTest::keyClick(combo, Qt::Key_Home);
-    for (int i = 0; i <= combo->count(); ++i) {
-        if (combo->currentText() == text)
-            return true;
-        QTest::keyClick(combo, Qt::Key_Down);
-    }
-    return combo->currentText() == text;
-}
-
-// Ticks or clears a check box with the space bar.
-void setTicked(QCheckBox *box, bool ticked)
-{
-    if (box && box->isChecked() != ticked) {
-        box->setFocus();
-        QTest::keyClick(box, Qt::Key_Space);
-    }
-}
-
-QCheckBox *checkBoxContaining(QWidget *parent, const QString &text)
-{
-    const QList<QCheckBox *> boxes = parent->findChildren<QCheckBox *>();
-    for (QCheckBox *box : boxes) {
-        if (box->text().contains(text))
-            return box;
-    }
-    return nullptr;
-}
-
-} // namespace
+using namespace DialogTestUtil;
+using namespace SqliteTestUtil;
 
 class TestDialogWorkflow : public QObject
 {
@@ -183,13 +85,8 @@ void TestDialogWorkflow::initTestCase()
 
     // A demo organisation with a written schedule: something to export and a sends-per-day chart.
     m_db = m_dir.filePath(QStringLiteral("org.sqlite3"));
-    DemoGenerator::Options options;
-    options.path = m_db;
-    options.contacts = 3000;
-    options.seed = 5;
-    options.today = m_today;
-    const auto made = DemoGenerator::generate(options);
-    QVERIFY2(made.ok(), qPrintable(made.errorMessage()));
+    const QString made = makeDemoDatabase(m_db, 3000, 5, m_today);
+    QVERIFY2(made.isEmpty(), qPrintable(made));
     BatchOptions batchOptions;
     batchOptions.databasePath = m_db;
     batchOptions.today = m_today;
@@ -225,7 +122,7 @@ void TestDialogWorkflow::exportProposesAnExistingFolder()
 {
     auto window = openWindow(m_db);
     QVERIFY(window);
-    QAction *exportAction = menuAction(*window, u"File", u"Export…");
+    QAction *exportAction = menuAction(window->menuBar(), u"File", u"Export…");
     QVERIFY(exportAction);
 
     // Opens File ▸ Export… and returns the folder of the file it proposes.
@@ -299,7 +196,7 @@ void TestDialogWorkflow::exportEqualsCli()
 
     auto window = openWindow(m_db);
     QVERIFY(window);
-    QAction *exportAction = menuAction(*window, u"File", u"Export…");
+    QAction *exportAction = menuAction(window->menuBar(), u"File", u"Export…");
     QVERIFY(exportAction);
 
     const QString out = m_dir.filePath(QStringLiteral("gui-%1.csv").arg(QString::fromUtf8(QTest::currentDataTag())).replace(u' ', u'_'));
@@ -370,7 +267,7 @@ void TestDialogWorkflow::exportOffersOnlySourcesThatExist()
 {
     auto window = openWindow(m_db);
     QVERIFY(window);
-    QAction *exportAction = menuAction(*window, u"File", u"Export…");
+    QAction *exportAction = menuAction(window->menuBar(), u"File", u"Export…");
     QVERIFY(exportAction);
     QStringList offered;
     bool previewReachable = true;
@@ -417,7 +314,7 @@ void TestDialogWorkflow::dialogLabelsShowNoAmpersand()
     auto window = openWindow(m_db);
     QVERIFY(window);
     for (const QString &item : { QStringLiteral("Export…"), QStringLiteral("Import Contacts…") }) {
-        QAction *action = menuAction(*window, u"File", item);
+        QAction *action = menuAction(window->menuBar(), u"File", item);
         QVERIFY2(action, qPrintable(item));
         QStringList literal;
         int labels = 0;
@@ -462,7 +359,7 @@ void TestDialogWorkflow::importAddsGoodRowsAndSavesRejected()
 
     auto window = openWindow(db);
     QVERIFY(window);
-    QAction *importAction = menuAction(*window, u"File", u"Import Contacts…");
+    QAction *importAction = menuAction(window->menuBar(), u"File", u"Import Contacts…");
     QVERIFY(importAction);
 
     QPointer<ImportDialog> dialog;
@@ -502,31 +399,8 @@ void TestDialogWorkflow::importAddsGoodRowsAndSavesRejected()
     const QString failures = m_dir.filePath(QStringLiteral("rejected-by-user.csv"));
     QFile::remove(failures);
     QString fileDialogProblem;
-    script.then([&](QWidget *modal) {
-        auto *name = modal->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"));
-        if (!qobject_cast<QFileDialog *>(modal) || !name) {
-            fileDialogProblem = u"not a file dialog: " + QString::fromLatin1(modal->metaObject()->className());
-            modal->close();
-            return;
-        }
-        // It opens in the CSV's folder with a proposed name; the user types another name.
-        typeInto(name, QFileInfo(failures).fileName());
-        // The dialog enables Save once its folder model has caught up with the typed name.
-        (void)QTest::qWaitFor(
-            [modal] {
-                QAbstractButton *save = ModalScript::button(modal, u"Save");
-                return save && save->isEnabled();
-            },
-            10000);
-        if (!ModalScript::click(modal, u"Save")) {
-            fileDialogProblem = QStringLiteral("Save cannot be clicked; buttons:");
-            const QList<QAbstractButton *> buttons = modal->findChildren<QAbstractButton *>();
-            for (const QAbstractButton *b : buttons)
-                fileDialogProblem += u" [" + b->text() + (b->isEnabled() ? u"]" : u" disabled]");
-            fileDialogProblem += u" selected: " + qobject_cast<QFileDialog *>(modal)->selectedFiles().join(u", ");
-            modal->close();
-        }
-    });
+    // It opens in the CSV's folder with a proposed name; the user types another name.
+    script.then([&](QWidget *modal) { fileDialogProblem = saveThroughFileDialog(modal, QFileInfo(failures).fileName()); });
     QVERIFY(ModalScript::click(dialog, u"Save rejected rows…"));
     QTRY_VERIFY(script.done());
     QVERIFY2(fileDialogProblem.isEmpty(), qPrintable(fileDialogProblem));

@@ -46,7 +46,6 @@ private Q_SLOTS:
     void cancelledRunLeavesDatabaseUnchanged();
     void declinedRunLeavesDatabaseUnchanged();
     void confirmedRunWritesSchedule();
-    void brokenFileShowsBanner();
     void settingsAreRemembered();
     void runHistoryNewestFirstWithoutAscendingArrow();
 
@@ -264,31 +263,6 @@ void TestMainWindow::confirmedRunWritesSchedule()
     QCOMPARE(latest.today, m_today);
     QCOMPARE(latest.status, u"completed"_qs);
     QCOMPARE(latest.contacts, 663);
-}
-
-void TestMainWindow::brokenFileShowsBanner()
-{
-    openSample();
-    const QString broken = m_dir->filePath(QStringLiteral("budget.db"));
-    QFile file(broken);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QByteArray(4096, 'x'));
-    file.close();
-    QSignalSpy failed(m_window.get(), &MainWindow::databaseFailed);
-    m_window->openDatabase(broken);
-    QVERIFY(failed.wait(10000));
-    QVERIFY2(m_window->bannerText().contains(u"budget.db"), qPrintable(m_window->bannerText()));
-    // The database that was open stays open and usable.
-    QCOMPARE(m_window->databasePath(), m_db);
-    QCOMPARE(m_window->contactsPage()->model()->rowCount(), 663);
-    QVERIFY(QApplication::topLevelWidgets().size() >= 1);
-    QVERIFY(QApplication::activeModalWidget() == nullptr);
-
-    // Opening a good one afterwards hides the banner.
-    QSignalSpy opened(m_window.get(), &MainWindow::databaseOpened);
-    m_window->openDatabase(m_db);
-    QVERIFY(opened.wait(10000));
-    QVERIFY(m_window->bannerText().isEmpty());
 }
 
 void TestMainWindow::settingsAreRemembered()

@@ -206,6 +206,13 @@ void TestOpenWorkflow::brokenFileKeepsCurrentDatabase()
     QCOMPARE(m_window->databasePath(), m_db);
     QCOMPARE(m_window->contactsPage()->model()->rowCount(), kSampleRows);
     QVERIFY(m_window->windowTitle().startsWith(u"org-206.sqlite3"));
+    QVERIFY(QApplication::activeModalWidget() == nullptr); // the banner, no message box
+
+    // Opening a good one afterwards hides the banner.
+    QSignalSpy opened(m_window.get(), &MainWindow::databaseOpened);
+    m_window->openDatabase(m_db);
+    QVERIFY(opened.wait(kWaitMs));
+    QVERIFY(m_window->bannerText().isEmpty());
 }
 
 void TestOpenWorkflow::lockedDatabaseSaysSo()
