@@ -1,5 +1,5 @@
-#include "cliapp.h"
-#include "clioptions.h"
+#include "cli/cliapp.h"
+#include "cli/clioptions.h"
 
 #include <QCoreApplication>
 

@@ -1,9 +1,9 @@
 #include "batchpanel.h"
 
-#include "emailtypelabel.h"
+#include "items/emailtypelabel.h"
 #include "exportdialog.h"
 
-#include "orgdatabase.h"
+#include "storage/orgdatabase.h"
 
 #include <QCoreApplication>
 #include <QGridLayout>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "batchjob.h"
-#include "problemsmodel.h"
-#include "runhistory.h"
-#include "schedulediff.h"
-#include "schedulewriter.h"
+#include "batch/batchjob.h"
+#include "items/problemsmodel.h"
+#include "storage/runhistory.h"
+#include "batch/schedulediff.h"
+#include "storage/schedulewriter.h"
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>

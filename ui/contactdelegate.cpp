@@ -1,7 +1,7 @@
 #include "contactdelegate.h"
 
-#include "contactcolumn.h"
-#include "contacttablemodel.h"
+#include "items/contactcolumn.h"
+#include "items/contacttablemodel.h"
 #include "problem.h"
 
 #include <QApplication>

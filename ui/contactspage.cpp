@@ -1,7 +1,7 @@
 #include "contactspage.h"
 
 #include "contactdelegate.h"
-#include "contacttablemodel.h"
+#include "items/contacttablemodel.h"
 #include "filterheader.h"
 #include "messagebanner.h"
 #include "tableclipboard.h"

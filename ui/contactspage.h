@@ -1,6 +1,6 @@
 #pragma once
 
-#include "contactfilter.h"
+#include "items/contactfilter.h"
 
 #include <QDate>
 #include <QWidget>

@@ -1,7 +1,7 @@
 #include "dailyloadview.h"
 
-#include "dailyloadmodel.h"
-#include "emailtypelabel.h"
+#include "items/dailyloadmodel.h"
+#include "items/emailtypelabel.h"
 #include "timelinewidget.h"
 
 #include <QComboBox>

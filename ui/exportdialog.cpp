@@ -1,8 +1,8 @@
 #include "exportdialog.h"
 
-#include "batchjob.h"
+#include "batch/batchjob.h"
 #include "config.h"
-#include "contacttablemodel.h"
+#include "items/contacttablemodel.h"
 
 #include <QAbstractItemModel>
 #include <QCheckBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "csvexport.h"
+#include "csv/csvexport.h"
 
 #include <QDialog>
 #include <QFutureWatcher>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "contactimport.h"
+#include "csv/contactimport.h"
 
 #include <QDialog>
 #include <QFutureWatcher>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "problemscan.h"
-#include "problemsmodel.h"
+#include "batch/problemscan.h"
+#include "items/problemsmodel.h"
 
 #include <QDockWidget>
 

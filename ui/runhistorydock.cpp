@@ -1,6 +1,6 @@
 #include "runhistorydock.h"
 
-#include "runhistorymodel.h"
+#include "items/runhistorymodel.h"
 
 #include <QHeaderView>
 #include <QSortFilterProxyModel>

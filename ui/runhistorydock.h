@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runhistory.h"
+#include "storage/runhistory.h"
 
 #include <QDockWidget>
 #include <QFutureWatcher>

@@ -1,8 +1,8 @@
 #include "schedulepreviewdock.h"
 
-#include "contactfilter.h"
+#include "items/contactfilter.h"
 #include "exportdialog.h"
-#include "schedulepreviewmodel.h"
+#include "items/schedulepreviewmodel.h"
 #include "timelinewidget.h"
 
 #include <QAction>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "config.h"
-#include "contactpreview.h"
+#include "batch/contactpreview.h"
 #include "result.h"
 
 #include <QDate>

@@ -1,6 +1,6 @@
 #include "timelinewidget.h"
 
-#include "emailtypelabel.h"
+#include "items/emailtypelabel.h"
 #include "explain.h"
 
 #include <QHelpEvent>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "contactpreview.h"
+#include "batch/contactpreview.h"
 
 #include <QWidget>
 

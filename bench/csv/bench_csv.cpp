@@ -3,8 +3,8 @@
 //   bench_csv [--rows N] [--contacts N] [--keep DIR]
 // Each phase runs in a child process of this program so its peak RSS is its own.
 
-#include "contactimport.h"
-#include "csvexport.h"
+#include "csv/contactimport.h"
+#include "csv/csvexport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

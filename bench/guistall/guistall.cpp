@@ -6,8 +6,8 @@
 
 #include "batchpanel.h"
 #include "contactspage.h"
-#include "contacttablemodel.h"
-#include "demogenerator.h"
+#include "items/contacttablemodel.h"
+#include "storage/demogenerator.h"
 #include "mainwindow.h"
 #include "stallprobe.h"
 

@@ -5,9 +5,9 @@
 //   contacts=… problems=… scan_ms=… first_rows_ms=… dock_count_ms=… refresh_ms=… max_stall_ms=… p99_stall_ms=…
 
 #include "contactspage.h"
-#include "contacttablemodel.h"
+#include "items/contacttablemodel.h"
 #include "mainwindow.h"
-#include "problemscan.h"
+#include "batch/problemscan.h"
 #include "problemsdock.h"
 #include "stallprobe.h"
 

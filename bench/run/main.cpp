@@ -2,10 +2,10 @@
 // SQLite floor: inserting the same number of rows into a fresh email_schedules with one
 // INSERT ... SELECT in one transaction. See docs/STORAGE.md.
 
-#include "batchjob.h"
-#include "demogenerator.h"
-#include "orgdatabase.h"
-#include "schedulewriter.h"
+#include "batch/batchjob.h"
+#include "storage/demogenerator.h"
+#include "storage/orgdatabase.h"
+#include "storage/schedulewriter.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -2,15 +2,15 @@
 // (contacts, preview with a skipped email, run in progress, run finished, sends per day).
 
 #include "batchpanel.h"
-#include "contactsource.h"
+#include "storage/contactsource.h"
 #include "contactspage.h"
-#include "contacttablemodel.h"
-#include "dailyloadmodel.h"
+#include "items/contacttablemodel.h"
+#include "items/dailyloadmodel.h"
 #include "dailyloadview.h"
-#include "demogenerator.h"
+#include "storage/demogenerator.h"
 #include "engine.h"
 #include "mainwindow.h"
-#include "orgdatabase.h"
+#include "storage/orgdatabase.h"
 #include "schedulepreviewdock.h"
 
 #include <QAction>

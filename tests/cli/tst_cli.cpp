@@ -1,4 +1,4 @@
-#include "demogenerator.h"
+#include "storage/demogenerator.h"
 #include "referencecsv.h"
 
 #include <QCryptographicHash>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "demogenerator.h"
+#include "storage/demogenerator.h"
 #include "modalscript.h"
 
 #include <QAbstractButton>

@@ -1,5 +1,5 @@
-#include "contactimport.h"
-#include "csvexport.h"
+#include "csv/contactimport.h"
+#include "csv/csvexport.h"
 #include "sqlitetestutil.h"
 
 #include <QDir>

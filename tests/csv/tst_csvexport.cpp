@@ -1,6 +1,6 @@
-#include "batchjob.h"
-#include "csvexport.h"
-#include "csvreader.h"
+#include "batch/batchjob.h"
+#include "csv/csvexport.h"
+#include "csv/csvreader.h"
 
 #include "referencecsv.h"
 #include "sqlitetestutil.h"

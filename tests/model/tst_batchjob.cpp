@@ -1,5 +1,5 @@
-#include "batchjob.h"
-#include "orgdatabase.h"
+#include "batch/batchjob.h"
+#include "storage/orgdatabase.h"
 
 #include <QFile>
 #include <QFutureWatcher>

@@ -1,5 +1,5 @@
-#include "contactsource.h"
-#include "orgdatabase.h"
+#include "storage/contactsource.h"
+#include "storage/orgdatabase.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,8 +1,8 @@
-#include "batchjob.h"
-#include "contactquery.h"
-#include "demogenerator.h"
-#include "orgdatabase.h"
-#include "problemscan.h"
+#include "batch/batchjob.h"
+#include "storage/contactquery.h"
+#include "storage/demogenerator.h"
+#include "storage/orgdatabase.h"
+#include "batch/problemscan.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,10 +1,10 @@
-#include "batchjob.h"
-#include "contactquery.h"
-#include "contactsource.h"
-#include "orgdatabase.h"
-#include "runhistory.h"
-#include "schedulediff.h"
-#include "schedulewriter.h"
+#include "batch/batchjob.h"
+#include "storage/contactquery.h"
+#include "storage/contactsource.h"
+#include "storage/orgdatabase.h"
+#include "storage/runhistory.h"
+#include "batch/schedulediff.h"
+#include "storage/schedulewriter.h"
 #include "sqlitetestutil.h"
 
 #include <QDir>

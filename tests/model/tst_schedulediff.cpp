@@ -1,7 +1,7 @@
-#include "batchjob.h"
-#include "demogenerator.h"
-#include "schedulediff.h"
-#include "schedulewriter.h"
+#include "batch/batchjob.h"
+#include "storage/demogenerator.h"
+#include "batch/schedulediff.h"
+#include "storage/schedulewriter.h"
 
 #include <QFile>
 #include <QTemporaryDir>

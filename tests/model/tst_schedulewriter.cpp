@@ -1,8 +1,8 @@
-#include "batchjob.h"
-#include "orgdatabase.h"
-#include "runhistory.h"
-#include "schedulediff.h"
-#include "schedulewriter.h"
+#include "batch/batchjob.h"
+#include "storage/orgdatabase.h"
+#include "storage/runhistory.h"
+#include "batch/schedulediff.h"
+#include "storage/schedulewriter.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -8,13 +8,13 @@
 
 #include "batchpanel.h"
 #include "contactspage.h"
-#include "contacttablemodel.h"
+#include "items/contacttablemodel.h"
 #include "dialogtestutil.h"
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "referencecsv.h"
 #include "runhistorydock.h"
-#include "runhistorymodel.h"
+#include "items/runhistorymodel.h"
 
 #include <QAction>
 #include <QApplication>

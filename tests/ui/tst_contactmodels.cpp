@@ -1,17 +1,17 @@
 // The item models of the desktop program: every one under QAbstractItemModelTester, the lazy
 // contact table against the plain filter predicate, sorting on raw values, stale results.
 
-#include "batchjob.h"
-#include "contactfilter.h"
-#include "contactpreview.h"
-#include "contactsource.h"
-#include "contacttablemodel.h"
-#include "demogenerator.h"
+#include "batch/batchjob.h"
+#include "items/contactfilter.h"
+#include "batch/contactpreview.h"
+#include "storage/contactsource.h"
+#include "items/contacttablemodel.h"
+#include "storage/demogenerator.h"
 #include "engine.h"
-#include "orgdatabase.h"
-#include "problemsmodel.h"
-#include "runhistorymodel.h"
-#include "schedulepreviewmodel.h"
+#include "storage/orgdatabase.h"
+#include "items/problemsmodel.h"
+#include "items/runhistorymodel.h"
+#include "items/schedulepreviewmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>

@@ -1,16 +1,16 @@
 // The CSV dialogs offscreen: the contact table's filtered view exported through SQL, a
 // cancelled export, the import of a file with synonym headers, and File ▸ Export / Import.
 
-#include "contactcolumn.h"
-#include "contactimport.h"
+#include "items/contactcolumn.h"
+#include "csv/contactimport.h"
 #include "contactspage.h"
-#include "contactsource.h"
-#include "contacttablemodel.h"
+#include "storage/contactsource.h"
+#include "items/contacttablemodel.h"
 #include "dialogtestutil.h"
 #include "exportdialog.h"
 #include "importdialog.h"
 #include "mainwindow.h"
-#include "orgdatabase.h"
+#include "storage/orgdatabase.h"
 #include "referencecsv.h"
 #include "sqlitetestutil.h"
 

@@ -2,7 +2,7 @@
 // the export dialog refusing to write over the open database, and the import dialog reading
 // Excel's "Unicode text" (UTF-16) and saving every rejected row through the real file dialog.
 
-#include "contactimport.h"
+#include "csv/contactimport.h"
 #include "dialogtestutil.h"
 #include "exportdialog.h"
 #include "importdialog.h"

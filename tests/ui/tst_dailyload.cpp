@@ -2,16 +2,16 @@
 // stored data, the table model under QAbstractItemModelTester, stale answers, the chart's
 // click-through, and the "email on day D" contact filter down to the main window.
 
-#include "batchjob.h"
-#include "contactquery.h"
+#include "batch/batchjob.h"
+#include "storage/contactquery.h"
 #include "contactspage.h"
-#include "contacttablemodel.h"
-#include "dailyload.h"
-#include "dailyloadmodel.h"
+#include "items/contacttablemodel.h"
+#include "batch/dailyload.h"
+#include "items/dailyloadmodel.h"
 #include "dailyloadview.h"
-#include "demogenerator.h"
+#include "storage/demogenerator.h"
 #include "mainwindow.h"
-#include "schedulewriter.h"
+#include "storage/schedulewriter.h"
 
 #include <QAbstractItemModelTester>
 #include <QDockWidget>

@@ -3,10 +3,10 @@
 // ModalScript by typing, choosing and clicking, and the effect checked on disk (byte-equal to
 // the CLI's export, run as its own process) and in the database.
 
-#include "batchjob.h"
+#include "batch/batchjob.h"
 #include "contactspage.h"
-#include "contacttablemodel.h"
-#include "dailyloadmodel.h"
+#include "items/contacttablemodel.h"
+#include "items/dailyloadmodel.h"
 #include "dailyloadview.h"
 #include "dialogtestutil.h"
 #include "exportdialog.h"
@@ -14,7 +14,7 @@
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "referencecsv.h"
-#include "schedulewriter.h"
+#include "storage/schedulewriter.h"
 #include "sqlitetestutil.h"
 
 #include <QCheckBox>

@@ -3,17 +3,17 @@
 // open a broken file (banner, still usable), settings remembered.
 
 #include "batchpanel.h"
-#include "contactsource.h"
+#include "storage/contactsource.h"
 #include "contactspage.h"
-#include "contacttablemodel.h"
+#include "items/contacttablemodel.h"
 #include "engine.h"
 #include "mainwindow.h"
-#include "orgdatabase.h"
+#include "storage/orgdatabase.h"
 #include "problemsdock.h"
 #include "runhistorydock.h"
-#include "runhistorymodel.h"
+#include "items/runhistorymodel.h"
 #include "schedulepreviewdock.h"
-#include "schedulepreviewmodel.h"
+#include "items/schedulepreviewmodel.h"
 
 #include <QAction>
 #include <QApplication>

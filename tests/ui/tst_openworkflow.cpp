@@ -5,12 +5,12 @@
 // keyboard ways into "Show:", "As of" and the docks.
 
 #include "contactspage.h"
-#include "contacttablemodel.h"
+#include "items/contacttablemodel.h"
 #include "filterheader.h"
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "schedulepreviewdock.h"
-#include "schedulepreviewmodel.h"
+#include "items/schedulepreviewmodel.h"
 
 #include <QAction>
 #include <QApplication>

@@ -2,7 +2,7 @@
 // the later ones instead), its "Today" label and the year-round notice never overlap, and a
 // birth date after today is named as the problem it is.
 
-#include "contactpreview.h"
+#include "batch/contactpreview.h"
 #include "schedulepreviewdock.h"
 #include "timelinewidget.h"
 

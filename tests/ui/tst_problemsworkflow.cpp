@@ -4,15 +4,15 @@
 // and table in step; the first start fills the screen with every column through "Problems" in
 // view, and a remembered window wins on the next start.
 
-#include "batchjob.h"
+#include "batch/batchjob.h"
 #include "batchpanel.h"
 #include "contactspage.h"
-#include "contacttablemodel.h"
-#include "demogenerator.h"
+#include "items/contacttablemodel.h"
+#include "storage/demogenerator.h"
 #include "filterheader.h"
 #include "mainwindow.h"
 #include "modalscript.h"
-#include "problemscan.h"
+#include "batch/problemscan.h"
 #include "problemsdock.h"
 
 #include <QAction>

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "storage/runhistory.h"
+
+#include <QAbstractTableModel>
+
+// Past batch runs of the open database, newest first: when, as of which day, counts, outcome.
+class RunHistoryModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        Started,
+        Today,
+        Status,
+        Contacts,
+        Scheduled,
+        Skipped,
+        Problems,
+        Changes,
+        User,
+        Error,
+        ColumnCount
+    };
+    enum Role { RawValueRole = Qt::UserRole + 1 };
+
+    explicit RunHistoryModel(QObject *parent = nullptr);
+
+    void setRuns(const QList<RunRecord> &runs);
+    const QList<RunRecord> &runs() const { return m_runs; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    static QString statusLabel(const QString &status);
+
+private:
+    QVariant displayValue(const RunRecord &run, int column) const;
+    QVariant rawValue(const RunRecord &run, int column) const;
+
+    QList<RunRecord> m_runs;
+};

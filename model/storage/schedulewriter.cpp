@@ -1,0 +1,361 @@
+#include "storage/schedulewriter.h"
+
+#include "datetext.h"
+#include "dates.h"
+#include "storage/memorytable.h"
+#include "storage/runhistory.h"
+#include "storage/storedschedule.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <optional>
+
+using namespace StoredSchedule;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ScheduleWriter", text);
+}
+
+// An email of the batch: schedules[schedule].emails[email].
+struct EmailRef
+{
+    quint32 schedule;
+    quint32 email;
+};
+
+// The rows to insert, served to `INSERT ... SELECT` through a virtual table.
+class InsertRows final : public MemoryTable
+{
+public:
+    InsertRows(const BatchResult &batch, const std::vector<EmailRef> &refs, qint64 failAfter)
+        : m_batch(batch), m_refs(refs), m_failAfter(failAfter)
+    {
+    }
+    const char *schema() const override
+    {
+        return "CREATE TABLE x(contact_id, email_type, scheduled_send_date, status, skip_reason, event_year, "
+               "event_month, event_day, catchup_note)";
+    }
+    qint64 rowCount() const override { return qint64(m_refs.size()); }
+    bool failAt(qint64 row) const override { return m_failAfter >= 0 && row == m_failAfter; }
+    void column(sqlite3_context *context, qint64 row, int column) override
+    {
+        const EmailRef ref = m_refs[size_t(row)];
+        const ContactSchedule &schedule = m_batch.schedules[ref.schedule];
+        const ScheduledEmail &email = schedule.emails[ref.email];
+        switch (column) {
+        case 0:
+            sqlite3_result_int64(context, schedule.contactId);
+            break;
+        case 1:
+            sqlite3_result_text(context, typeName(email.type), -1, SQLITE_STATIC);
+            break;
+        case 2:
+            // The engine never produces such a date; should one slip through, the run fails
+            // and rolls back rather than writing a wrong date ("0000-12-01" would be due now).
+            if (DateText::write(email.date, m_buffer))
+                sqlite3_result_text(context, m_buffer, 10, SQLITE_TRANSIENT);
+            else
+                sqlite3_result_error(context, "a scheduled_send_date outside the years 1-9999", -1);
+            break;
+        case 3:
+            sqlite3_result_text(context, email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled", -1,
+                                SQLITE_STATIC);
+            break;
+        case 4:
+            resultText(context, skipReasonText(schedule, email));
+            break;
+        case 5:
+        case 6:
+        case 7:
+            if (!Dates::inRange(email.eventDate))
+                sqlite3_result_null(context);
+            else
+                sqlite3_result_int(context, column == 5   ? email.eventDate.year()
+                                                : column == 6 ? email.eventDate.month()
+                                                              : email.eventDate.day());
+            break;
+        case 8:
+            resultText(context, catchupNote(email));
+            break;
+        default:
+            sqlite3_result_null(context);
+        }
+    }
+
+private:
+    static void resultText(sqlite3_context *context, const QByteArray &text)
+    {
+        if (text.isNull())
+            sqlite3_result_null(context);
+        else
+            sqlite3_result_text(context, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+    }
+
+    const BatchResult &m_batch;
+    const std::vector<EmailRef> &m_refs;
+    qint64 m_failAfter;
+    char m_buffer[10] = {};
+};
+
+// Row ids to delete.
+class DeleteIds final : public MemoryTable
+{
+public:
+    explicit DeleteIds(const std::vector<qint64> &ids) : m_ids(ids) {}
+    const char *schema() const override { return "CREATE TABLE x(id INTEGER)"; }
+    qint64 rowCount() const override { return qint64(m_ids.size()); }
+    void column(sqlite3_context *context, qint64 row, int) override { sqlite3_result_int64(context, m_ids[size_t(row)]); }
+
+private:
+    const std::vector<qint64> &m_ids;
+};
+
+// What the merge of the batch with the stored rows decided.
+struct Plan
+{
+    std::vector<qint64> deleteIds;
+    std::vector<EmailRef> inserts; // in (contact_id, email_type, date) order: kind to the unique index
+    qint64 unchanged = 0;
+    qint64 collisions = 0;
+};
+
+// Compares one contact's new emails with its stored rows (any status).
+void planContact(const BatchResult &batch, quint32 scheduleIndex, std::span<const StoredRow> rows,
+                 const QByteArray &sendTime, Plan &plan)
+{
+    const ContactSchedule &schedule = batch.schedules[scheduleIndex];
+    std::vector<quint32> order(schedule.emails.size());
+    for (quint32 i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&schedule](quint32 a, quint32 b) {
+        const ScheduledEmail &ea = schedule.emails[a];
+        const ScheduledEmail &eb = schedule.emails[b];
+        const int ra = emailTypeOrder(ea.type), rb = emailTypeOrder(eb.type);
+        return ra != rb ? ra < rb : ea.date < eb.date;
+    });
+    std::vector<char> used(rows.size(), 0);
+    const ScheduledEmail *previous = nullptr;
+    for (const quint32 index : order) {
+        const ScheduledEmail &email = schedule.emails[index];
+        if (previous && previous->type == email.type && previous->date == email.date) {
+            ++plan.collisions; // the engine gave the same key twice: the unique index allows one
+            continue;
+        }
+        previous = &email;
+        const qint64 jd = email.date.toJulianDay();
+        std::size_t match = rows.size();
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            if (!used[r] && rows[r].exactType && rows[r].type == qint8(email.type) && rows[r].dateJd == jd) {
+                match = r;
+                break;
+            }
+        }
+        if (match == rows.size()) {
+            plan.inserts.push_back({scheduleIndex, index});
+            continue;
+        }
+        used[match] = 1;
+        const StoredRow &row = rows[match];
+        if (row.status == StatusKind::Other) {
+            ++plan.collisions; // e.g. a legacy 'sent' row on that contact, type and date
+        } else if (row.contentHash == newRowHash(schedule, email, sendTime)) {
+            ++plan.unchanged;
+        } else {
+            plan.deleteIds.push_back(row.rowid);
+            plan.inserts.push_back({scheduleIndex, index});
+        }
+    }
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (!used[r] && rows[r].status != StatusKind::Other)
+            plan.deleteIds.push_back(rows[r].rowid);
+    }
+}
+
+int progressHandler(void *data)
+{
+    const auto *options = static_cast<const WriteOptions *>(data);
+    return options->isCanceled && options->isCanceled() ? 1 : 0;
+}
+
+Error cancelledError(const QString &path)
+{
+    return dbError(DbErrorKind::Cancelled, tr("Cancelled; %1 was not changed.").arg(path));
+}
+
+Result<void> step(OrgDatabase &db, const char *sql, const QString &action,
+                  const std::function<void(sqlite3_stmt *)> &bind = {})
+{
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db.handle(), sql, -1, &stmt, nullptr);
+    if (rc == SQLITE_OK) {
+        if (bind)
+            bind(stmt);
+        rc = sqlite3_step(stmt);
+    }
+    // Map the error before finalize, while sqlite3_errmsg still describes it.
+    std::optional<Error> error;
+    if (rc != SQLITE_DONE && rc != SQLITE_OK)
+        error = db.errorFor(rc, action);
+    sqlite3_finalize(stmt);
+    if (error)
+        return *error;
+    return {};
+}
+
+Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch, const WriteOptions &options,
+                                      RunRecord &run)
+{
+    const QString action = tr("write the schedule to");
+    const bool canceled = options.isCanceled && options.isCanceled();
+    if (canceled)
+        return cancelledError(db.path());
+    if (auto r = db.exec("BEGIN IMMEDIATE", action); !r)
+        return r.error();
+
+    const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
+    Plan plan;
+    // At most every email is inserted. Reserving that once avoids the doubling growth, which
+    // would hold the old and the new array (up to 1.5 times the final size) at the same time;
+    // pages that are never written do not count toward the resident memory.
+    plan.inserts.reserve(std::size_t(std::max<qint64>(0, batch.scheduled + batch.skipped)));
+    if (!batch.schedules.empty()) {
+        quint32 next = 0;
+        const auto count = quint32(batch.schedules.size());
+        auto scanned = scan(db, batch.schedules.front().contactId, batch.schedules.back().contactId,
+                            [&](qint64 contactId, std::span<const StoredRow> rows) {
+                                while (next < count && batch.schedules[next].contactId < contactId)
+                                    planContact(batch, next++, {}, sendTime, plan);
+                                if (next < count && batch.schedules[next].contactId == contactId)
+                                    planContact(batch, next++, rows, sendTime, plan);
+                                return !(options.isCanceled && options.isCanceled());
+                            });
+        if (!scanned)
+            return scanned.error();
+        while (next < count)
+            planContact(batch, next++, {}, sendTime, plan);
+    }
+
+    if (!plan.deleteIds.empty()) {
+        std::sort(plan.deleteIds.begin(), plan.deleteIds.end());
+        DeleteIds ids(plan.deleteIds);
+        MemoryTable::registerAs(db.handle(), "es_delete_ids", &ids);
+        auto r = step(db, "DELETE FROM email_schedules WHERE rowid IN (SELECT id FROM es_delete_ids)", action);
+        MemoryTable::unregister(db.handle(), "es_delete_ids");
+        if (!r)
+            return r.error();
+    }
+    if (!plan.inserts.empty()) {
+        InsertRows rows(batch, plan.inserts, options.failAfterRows);
+        MemoryTable::registerAs(db.handle(), "es_insert_rows", &rows);
+        const QByteArray now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")).toUtf8();
+        const QByteArray batchId = run.batchId.toUtf8();
+        auto r = step(db,
+                      "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, "
+                      "scheduled_send_time, status, skip_reason, created_at, updated_at, batch_id, event_year, "
+                      "event_month, event_day, catchup_note) SELECT contact_id, email_type, scheduled_send_date, "
+                      "?1, status, skip_reason, ?2, ?2, ?3, event_year, event_month, event_day, catchup_note "
+                      "FROM es_insert_rows",
+                      action, [&](sqlite3_stmt *stmt) {
+                          sqlite3_bind_text(stmt, 1, sendTime.constData(), int(sendTime.size()), SQLITE_STATIC);
+                          sqlite3_bind_text(stmt, 2, now.constData(), int(now.size()), SQLITE_STATIC);
+                          sqlite3_bind_text(stmt, 3, batchId.constData(), int(batchId.size()), SQLITE_STATIC);
+                      });
+        MemoryTable::unregister(db.handle(), "es_insert_rows");
+        if (!r)
+            return r.error();
+    }
+
+    WriteSummary summary;
+    summary.batchId = run.batchId;
+    summary.added = qint64(plan.inserts.size());
+    summary.removed = qint64(plan.deleteIds.size());
+    summary.unchanged = plan.unchanged;
+    summary.collisions = plan.collisions;
+    run.added = summary.added;
+    run.removed = summary.removed;
+    run.unchanged = summary.unchanged;
+    run.status = QStringLiteral("completed");
+    run.finishedAt = QDateTime::currentDateTimeUtc();
+    auto id = RunHistory::record(db, run);
+    if (!id)
+        return id.error();
+    summary.runId = id.value();
+
+    // Last chance to cancel; COMMIT itself is never interrupted.
+    if (options.isCanceled && options.isCanceled())
+        return cancelledError(db.path());
+    sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
+    if (auto r = db.exec("COMMIT", action); !r)
+        return r.error();
+    return summary;
+}
+
+} // namespace
+
+namespace ScheduleWriter {
+
+Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options)
+{
+    QElapsedTimer timer;
+    timer.start();
+    RunRecord run;
+    run.batchId = options.batchId;
+    if (run.batchId.isEmpty())
+        run.batchId = QStringLiteral("run-") + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmssZ"))
+            + QLatin1Char('-') + QString::number(QRandomGenerator::global()->generate() & 0xffff, 16);
+    run.startedAt = batch.startedAt.isValid() ? batch.startedAt : QDateTime::currentDateTimeUtc();
+    run.today = batch.today;
+    run.contacts = batch.contacts;
+    run.scheduled = batch.scheduled;
+    run.skipped = batch.skipped;
+    run.problems = batch.problems;
+    run.user = options.user.isEmpty() ? qEnvironmentVariable("USER") : options.user;
+
+    auto db = OrgDatabase::open(batch.databasePath, OrgDatabase::Mode::ReadWrite, options.busyTimeoutMs);
+    if (!db)
+        return db.error();
+    if (auto r = db->ensureSchema(); !r)
+        return r.error();
+    // A larger page cache keeps the unique index's pages in memory during a big insert.
+    sqlite3_exec(db->handle(), "PRAGMA cache_size = -65536", nullptr, nullptr, nullptr);
+    sqlite3_progress_handler(db->handle(), 20000, progressHandler, const_cast<WriteOptions *>(&options));
+
+    auto result = writeTransaction(*db, batch, options, run);
+    sqlite3_progress_handler(db->handle(), 0, nullptr, nullptr);
+    if (!result) {
+        if (!sqlite3_get_autocommit(db->handle()))
+            sqlite3_exec(db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        Error error = result.error();
+        if (options.isCanceled && options.isCanceled())
+            error = cancelledError(db->path());
+        // The failed run is recorded in its own small transaction; when the database is
+        // locked that would only wait again, so it is left out.
+        if (dbErrorKind(error) != DbErrorKind::Locked) {
+            run.status = dbErrorKind(error) == DbErrorKind::Cancelled ? QStringLiteral("cancelled")
+                                                                      : QStringLiteral("failed");
+            run.error = error.message;
+            run.added = run.removed = run.unchanged = 0;
+            run.finishedAt = QDateTime::currentDateTimeUtc();
+            if (db->exec("BEGIN IMMEDIATE", QString())) {
+                if (RunHistory::record(*db, run))
+                    sqlite3_exec(db->handle(), "COMMIT", nullptr, nullptr, nullptr);
+                else
+                    sqlite3_exec(db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            }
+        }
+        return error;
+    }
+    result->seconds = double(timer.nsecsElapsed()) / 1e9;
+    return result;
+}
+
+} // namespace ScheduleWriter
