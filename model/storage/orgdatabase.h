@@ -59,6 +59,8 @@ public:
     sqlite3 *handle() const { return m_db; }
     const QString &path() const { return m_path; }
     Mode mode() const { return m_mode; }
+    // Whether a ReadOnly connection was opened immutable (see openReadOnlyHandle()).
+    bool isImmutable() const { return m_immutable; }
 
     // Creates what is missing and never drops or rewrites foreign columns: `email_schedules`
     // (org-206's definition with its unique index on (contact_id, email_type,
@@ -93,4 +95,5 @@ private:
     QString m_path;
     Mode m_mode = Mode::ReadOnly;
     int m_busyTimeoutMs = DefaultBusyTimeoutMs;
+    bool m_immutable = false;
 };
