@@ -342,6 +342,11 @@ QString OrgDatabase::runsTable() const
     return QLatin1StringView(kOwnRunsTable);
 }
 
+qint64 OrgDatabase::lastInsertRowId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
+
 bool OrgDatabase::hasTable(const QString &name) const
 {
     auto stmt = Statement::prepare(*this, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",

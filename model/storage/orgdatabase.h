@@ -70,6 +70,8 @@ public:
     Result<void> ensureSchema();
 
     bool hasTable(const QString &name) const;
+    // The rowid of the last row inserted on this connection.
+    qint64 lastInsertRowId() const;
     QStringList columns(const QString &table) const; // empty when the table does not exist
 
     // Runs SQL without results; errors are mapped with errorFor().
