@@ -154,6 +154,12 @@ QString Statement::text(int column) const
     return QString::fromUtf8(text, sqlite3_column_bytes(m_stmt, column));
 }
 
+QByteArrayView Statement::utf8(int column) const
+{
+    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+    return data ? QByteArrayView(data, sqlite3_column_bytes(m_stmt, column)) : QByteArrayView();
+}
+
 QString Statement::columnName(int column) const
 {
     return QString::fromUtf8(sqlite3_column_name(m_stmt, column));

@@ -2,6 +2,7 @@
 
 #include "result.h"
 
+#include <QByteArrayView>
 #include <QString>
 
 #include <functional>
@@ -46,6 +47,8 @@ public:
     qint64 int64(int column) const;
     double real(int column) const;
     QString text(int column) const; // a null QString for NULL
+    // The column's UTF-8 text without a copy, valid until the next step/reset; null for NULL.
+    QByteArrayView utf8(int column) const;
     QString columnName(int column) const;
 
     // The error for an SQLite result code, read now (while the message is valid).
