@@ -220,8 +220,14 @@ CancelScope::CancelScope(const OrgDatabase &db, std::function<bool()> cancelled,
 
 CancelScope::~CancelScope()
 {
-    if (m_cancelled)
+    remove();
+}
+
+void CancelScope::remove()
+{
+    if (m_db && m_cancelled)
         sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
+    m_db = nullptr;
 }
 
 int CancelScope::onProgress(void *self)

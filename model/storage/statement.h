@@ -100,6 +100,8 @@ public:
     ~CancelScope();
 
     bool isCancelled() const { return m_cancelled && m_cancelled(); }
+    // Removes the handler now (e.g. before a COMMIT that must not be interrupted); idempotent.
+    void remove();
 
 private:
     static int onProgress(void *self);
