@@ -42,7 +42,12 @@ public:
     void reset();
     void clearBindings();
 
+    // The storage class of a column's value in the current row.
+    enum class Type { Integer, Real, Text, Blob, Null };
+
     int columnCount() const;
+    Type type(int column) const;
+    int bytes(int column) const; // size of the text or blob in bytes
     bool isNull(int column) const;
     qint64 int64(int column) const;
     double real(int column) const;
