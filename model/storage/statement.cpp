@@ -76,7 +76,12 @@ Statement &Statement::bind(int index, const QString &text)
 {
     if (text.isNull())
         return bindNull(index);
-    const QByteArray utf8 = text.toUtf8();
+    return bindText(index, text);
+}
+
+Statement &Statement::bindText(int index, QStringView text)
+{
+    const QByteArray utf8 = text.toUtf8(); // constData() is "" for an empty one, never null
     m_bindError = firstError(m_bindError,
                              sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT));
     return *this;
@@ -210,11 +215,11 @@ Transaction::~Transaction()
     rollback();
 }
 
-Result<void> Transaction::commit()
+Result<void> Transaction::commit(const QString &action)
 {
     if (!m_db)
         return Error { QStringLiteral("Internal error: no transaction to commit."), int(DbErrorKind::Other) };
-    auto committed = m_db->exec("COMMIT", m_action); // the error is read before the rollback
+    auto committed = m_db->exec("COMMIT", action.isEmpty() ? m_action : action); // the error is read before the rollback
     if (!committed) {
         rollback();
         return committed;

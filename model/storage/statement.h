@@ -32,6 +32,7 @@ public:
     Statement &bind(int index, int value) { return bind(index, qint64(value)); }
     Statement &bind(int index, double value);
     Statement &bind(int index, const QString &text); // a null QString binds NULL
+    Statement &bindText(int index, QStringView text); // always text: a null string binds ''
     Statement &bindNull(int index);
 
     // true: a row is ready; false: done. Errors (including an earlier failed bind) are mapped.
@@ -59,6 +60,8 @@ public:
     // The error for an SQLite result code, read now (while the message is valid).
     Error error(int sqliteCode) const;
     const QString &action() const { return m_action; }
+    // The verb phrase for errors of later steps, when it differs from the one of the prepare.
+    void setAction(const QString &action) { m_action = action; }
 
 private:
     Statement(const OrgDatabase &db, sqlite3_stmt *stmt, QString action);
@@ -81,8 +84,9 @@ public:
     Transaction &operator=(const Transaction &) = delete;
     ~Transaction();
 
-    // Commits; on failure the transaction is rolled back (the error is read first).
-    Result<void> commit();
+    // Commits; on failure the transaction is rolled back (the error is read first). `action`
+    // names what failed; the one given to begin() when empty.
+    Result<void> commit(const QString &action = QString());
     // Rolls back now (also done by the destructor).
     void rollback();
     bool isActive() const { return m_db != nullptr; }
