@@ -284,6 +284,19 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
     return db;
 }
 
+Result<OrgDatabase> OrgDatabase::create(const QString &path, int busyTimeoutMs)
+{
+    sqlite3 *raw = nullptr;
+    const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &raw,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    OrgDatabase db(raw, path, Mode::ReadWrite, busyTimeoutMs);
+    if (rc != SQLITE_OK)
+        return db.errorFor(rc, tr("create"));
+    sqlite3_busy_timeout(raw, busyTimeoutMs);
+    sqlite3_extended_result_codes(raw, 0);
+    return db;
+}
+
 Error OrgDatabase::errorFor(int sqliteCode, const QString &action) const
 {
     const QString shown = nativePath(m_path);

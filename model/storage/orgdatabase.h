@@ -38,6 +38,10 @@ public:
     static Result<OrgDatabase> open(const QString &path, Mode mode,
                                      int busyTimeoutMs = DefaultBusyTimeoutMs);
 
+    // Creates a new database file (or opens the empty file at `path`) for writing, without the
+    // checks of open(): for the demo generator, which fills a private file before renaming it.
+    static Result<OrgDatabase> create(const QString &path, int busyTimeoutMs = DefaultBusyTimeoutMs);
+
     OrgDatabase(OrgDatabase &&other) noexcept;
     OrgDatabase &operator=(OrgDatabase &&other) noexcept;
     OrgDatabase(const OrgDatabase &) = delete;

@@ -87,6 +87,15 @@ Statement &Statement::bindText(int index, QStringView text)
     return *this;
 }
 
+Statement &Statement::bindUtf8(int index, QByteArrayView utf8)
+{
+    if (utf8.isNull())
+        return bindNull(index);
+    m_bindError = firstError(m_bindError,
+                             sqlite3_bind_text(m_stmt, index, utf8.data(), int(utf8.size()), SQLITE_STATIC));
+    return *this;
+}
+
 Statement &Statement::bindNull(int index)
 {
     m_bindError = firstError(m_bindError, sqlite3_bind_null(m_stmt, index));

@@ -34,6 +34,9 @@ public:
     Statement &bind(int index, const QString &text); // a null QString binds NULL
     Statement &bindText(int index, QStringView text); // always text: a null string binds ''
     Statement &bindNull(int index);
+    // UTF-8 bytes bound without a copy: they must stay unchanged until the statement has been
+    // stepped (bulk inserts from reused buffers). A null view binds NULL.
+    Statement &bindUtf8(int index, QByteArrayView utf8);
 
     // true: a row is ready; false: done. Errors (including an earlier failed bind) are mapped.
     Result<bool> step();
