@@ -4,10 +4,9 @@
 #include "engine.h"
 #include "loadbalancer.h"
 #include "storage/orgdatabase.h"
+#include "storage/statement.h"
 
 #include <QCoreApplication>
-
-#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -19,12 +18,6 @@ constexpr qsizetype kCheckChunk = 20000;
 QString cancelledMessage(const QString &path)
 {
     return QCoreApplication::translate("DailyLoad", "Reading the sends per day of %1 was cancelled.").arg(path);
-}
-
-int progressHandler(void *data)
-{
-    const auto *isCanceled = static_cast<const DailyLoad::CancelCheck *>(data);
-    return (*isCanceled)() ? 1 : 0;
 }
 
 } // namespace
@@ -145,19 +138,16 @@ Result<DailyLoad> DailyLoad::fromDatabase(const QString &path, QDate from, QDate
     static const char kSql[] = "SELECT scheduled_send_date, email_type, COUNT(*) FROM email_schedules "
                                "WHERE status = 'pre-scheduled' AND scheduled_send_date >= ?1 "
                                "GROUP BY scheduled_send_date, email_type";
-    sqlite3_stmt *stmt = nullptr;
     const QString action = QCoreApplication::translate("DailyLoad", "read the scheduled emails of");
-    int rc = sqlite3_prepare_v2(db.handle(), kSql, -1, &stmt, nullptr);
-    if (rc != SQLITE_OK)
-        return db.errorFor(rc, action);
-    const QByteArray fromText = from.toString(Qt::ISODate).toUtf8();
-    sqlite3_bind_text(stmt, 1, fromText.constData(), int(fromText.size()), SQLITE_STATIC);
-    sqlite3_progress_handler(db.handle(), 5000, &progressHandler, const_cast<CancelCheck *>(&canceled));
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const auto *dateText = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0));
-        const auto *typeText = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1));
-        const qint64 count = sqlite3_column_int64(stmt, 2);
-        const QDate date = QDate::fromString(QString::fromUtf8(dateText), Qt::ISODate);
+    const CancelScope scope(db, canceled, 5000);
+    auto stmt = Statement::prepare(db, kSql, action);
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, from.toString(Qt::ISODate));
+    Result<bool> row = stmt->step();
+    for (; row.ok() && *row; row = stmt->step()) {
+        const qint64 count = stmt->int64(2);
+        const QDate date = QDate::fromString(stmt->text(0), Qt::ISODate);
         if (!date.isValid() || date < from)
             continue; // a foreign row with an unreadable date cannot be placed on a day
         if (date > to) {
@@ -165,17 +155,15 @@ Result<DailyLoad> DailyLoad::fromDatabase(const QString &path, QDate from, QDate
             continue;
         }
         Day &day = load.days[std::size_t(from.daysTo(date))];
-        const std::optional<EmailType> type = emailTypeFromName(QString::fromUtf8(typeText));
+        const std::optional<EmailType> type = emailTypeFromName(stmt->text(1));
         if (type)
             day.counts[static_cast<int>(*type)] += count;
         else
             day.other += count;
     }
-    sqlite3_finalize(stmt);
-    sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
-    if (rc == SQLITE_INTERRUPT || canceled())
+    if ((!row.ok() && dbErrorKind(row.error()) == DbErrorKind::Cancelled) || canceled())
         return dbError(DbErrorKind::Cancelled, cancelledMessage(path));
-    if (rc != SQLITE_DONE)
-        return db.errorFor(rc, action);
+    if (!row)
+        return row.error();
     return load;
 }

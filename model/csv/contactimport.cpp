@@ -4,6 +4,7 @@
 #include "dates.h"
 #include "engine.h"
 #include "storage/orgdatabase.h"
+#include "storage/statement.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace ContactImport {
 
@@ -447,35 +449,34 @@ struct TableColumn
 Result<QList<TableColumn>> contactColumns(const OrgDatabase &db)
 {
     const QString action = tr("read the contacts table of");
-    auto stmt = CsvSqlite::prepare(db, QStringLiteral("PRAGMA table_info(contacts)"), action);
+    auto stmt = Statement::prepare(db, "PRAGMA table_info(contacts)", action);
     if (!stmt.ok())
-        return stmt.error();
+        return CsvSqlite::fromDbError(stmt.error());
     QList<TableColumn> columns;
-    int rc;
-    while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
+    Result<bool> row = stmt->step();
+    for (; row.ok() && *row; row = stmt->step()) {
         TableColumn c;
-        c.name = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt->get(), 1)));
-        const QString type
-            = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt->get(), 2)));
-        c.notNull = sqlite3_column_int(stmt->get(), 3) != 0;
-        c.hasDefault = sqlite3_column_type(stmt->get(), 4) != SQLITE_NULL;
-        c.primaryKey = sqlite3_column_int(stmt->get(), 5) != 0;
+        c.name = stmt->text(1);
+        const QString type = stmt->text(2);
+        c.notNull = stmt->int64(3) != 0;
+        c.hasDefault = !stmt->isNull(4);
+        c.primaryKey = stmt->int64(5) != 0;
         c.numeric = type.contains(u"INT", Qt::CaseInsensitive) || type.contains(u"BOOL", Qt::CaseInsensitive)
             || type.contains(u"NUM", Qt::CaseInsensitive) || type.contains(u"REAL", Qt::CaseInsensitive);
         columns.append(c);
     }
-    if (rc != SQLITE_DONE)
-        return CsvSqlite::sqlError(db, rc, action);
+    if (!row)
+        return CsvSqlite::fromDbError(row.error());
     return columns;
 }
 
 // Prepared statements of one import, built for the actual `contacts` table.
 struct ImportStatements
 {
-    CsvSqlite::Statement lookup;
-    CsvSqlite::Statement insert;
-    CsvSqlite::Statement update;
-    CsvSqlite::Statement remember;
+    std::optional<Statement> lookup;
+    std::optional<Statement> insert;
+    std::optional<Statement> update; // only with OnConflict::Update
+    std::optional<Statement> remember;
     QList<Field> insertFields; // bound first, in this order
     QList<std::pair<int, bool>>
         fillers; // bound after: (parameter, numeric) for NOT NULL columns we do not fill
@@ -522,36 +523,40 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
     const QStringList allInsert = insertNames + fillerNames;
     const QString placeholders = QStringList(allInsert.size(), QStringLiteral("?")).join(u',');
     const QString action = tr("prepare the import into");
-    auto insert = CsvSqlite::prepare(db,
+    auto insert = Statement::prepare(db,
                                      QStringLiteral("INSERT INTO contacts (") + allInsert.join(u',')
                                          + QStringLiteral(") VALUES (") + placeholders + u')',
                                      action);
     if (!insert.ok())
-        return insert.error();
-    s.insert = std::move(*insert);
+        return CsvSqlite::fromDbError(insert.error());
+    s.insert.emplace(std::move(*insert));
     if (hasUpdatedAt)
         updateSets.append(QStringLiteral("\"updated_at\" = CURRENT_TIMESTAMP"));
     // Only prepared when needed: some production tables carry an UPDATE trigger naming a column
     // they do not have (org-12), which makes every UPDATE fail but inserts work.
     if (onConflict == OnConflict::Update) {
-        auto update = CsvSqlite::prepare(db,
+        auto update = Statement::prepare(db,
                                          QStringLiteral("UPDATE contacts SET ") + updateSets.join(u',')
                                              + QStringLiteral(" WHERE \"id\" = ?"),
                                          tr("prepare updating existing contacts in"));
         if (!update.ok())
-            return update.error();
-        s.update = std::move(*update);
+            return CsvSqlite::fromDbError(update.error());
+        s.update.emplace(std::move(*update));
     }
-    auto lookup = CsvSqlite::prepare(
-        db, QStringLiteral("SELECT id FROM temp.es_import_emails WHERE email = ?"), action);
+    auto lookup = Statement::prepare(db, "SELECT id FROM temp.es_import_emails WHERE email = ?", action);
     if (!lookup.ok())
-        return lookup.error();
-    s.lookup = std::move(*lookup);
-    auto remember = CsvSqlite::prepare(
-        db, QStringLiteral("INSERT OR IGNORE INTO temp.es_import_emails (email, id) VALUES (?, ?)"), action);
+        return CsvSqlite::fromDbError(lookup.error());
+    s.lookup.emplace(std::move(*lookup));
+    auto remember = Statement::prepare(
+        db, "INSERT OR IGNORE INTO temp.es_import_emails (email, id) VALUES (?, ?)", action);
     if (!remember.ok())
-        return remember.error();
-    s.remember = std::move(*remember);
+        return CsvSqlite::fromDbError(remember.error());
+    s.remember.emplace(std::move(*remember));
+    // Errors of the rows name what the import was doing, not the preparation.
+    const QString writeAction = tr("import contacts into");
+    for (std::optional<Statement> *stmt : { &s.lookup, &s.insert, &s.update, &s.remember })
+        if (*stmt)
+            (*stmt)->setAction(writeAction);
     return s;
 }
 
@@ -561,11 +566,9 @@ const QString &valueOf(const CheckedRow &row, Field f)
 }
 
 // A null QString binds as '' here: every field we write is text, never NULL.
-int bindField(sqlite3_stmt *stmt, int index, const QString &value)
+void bindField(Statement &stmt, int index, const QString &value)
 {
-    const QByteArray utf8 = value.toUtf8();
-    return sqlite3_bind_text(stmt, index, utf8.isNull() ? "" : utf8.constData(), int(utf8.size()),
-                             SQLITE_TRANSIENT);
+    stmt.bindText(index, value);
 }
 
 } // namespace
@@ -821,23 +824,16 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
     // The write lock comes first: an import running meanwhile (another window, another process)
     // must have committed before this one reads which emails exist, or both insert the same
     // contacts. A second import waits here (busy timeout) and then skips or updates them.
-    if (auto r = db.exec("BEGIN IMMEDIATE", tr("start the import into")); !r.ok())
-        return CsvSqlite::fromDbError(r.error());
-    // Every error below is built (SQLite's message read) before this runs: a ROLLBACK resets the
-    // connection's message to "not an error".
-    const auto failed = [&db](const Error &error) -> Error {
-        // The error that stopped the import is what the user needs; should ROLLBACK fail too, SQLite
-        // rolls the open transaction back when the connection closes, so nothing is half-written.
-        (void)db.exec("ROLLBACK", tr("roll back the import into"));
-        return error;
-    };
+    // Every return below before the commit rolls the import back (the guard's destructor), after
+    // its error was built: a ROLLBACK resets the connection's message to "not an error". Should
+    // ROLLBACK fail too, SQLite rolls back when the connection closes: nothing is half-written.
+    auto transaction = Transaction::begin(db, tr("start the import into"));
+    if (!transaction.ok())
+        return CsvSqlite::fromDbError(transaction.error());
     const QString writeAction = tr("import contacts into");
-    const auto rowError = [&](qint64 line, int rc) -> Error {
-        return failed(Error { tr("%1 line %2: %3")
-                                  .arg(nativePath(settings.csvPath))
-                                  .arg(line)
-                                  .arg(CsvSqlite::sqlError(db, rc, writeAction).message),
-                              int(CsvErrorKind::Database) });
+    const auto rowError = [&](qint64 line, const Error &error) -> Error {
+        return Error { tr("%1 line %2: %3").arg(nativePath(settings.csvPath)).arg(line).arg(error.message),
+                       int(CsvErrorKind::Database) };
     };
 
     // Existing emails in a temporary table (not in the database file) with an index: one
@@ -847,17 +843,17 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
                   "WITHOUT ROWID",
                   tr("prepare the import into"));
         !r.ok())
-        return failed(CsvSqlite::fromDbError(r.error()));
+        return CsvSqlite::fromDbError(r.error());
     if (auto r = db.exec(
             "DELETE FROM temp.es_import_emails; INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
             "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
             tr("read the contacts of"));
         !r.ok())
-        return failed(CsvSqlite::fromDbError(r.error()));
+        return CsvSqlite::fromDbError(r.error());
 
     auto prepared = prepareStatements(db, settings.mapping, settings.onConflict);
     if (!prepared.ok())
-        return failed(prepared.error());
+        return prepared.error();
     ImportStatements &s = *prepared;
 
     ImportReport report;
@@ -871,80 +867,78 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         CheckedRow row = checker.check(fields, line);
         if (progress && report.rows % ProgressEvery == 0
             && !progress(input.reader().bytesRead(), input.size()))
-            return failed(cancelledImport(settings.csvPath));
+            return cancelledImport(settings.csvPath);
         if (row.failure) {
             if (auto error = failures.add(std::move(*row.failure)))
-                return failed(*error);
+                return *error;
             continue;
         }
         ++report.good;
         const QString key = emailKey(row.contact.email);
-        sqlite3_reset(s.lookup.get());
-        CsvSqlite::bindText(s.lookup.get(), 1, key);
-        int rc = sqlite3_step(s.lookup.get());
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return rowError(line, rc);
-        if (rc == SQLITE_ROW) {
-            const qint64 existing = sqlite3_column_int64(s.lookup.get(), 0);
-            sqlite3_reset(s.lookup.get());
+        Statement &lookup = *s.lookup;
+        lookup.reset();
+        lookup.bindText(1, key);
+        Result<bool> found = lookup.step();
+        if (!found)
+            return rowError(line, found.error());
+        if (*found) {
+            const qint64 existing = lookup.int64(0);
+            lookup.reset();
             if (settings.onConflict == OnConflict::Skip) {
                 ++report.skippedExisting;
                 continue;
             }
             if (settings.onConflict == OnConflict::Abort) {
-                return failed(Error {
-                    tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was changed.")
-                        .arg(nativePath(settings.csvPath))
-                        .arg(line)
-                        .arg(row.contact.email)
-                        .arg(existing)
-                        .arg(nativePath(dbPath)),
-                    int(CsvErrorKind::File) });
+                return Error { tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was "
+                                  "changed.")
+                                   .arg(nativePath(settings.csvPath))
+                                   .arg(line)
+                                   .arg(row.contact.email)
+                                   .arg(existing)
+                                   .arg(nativePath(dbPath)),
+                               int(CsvErrorKind::File) };
             }
-            sqlite3_stmt *u = s.update.get();
-            sqlite3_reset(u);
+            Statement &u = *s.update;
+            u.reset();
             int p = 1;
             for (Field f : std::as_const(s.updateFields)) {
                 bindField(u, p++, valueOf(row, f));
             }
-            sqlite3_bind_int64(u, p, existing);
-            rc = sqlite3_step(u);
-            if (rc != SQLITE_DONE)
-                return rowError(line, rc);
+            u.bind(p, existing);
+            if (auto done = u.exec(); !done)
+                return rowError(line, done.error());
             ++report.updated;
             continue;
         }
-        sqlite3_reset(s.lookup.get());
-        sqlite3_stmt *ins = s.insert.get();
-        sqlite3_reset(ins);
+        lookup.reset();
+        Statement &ins = *s.insert;
+        ins.reset();
         int p = 1;
         for (Field f : std::as_const(s.insertFields))
             bindField(ins, p++, valueOf(row, f));
         for (const auto &[index, numeric] : std::as_const(s.fillers)) {
             if (numeric)
-                sqlite3_bind_int(ins, index, 0);
+                ins.bind(index, qint64(0));
             else
-                sqlite3_bind_text(ins, index, "", 0, SQLITE_STATIC);
+                ins.bindText(index, u"");
         }
-        rc = sqlite3_step(ins);
-        if (rc != SQLITE_DONE)
-            return rowError(line, rc);
-        sqlite3_reset(s.remember.get());
-        CsvSqlite::bindText(s.remember.get(), 1, key);
-        sqlite3_bind_int64(s.remember.get(), 2, sqlite3_last_insert_rowid(db.handle()));
-        rc = sqlite3_step(s.remember.get());
-        if (rc != SQLITE_DONE)
-            return rowError(line, rc);
+        if (auto done = ins.exec(); !done)
+            return rowError(line, done.error());
+        Statement &remember = *s.remember;
+        remember.reset();
+        remember.bindText(1, key).bind(2, db.lastInsertRowId());
+        if (auto done = remember.exec(); !done)
+            return rowError(line, done.error());
         ++report.inserted;
     }
     if (!input.reader().errorString().isEmpty())
-        return failed(input.readError());
+        return input.readError();
     if (auto error = failures.finish())
-        return failed(*error);
+        return *error;
     // Statements must not keep the table busy while committing.
     s = ImportStatements();
-    if (auto r = db.exec("COMMIT", writeAction); !r.ok())
-        return failed(CsvSqlite::fromDbError(r.error()));
+    if (auto r = transaction->commit(writeAction); !r.ok())
+        return CsvSqlite::fromDbError(r.error());
     // The import is committed; a temp table that cannot be dropped goes with the connection.
     (void)db.exec("DROP TABLE IF EXISTS temp.es_import_emails", writeAction);
     report.dates = checker.dateReports();

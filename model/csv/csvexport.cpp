@@ -4,6 +4,7 @@
 #include "items/contactcolumn.h"
 #include "storage/contactsource.h"
 #include "storage/csvsqlite.h"
+#include "storage/statement.h"
 #include "emailtypes.h"
 #include "engine.h"
 #include "explain.h"
@@ -15,8 +16,6 @@
 #include <QPromise>
 #include <QSaveFile>
 #include <QtConcurrent/QtConcurrentRun>
-
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
@@ -131,18 +130,18 @@ ExportOutcome streamRows(const OrgDatabase &db, const QString &sql, const QStrin
         }
         total = *count;
     }
-    auto stmt = CsvSqlite::prepare(db, sql, action);
+    auto stmt = Statement::prepare(db, sql, action);
     if (!stmt.ok()) {
-        outcome.error = stmt.error();
+        outcome.error = CsvSqlite::fromDbError(stmt.error());
         return outcome;
     }
-    sqlite3_stmt *s = stmt->get();
+    const Statement &s = *stmt;
     if (!writeHeader(s)) {
         outcome.error = out.writeFailed();
         return outcome;
     }
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    Result<bool> row = stmt->step();
+    for (; row.ok() && *row; row = stmt->step()) {
         if (!writeRow(s)) {
             outcome.error = out.writeFailed();
             return outcome;
@@ -153,8 +152,8 @@ ExportOutcome streamRows(const OrgDatabase &db, const QString &sql, const QStrin
             return outcome;
         }
     }
-    if (rc != SQLITE_DONE)
-        outcome.error = CsvSqlite::sqlError(db, rc, action);
+    if (!row)
+        outcome.error = CsvSqlite::fromDbError(row.error());
     return outcome;
 }
 
@@ -163,20 +162,18 @@ ExportOutcome streamQuery(const OrgDatabase &db, const QString &sql, const QStri
                           AtomicCsvFile &out, const CsvProgress &progress)
 {
     std::vector<QByteArrayView> fields;
-    const auto writeHeader = [&](sqlite3_stmt *s) {
-        const int columns = sqlite3_column_count(s);
+    const auto writeHeader = [&](const Statement &s) {
+        const int columns = s.columnCount();
         QStringList header;
         for (int c = 0; c < columns; ++c)
-            header.append(QString::fromUtf8(sqlite3_column_name(s, c)));
+            header.append(s.columnName(c));
         fields.resize(static_cast<size_t>(columns));
         out.writer().setTextColumns(textColumnsFor(header));
         return out.writer().writeHeader(header);
     };
-    const auto writeRow = [&](sqlite3_stmt *s) {
-        for (size_t c = 0; c < fields.size(); ++c) {
-            const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(s, int(c)));
-            fields[c] = text ? QByteArrayView(text, sqlite3_column_bytes(s, int(c))) : QByteArrayView();
-        }
+    const auto writeRow = [&](const Statement &s) {
+        for (size_t c = 0; c < fields.size(); ++c)
+            fields[c] = s.utf8(int(c));
         return out.writer().writeRow(fields);
     };
     return streamRows(db, sql, countSql, out, progress, writeHeader, writeRow);
@@ -438,12 +435,9 @@ ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const Cs
         + QStringLiteral(" ORDER BY 1, 6, 5");
     const QStringList header { tr("Contact ID"), tr("First name"), tr("Last name"), tr("Email"),
                                tr("Email type"), tr("Send date"),  tr("Status"),    tr("Reason") };
-    const auto writeHeader = [&](sqlite3_stmt *) { return out.writer().writeHeader(header); };
-    const auto writeRow = [&](sqlite3_stmt *s) {
-        const auto text = [s](int c) -> QString {
-            return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(s, c)),
-                                     sqlite3_column_bytes(s, c));
-        };
+    const auto writeHeader = [&](const Statement &) { return out.writer().writeHeader(header); };
+    const auto writeRow = [&](const Statement &s) {
+        const auto text = [&s](int c) -> QString { return s.text(c); };
         return out.writer().writeRow(QStringList { text(0),
                                                    text(1),
                                                    text(2),

@@ -3,6 +3,7 @@
 #include "dates.h"
 #include "engine.h"
 #include "storage/orgdatabase.h"
+#include "storage/statement.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -20,14 +21,6 @@ QString valueText(sqlite3_value *value)
         return {};
     const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(value));
     return QString::fromUtf8(text, sqlite3_value_bytes(value));
-}
-
-QString columnText(sqlite3_stmt *stmt, int column)
-{
-    if (sqlite3_column_type(stmt, column) == SQLITE_NULL)
-        return {};
-    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, column));
-    return QString::fromUtf8(text, sqlite3_column_bytes(stmt, column));
 }
 
 void setField(Contact &contact, int column, QString text)
@@ -85,12 +78,6 @@ void sqlProblems(sqlite3_context *ctx, int, sqlite3_value **argv)
         sqlite3_result_text(ctx, summary.constData(), int(summary.size()), SQLITE_TRANSIENT);
 }
 
-int progressHandler(void *data)
-{
-    const auto *isCancelled = static_cast<const std::function<bool()> *>(data);
-    return (*isCancelled)() ? 1 : 0;
-}
-
 QString allColumns()
 {
     QString sql;
@@ -111,11 +98,10 @@ ContactQuery::~ContactQuery()
     close();
 }
 
-Error ContactQuery::sqlError(const QString &what) const
+// A storage error keeps OrgDatabase's message; its code becomes this class's ErrorKind.
+Error ContactQuery::fromDbError(const Error &error)
 {
-    return Error { QCoreApplication::translate("ContactQuery", "%1 failed on %2: %3")
-                       .arg(what, m_path, QString::fromUtf8(sqlite3_errmsg(m_db))),
-                   SqlFailed };
+    return Error { error.message, dbErrorKind(error) == DbErrorKind::Cancelled ? Cancelled : SqlFailed };
 }
 
 Result<void> ContactQuery::open(const QString &path)
@@ -123,18 +109,14 @@ Result<void> ContactQuery::open(const QString &path)
     close();
     m_path = path;
     // No -wal/-shm files are created next to the database (see OrgDatabase::openReadOnlyHandle).
-    bool immutable = false;
-    const int rc = OrgDatabase::openReadOnlyHandle(path, &m_db, SQLITE_OPEN_NOMUTEX, &immutable);
-    m_immutableState = immutable ? OrgDatabase::fileState(path) : QByteArray();
-    if (rc != SQLITE_OK) {
-        Error error = sqlError(QCoreApplication::translate("ContactQuery", "Opening"));
-        close();
-        return error;
-    }
-    // A batch run may hold the write lock for a moment while it commits; wait for it here,
-    // on the worker thread, rather than failing the page.
-    sqlite3_busy_timeout(m_db, 5000);
-    sqlite3_create_function(m_db, "es_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sqlDate,
+    // A batch run may hold the write lock for a moment while it commits; the connection's busy
+    // timeout waits for it here, on the worker thread, rather than failing the page.
+    auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
+    if (!db)
+        return fromDbError(db.error());
+    m_db.emplace(std::move(db).value());
+    m_immutableState = m_db->isImmutable() ? OrgDatabase::fileState(path) : QByteArray();
+    sqlite3_create_function(m_db->handle(), "es_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sqlDate,
                             nullptr, nullptr);
     return {};
 }
@@ -142,7 +124,7 @@ Result<void> ContactQuery::open(const QString &path)
 Result<void> ContactQuery::reopenIfChanged()
 {
     // An immutable connection never notices a change: reopen once the file has changed.
-    if (!m_db || m_immutableState.isEmpty() || OrgDatabase::fileState(m_path) == m_immutableState)
+    if (!m_db.has_value() || m_immutableState.isEmpty() || OrgDatabase::fileState(m_path) == m_immutableState)
         return {};
     const QString path = m_path;
     return open(path);
@@ -150,9 +132,7 @@ Result<void> ContactQuery::reopenIfChanged()
 
 void ContactQuery::close()
 {
-    if (m_db)
-        sqlite3_close_v2(m_db);
-    m_db = nullptr;
+    m_db.reset();
 }
 
 QString ContactQuery::sortExpression(int column)
@@ -169,14 +149,7 @@ QString ContactQuery::sortExpression(int column)
 
 bool ContactQuery::hasSchedules() const
 {
-    sqlite3_stmt *stmt = nullptr;
-    if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'email_schedules'",
-                           -1, &stmt, nullptr)
-        != SQLITE_OK)
-        return false;
-    const bool found = sqlite3_step(stmt) == SQLITE_ROW;
-    sqlite3_finalize(stmt);
-    return found;
+    return m_db->hasTable(QStringLiteral("email_schedules"));
 }
 
 Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &request,
@@ -184,13 +157,13 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
 {
     if (auto reopened = reopenIfChanged(); !reopened)
         return reopened.error();
-    if (!m_db)
+    if (!m_db.has_value())
         return Error { QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed };
 
     FilterContext fc { &request.filter, request.filter.usedColumns(), request.today };
     QDate today = request.today;
-    sqlite3_create_function(m_db, "es_filter", Problems, SQLITE_UTF8, &fc, &sqlFilter, nullptr, nullptr);
-    sqlite3_create_function(m_db, "es_problems", 6, SQLITE_UTF8, &today, &sqlProblems, nullptr, nullptr);
+    sqlite3_create_function(m_db->handle(), "es_filter", Problems, SQLITE_UTF8, &fc, &sqlFilter, nullptr, nullptr);
+    sqlite3_create_function(m_db->handle(), "es_problems", 6, SQLITE_UTF8, &today, &sqlProblems, nullptr, nullptr);
 
     const QString direction
         = request.order == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");
@@ -211,30 +184,21 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
     else
         sql += u" ORDER BY " % sortExpression(request.sortColumn) % u' ' % direction % u", id " % direction;
 
-    const std::function<bool()> never = [] { return false; };
-    const std::function<bool()> &cancelled = isCancelled ? isCancelled : never;
-    sqlite3_progress_handler(m_db, 2000, &progressHandler, const_cast<std::function<bool()> *>(&cancelled));
-
-    sqlite3_stmt *stmt = nullptr;
-    const QByteArray utf8 = sql.toUtf8();
-    if (sqlite3_prepare_v2(m_db, utf8.constData(), int(utf8.size()), &stmt, nullptr) != SQLITE_OK) {
-        Error error = sqlError(QCoreApplication::translate("ContactQuery", "Reading the contacts"));
-        sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
-        return error;
-    }
-    const QByteArray scheduledText = scheduledOn.toString(Qt::ISODate).toUtf8();
+    const QString action = QCoreApplication::translate("ContactQuery", "read the contacts of");
+    CancelScope scope(*m_db, isCancelled);
+    auto stmt = Statement::prepare(*m_db, sql, action);
+    if (!stmt)
+        return fromDbError(stmt.error());
     if (scheduledOn.isValid())
-        sqlite3_bind_text(stmt, 1, scheduledText.constData(), int(scheduledText.size()), SQLITE_STATIC);
+        stmt->bind(1, scheduledOn.toString(Qt::ISODate));
     QList<qint64> ids;
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        ids.append(sqlite3_column_int64(stmt, 0));
-    sqlite3_finalize(stmt);
-    sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
-    if (rc == SQLITE_INTERRUPT || cancelled())
+    Result<bool> row = stmt->step();
+    for (; row.ok() && *row; row = stmt->step())
+        ids.append(stmt->int64(0));
+    if ((!row.ok() && dbErrorKind(row.error()) == DbErrorKind::Cancelled) || scope.isCancelled())
         return Error { QCoreApplication::translate("ContactQuery", "Cancelled."), Cancelled };
-    if (rc != SQLITE_DONE)
-        return sqlError(QCoreApplication::translate("ContactQuery", "Reading the contacts"));
+    if (!row)
+        return fromDbError(row.error());
     return ids;
 }
 
@@ -242,34 +206,33 @@ Result<QList<ContactRow>> ContactQuery::fetchRows(const QList<qint64> &ids, QDat
 {
     if (auto reopened = reopenIfChanged(); !reopened)
         return reopened.error();
-    if (!m_db)
+    if (!m_db.has_value())
         return Error { QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed };
     // One statement with every id of the page: a page is small (a few hundred ids).
     QString sql = u"SELECT " % allColumns() % u" FROM contacts WHERE id IN (";
     for (qsizetype i = 0; i < ids.size(); ++i)
         sql += i ? QStringLiteral(",?") : QStringLiteral("?");
     sql += u')';
-    sqlite3_stmt *stmt = nullptr;
-    const QByteArray utf8 = sql.toUtf8();
-    if (sqlite3_prepare_v2(m_db, utf8.constData(), int(utf8.size()), &stmt, nullptr) != SQLITE_OK)
-        return sqlError(QCoreApplication::translate("ContactQuery", "Reading contacts"));
+    const QString action = QCoreApplication::translate("ContactQuery", "read contacts from");
+    auto stmt = Statement::prepare(*m_db, sql, action);
+    if (!stmt)
+        return fromDbError(stmt.error());
     for (qsizetype i = 0; i < ids.size(); ++i)
-        sqlite3_bind_int64(stmt, int(i + 1), ids[i]);
+        stmt->bind(int(i + 1), ids[i]);
 
     QHash<qint64, ContactRow> byId;
     byId.reserve(ids.size());
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    Result<bool> step = stmt->step();
+    for (; step.ok() && *step; step = stmt->step()) {
         ContactRow row;
-        row.contact.id = sqlite3_column_int64(stmt, Id);
+        row.contact.id = stmt->int64(Id);
         for (int c = FirstName; c < Problems; ++c)
-            setField(row.contact, c, columnText(stmt, c));
+            setField(row.contact, c, stmt->text(c));
         row.problems = Engine::checkContact(row.contact, today).problems;
         byId.insert(row.contact.id, std::move(row));
     }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE)
-        return sqlError(QCoreApplication::translate("ContactQuery", "Reading contacts"));
+    if (!step)
+        return fromDbError(step.error());
 
     QList<ContactRow> rows;
     rows.reserve(ids.size());

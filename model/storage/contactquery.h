@@ -4,6 +4,7 @@
 #include "items/contactfilter.h"
 #include "problem.h"
 #include "result.h"
+#include "storage/orgdatabase.h"
 
 #include <QByteArray>
 #include <QDate>
@@ -11,8 +12,7 @@
 #include <QString>
 
 #include <functional>
-
-struct sqlite3;
+#include <optional>
 
 // One row of the contact table: the stored contact and what the checks found.
 struct ContactRow
@@ -40,10 +40,11 @@ public:
     ContactQuery(const ContactQuery &) = delete;
     ContactQuery &operator=(const ContactQuery &) = delete;
 
-    // Opens `path` read-only; the error names the file.
+    // Opens `path` read-only through OrgDatabase (its busy timeout and messages); the error names
+    // the file.
     Result<void> open(const QString &path);
     void close();
-    bool isOpen() const { return m_db != nullptr; }
+    bool isOpen() const { return m_db.has_value(); }
     QString path() const { return m_path; }
 
     // Every contact id that matches, in the requested order (dates sort as dates, unparsable
@@ -62,12 +63,12 @@ public:
     enum ErrorKind { Cancelled = 1, SqlFailed = 2 };
 
 private:
-    Error sqlError(const QString &what) const;
+    static Error fromDbError(const Error &error);
     bool hasSchedules() const; // whether the database has an email_schedules table
 
     Result<void> reopenIfChanged();
 
-    sqlite3 *m_db = nullptr;
+    std::optional<OrgDatabase> m_db;
     QString m_path;
     QByteArray m_immutableState; // the file's state at an immutable open; empty otherwise
 };

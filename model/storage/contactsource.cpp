@@ -1,50 +1,29 @@
 #include "storage/contactsource.h"
 
 #include "storage/orgdatabase.h"
+#include "storage/statement.h"
 
 #include <QCoreApplication>
 
 #include <algorithm>
-
-#include <sqlite3.h>
+#include <optional>
 
 namespace {
 
-// Finalizes a statement on every path.
-class Statement
+// Statement::text() into a string that is reused from row to row: ASCII values (nearly all) are
+// widened into its existing buffer, so reading a million contacts does not allocate and free a
+// string per field. Anything else goes through Statement::text(), so the result is always the
+// same string.
+void readText(const Statement &stmt, int column, QString &out)
 {
-public:
-    Statement() = default;
-    Statement(const Statement &) = delete;
-    Statement &operator=(const Statement &) = delete;
-    ~Statement() { sqlite3_finalize(m_stmt); }
-    sqlite3_stmt **out() { return &m_stmt; }
-    sqlite3_stmt *get() const { return m_stmt; }
-
-private:
-    sqlite3_stmt *m_stmt = nullptr;
-};
-
-QString text(sqlite3_stmt *stmt, int column)
-{
-    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(stmt, column));
-    if (!data)
-        return {};
-    return QString::fromUtf8(data, sqlite3_column_bytes(stmt, column));
-}
-
-// text() into a string that is reused from row to row: ASCII values (nearly all) are widened
-// into its existing buffer, so reading a million contacts does not allocate and free a string
-// per field. Anything else goes through text(), so the result is always the same string.
-void readText(sqlite3_stmt *stmt, int column, QString &out)
-{
-    const auto *data = reinterpret_cast<const unsigned char *>(sqlite3_column_text(stmt, column));
-    const int size = sqlite3_column_bytes(stmt, column);
+    const QByteArrayView utf8 = stmt.utf8(column);
+    const auto *data = reinterpret_cast<const unsigned char *>(utf8.data());
+    const int size = int(utf8.size());
     bool ascii = data && size > 0;
     for (int i = 0; ascii && i < size; ++i)
         ascii = data[i] < 0x80;
     if (!ascii) {
-        out = text(stmt, column);
+        out = stmt.text(column);
         return;
     }
     out.resize(size); // keeps the buffer when it is unshared and large enough
@@ -60,10 +39,11 @@ int digit(char c)
 
 // Stored send dates are normally YYYY-MM-DD (optionally followed by a time); anything else is
 // treated as unreadable (an invalid date), which the rules handle.
-QDate storedDate(sqlite3_stmt *stmt, int column)
+QDate storedDate(const Statement &stmt, int column)
 {
-    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(stmt, column));
-    const int size = sqlite3_column_bytes(stmt, column);
+    const QByteArrayView utf8 = stmt.utf8(column);
+    const char *data = utf8.data();
+    const qsizetype size = utf8.size();
     if (!data || size < 10 || data[4] != '-' || data[7] != '-')
         return {};
     int values[8];
@@ -77,34 +57,34 @@ QDate storedDate(sqlite3_stmt *stmt, int column)
                  values[6] * 10 + values[7]);
 }
 
-HistoryEntry historyEntry(sqlite3_stmt *stmt)
+HistoryEntry historyEntry(const Statement &stmt)
 {
     // columns: contact_id, email_type, scheduled_send_date, status, event_year
     HistoryEntry entry;
-    entry.emailType = text(stmt, 1);
+    entry.emailType = stmt.text(1);
     entry.scheduledDate = storedDate(stmt, 2);
-    entry.status = text(stmt, 3);
-    entry.eventYear = sqlite3_column_type(stmt, 4) == SQLITE_NULL ? 0 : sqlite3_column_int(stmt, 4);
+    entry.status = stmt.text(3);
+    entry.eventYear = stmt.isNull(4) ? 0 : int(stmt.int64(4));
     return entry;
 }
 
 constexpr const char *kSchedulingColumns[]
     = { "id", "email", "effective_date", "birth_date", "state", "zip_code" };
 
-Contact contactFrom(sqlite3_stmt *stmt, ContactSource::Fields fields)
+Contact contactFrom(const Statement &stmt, ContactSource::Fields fields)
 {
     Contact c;
-    c.id = sqlite3_column_int64(stmt, 0);
+    c.id = stmt.int64(0);
     if (fields != ContactSource::Fields::All) {
-        c.email = text(stmt, 1);
-        c.effectiveDate = text(stmt, 2);
-        c.birthDate = text(stmt, 3);
-        c.state = text(stmt, 4);
-        c.zipCode = text(stmt, 5);
+        c.email = stmt.text(1);
+        c.effectiveDate = stmt.text(2);
+        c.birthDate = stmt.text(3);
+        c.state = stmt.text(4);
+        c.zipCode = stmt.text(5);
     } else {
         // id, then ContactFields in order (contactSelect()).
         for (std::size_t i = 0; i < ContactFields.size(); ++i)
-            c.*ContactFields[i].member = text(stmt, int(i) + 1);
+            c.*ContactFields[i].member = stmt.text(int(i) + 1);
     }
     return c;
 }
@@ -112,24 +92,21 @@ Contact contactFrom(sqlite3_stmt *stmt, ContactSource::Fields fields)
 constexpr const char *kHistoryColumns[] = { "contact_id", "email_type", "scheduled_send_date", "status", "event_year" };
 
 // Whether the table can be read with rowid (not a WITHOUT ROWID table or a view).
-bool hasRowid(sqlite3 *db)
+bool hasRowid(const OrgDatabase &db)
 {
-    sqlite3_stmt *stmt = nullptr;
-    const bool ok = sqlite3_prepare_v2(db, "SELECT rowid FROM contacts LIMIT 0", -1, &stmt, nullptr) == SQLITE_OK;
-    sqlite3_finalize(stmt);
-    return ok;
+    return Statement::prepare(db, "SELECT rowid FROM contacts LIMIT 0", QString()).ok();
 }
 
 // The stored value of an unusable id, readable in a message.
-QString idText(sqlite3_stmt *stmt, int column)
+QString idText(const Statement &stmt, int column)
 {
-    switch (sqlite3_column_type(stmt, column)) {
-    case SQLITE_NULL:
+    switch (stmt.type(column)) {
+    case Statement::Type::Null:
         return QStringLiteral("NULL");
-    case SQLITE_BLOB:
-        return QCoreApplication::translate("ContactSource", "a blob of %1 bytes").arg(sqlite3_column_bytes(stmt, column));
+    case Statement::Type::Blob:
+        return QCoreApplication::translate("ContactSource", "a blob of %1 bytes").arg(stmt.bytes(column));
     default: {
-        QString value = text(stmt, column);
+        QString value = stmt.text(column);
         if (value.size() > 60)
             value = value.left(57) + QStringLiteral("...");
         return value;
@@ -141,7 +118,7 @@ QString idText(sqlite3_stmt *stmt, int column)
 
 ContactSource::ContactSource(OrgDatabase &db)
     : m_db(db), m_contactColumns(db.columns(QStringLiteral("contacts"))),
-      m_scheduleColumns(db.columns(QStringLiteral("email_schedules"))), m_hasRowid(hasRowid(db.handle()))
+      m_scheduleColumns(db.columns(QStringLiteral("email_schedules"))), m_hasRowid(hasRowid(db))
 {
     // An older or foreign email_schedules may lack columns (they read as NULL); without
     // contact_id it holds no history this program can use.
@@ -210,28 +187,28 @@ Result<std::vector<qint64>> ContactSource::contactIds() const
 Result<ContactIdScan> ContactSource::scanIds() const
 {
     const QString action = QCoreApplication::translate("ContactSource", "read contacts from");
-    Statement stmt;
     // One pass in id order: NULLs first, then whole numbers (shared ones next to each other),
     // then reals, text and blobs. For an INTEGER PRIMARY KEY this is the rowid order itself.
     const QByteArray sql = QByteArray("SELECT ") + (m_hasRowid ? "rowid" : "NULL")
         + ", id, typeof(id) = 'integer' FROM contacts ORDER BY id" + (m_hasRowid ? ", rowid" : "");
-    int rc = sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, stmt.out(), nullptr);
-    if (rc != SQLITE_OK)
-        return m_db.errorFor(rc, action);
+    auto stmt = Statement::prepare(m_db, sql.constData(), action);
+    if (!stmt)
+        return stmt.error();
     ContactIdScan scan;
     qint64 previousId = 0;
     qint64 previousRowid = 0;
     bool havePrevious = false;
     std::size_t groupStart = 0; // first entry of the current shared id in scan.duplicates
     bool inGroup = false;
-    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-        sqlite3_stmt *row = stmt.get();
-        const qint64 rowid = sqlite3_column_int64(row, 0);
-        if (sqlite3_column_int(row, 2) == 0) {
+    Result<bool> step = stmt->step();
+    for (; step.ok() && *step; step = stmt->step()) {
+        const Statement &row = *stmt;
+        const qint64 rowid = row.int64(0);
+        if (row.int64(2) == 0) {
             scan.invalid.push_back({ rowid, idText(row, 1), 0, {}, false });
             continue;
         }
-        const qint64 id = sqlite3_column_int64(row, 1);
+        const qint64 id = row.int64(1);
         if (havePrevious && id == previousId) {
             if (!inGroup) {
                 scan.ids.pop_back();
@@ -255,8 +232,8 @@ Result<ContactIdScan> ContactSource::scanIds() const
         previousRowid = rowid;
         havePrevious = true;
     }
-    if (rc != SQLITE_DONE)
-        return m_db.errorFor(rc, action);
+    if (!step)
+        return step.error();
     if (inGroup) {
         for (std::size_t i = groupStart; i < scan.duplicates.size(); ++i)
             for (std::size_t j = groupStart; j < scan.duplicates.size(); ++j)
@@ -292,18 +269,19 @@ Problem ContactSource::idProblem(const ContactIdProblem &row)
 
 Result<std::vector<ContactIdProblem>> ContactSource::rowsWithId(qint64 id) const
 {
-    Statement stmt;
     const QByteArray sql = QByteArray("SELECT ") + (m_hasRowid ? "rowid" : "NULL")
         + " FROM contacts WHERE id = ?1 AND typeof(id) = 'integer'" + (m_hasRowid ? " ORDER BY rowid" : "");
-    int rc = sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, stmt.out(), nullptr);
-    if (rc != SQLITE_OK)
-        return m_db.errorFor(rc, QCoreApplication::translate("ContactSource", "read contacts from"));
-    sqlite3_bind_int64(stmt.get(), 1, id);
+    auto stmt = Statement::prepare(m_db, sql.constData(),
+                                   QCoreApplication::translate("ContactSource", "read contacts from"));
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, id);
     std::vector<ContactIdProblem> rows;
-    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW)
-        rows.push_back({ sqlite3_column_int64(stmt.get(), 0), QString::number(id), id, {}, true });
-    if (rc != SQLITE_DONE)
-        return m_db.errorFor(rc, QCoreApplication::translate("ContactSource", "read contacts from"));
+    Result<bool> step = stmt->step();
+    for (; step.ok() && *step; step = stmt->step())
+        rows.push_back({ stmt->int64(0), QString::number(id), id, {}, true });
+    if (!step)
+        return step.error();
     for (ContactIdProblem &row : rows)
         for (const ContactIdProblem &other : rows)
             if (&other != &row)
@@ -315,55 +293,54 @@ Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fiel
                                       const Visitor &visit) const
 {
     const QString action = QCoreApplication::translate("ContactSource", "read contacts from");
-    Statement contacts;
     const QByteArray sql = contactSelect(fields) + "WHERE id BETWEEN ?1 AND ?2 AND typeof(id) = 'integer' ORDER BY id";
-    int rc = sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, contacts.out(), nullptr);
-    if (rc != SQLITE_OK)
-        return m_db.errorFor(rc, action);
-    sqlite3_bind_int64(contacts.get(), 1, firstId);
-    sqlite3_bind_int64(contacts.get(), 2, lastId);
+    auto contacts = Statement::prepare(m_db, sql.constData(), action);
+    if (!contacts)
+        return contacts.error();
+    contacts->bind(1, firstId).bind(2, lastId);
 
-    Statement history;
+    std::optional<Statement> history;
     const bool withHistory = m_hasSchedules && fields != Fields::Checks;
     if (withHistory) {
         const QByteArray hsql = historySelect() + "WHERE contact_id BETWEEN ?1 AND ?2"
             + historyFilter(m_scheduleColumns) + " ORDER BY contact_id";
-        rc = sqlite3_prepare_v2(m_db.handle(), hsql.constData(), -1, history.out(), nullptr);
-        if (rc != SQLITE_OK)
-            return m_db.errorFor(rc, action);
-        sqlite3_bind_int64(history.get(), 1, firstId);
-        sqlite3_bind_int64(history.get(), 2, lastId);
+        auto prepared = Statement::prepare(m_db, hsql.constData(), action);
+        if (!prepared)
+            return prepared.error();
+        history.emplace(std::move(prepared).value());
+        history->bind(1, firstId).bind(2, lastId);
     }
 
     // Both statements run in id order; history rows are merged into their contact.
-    int hrc = withHistory ? sqlite3_step(history.get()) : SQLITE_DONE;
+    Result<bool> historyRow = history ? history->step() : Result<bool>(false);
     std::vector<HistoryEntry> entries;
     Contact contact; // reused: its strings keep their buffers from row to row
-    while ((rc = sqlite3_step(contacts.get())) == SQLITE_ROW) {
+    Result<bool> step = contacts->step();
+    for (; step.ok() && *step; step = contacts->step()) {
         if (fields != Fields::All) {
-            sqlite3_stmt *row = contacts.get();
-            contact.id = sqlite3_column_int64(row, 0);
+            const Statement &row = *contacts;
+            contact.id = row.int64(0);
             readText(row, 1, contact.email);
             readText(row, 2, contact.effectiveDate);
             readText(row, 3, contact.birthDate);
             readText(row, 4, contact.state);
             readText(row, 5, contact.zipCode);
         } else {
-            contact = contactFrom(contacts.get(), fields);
+            contact = contactFrom(*contacts, fields);
         }
         entries.clear();
-        while (hrc == SQLITE_ROW && sqlite3_column_int64(history.get(), 0) < contact.id)
-            hrc = sqlite3_step(history.get());
-        while (hrc == SQLITE_ROW && sqlite3_column_int64(history.get(), 0) == contact.id) {
-            entries.push_back(historyEntry(history.get()));
-            hrc = sqlite3_step(history.get());
+        while (historyRow.ok() && *historyRow && history->int64(0) < contact.id)
+            historyRow = history->step();
+        while (historyRow.ok() && *historyRow && history->int64(0) == contact.id) {
+            entries.push_back(historyEntry(*history));
+            historyRow = history->step();
         }
-        if (hrc != SQLITE_ROW && hrc != SQLITE_DONE)
-            return m_db.errorFor(hrc, action);
+        if (!historyRow)
+            return historyRow.error();
         visit(contact, entries);
     }
-    if (rc != SQLITE_DONE)
-        return m_db.errorFor(rc, action);
+    if (!step)
+        return step.error();
     return {};
 }
 
@@ -371,31 +348,33 @@ Result<void> ContactSource::readIds(std::span<const qint64> ids, Fields fields, 
                                     const DuplicateVisitor &duplicate) const
 {
     const QString action = QCoreApplication::translate("ContactSource", "read contacts from");
-    Statement contacts;
     const QByteArray sql = contactSelect(fields) + "WHERE id = ?1 AND typeof(id) = 'integer'";
-    int rc = sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, contacts.out(), nullptr);
-    if (rc != SQLITE_OK)
-        return m_db.errorFor(rc, action);
-    Statement history;
+    auto contacts = Statement::prepare(m_db, sql.constData(), action);
+    if (!contacts)
+        return contacts.error();
+    std::optional<Statement> history;
     const bool withHistory = m_hasSchedules && fields != Fields::Checks;
     if (withHistory) {
         const QByteArray hsql = historySelect() + "WHERE contact_id = ?1" + historyFilter(m_scheduleColumns);
-        rc = sqlite3_prepare_v2(m_db.handle(), hsql.constData(), -1, history.out(), nullptr);
-        if (rc != SQLITE_OK)
-            return m_db.errorFor(rc, action);
+        auto prepared = Statement::prepare(m_db, hsql.constData(), action);
+        if (!prepared)
+            return prepared.error();
+        history.emplace(std::move(prepared).value());
     }
     std::vector<HistoryEntry> entries;
     for (const qint64 id : ids) {
-        sqlite3_reset(contacts.get());
-        sqlite3_bind_int64(contacts.get(), 1, id);
-        rc = sqlite3_step(contacts.get());
-        if (rc == SQLITE_DONE)
+        contacts->reset();
+        contacts->bind(1, id);
+        Result<bool> first = contacts->step();
+        if (!first)
+            return first.error();
+        if (!*first)
             continue;
-        if (rc != SQLITE_ROW)
-            return m_db.errorFor(rc, action);
-        const Contact contact = contactFrom(contacts.get(), fields);
-        rc = sqlite3_step(contacts.get());
-        if (rc == SQLITE_ROW) {
+        const Contact contact = contactFrom(*contacts, fields);
+        Result<bool> second = contacts->step();
+        if (!second)
+            return second.error();
+        if (*second) {
             // Several rows share the id: which person is meant cannot be known.
             Result<std::vector<ContactIdProblem>> rows = rowsWithId(id);
             if (!rows)
@@ -404,16 +383,15 @@ Result<void> ContactSource::readIds(std::span<const qint64> ids, Fields fields, 
                 duplicate(*rows);
             continue;
         }
-        if (rc != SQLITE_DONE)
-            return m_db.errorFor(rc, action);
         entries.clear();
-        if (withHistory) {
-            sqlite3_reset(history.get());
-            sqlite3_bind_int64(history.get(), 1, id);
-            while ((rc = sqlite3_step(history.get())) == SQLITE_ROW)
-                entries.push_back(historyEntry(history.get()));
-            if (rc != SQLITE_DONE)
-                return m_db.errorFor(rc, action);
+        if (history) {
+            history->reset();
+            history->bind(1, id);
+            Result<bool> row = history->step();
+            for (; row.ok() && *row; row = history->step())
+                entries.push_back(historyEntry(*history));
+            if (!row)
+                return row.error();
         }
         visit(contact, entries);
     }

@@ -1,5 +1,8 @@
 #include "storage/demogenerator.h"
 
+#include "storage/orgdatabase.h"
+#include "storage/statement.h"
+
 #include "staterules.h"
 #include "ziptable.h"
 
@@ -9,12 +12,11 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -140,12 +142,13 @@ public:
     std::string_view view() const { return { m_buffer, std::size_t(m_length) }; }
     bool isEmpty() const { return m_length == 0; }
 
-    void bind(sqlite3_stmt *statement, int index) const
+    // Bound without a copy: the field must not change until the statement has been stepped.
+    void bind(Statement &statement, int index) const
     {
         if (m_null)
-            sqlite3_bind_null(statement, index);
+            statement.bindNull(index);
         else
-            sqlite3_bind_text(statement, index, m_buffer, m_length, SQLITE_STATIC);
+            statement.bindUtf8(index, QByteArrayView(m_buffer, m_length));
     }
 
 private:
@@ -416,28 +419,27 @@ enum class Mess {
     Count
 };
 
-// Owns the sqlite3 handle and statements of one generation; closes them on every path.
+// Owns the connection and statements of one generation; closes them on every path.
 class Writer
 {
 public:
     ~Writer() { close(); }
 
+    // Statements first, then the connection.
     void close()
     {
-        sqlite3_finalize(m_contact);
-        sqlite3_finalize(m_contacts);
-        sqlite3_finalize(m_history);
-        sqlite3_close(m_db);
-        m_contact = m_contacts = m_history = nullptr;
-        m_db = nullptr;
+        m_contact.reset();
+        m_contacts.reset();
+        m_history.reset();
+        m_db.reset();
     }
 
     Result<void> open(const QString &path)
     {
-        if (sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr)
-            != SQLITE_OK)
-            return failure(path);
+        auto db = OrgDatabase::create(path);
+        if (!db)
+            return failure(db.error());
+        m_db.emplace(std::move(db).value());
         // Only safe because the file is new and private until the final rename.
         const char *setup[] = { "PRAGMA journal_mode=OFF",
                                 "PRAGMA synchronous=OFF",
@@ -447,48 +449,59 @@ public:
                                 kContactsTable,
                                 kSchedulesTable };
         for (const char *sql : setup) {
-            if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-                return failure(path);
+            if (auto r = m_db->exec(sql, action()); !r)
+                return failure(r.error());
         }
-        if (sqlite3_prepare_v2(m_db, insertContactsSql(1).constData(), -1, &m_contact, nullptr) != SQLITE_OK
-            || sqlite3_prepare_v2(m_db, insertContactsSql(kRowsPerInsert).constData(), -1, &m_contacts,
-                                  nullptr)
-                != SQLITE_OK
-            || sqlite3_prepare_v2(m_db, kInsertHistory, -1, &m_history, nullptr) != SQLITE_OK)
-            return failure(path);
+        const QByteArray one = insertContactsSql(1);
+        const QByteArray many = insertContactsSql(kRowsPerInsert);
+        for (auto [target, sql] : { std::pair { &m_contact, one.constData() },
+                                    std::pair { &m_contacts, many.constData() },
+                                    std::pair { &m_history, static_cast<const char *>(kInsertHistory) } }) {
+            auto prepared = Statement::prepare(*m_db, sql, action());
+            if (!prepared)
+                return failure(prepared.error());
+            target->emplace(std::move(prepared).value());
+        }
         return {};
     }
 
-    Result<void> finish(const QString &path)
+    Result<void> finish()
     {
         // Indexes after the rows: building them once is faster than maintaining them per row.
         for (const char *sql : { kSchedulesUnique, kSchedulesContact, "COMMIT" }) {
-            if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-                return failure(path);
+            if (auto r = m_db->exec(sql, action()); !r)
+                return failure(r.error());
         }
         return {};
     }
 
-    bool step(sqlite3_stmt *statement)
+    // Runs an INSERT; the first error is kept for failure().
+    bool step(Statement &statement)
     {
-        const bool ok = sqlite3_step(statement) == SQLITE_DONE;
-        sqlite3_reset(statement);
-        return ok;
+        auto done = statement.exec();
+        statement.reset();
+        if (!done && !m_error)
+            m_error = failure(done.error());
+        return done.ok();
     }
 
-    Error failure(const QString &path) const
+    // The error of the first failed step.
+    Error failure() const
     {
-        const QString reason = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : tr("out of memory");
-        return Error {
-            tr("cannot write the demo database %1: %2").arg(QDir::toNativeSeparators(path), reason),
-            DemoGenerator::WriteFailed
-        };
+        return m_error ? *m_error : Error { tr("cannot write the demo database"), DemoGenerator::WriteFailed };
     }
 
-    sqlite3 *m_db = nullptr;
-    sqlite3_stmt *m_contact = nullptr; // one row
-    sqlite3_stmt *m_contacts = nullptr; // kRowsPerInsert rows
-    sqlite3_stmt *m_history = nullptr;
+    std::optional<Statement> m_contact; // one row
+    std::optional<Statement> m_contacts; // kRowsPerInsert rows
+    std::optional<Statement> m_history;
+
+private:
+    static QString action() { return tr("write the demo database"); }
+    // The connection's message (it names the file), with the generator's error code.
+    static Error failure(const Error &error) { return Error { error.message, DemoGenerator::WriteFailed }; }
+
+    std::optional<OrgDatabase> m_db;
+    std::optional<Error> m_error;
 };
 
 // The column values of one contact row, bound to a multi-row INSERT.
@@ -503,13 +516,13 @@ struct ContactRow
     static constexpr int ParameterCount = 16;
 
     // Binds parameters first .. first + ParameterCount - 1.
-    void bind(sqlite3_stmt *st, int first) const
+    void bind(Statement &st, int first) const
     {
-        sqlite3_bind_int64(st, first, id);
+        st.bind(first, id);
         int i = first;
         for (const Field *f : { &firstName, &lastName, &email, &carrier, &plan, &effective, &birth })
             f->bind(st, ++i);
-        sqlite3_bind_int(st, ++i, tobacco);
+        st.bind(++i, tobacco);
         for (const Field *f : { &gender, &state, &zip, &agent, &phone, &status, &created })
             f->bind(st, ++i);
     }
@@ -703,19 +716,19 @@ public:
             batch << "legacy-";
             batch.number(date.year(), 4);
             batch.number(date.month(), 2);
-            sqlite3_stmt *st = writer.m_history;
-            sqlite3_bind_int64(st, 1, id);
-            sqlite3_bind_text(st, 2, type.data(), int(type.size()), SQLITE_STATIC);
+            Statement &st = *writer.m_history;
+            st.bind(1, id);
+            st.bindUtf8(2, QByteArrayView(type.data(), qsizetype(type.size())));
             dateField.bind(st, 3);
-            sqlite3_bind_text(st, 4, status.data(), int(status.size()), SQLITE_STATIC);
+            st.bindUtf8(4, QByteArrayView(status.data(), qsizetype(status.size())));
             created.bind(st, 5);
             batch.bind(st, 6);
             for (int i = 7; i <= 9; ++i)
-                sqlite3_bind_null(st, i);
+                st.bindNull(i);
             if (event.isValid() && r.chance(0.3)) {
-                sqlite3_bind_int(st, 7, event.year());
-                sqlite3_bind_int(st, 8, event.month());
-                sqlite3_bind_int(st, 9, event.day());
+                st.bind(7, event.year());
+                st.bind(8, event.month());
+                st.bind(9, event.day());
             }
             ok = ok && writer.step(st);
             ++written;
@@ -965,8 +978,8 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
                 summary.historyRows += rows.writeHistory(writer, id, ok);
             if (pendingCount == kRowsPerInsert) {
                 for (int i = 0; i < kRowsPerInsert; ++i)
-                    pending[std::size_t(i)].bind(writer.m_contacts, i * ContactRow::ParameterCount + 1);
-                ok = ok && writer.step(writer.m_contacts);
+                    pending[std::size_t(i)].bind(*writer.m_contacts, i * ContactRow::ParameterCount + 1);
+                ok = ok && writer.step(*writer.m_contacts);
                 pendingCount = 0;
             }
             if ((id & 0x3fff) == 0) {
@@ -980,10 +993,10 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
             }
         }
         for (int i = 0; i < pendingCount && ok; ++i) {
-            pending[std::size_t(i)].bind(writer.m_contact, 1);
-            ok = writer.step(writer.m_contact);
+            pending[std::size_t(i)].bind(*writer.m_contact, 1);
+            ok = writer.step(*writer.m_contact);
         }
-        Result<void> finished = ok ? writer.finish(temporary) : Result<void>(writer.failure(temporary));
+        Result<void> finished = ok ? writer.finish() : Result<void>(writer.failure());
         if (!finished) {
             const Error error = finished.error();
             writer.close();

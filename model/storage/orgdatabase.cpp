@@ -1,5 +1,7 @@
 #include "storage/orgdatabase.h"
 
+#include "storage/statement.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QDateTime>
@@ -76,43 +78,38 @@ constexpr const char *kOwnRunsTable = "email_scheduler_runs";
 // it has a rowid and no NOT NULL column without a default (other than its INTEGER PRIMARY KEY,
 // which SQLite fills). A table another program made with columns of its own that must be
 // filled is left alone.
-bool canShareRunsTable(sqlite3 *db)
+bool canShareRunsTable(const OrgDatabase &db)
 {
-    sqlite3_stmt *stmt = nullptr;
-    bool isTable = false;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scheduler_runs'", -1,
-                           &stmt, nullptr)
-        == SQLITE_OK)
-        isTable = sqlite3_step(stmt) == SQLITE_ROW;
-    sqlite3_finalize(stmt);
-    stmt = nullptr;
-    if (!isTable)
+    const QString action = QCoreApplication::translate("OrgDatabase", "read the tables of");
+    // Whether the first step of `sql` gives a row; false when it fails.
+    auto hasRow = [&db, &action](const char *sql) {
+        auto stmt = Statement::prepare(db, sql, action);
+        if (!stmt)
+            return false;
+        auto row = stmt->step();
+        return row.ok() && *row;
+    };
+    if (!hasRow("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scheduler_runs'"))
         return false; // a view
-    if (sqlite3_prepare_v2(db, "SELECT rowid FROM scheduler_runs LIMIT 0", -1, &stmt, nullptr) != SQLITE_OK) {
-        sqlite3_finalize(stmt);
+    if (!Statement::prepare(db, "SELECT rowid FROM scheduler_runs LIMIT 0", action).ok())
         return false; // WITHOUT ROWID
-    }
-    sqlite3_finalize(stmt);
     bool usable = true;
     int pkColumns = 0;
     bool integerPk = false;
-    if (sqlite3_prepare_v2(db, "SELECT type, \"notnull\", dflt_value IS NULL, pk FROM pragma_table_info('scheduler_runs')",
-                           -1, &stmt, nullptr)
-        != SQLITE_OK) {
-        sqlite3_finalize(stmt);
+    auto stmt = Statement::prepare(
+        db, "SELECT type, \"notnull\", dflt_value IS NULL, pk FROM pragma_table_info('scheduler_runs')", action);
+    if (!stmt)
         return false;
-    }
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        const QByteArray type = QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))).toUpper();
-        const bool required = sqlite3_column_int(stmt, 1) != 0 && sqlite3_column_int(stmt, 2) != 0;
-        if (sqlite3_column_int(stmt, 3) > 0) {
+    for (auto row = stmt->step(); row.ok() && *row; row = stmt->step()) {
+        const QString type = stmt->text(0).toUpper();
+        const bool required = stmt->int64(1) != 0 && stmt->int64(2) != 0;
+        if (stmt->int64(3) > 0) {
             ++pkColumns;
-            integerPk = type == "INTEGER";
+            integerPk = type == u"INTEGER";
         } else if (required) {
             usable = false;
         }
     }
-    sqlite3_finalize(stmt);
     // Only a single INTEGER PRIMARY KEY is the rowid and filled by SQLite.
     if (pkColumns > 1 || (pkColumns == 1 && !integerPk))
         usable = false;
@@ -157,7 +154,7 @@ OrgDatabase::OrgDatabase(sqlite3 *db, QString path, Mode mode, int busyTimeoutMs
 
 OrgDatabase::OrgDatabase(OrgDatabase &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)), m_mode(other.m_mode),
-      m_busyTimeoutMs(other.m_busyTimeoutMs)
+      m_busyTimeoutMs(other.m_busyTimeoutMs), m_immutable(other.m_immutable)
 {
 }
 
@@ -169,6 +166,7 @@ OrgDatabase &OrgDatabase::operator=(OrgDatabase &&other) noexcept
         m_path = std::move(other.m_path);
         m_mode = other.m_mode;
         m_busyTimeoutMs = other.m_busyTimeoutMs;
+        m_immutable = other.m_immutable;
     }
     return *this;
 }
@@ -253,34 +251,49 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
     }
 
     sqlite3 *raw = nullptr;
+    bool immutable = false;
     const int rc = mode == Mode::ReadOnly
-        ? openReadOnlyHandle(path, &raw, SQLITE_OPEN_NOMUTEX)
+        ? openReadOnlyHandle(path, &raw, SQLITE_OPEN_NOMUTEX, &immutable)
         : sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                           nullptr);
     OrgDatabase db(raw, path, mode, busyTimeoutMs);
+    db.m_immutable = immutable;
     if (rc != SQLITE_OK)
         return db.errorFor(rc, tr("open"));
     sqlite3_busy_timeout(raw, busyTimeoutMs);
     sqlite3_extended_result_codes(raw, 0);
 
     // The first read validates the header: a text file fails here with SQLITE_NOTADB.
-    sqlite3_stmt *stmt = nullptr;
-    int step = sqlite3_prepare_v2(raw,
-                                  "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = 'contacts'",
-                                  -1, &stmt, nullptr);
-    if (step == SQLITE_OK)
-        step = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (step == SQLITE_DONE)
-        return dbError(DbErrorKind::NoContactsTable,
-                       tr("%1 is an SQLite database but has no `contacts` table. Choose an organisation "
-                          "database.").arg(shown));
-    if (step != SQLITE_ROW)
-        return db.errorFor(step, tr("open"));
+    {
+        auto stmt = Statement::prepare(
+            db, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = 'contacts'", tr("open"));
+        if (!stmt)
+            return stmt.error();
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return dbError(DbErrorKind::NoContactsTable,
+                           tr("%1 is an SQLite database but has no `contacts` table. Choose an organisation "
+                              "database.").arg(shown));
+    }
     if (mode == Mode::ReadWrite && sqlite3_db_readonly(raw, "main") == 1)
         return dbError(DbErrorKind::ReadOnly,
                        tr("The database %1 can only be opened read-only. Make the file and its folder "
                           "writable, then run again.").arg(shown));
+    return db;
+}
+
+Result<OrgDatabase> OrgDatabase::create(const QString &path, int busyTimeoutMs)
+{
+    sqlite3 *raw = nullptr;
+    const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &raw,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    OrgDatabase db(raw, path, Mode::ReadWrite, busyTimeoutMs);
+    if (rc != SQLITE_OK)
+        return db.errorFor(rc, tr("create"));
+    sqlite3_busy_timeout(raw, busyTimeoutMs);
+    sqlite3_extended_result_codes(raw, 0);
     return db;
 }
 
@@ -331,59 +344,60 @@ Result<void> OrgDatabase::exec(const char *sql, const QString &action)
 QString OrgDatabase::runsTable() const
 {
     // Any object of that name counts: a view called scheduler_runs cannot take rows either.
-    sqlite3_stmt *stmt = nullptr;
     bool exists = true;
-    if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE name = 'scheduler_runs'", -1, &stmt, nullptr)
-        == SQLITE_OK)
-        exists = sqlite3_step(stmt) == SQLITE_ROW;
-    sqlite3_finalize(stmt);
-    if (!exists || canShareRunsTable(m_db))
+    if (auto stmt = Statement::prepare(*this, "SELECT 1 FROM sqlite_master WHERE name = 'scheduler_runs'",
+                                       tr("read the tables of"))) {
+        auto row = stmt->step();
+        exists = row.ok() && *row;
+    }
+    if (!exists || canShareRunsTable(*this))
         return QLatin1StringView(kSharedRunsTable);
     return QLatin1StringView(kOwnRunsTable);
 }
 
+qint64 OrgDatabase::lastInsertRowId() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
+
 bool OrgDatabase::hasTable(const QString &name) const
 {
-    sqlite3_stmt *stmt = nullptr;
-    if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &stmt, nullptr)
-        != SQLITE_OK)
+    auto stmt = Statement::prepare(*this, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                                   tr("read the tables of"));
+    if (!stmt)
         return false;
-    const QByteArray utf8 = name.toUtf8();
-    sqlite3_bind_text(stmt, 1, utf8.constData(), int(utf8.size()), SQLITE_STATIC);
-    const bool found = sqlite3_step(stmt) == SQLITE_ROW;
-    sqlite3_finalize(stmt);
-    return found;
+    stmt->bind(1, name);
+    auto row = stmt->step();
+    return row.ok() && *row;
 }
 
 QStringList OrgDatabase::columns(const QString &table) const
 {
     QStringList result;
-    sqlite3_stmt *stmt = nullptr;
-    const QByteArray sql = "PRAGMA table_info(" + quoted(table).toUtf8() + ')';
-    if (sqlite3_prepare_v2(m_db, sql.constData(), -1, &stmt, nullptr) != SQLITE_OK)
+    auto stmt = Statement::prepare(*this, QString(u"PRAGMA table_info(" + quoted(table) + u')'),
+                                   tr("read the tables of"));
+    if (!stmt)
         return result;
-    while (sqlite3_step(stmt) == SQLITE_ROW)
-        result.append(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1))));
-    sqlite3_finalize(stmt);
+    for (auto row = stmt->step(); row.ok() && *row; row = stmt->step())
+        result.append(stmt->text(1));
     return result;
 }
 
 namespace {
 
 // Whether a unique index covers exactly (contact_id, email_type, scheduled_send_date).
-bool hasScheduleUniqueIndex(sqlite3 *db)
+bool hasScheduleUniqueIndex(const OrgDatabase &db)
 {
-    sqlite3_stmt *stmt = nullptr;
-    bool found = false;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT il.name FROM pragma_index_list('email_schedules') il WHERE il.\"unique\" = 1 "
-                           "AND (SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(il.name) "
-                           "ORDER BY seqno)) = 'contact_id,email_type,scheduled_send_date'",
-                           -1, &stmt, nullptr)
-        == SQLITE_OK)
-        found = sqlite3_step(stmt) == SQLITE_ROW;
-    sqlite3_finalize(stmt);
-    return found;
+    auto stmt = Statement::prepare(db,
+                                   "SELECT il.name FROM pragma_index_list('email_schedules') il WHERE il.\"unique\" = 1 "
+                                   "AND (SELECT group_concat(name, ',') FROM (SELECT name FROM "
+                                   "pragma_index_info(il.name) ORDER BY seqno)) = "
+                                   "'contact_id,email_type,scheduled_send_date'",
+                                   QCoreApplication::translate("OrgDatabase", "read the tables of"));
+    if (!stmt)
+        return false;
+    auto row = stmt->step();
+    return row.ok() && *row;
 }
 
 } // namespace
@@ -395,16 +409,13 @@ Result<void> OrgDatabase::ensureSchema()
                        tr("Internal error: %1 was opened read-only and cannot be prepared for writing.")
                            .arg(nativePath(m_path)));
     const QString action = tr("prepare the tables of");
-    if (auto r = exec("BEGIN IMMEDIATE", action); !r)
-        return r;
-    auto fail = [this](Error error) -> Result<void> {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        return error;
-    };
+    auto transaction = Transaction::begin(*this, action);
+    if (!transaction)
+        return transaction.error();
 
     if (!hasTable(QStringLiteral("email_schedules"))) {
         if (auto r = exec(kCreateSchedules, action); !r)
-            return fail(r.error());
+            return r.error(); // the transaction rolls back
     } else {
         const QStringList existing = columns(QStringLiteral("email_schedules"));
         for (const ColumnSpec &column : kScheduleColumns) {
@@ -413,10 +424,10 @@ Result<void> OrgDatabase::ensureSchema()
             const QByteArray sql = QByteArray("ALTER TABLE email_schedules ADD COLUMN ") + column.name + ' '
                 + column.declaration;
             if (auto r = exec(sql.constData(), action); !r)
-                return fail(r.error());
+                return r.error(); // the transaction rolls back
         }
     }
-    if (!hasScheduleUniqueIndex(m_db)) {
+    if (!hasScheduleUniqueIndex(*this)) {
         // Existing duplicates make this fail; the writer copes without the index, so go on.
         sqlite3_exec(m_db, "SAVEPOINT es_index", nullptr, nullptr, nullptr);
         const int rc = sqlite3_exec(m_db,
@@ -426,14 +437,14 @@ Result<void> OrgDatabase::ensureSchema()
         if ((rc & 0xff) == SQLITE_CONSTRAINT || rc == SQLITE_ERROR)
             sqlite3_exec(m_db, "ROLLBACK TO es_index", nullptr, nullptr, nullptr);
         else if (rc != SQLITE_OK)
-            return fail(errorFor(rc, action));
+            return errorFor(rc, action); // the transaction rolls back
         sqlite3_exec(m_db, "RELEASE es_index", nullptr, nullptr, nullptr);
     }
     const QString runs = runsTable();
     if (!hasTable(runs)) {
         const QByteArray sql = "CREATE TABLE " + quoted(runs).toUtf8() + kCreateRunsColumns;
         if (auto r = exec(sql.constData(), action); !r)
-            return fail(r.error());
+            return r.error(); // the transaction rolls back
     } else {
         const QStringList existing = columns(runs);
         for (const ColumnSpec &column : kRunColumns) {
@@ -442,10 +453,8 @@ Result<void> OrgDatabase::ensureSchema()
             const QByteArray sql = "ALTER TABLE " + quoted(runs).toUtf8() + " ADD COLUMN " + column.name + ' '
                 + column.declaration;
             if (auto r = exec(sql.constData(), action); !r)
-                return fail(r.error());
+                return r.error(); // the transaction rolls back
         }
     }
-    if (auto r = exec("COMMIT", action); !r)
-        return fail(r.error());
-    return {};
+    return transaction->commit();
 }

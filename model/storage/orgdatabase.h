@@ -38,6 +38,10 @@ public:
     static Result<OrgDatabase> open(const QString &path, Mode mode,
                                      int busyTimeoutMs = DefaultBusyTimeoutMs);
 
+    // Creates a new database file (or opens the empty file at `path`) for writing, without the
+    // checks of open(): for the demo generator, which fills a private file before renaming it.
+    static Result<OrgDatabase> create(const QString &path, int busyTimeoutMs = DefaultBusyTimeoutMs);
+
     OrgDatabase(OrgDatabase &&other) noexcept;
     OrgDatabase &operator=(OrgDatabase &&other) noexcept;
     OrgDatabase(const OrgDatabase &) = delete;
@@ -59,6 +63,8 @@ public:
     sqlite3 *handle() const { return m_db; }
     const QString &path() const { return m_path; }
     Mode mode() const { return m_mode; }
+    // Whether a ReadOnly connection was opened immutable (see openReadOnlyHandle()).
+    bool isImmutable() const { return m_immutable; }
 
     // Creates what is missing and never drops or rewrites foreign columns: `email_schedules`
     // (org-206's definition with its unique index on (contact_id, email_type,
@@ -68,6 +74,8 @@ public:
     Result<void> ensureSchema();
 
     bool hasTable(const QString &name) const;
+    // The rowid of the last row inserted on this connection.
+    qint64 lastInsertRowId() const;
     QStringList columns(const QString &table) const; // empty when the table does not exist
 
     // Runs SQL without results; errors are mapped with errorFor().
@@ -93,4 +101,5 @@ private:
     QString m_path;
     Mode m_mode = Mode::ReadOnly;
     int m_busyTimeoutMs = DefaultBusyTimeoutMs;
+    bool m_immutable = false;
 };

@@ -1,30 +1,15 @@
 #include "storage/runhistory.h"
 
 #include "storage/orgdatabase.h"
+#include "storage/statement.h"
 
 #include <QCoreApplication>
 
-#include <sqlite3.h>
-
 namespace {
 
-QByteArray isoUtc(const QDateTime &time)
+QString isoUtc(const QDateTime &time)
 {
-    return time.isValid() ? time.toUTC().toString(Qt::ISODate).toUtf8() : QByteArray();
-}
-
-void bindText(sqlite3_stmt *stmt, int index, const QByteArray &text)
-{
-    if (text.isNull())
-        sqlite3_bind_null(stmt, index);
-    else
-        sqlite3_bind_text(stmt, index, text.constData(), int(text.size()), SQLITE_TRANSIENT);
-}
-
-QString columnText(sqlite3_stmt *stmt, int column)
-{
-    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(stmt, column));
-    return data ? QString::fromUtf8(data, sqlite3_column_bytes(stmt, column)) : QString();
+    return time.isValid() ? time.toUTC().toString(Qt::ISODate) : QString();
 }
 
 } // namespace
@@ -34,30 +19,26 @@ namespace RunHistory {
 Result<qint64> record(OrgDatabase &db, const RunRecord &run)
 {
     const QString action = QCoreApplication::translate("RunHistory", "record the run in");
-    sqlite3_stmt *stmt = nullptr;
-    const QByteArray sql = "INSERT INTO \"" + db.runsTable().toUtf8()
-        + "\" (batch_id, started_at, finished_at, today, status, "
-          "contacts, scheduled, skipped, problems, added, removed, unchanged, user, error) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-    int rc = sqlite3_prepare_v2(db.handle(), sql.constData(), -1, &stmt, nullptr);
-    if (rc != SQLITE_OK)
-        return db.errorFor(rc, action);
-    bindText(stmt, 1, run.batchId.toUtf8());
-    bindText(stmt, 2, isoUtc(run.startedAt));
-    bindText(stmt, 3, isoUtc(run.finishedAt));
-    bindText(stmt, 4, run.today.isValid() ? run.today.toString(Qt::ISODate).toUtf8() : QByteArray());
-    bindText(stmt, 5, run.status.toUtf8());
+    const QString sql = u"INSERT INTO \"" + db.runsTable()
+        + u"\" (batch_id, started_at, finished_at, today, status, "
+          u"contacts, scheduled, skipped, problems, added, removed, unchanged, user, error) "
+          u"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    auto stmt = Statement::prepare(db, sql, action);
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, run.batchId)
+        .bind(2, isoUtc(run.startedAt))
+        .bind(3, isoUtc(run.finishedAt))
+        .bind(4, run.today.isValid() ? run.today.toString(Qt::ISODate) : QString())
+        .bind(5, run.status);
     const qint64 counts[] = {run.contacts, run.scheduled, run.skipped, run.problems,
                              run.added,    run.removed,   run.unchanged};
     for (int i = 0; i < 7; ++i)
-        sqlite3_bind_int64(stmt, 6 + i, counts[i]);
-    bindText(stmt, 13, run.user.toUtf8());
-    bindText(stmt, 14, run.error.isEmpty() ? QByteArray() : run.error.toUtf8());
-    rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE)
-        return db.errorFor(rc, action);
-    return qint64(sqlite3_last_insert_rowid(db.handle()));
+        stmt->bind(6 + i, counts[i]);
+    stmt->bind(13, run.user).bind(14, run.error.isEmpty() ? QString() : run.error);
+    if (auto done = stmt->exec(); !done)
+        return done.error();
+    return db.lastInsertRowId();
 }
 
 Result<QList<RunRecord>> list(const QString &databasePath, int limit)
@@ -77,33 +58,33 @@ Result<QList<RunRecord>> list(const QString &databasePath, int limit)
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(", \"") + column + '"'
                                                                                 : QByteArray(", NULL");
     sql += " FROM \"" + table.toUtf8() + "\" ORDER BY rowid DESC LIMIT ?1";
-    sqlite3_stmt *stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db->handle(), sql.constData(), -1, &stmt, nullptr);
-    if (rc != SQLITE_OK)
-        return db->errorFor(rc, QCoreApplication::translate("RunHistory", "read the runs of"));
-    sqlite3_bind_int(stmt, 1, limit);
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    auto stmt = Statement::prepare(*db, QString::fromUtf8(sql),
+                                   QCoreApplication::translate("RunHistory", "read the runs of"));
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, limit);
+    Result<bool> row = stmt->step();
+    for (; row.ok() && *row; row = stmt->step()) {
         RunRecord run;
-        run.id = sqlite3_column_int64(stmt, 0);
-        run.batchId = columnText(stmt, 1);
-        run.startedAt = QDateTime::fromString(columnText(stmt, 2), Qt::ISODate);
-        run.finishedAt = QDateTime::fromString(columnText(stmt, 3), Qt::ISODate);
-        run.today = QDate::fromString(columnText(stmt, 4), Qt::ISODate);
-        run.status = columnText(stmt, 5);
-        run.contacts = sqlite3_column_int64(stmt, 6);
-        run.scheduled = sqlite3_column_int64(stmt, 7);
-        run.skipped = sqlite3_column_int64(stmt, 8);
-        run.problems = sqlite3_column_int64(stmt, 9);
-        run.added = sqlite3_column_int64(stmt, 10);
-        run.removed = sqlite3_column_int64(stmt, 11);
-        run.unchanged = sqlite3_column_int64(stmt, 12);
-        run.user = columnText(stmt, 13);
-        run.error = columnText(stmt, 14);
+        run.id = stmt->int64(0);
+        run.batchId = stmt->text(1);
+        run.startedAt = QDateTime::fromString(stmt->text(2), Qt::ISODate);
+        run.finishedAt = QDateTime::fromString(stmt->text(3), Qt::ISODate);
+        run.today = QDate::fromString(stmt->text(4), Qt::ISODate);
+        run.status = stmt->text(5);
+        run.contacts = stmt->int64(6);
+        run.scheduled = stmt->int64(7);
+        run.skipped = stmt->int64(8);
+        run.problems = stmt->int64(9);
+        run.added = stmt->int64(10);
+        run.removed = stmt->int64(11);
+        run.unchanged = stmt->int64(12);
+        run.user = stmt->text(13);
+        run.error = stmt->text(14);
         runs.append(run);
     }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE)
-        return db->errorFor(rc, QCoreApplication::translate("RunHistory", "read the runs of"));
+    if (!row)
+        return row.error();
     return runs;
 }
 

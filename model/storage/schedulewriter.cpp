@@ -3,7 +3,9 @@
 #include "datetext.h"
 #include "dates.h"
 #include "storage/memorytable.h"
+#include "storage/orgdatabase.h"
 #include "storage/runhistory.h"
+#include "storage/statement.h"
 #include "storage/storedschedule.h"
 
 #include <QCoreApplication>
@@ -180,46 +182,33 @@ void planContact(const BatchResult &batch, quint32 scheduleIndex, std::span<cons
     }
 }
 
-int progressHandler(void *data)
-{
-    const auto *options = static_cast<const WriteOptions *>(data);
-    return options->isCanceled && options->isCanceled() ? 1 : 0;
-}
-
 Error cancelledError(const QString &path)
 {
     return dbError(DbErrorKind::Cancelled, tr("Cancelled; %1 was not changed.").arg(path));
 }
 
+// Runs one statement to its end, after `bind` (optional) has bound its parameters.
 Result<void> step(OrgDatabase &db, const char *sql, const QString &action,
-                  const std::function<void(sqlite3_stmt *)> &bind = {})
+                  const std::function<void(Statement &)> &bind = {})
 {
-    sqlite3_stmt *stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db.handle(), sql, -1, &stmt, nullptr);
-    if (rc == SQLITE_OK) {
-        if (bind)
-            bind(stmt);
-        rc = sqlite3_step(stmt);
-    }
-    // Map the error before finalize, while sqlite3_errmsg still describes it.
-    std::optional<Error> error;
-    if (rc != SQLITE_DONE && rc != SQLITE_OK)
-        error = db.errorFor(rc, action);
-    sqlite3_finalize(stmt);
-    if (error)
-        return *error;
-    return {};
+    auto stmt = Statement::prepare(db, sql, action);
+    if (!stmt)
+        return stmt.error();
+    if (bind)
+        bind(*stmt);
+    return stmt->exec();
 }
 
 Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch, const WriteOptions &options,
-                                      RunRecord &run)
+                                      RunRecord &run, CancelScope &cancelScope)
 {
     const QString action = tr("write the schedule to");
     const bool canceled = options.isCanceled && options.isCanceled();
     if (canceled)
         return cancelledError(db.path());
-    if (auto r = db.exec("BEGIN IMMEDIATE", action); !r)
-        return r.error();
+    auto transaction = Transaction::begin(db, action); // rolled back on every early return
+    if (!transaction)
+        return transaction.error();
 
     const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
     Plan plan;
@@ -256,18 +245,15 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     if (!plan.inserts.empty()) {
         InsertRows rows(batch, plan.inserts, options.failAfterRows);
         MemoryTable::registerAs(db.handle(), "es_insert_rows", &rows);
-        const QByteArray now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")).toUtf8();
-        const QByteArray batchId = run.batchId.toUtf8();
+        const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         auto r = step(db,
                       "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, "
                       "scheduled_send_time, status, skip_reason, created_at, updated_at, batch_id, event_year, "
                       "event_month, event_day, catchup_note) SELECT contact_id, email_type, scheduled_send_date, "
                       "?1, status, skip_reason, ?2, ?2, ?3, event_year, event_month, event_day, catchup_note "
                       "FROM es_insert_rows",
-                      action, [&](sqlite3_stmt *stmt) {
-                          sqlite3_bind_text(stmt, 1, sendTime.constData(), int(sendTime.size()), SQLITE_STATIC);
-                          sqlite3_bind_text(stmt, 2, now.constData(), int(now.size()), SQLITE_STATIC);
-                          sqlite3_bind_text(stmt, 3, batchId.constData(), int(batchId.size()), SQLITE_STATIC);
+                      action, [&](Statement &stmt) {
+                          stmt.bind(1, QString::fromUtf8(sendTime)).bind(2, now).bind(3, run.batchId);
                       });
         MemoryTable::unregister(db.handle(), "es_insert_rows");
         if (!r)
@@ -293,8 +279,8 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     // Last chance to cancel; COMMIT itself is never interrupted.
     if (options.isCanceled && options.isCanceled())
         return cancelledError(db.path());
-    sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
-    if (auto r = db.exec("COMMIT", action); !r)
+    cancelScope.remove();
+    if (auto r = transaction->commit(); !r)
         return r.error();
     return summary;
 }
@@ -326,14 +312,14 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
     if (auto r = db->ensureSchema(); !r)
         return r.error();
     // A larger page cache keeps the unique index's pages in memory during a big insert.
-    sqlite3_exec(db->handle(), "PRAGMA cache_size = -65536", nullptr, nullptr, nullptr);
-    sqlite3_progress_handler(db->handle(), 20000, progressHandler, const_cast<WriteOptions *>(&options));
-
-    auto result = writeTransaction(*db, batch, options, run);
-    sqlite3_progress_handler(db->handle(), 0, nullptr, nullptr);
+    (void)db->exec("PRAGMA cache_size = -65536", QString()); // only a speed-up
+    std::optional<Result<WriteSummary>> written;
+    {
+        CancelScope cancelScope(*db, options.isCanceled, 20000);
+        written.emplace(writeTransaction(*db, batch, options, run, cancelScope)); // rolled back on failure
+    }
+    Result<WriteSummary> &result = *written;
     if (!result) {
-        if (!sqlite3_get_autocommit(db->handle()))
-            sqlite3_exec(db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
         Error error = result.error();
         if (options.isCanceled && options.isCanceled())
             error = cancelledError(db->path());
@@ -345,11 +331,9 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
             run.error = error.message;
             run.added = run.removed = run.unchanged = 0;
             run.finishedAt = QDateTime::currentDateTimeUtc();
-            if (db->exec("BEGIN IMMEDIATE", QString())) {
+            if (auto transaction = Transaction::begin(*db, QString())) {
                 if (RunHistory::record(*db, run))
-                    sqlite3_exec(db->handle(), "COMMIT", nullptr, nullptr, nullptr);
-                else
-                    sqlite3_exec(db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+                    (void)transaction->commit(); // best effort: the run's own error is what is reported
             }
         }
         return error;

@@ -5,10 +5,9 @@
 #include "explain.h"
 #include "fnv1a.h"
 #include "storage/orgdatabase.h"
+#include "storage/statement.h"
 
 #include <QCoreApplication>
-
-#include <sqlite3.h>
 
 #include <cstring>
 #include <vector>
@@ -148,7 +147,6 @@ quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email,
 Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFunction &group)
 {
     const QString action = QCoreApplication::translate("StoredSchedule", "read the stored schedule of");
-    sqlite3_stmt *stmt = nullptr;
     // An older table may lack columns (a read-only open cannot add them): they read as NULL.
     const QStringList existing = db.columns(QStringLiteral("email_schedules"));
     QByteArray sql = "SELECT rowid, contact_id";
@@ -157,20 +155,19 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(", ") + column
                                                                                 : QByteArray(", NULL");
     sql += " FROM email_schedules WHERE contact_id BETWEEN ?1 AND ?2 ORDER BY contact_id";
-    int rc = sqlite3_prepare_v2(db.handle(), sql.constData(), -1, &stmt, nullptr);
-    if (rc != SQLITE_OK)
-        return db.errorFor(rc, action);
-    sqlite3_bind_int64(stmt, 1, firstId);
-    sqlite3_bind_int64(stmt, 2, lastId);
+    auto stmt = Statement::prepare(db, sql.constData(), action);
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, firstId).bind(2, lastId);
 
-    auto textOf = [stmt](int column) { return reinterpret_cast<const char *>(sqlite3_column_text(stmt, column)); };
     std::vector<StoredRow> rows;
     qint64 current = 0;
     bool stopped = false;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    Result<bool> step = stmt->step();
+    for (; step.ok() && *step; step = stmt->step()) {
         StoredRow row;
-        row.rowid = sqlite3_column_int64(stmt, 0);
-        row.contactId = sqlite3_column_int64(stmt, 1);
+        row.rowid = stmt->int64(0);
+        row.contactId = stmt->int64(1);
         if (!rows.empty() && row.contactId != current) {
             if (!group(current, rows)) {
                 stopped = true;
@@ -179,10 +176,13 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
             rows.clear();
         }
         current = row.contactId;
-        classifyType(textOf(2), sqlite3_column_bytes(stmt, 2), row);
-        row.dateJd = exactDate(textOf(3), sqlite3_column_bytes(stmt, 3));
-        const char *status = textOf(4);
-        const int statusSize = sqlite3_column_bytes(stmt, 4);
+        const QByteArrayView type = stmt->utf8(2);
+        classifyType(type.data(), int(type.size()), row);
+        const QByteArrayView date = stmt->utf8(3);
+        row.dateJd = exactDate(date.data(), int(date.size()));
+        const QByteArrayView statusText = stmt->utf8(4);
+        const char *status = statusText.data();
+        const int statusSize = int(statusText.size());
         if (status && statusSize == 13 && std::memcmp(status, "pre-scheduled", 13) == 0)
             row.status = StatusKind::PreScheduled;
         else if (status && statusSize == 7 && std::memcmp(status, "skipped", 7) == 0)
@@ -191,29 +191,29 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
             Hasher h;
             h.text(status, statusSize);
             for (int column : {5, 6}) {
-                const char *value = textOf(column);
-                h.text(value, sqlite3_column_bytes(stmt, column));
+                const QByteArrayView value = stmt->utf8(column);
+                h.text(value.data(), value.size());
             }
             for (int column : {7, 8, 9}) {
-                if (sqlite3_column_type(stmt, column) == SQLITE_NULL)
+                if (stmt->isNull(column))
                     h.null();
                 else
-                    h.integer(sqlite3_column_int64(stmt, column));
+                    h.integer(stmt->int64(column));
             }
-            h.text(textOf(10), sqlite3_column_bytes(stmt, 10));
+            const QByteArrayView note = stmt->utf8(10);
+            h.text(note.data(), note.size());
             row.contentHash = h.value();
         }
         rows.push_back(row);
     }
-    if (!stopped && rc == SQLITE_DONE && !rows.empty())
+    if (!stopped && step.ok() && !rows.empty())
         stopped = !group(current, rows);
-    sqlite3_finalize(stmt);
     if (stopped)
         return dbError(DbErrorKind::Cancelled,
                        QCoreApplication::translate("StoredSchedule", "Cancelled; %1 was not changed.")
                            .arg(db.path()));
-    if (rc != SQLITE_DONE)
-        return db.errorFor(rc, action);
+    if (!step)
+        return step.error();
     return {};
 }
 
