@@ -16,11 +16,11 @@ public:
     // A date too far out for 32 bits (millions of years; the program writes years 1-9999
     // only) becomes the null date instead of wrapping around to another date.
     CompactDate(QDate date) // NOLINT(google-explicit-constructor): a drop-in for QDate
-        : m_jd(date.isValid() && date.toJulianDay() > Null && date.toJulianDay() <= std::numeric_limits<qint32>::max()
+        : m_jd(date.isValid() && date.toJulianDay() > Null
+                       && date.toJulianDay() <= std::numeric_limits<qint32>::max()
                    ? static_cast<qint32>(date.toJulianDay())
                    : Null)
-    {
-    }
+    { }
     operator QDate() const { return toQDate(); } // NOLINT(google-explicit-constructor)
 
     QDate toQDate() const { return m_jd == Null ? QDate() : QDate::fromJulianDay(m_jd); }
@@ -40,7 +40,10 @@ public:
     QString toString(const QString &format) const { return toQDate().toString(format); }
 
     friend constexpr bool operator==(CompactDate, CompactDate) = default;
-    friend constexpr std::strong_ordering operator<=>(CompactDate a, CompactDate b) { return a.m_jd <=> b.m_jd; }
+    friend constexpr std::strong_ordering operator<=>(CompactDate a, CompactDate b)
+    {
+        return a.m_jd <=> b.m_jd;
+    }
     // Exact-match overloads, so comparing with a QDate is not ambiguous between conversions.
     friend bool operator==(CompactDate a, QDate b) { return a == CompactDate(b); }
     friend std::strong_ordering operator<=>(CompactDate a, QDate b) { return a <=> CompactDate(b); }

@@ -219,7 +219,8 @@ std::pair<int, int> lineAndColumn(const QByteArray &json, qsizetype offset)
 
 QList<MonthDay> Config::defaultAepDates()
 {
-    static const QList<MonthDay> dates { MonthDay { 8, 18 }, MonthDay { 8, 25 }, MonthDay { 9, 1 }, MonthDay { 9, 7 } };
+    static const QList<MonthDay> dates { MonthDay { 8, 18 }, MonthDay { 8, 25 }, MonthDay { 9, 1 },
+                                         MonthDay { 9, 7 } };
     return dates;
 }
 

@@ -50,7 +50,7 @@ struct Config
     int frequencyMaxEmails = 3;
     int frequencyPeriodDays = 30;
     // indexed by EmailType: birthday, effective_date, aep, post_window
-    std::array<int, EmailTypeCount> priorities = {30, 10, 20, 25};
+    std::array<int, EmailTypeCount> priorities = { 30, 10, 20, 25 };
     LoadBalancingConfig loadBalancing;
     StateRuleTable stateRules = StateRuleTable::defaults();
 

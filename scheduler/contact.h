@@ -20,8 +20,8 @@ struct Contact
     QString effectiveDate; // raw text
     QString birthDate;     // raw text
     QString gender;
-    QString state;         // raw text
-    QString zipCode;       // raw text
+    QString state;   // raw text
+    QString zipCode; // raw text
     QString phoneNumber;
     QString status;
 };
@@ -64,8 +64,8 @@ constexpr QLatin1StringView contactColumn(QString Contact::*member)
 // need it (already-sent checks, frequency limit).
 struct HistoryEntry
 {
-    QString emailType;      // as stored, any case ("BIRTHDAY", "post_window_birthday", ...)
-    QDate scheduledDate;    // invalid when the stored text is not a date
-    QString status;         // as stored
-    int eventYear = 0;      // 0 when empty
+    QString emailType;   // as stored, any case ("BIRTHDAY", "post_window_birthday", ...)
+    QDate scheduledDate; // invalid when the stored text is not a date
+    QString status;      // as stored
+    int eventYear = 0;   // 0 when empty
 };

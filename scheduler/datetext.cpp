@@ -34,8 +34,7 @@ QString toString(QDate date)
 
 namespace {
 
-template<typename Char>
-QDate parseChars(const Char *text, qsizetype size)
+template<typename Char> QDate parseChars(const Char *text, qsizetype size)
 {
     if (size != Length || text[4] != Char('-') || text[7] != Char('-'))
         return QDate();

@@ -46,7 +46,6 @@ bool isActiveStatus(QStringView status)
     }
 }
 
-
 // fnv1a32("<contact_id>-<type>-<year>") without building a QString.
 quint32 catchUpHash(qint64 contactId, QLatin1StringView type, int year)
 {
@@ -438,7 +437,8 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
             facts.problems.append(
                 { ProblemCode::InvalidEffectiveDate, Severity::Warning,
                   tr("Effective date \"%1\" is not a valid date").arg(effectiveText.toString()) });
-        } else if (today.isValid() && Dates::nextAnniversary(facts.effectiveDate, today) > Dates::lastDate()) {
+        } else if (today.isValid()
+                   && Dates::nextAnniversary(facts.effectiveDate, today) > Dates::lastDate()) {
             // e.g. the "open-ended" 9999-12-31: its first anniversary would be in the year 10000
             facts.effectiveDate = QDate();
             facts.problems.append({ ProblemCode::InvalidEffectiveDate, Severity::Warning,
@@ -511,8 +511,9 @@ ExclusionRules::ExclusionRules(const Config &config)
         const StateRule rule = config.stateRules.rule(state);
         m_kinds.insert(state.raw(), rule.kind);
         m_index.insert(state.raw(), quint16(m_rules.size()));
-        m_rules.push_back(Rule { rule.before, rule.after, rule.lead >= 0 ? rule.lead : config.preWindowLeadDays,
-                                 rule.maxAge, rule.monthStart });
+        m_rules.push_back(Rule { rule.before, rule.after,
+                                 rule.lead >= 0 ? rule.lead : config.preWindowLeadDays, rule.maxAge,
+                                 rule.monthStart });
     }
 }
 

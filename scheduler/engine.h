@@ -22,7 +22,8 @@ ContactFacts checkContact(const Contact &contact, QDate today, const ZipTable &z
 // Section 4: the exclusion windows of a contact whose anchors fall in [from.year-1, to.year+1]
 // and that overlap [from, to]; empty for states without a window rule. Year-round states have
 // none (every date is excluded; see isYearRound()).
-std::vector<ExclusionWindow> exclusionWindows(const ContactFacts &facts, QDate from, QDate to, const Config &config);
+std::vector<ExclusionWindow> exclusionWindows(const ContactFacts &facts, QDate from, QDate to,
+                                              const Config &config);
 
 // The window that excludes `date` for this contact, or an invalid window.
 ExclusionWindow causingWindow(const ContactFacts &facts, QDate date, const Config &config);
@@ -75,12 +76,11 @@ private:
 // Sections 2-7 for one contact (single-contact semantics: no load balancing).
 // `history` is the contact's rows in email_schedules that this program did not write as
 // pre-scheduled/skipped (any status; the engine filters by status itself).
-ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history,
-                                QDate today, const Config &config,
-                                const ZipTable &zips = ZipTable::defaults());
+ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history, QDate today,
+                                const Config &config, const ZipTable &zips = ZipTable::defaults());
 
 // Same, from already checked facts.
-ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const HistoryEntry> history,
-                                QDate today, const Config &config);
+ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const HistoryEntry> history, QDate today,
+                                const Config &config);
 
 } // namespace Engine

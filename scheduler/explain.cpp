@@ -181,9 +181,11 @@ QString detail(const ContactSchedule &schedule, const ScheduledEmail &email)
                        .arg(windowName(schedule, email.window), DateText::toString(email.window.start),
                             DateText::toString(email.window.end));
         else if (email.catchUp)
-            text = tr("catch-up: %1 %2 is near").arg(eventNoun(email.type), DateText::toString(email.eventDate));
+            text = tr("catch-up: %1 %2 is near")
+                       .arg(eventNoun(email.type), DateText::toString(email.eventDate));
         if (email.originalDate.isValid() && email.originalDate != email.date) {
-            const QString moved = tr("moved from %1 by load balancing").arg(DateText::toString(email.originalDate));
+            const QString moved
+                = tr("moved from %1 by load balancing").arg(DateText::toString(email.originalDate));
             text = text.isEmpty() ? moved : text % u"; "_s % moved;
         }
         return text;
@@ -192,7 +194,8 @@ QString detail(const ContactSchedule &schedule, const ScheduledEmail &email)
     case SkipReason::BirthdayWindow:
     case SkipReason::EffectiveDateWindow:
         return tr("%1 %2 to %3")
-            .arg(windowName(schedule, email.window), DateText::toString(email.window.start), DateText::toString(email.window.end));
+            .arg(windowName(schedule, email.window), DateText::toString(email.window.start),
+                 DateText::toString(email.window.end));
     case SkipReason::YearRound:
         return tr("%1: no marketing emails").arg(ruleName(schedule.state, StateRule::Kind::YearRound));
     case SkipReason::AlreadySent:

@@ -8,8 +8,7 @@
 // The one FNV-1a (Fowler–Noll–Vo) in the project, 32 or 64 bit, fed a byte at a time so callers
 // can hash what they build on the stack: the smoothing and catch-up hashes of SPEC section 1
 // (32 bit) and the stored-schedule fingerprint (64 bit).
-template<typename Word>
-class Fnv1a final
+template<typename Word> class Fnv1a final
 {
     static_assert(std::is_same_v<Word, quint32> || std::is_same_v<Word, quint64>);
 

@@ -67,7 +67,7 @@ struct Item
     quint8 flags;
 
     enum Flag : quint8 {
-        Changed = 1, // moved by smoothing or the cap: its email needs the new date
+        Changed = 1,  // moved by smoothing or the cap: its email needs the new date
         CapMoved = 2, // counted once in Stats::moved however often it cascades
     };
 };
@@ -76,7 +76,7 @@ static_assert(sizeof(Item) == 24);
 // Where an item starts: its day and, for smoothing, the anniversary year it serves.
 struct Start
 {
-    qint32 day; // julian day, then day index
+    qint32 day;       // julian day, then day index
     qint32 eventYear; // effective_date emails only
 };
 
@@ -183,7 +183,8 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
         if (item.type == edType && edCount[day] > stats.edSoftLimit) {
             const int shift = smoothingShift(item.contactId, starts[k].eventYear, window);
             const QDate moved = QDate::fromJulianDay(starts[k].day + shift);
-            if (shift != 0 && moved >= today && moved.toJulianDay() <= lastJd && !isExcluded(item.schedule, moved)) {
+            if (shift != 0 && moved >= today && moved.toJulianDay() <= lastJd
+                && !isExcluded(item.schedule, moved)) {
                 day = static_cast<std::size_t>(static_cast<qint64>(day) + shift);
                 item.flags |= Item::Changed;
                 ++stats.smoothed;
@@ -282,8 +283,8 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
         settleAll(begin, begin + keep, day);
         for (Item *it = begin + keep; it != end; ++it) {
             std::size_t next = day + 1;
-            const std::size_t last = std::min<std::size_t>(day + MaxForwardSearchDays,
-                                                           static_cast<std::size_t>(std::max<qint64>(0, lastJd - baseJd)));
+            const std::size_t last = std::min<std::size_t>(
+                day + MaxForwardSearchDays, static_cast<std::size_t>(std::max<qint64>(0, lastJd - baseJd)));
             while (next <= last && isExcluded(it->schedule, dateOf(next)))
                 ++next;
             if (next > last) {

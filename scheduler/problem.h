@@ -11,9 +11,9 @@ enum class ProblemCode : quint8 {
     InvalidEffectiveDate,
     InvalidZip,
     ZipStateMismatch,
-    DateOutOfRange, // an email would fall after 9999-12-31 (or before year 1): not scheduled
-    InvalidId,      // the contacts row has no whole-number id (text, NULL, real): not scheduled
-    DuplicateId,    // several contacts rows share one id: none of them is scheduled
+    DateOutOfRange,  // an email would fall after 9999-12-31 (or before year 1): not scheduled
+    InvalidId,       // the contacts row has no whole-number id (text, NULL, real): not scheduled
+    DuplicateId,     // several contacts rows share one id: none of them is scheduled
     ProcessingError, // the engine or storage failed on this contact; the batch goes on (last)
 };
 

@@ -15,12 +15,11 @@ struct Error
 
 // Either a value or an Error; the engine and storage return these instead of throwing.
 // [[nodiscard]]: a caller handles the error or says why not with (void).
-template <typename T>
-class [[nodiscard]] Result
+template<typename T> class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_data(std::move(value)) {}
-    Result(Error error) : m_data(std::move(error)) {}
+    Result(T value) : m_data(std::move(value)) { }
+    Result(Error error) : m_data(std::move(error)) { }
 
     bool ok() const { return m_data.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -41,12 +40,11 @@ private:
 };
 
 // Result of an operation without a value.
-template <>
-class [[nodiscard]] Result<void>
+template<> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)) {}
+    Result(Error error) : m_error(std::move(error)) { }
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }

@@ -33,10 +33,10 @@ struct ScheduledEmail
     SkipReason reason = SkipReason::None;
     bool catchUp = false;
     EmailType relatedType = EmailType::Birthday; // see relatedDate
-    CompactDate date;             // send date (for skipped emails: the date it would have had)
-    CompactDate eventDate;        // anniversary served; aep: the AEP date; post_window: window's anchor
-    ExclusionWindow window; // causing window (skipped by a window) or the window a post_window follows
-    CompactDate originalDate;     // before load balancing moved it; invalid when not moved
+    CompactDate date;                            // send date (for skipped emails: the date it would have had)
+    CompactDate eventDate;    // anniversary served; aep: the AEP date; post_window: window's anchor
+    ExclusionWindow window;   // causing window (skipped by a window) or the window a post_window follows
+    CompactDate originalDate; // before load balancing moved it; invalid when not moved
     // The other email behind a skip, for explanations: already_sent -> the history row's date
     // (invalid when that row has no readable date); spacing -> the date and type
     // (relatedType) of the effective_date/aep email it is too close to. Invalid otherwise.
@@ -49,9 +49,9 @@ struct ScheduledEmail
 struct ContactFacts
 {
     qint64 contactId = 0;
-    StateCode state;        // invalid when unknown
-    QDate birthDate;        // invalid when missing or invalid
-    QDate effectiveDate;    // invalid when missing or invalid
+    StateCode state;     // invalid when unknown
+    QDate birthDate;     // invalid when missing or invalid
+    QDate effectiveDate; // invalid when missing or invalid
     QList<Problem> problems;
 
     bool hasError() const;

@@ -19,9 +19,9 @@ struct StateRule
     Kind kind = Kind::None;
     int before = 0;
     int after = 0;
-    int lead = -1;          // -1: use the configuration's pre_window_lead_days
+    int lead = -1;           // -1: use the configuration's pre_window_lead_days
     bool monthStart = false; // NV: anchor is the 1st of the event's month
-    int maxAge = -1;        // IL: window exists only while age on the anchor <= maxAge; -1 none
+    int maxAge = -1;         // IL: window exists only while age on the anchor <= maxAge; -1 none
 
     friend bool operator==(const StateRule &, const StateRule &) = default;
 };

@@ -1,7 +1,7 @@
 #include "batchpanel.h"
 
-#include "items/emailtypelabel.h"
 #include "exportdialog.h"
+#include "items/emailtypelabel.h"
 
 #include "storage/orgdatabase.h"
 
@@ -35,9 +35,9 @@ QString durationText(qint64 ms)
 
 BatchPanel::BatchPanel(QWidget *parent)
     : QWidget(parent), m_computeWatcher(this), m_analysisWatcher(this), m_writeWatcher(this),
-      m_pollTimer(new QTimer(this)), m_state(new QLabel(this)),
-      m_progress(new QProgressBar(this)), m_eta(new QLabel(this)), m_counts(new QLabel(this)),
-      m_cancel(new QPushButton(tr("Cancel"), this)), m_escape(new QShortcut(QKeySequence(Qt::Key_Escape), this))
+      m_pollTimer(new QTimer(this)), m_state(new QLabel(this)), m_progress(new QProgressBar(this)),
+      m_eta(new QLabel(this)), m_counts(new QLabel(this)), m_cancel(new QPushButton(tr("Cancel"), this)),
+      m_escape(new QShortcut(QKeySequence(Qt::Key_Escape), this))
 {
     setObjectName(QStringLiteral("batchPanel"));
     m_state->setWordWrap(true);
@@ -217,7 +217,8 @@ void BatchPanel::onComputed()
         return;
     }
     if (future.resultCount() == 0) {
-        finish(Outcome::Failed, tr("The run ended without a result. Nothing was written; the database is unchanged."));
+        finish(Outcome::Failed,
+               tr("The run ended without a result. Nothing was written; the database is unchanged."));
         return;
     }
     // Taken, not copied: the future's result store would otherwise keep the batch alive.
@@ -270,8 +271,9 @@ void BatchPanel::onAnalysed()
     if (m_stage != Stage::Confirming)
         return;
     if (!yes) {
-        finish(Outcome::Declined, tr("Not written; the stored schedule is unchanged. Computed in %1: %2.")
-                                      .arg(durationText(m_computeMs), countsText(*batch)));
+        finish(Outcome::Declined,
+               tr("Not written; the stored schedule is unchanged. Computed in %1: %2.")
+                   .arg(durationText(m_computeMs), countsText(*batch)));
         return;
     }
     m_state->setText(tr("Writing the schedule…"));
@@ -306,7 +308,8 @@ void BatchPanel::onWritten()
         const bool recorded = kind != DbErrorKind::Locked && kind != DbErrorKind::ReadOnly
             && kind != DbErrorKind::Missing && kind != DbErrorKind::NotADatabase;
         finish(Outcome::Failed,
-               tr("Writing failed, the stored schedule is unchanged: %1").arg(written.errorMessage()), recorded);
+               tr("Writing failed, the stored schedule is unchanged: %1").arg(written.errorMessage()),
+               recorded);
         return;
     }
     const QLocale locale;
@@ -322,8 +325,8 @@ QString BatchPanel::countsText(const BatchResult &batch) const
 {
     const QLocale locale;
     return tr("%1 contacts, %2 emails to send, %3 held back (skipped), %4 problems")
-        .arg(locale.toString(batch.contacts), locale.toString(batch.scheduled), locale.toString(batch.skipped),
-             locale.toString(batch.problems));
+        .arg(locale.toString(batch.contacts), locale.toString(batch.scheduled),
+             locale.toString(batch.skipped), locale.toString(batch.problems));
 }
 
 void BatchPanel::finish(Outcome outcome, const QString &message, bool recordedByWriter)
@@ -383,18 +386,21 @@ QString BatchPanel::diffHtml(const ScheduleDiffSummary &diff)
     const auto head = [](const QString &title) -> QString {
         return u"<th align='right' nowrap>" % title.toHtmlEscaped() % u"</th>";
     };
-    QString html = u"<table cellspacing='0' cellpadding='3'><tr><th align='left'>" % tr("Email").toHtmlEscaped()
-        % u"</th>" % head(tr("New sends")) % head(tr("New held back")) % head(tr("Moved")) % head(tr("Removed"))
-        % head(tr("Status changed")) % head(tr("Unchanged")) % u"</tr>";
+    QString html = u"<table cellspacing='0' cellpadding='3'><tr><th align='left'>"
+        % tr("Email").toHtmlEscaped() % u"</th>" % head(tr("New sends")) % head(tr("New held back"))
+        % head(tr("Moved")) % head(tr("Removed")) % head(tr("Status changed")) % head(tr("Unchanged"))
+        % u"</tr>";
     for (int t = 0; t < EmailTypeCount; ++t)
         html += row(emailTypeLabel(static_cast<EmailType>(t)), diff.perType[std::size_t(t)], false);
     html += row(tr("All"), diff.total(), true);
     html += u"</table><p>"
-        % tr("Held back: computed but skipped (a rule window, the frequency limit…); stored as skipped, never sent.")
+        % tr("Held back: computed but skipped (a rule window, the frequency limit…); stored as skipped, "
+             "never sent.")
         % u"</p>";
     if (diff.otherRemoved > 0)
         html += u"<p>"
-            % tr("%1 stored rows of other email types will be removed.").arg(locale.toString(diff.otherRemoved))
+            % tr("%1 stored rows of other email types will be removed.")
+                  .arg(locale.toString(diff.otherRemoved))
             % u"</p>";
     return html;
 }
@@ -403,16 +409,16 @@ bool BatchPanel::confirmWithDialog(const BatchResultPtr &batch, const ScheduleDi
 {
     const QLocale locale;
     const bool nothing = diff.changesNothing();
-    const QString computed = tr("The run as of %1 computed %2 emails to send and %3 held back (skipped) for %4 contacts.")
-                                 .arg(locale.toString(batch->today, QLocale::LongFormat),
-                                      locale.toString(batch->scheduled), locale.toString(batch->skipped),
-                                      locale.toString(batch->contacts));
-    QMessageBox box(QMessageBox::Question, tr("Write the new schedule?"), QString(), QMessageBox::NoButton, window());
+    const QString computed
+        = tr("The run as of %1 computed %2 emails to send and %3 held back (skipped) for %4 contacts.")
+              .arg(locale.toString(batch->today, QLocale::LongFormat), locale.toString(batch->scheduled),
+                   locale.toString(batch->skipped), locale.toString(batch->contacts));
+    QMessageBox box(QMessageBox::Question, tr("Write the new schedule?"), QString(), QMessageBox::NoButton,
+                    window());
     box.setTextFormat(Qt::PlainText);
     if (nothing) {
         box.setText(tr("Nothing would change: the stored schedule already matches this run."));
-        box.setInformativeText(computed % u' '
-                               % tr("Writing would only add the run to the run history."));
+        box.setInformativeText(computed % u' ' % tr("Writing would only add the run to the run history."));
     } else {
         box.setText(computed % u' ' % tr("Compared with the stored schedule:"));
         const QString table = diffHtml(diff);
@@ -423,9 +429,9 @@ bool BatchPanel::confirmWithDialog(const BatchResultPtr &batch, const ScheduleDi
         document.setDefaultFont(box.font());
         document.setHtml(table);
         if (auto *grid = qobject_cast<QGridLayout *>(box.layout()))
-            grid->addItem(new QSpacerItem(int(document.idealWidth()) + 80, 0, QSizePolicy::Minimum,
-                                          QSizePolicy::Fixed),
-                          grid->rowCount(), 0, 1, grid->columnCount());
+            grid->addItem(
+                new QSpacerItem(int(document.idealWidth()) + 80, 0, QSizePolicy::Minimum, QSizePolicy::Fixed),
+                grid->rowCount(), 0, 1, grid->columnCount());
     }
     QPushButton *write = box.addButton(tr("Write schedule"), QMessageBox::AcceptRole);
     QPushButton *dontWrite = box.addButton(tr("Don't write"), QMessageBox::RejectRole);

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "batch/batchjob.h"
+#include "batch/schedulediff.h"
 #include "items/problemsmodel.h"
 #include "storage/runhistory.h"
-#include "batch/schedulediff.h"
 #include "storage/schedulewriter.h"
 
 #include <QElapsedTimer>

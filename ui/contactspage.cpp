@@ -1,8 +1,8 @@
 #include "contactspage.h"
 
 #include "contactdelegate.h"
-#include "items/contacttablemodel.h"
 #include "filterheader.h"
+#include "items/contacttablemodel.h"
 #include "messagebanner.h"
 #include "tableclipboard.h"
 
@@ -83,7 +83,8 @@ public:
     QSize sizeHint() const override
     {
         const QMargins margins = contentsMargins();
-        const int width = fontMetrics().horizontalAdvance(text()) + margins.left() + margins.right() + 2 * margin() + 2;
+        const int width
+            = fontMetrics().horizontalAdvance(text()) + margins.left() + margins.right() + 2 * margin() + 2;
         return { width, heightForWidth(width) };
     }
 };
@@ -100,8 +101,8 @@ QString quoted(const QString &text)
 ContactsPage::ContactsPage(QWidget *parent)
     : QWidget(parent), m_model(new ContactTableModel(this)), m_banner(new MessageBanner(this)),
       m_notice(new MessageBanner(this)), m_quick(new QComboBox(this)), m_dayFilter(new QLabel(this)),
-      m_dayClear(new QToolButton(this)), m_filterSummary(new SummaryLabel(this)), m_clearAll(new QToolButton(this)),
-      m_loading(new QLabel(this)), m_view(new QTableView(this)),
+      m_dayClear(new QToolButton(this)), m_filterSummary(new SummaryLabel(this)),
+      m_clearAll(new QToolButton(this)), m_loading(new QLabel(this)), m_view(new QTableView(this)),
       m_header(new FilterHeader(m_view)), m_filterDelay(new QTimer(this))
 {
     m_quick->setObjectName(QStringLiteral("quickFilter"));
@@ -304,8 +305,8 @@ void ContactsPage::clearFilters()
 void ContactsPage::setScheduledDateFilter(QDate date)
 {
     m_scheduledOn = date;
-    m_dayFilter->setText(tr("with an email pre-scheduled on %1")
-                             .arg(QLocale().toString(date, QLocale::LongFormat)));
+    m_dayFilter->setText(
+        tr("with an email pre-scheduled on %1").arg(QLocale().toString(date, QLocale::LongFormat)));
     m_dayFilter->setVisible(date.isValid());
     m_dayClear->setVisible(date.isValid());
     applyFilters();
@@ -471,7 +472,8 @@ void ContactsPage::sizeColumns()
     headerFont.setBold(true);
     const QFontMetrics header(headerFont);
     const int cellPadding = 10;
-    const int headerPadding = 2 * m_header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, m_header) + 6;
+    const int headerPadding
+        = 2 * m_header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, m_header) + 6;
     const int sortMark = m_header->style()->pixelMetric(QStyle::PM_HeaderMarkSize, nullptr, m_header);
     for (int column = 0; column < Problems; ++column) {
         int width = std::max(cell.horizontalAdvance(typicalText(column)) + cellPadding,

@@ -63,7 +63,7 @@ public:
         const QFontMetrics fm = fontMetrics();
         const double left = fm.horizontalAdvance(QLocale().toString(axisMax())) + 12.0;
         const double top = legendHeight() + 10.0; // and the marks above days over the cap
-        const double bottom = fm.height() + 8.0; // date labels
+        const double bottom = fm.height() + 8.0;  // date labels
         return QRectF(left, top, qMax(1.0, width() - left - 10.0), qMax(1.0, height() - top - bottom));
     }
 
@@ -84,12 +84,14 @@ public:
             items.append({ TimelineWidget::typeColor(type), emailTypeLabel(type), {} });
         }
         const DailyLoad &load = m_model->load();
-        if (std::any_of(load.days.begin(), load.days.end(), [](const DailyLoad::Day &d) { return d.other > 0; }))
+        if (std::any_of(load.days.begin(), load.days.end(),
+                        [](const DailyLoad::Day &d) { return d.other > 0; }))
             items.append({ kOtherColor, DailyLoadView::tr("Other types"), {} });
         QColor overCap = kCapColor;
         overCap.setAlpha(kOverCapAlpha);
         const QLocale locale;
-        items.append({ overCap, DailyLoadView::tr("Day over the cap (%1)").arg(locale.toString(load.dailyCap)), {} });
+        items.append(
+            { overCap, DailyLoadView::tr("Day over the cap (%1)").arg(locale.toString(load.dailyCap)), {} });
         if (load.overflowThreshold > load.dailyCap && load.overflowDays() > 0) {
             QColor moved = kCapColor;
             moved.setAlpha(kOverflowAlpha);
@@ -173,11 +175,13 @@ protected:
             if (!load.isOverCap(day))
                 continue;
             const double left = plot.left() + double(i) * slot;
-            p.fillRect(QRectF(left, plot.top(), slot, plot.height()), load.isOverflow(day) ? overflowBand : overCapBand);
+            p.fillRect(QRectF(left, plot.top(), slot, plot.height()),
+                       load.isOverflow(day) ? overflowBand : overCapBand);
             // A mark above the day: a band one pixel wide is easy to miss at 365 days.
             const double mid = left + slot / 2;
             const double half = qMax(3.0, slot / 2);
-            const QPointF mark[] = { { mid - half, plot.top() - 6 }, { mid + half, plot.top() - 6 }, { mid, plot.top() } };
+            const QPointF mark[]
+                = { { mid - half, plot.top() - 6 }, { mid + half, plot.top() - 6 }, { mid, plot.top() } };
             p.setPen(Qt::NoPen);
             p.setBrush(kCapColor);
             p.drawPolygon(mark, 3);
@@ -225,8 +229,9 @@ protected:
             const double y = yOf(double(value));
             p.setPen(QPen(kCapColor, 1.5, style));
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-            const QRectF box(plot.right() - fm.horizontalAdvance(label) - 8, below ? y + 2 : y - fm.height() - 1,
-                             fm.horizontalAdvance(label) + 6, fm.height());
+            const QRectF box(plot.right() - fm.horizontalAdvance(label) - 8,
+                             below ? y + 2 : y - fm.height() - 1, fm.horizontalAdvance(label) + 6,
+                             fm.height());
             QColor back = pal.color(QPalette::Base);
             back.setAlpha(210);
             p.fillRect(box, back);
@@ -238,18 +243,19 @@ protected:
             const QString label = DailyLoadView::tr("▲ Daily cap %1, far above every day")
                                       .arg(locale.toString(load.dailyCap));
             p.setPen(kCapColor);
-            p.drawText(QRectF(plot.left(), plot.top(), plot.width() - 4, fm.height()), Qt::AlignRight | Qt::AlignTop,
-                       label);
+            p.drawText(QRectF(plot.left(), plot.top(), plot.width() - 4, fm.height()),
+                       Qt::AlignRight | Qt::AlignTop, label);
         } else {
             // The cap's label goes under its line when the threshold's label above would touch it.
             const bool crowded = load.overflowThreshold > load.dailyCap
                 && yOf(double(load.dailyCap)) - yOf(double(load.overflowThreshold)) < fm.height() + 3;
             if (load.overflowThreshold > load.dailyCap)
                 capLine(load.overflowThreshold, Qt::DashLine,
-                        DailyLoadView::tr("A run moves emails above %1").arg(locale.toString(load.overflowThreshold)),
+                        DailyLoadView::tr("A run moves emails above %1")
+                            .arg(locale.toString(load.overflowThreshold)),
                         false);
-            capLine(load.dailyCap, Qt::SolidLine, DailyLoadView::tr("Daily cap %1").arg(locale.toString(load.dailyCap)),
-                    crowded);
+            capLine(load.dailyCap, Qt::SolidLine,
+                    DailyLoadView::tr("Daily cap %1").arg(locale.toString(load.dailyCap)), crowded);
         }
 
         p.setPen(pal.color(QPalette::Mid));
@@ -290,7 +296,8 @@ protected:
                 QToolTip::hideText();
                 event->ignore();
             } else {
-                QToolTip::showText(help->globalPos(), dayToolTip(m_model->load().days[std::size_t(index)]), this);
+                QToolTip::showText(help->globalPos(), dayToolTip(m_model->load().days[std::size_t(index)]),
+                                   this);
             }
             return true;
         }
@@ -302,8 +309,9 @@ private:
     {
         const DailyLoad &load = m_model->load();
         // A cap far above every day would flatten the bars; it is then named, not drawn.
-        const qint64 top = capOffScale() ? load.maxTotal()
-                                         : qMax(load.maxTotal(), qint64(qMax(load.dailyCap, load.overflowThreshold)));
+        const qint64 top = capOffScale()
+            ? load.maxTotal()
+            : qMax(load.maxTotal(), qint64(qMax(load.dailyCap, load.overflowThreshold)));
         return qMax<qint64>(1, qint64(std::ceil(double(top) * 1.12)));
     }
 
@@ -340,8 +348,9 @@ private:
                 % u"</p>";
         else if (load.isOverCap(day))
             html += u"<p style='color:" % kCapColor.name() % u"'>"
-                % DailyLoadView::tr("%1 over the daily cap of %2. A run moves emails only from days above %3, "
-                                    "so it leaves this day as it is.")
+                % DailyLoadView::tr(
+                      "%1 over the daily cap of %2. A run moves emails only from days above %3, "
+                      "so it leaves this day as it is.")
                       .arg(over, locale.toString(load.dailyCap), locale.toString(load.overflowThreshold))
                 % u"</p>";
         else
@@ -373,7 +382,8 @@ private:
             p.setPen(pal().color(QPalette::Mid));
             p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4));
             p.setPen(pal().color(QPalette::Text));
-            p.drawText(QRectF(x + 2, plot.bottom() + 3, room, fm.height() + 2), Qt::AlignLeft | Qt::AlignTop, label);
+            p.drawText(QRectF(x + 2, plot.bottom() + 3, room, fm.height() + 2), Qt::AlignLeft | Qt::AlignTop,
+                       label);
             lastRight = x + room;
         }
     }
@@ -400,7 +410,8 @@ private:
 };
 
 DailyLoadView::DailyLoadView(QWidget *parent)
-    : QWidget(parent), m_model(new DailyLoadModel(this)), m_range(new QComboBox(this)), m_summary(new QLabel(this))
+    : QWidget(parent), m_model(new DailyLoadModel(this)), m_range(new QComboBox(this)),
+      m_summary(new QLabel(this))
 {
     m_chart = new DailyLoadChart(m_model, this);
     m_chart->setObjectName(QStringLiteral("dailyLoadChart"));

@@ -37,8 +37,7 @@ const QString LastFolderKey = QStringLiteral("csv/exportFolder");
 } // namespace
 
 ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPath, QWidget *parent)
-    : QDialog(parent), m_view(currentView), m_dbPath(dbPath),
-      m_today(currentDate(Config())),
+    : QDialog(parent), m_view(currentView), m_dbPath(dbPath), m_today(currentDate(Config())),
       m_source(new QComboBox(this)), m_path(new QLineEdit(this)), m_separator(new QComboBox(this)),
       m_otherSeparator(new QLineEdit(this)), m_quote(new QLineEdit(this)),
       m_header(new QCheckBox(tr("First row holds the column names"), this)),
@@ -206,7 +205,8 @@ std::optional<ExportRequest::ContactView> ExportDialog::contactViewOf(const QTab
     if (!model)
         return std::nullopt;
     ExportRequest::ContactView view;
-    view.index = ContactIndexRequest { model->filter(), model->sortColumn(), model->sortOrder(), model->today() };
+    view.index
+        = ContactIndexRequest { model->filter(), model->sortColumn(), model->sortOrder(), model->today() };
     const QHeaderView *header = table->horizontalHeader();
     for (int visual = 0; visual < header->count(); ++visual) {
         const int logical = header->logicalIndex(visual);
@@ -254,7 +254,8 @@ void ExportDialog::updateSources()
         QString why;
         if (source == Source::CurrentView && !hasTable)
             why = noTable;
-        else if ((source == Source::Schedule || source == Source::Contacts || source == Source::Problems) && !hasDb)
+        else if ((source == Source::Schedule || source == Source::Contacts || source == Source::Problems)
+                 && !hasDb)
             why = noDb;
         if (QStandardItem *item = items ? items->item(i) : nullptr) {
             item->setEnabled(why.isEmpty());
@@ -262,7 +263,8 @@ void ExportDialog::updateSources()
         }
     }
     // Never leave a greyed-out source chosen.
-    if (items && items->item(m_source->currentIndex()) && !items->item(m_source->currentIndex())->isEnabled()) {
+    if (items && items->item(m_source->currentIndex())
+        && !items->item(m_source->currentIndex())->isEnabled()) {
         for (int i = 0; i < m_source->count(); ++i) {
             if (items->item(i)->isEnabled()) {
                 m_source->setCurrentIndex(i);
@@ -376,17 +378,17 @@ void ExportDialog::startExport()
     m_progress->setVisible(true);
 
     // The exports a worker reads from the database itself.
-    const auto runRequest = [&](ExportRequest::What what,
-                                const std::optional<ExportRequest::ContactView> &contactView) {
-        ExportRequest request;
-        request.what = what;
-        request.dbPath = m_dbPath;
-        request.outputPath = path;
-        request.options = o;
-        request.today = m_today;
-        request.contactView = contactView;
-        m_watcher.setFuture(CsvExport::runAsync(request));
-    };
+    const auto runRequest
+        = [&](ExportRequest::What what, const std::optional<ExportRequest::ContactView> &contactView) {
+              ExportRequest request;
+              request.what = what;
+              request.dbPath = m_dbPath;
+              request.outputPath = path;
+              request.options = o;
+              request.today = m_today;
+              request.contactView = contactView;
+              m_watcher.setFuture(CsvExport::runAsync(request));
+          };
 
     switch (currentSource()) {
     case Source::CurrentView: {
@@ -456,8 +458,9 @@ void ExportDialog::finished(const ExportOutcome &outcome)
     if (outcome.ok()) {
         m_message->setStyleSheet(QString());
         const QString where = QDir::toNativeSeparators(m_path->text());
-        m_message->setText(outcome.rows == 1 ? tr("Wrote 1 row to %1.").arg(where)
-                                             : tr("Wrote %1 rows to %2.").arg(QLocale().toString(outcome.rows), where));
+        m_message->setText(outcome.rows == 1
+                               ? tr("Wrote 1 row to %1.").arg(where)
+                               : tr("Wrote %1 rows to %2.").arg(QLocale().toString(outcome.rows), where));
         emit exported(m_path->text(), outcome.rows);
     } else {
         m_message->setStyleSheet(

@@ -48,10 +48,9 @@ QTableWidgetItem *readOnlyItem(const QString &text)
 } // namespace
 
 ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
-    : QDialog(parent), m_dbPath(dbPath),
-      m_today(currentDate(Config())),
-      m_path(new QLineEdit(this)), m_detected(new QLabel(this)), m_separator(new QComboBox(this)),
-      m_quote(new QComboBox(this)), m_encoding(new QComboBox(this)),
+    : QDialog(parent), m_dbPath(dbPath), m_today(currentDate(Config())), m_path(new QLineEdit(this)),
+      m_detected(new QLabel(this)), m_separator(new QComboBox(this)), m_quote(new QComboBox(this)),
+      m_encoding(new QComboBox(this)),
       m_hasHeader(new QCheckBox(tr("First row holds the column names"), this)),
       m_preview(new QTableWidget(this)), m_dates(new QLabel(this)), m_summary(new QLabel(this)),
       m_failures(new QTableWidget(this)), m_saveFailures(new QPushButton(tr("Save rejected rows…"), this)),

@@ -1,25 +1,25 @@
 #include "mainwindow.h"
 
+#include "batch/problemscan.h"
 #include "batchpanel.h"
 #include "contactspage.h"
-#include "items/contacttablemodel.h"
 #include "dailyloadview.h"
-#include "storage/demogenerator.h"
 #include "exportdialog.h"
 #include "filterheader.h"
 #include "importdialog.h"
+#include "items/contacttablemodel.h"
 #include "messagebanner.h"
-#include "storage/orgdatabase.h"
-#include "batch/problemscan.h"
 #include "problemsdock.h"
 #include "runhistorydock.h"
 #include "schedulepreviewdock.h"
+#include "storage/demogenerator.h"
+#include "storage/orgdatabase.h"
 #include "tableclipboard.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QCoreApplication>
 #include <QCloseEvent>
+#include <QCoreApplication>
 #include <QDateEdit>
 #include <QDir>
 #include <QDockWidget>
@@ -223,14 +223,16 @@ void MainWindow::createActions()
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_cancelAction->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
     m_cancelAction->setEnabled(false);
-    connect(m_batch, &BatchPanel::runningChanged, m_runAction, [this](bool running) { m_runAction->setEnabled(!running); });
+    connect(m_batch, &BatchPanel::runningChanged, m_runAction,
+            [this](bool running) { m_runAction->setEnabled(!running); });
     // Like the panel's Cancel button: not while the question is open, not twice.
     connect(m_batch, &BatchPanel::cancellableChanged, m_cancelAction, &QAction::setEnabled);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Email Scheduler"), this, &MainWindow::showAbout);
 
-    for (QAction *action : { open, demo, exportAction, importAction, quit, copy, selectAll, find, refresh, m_runAction, m_cancelAction })
+    for (QAction *action : { open, demo, exportAction, importAction, quit, copy, selectAll, find, refresh,
+                             m_runAction, m_cancelAction })
         setShortcutTip(action);
 
     QToolBar *tools = addToolBar(tr("Main"));

@@ -18,8 +18,8 @@
 #include <algorithm>
 
 ProblemsDock::ProblemsDock(QWidget *parent)
-    : QDockWidget(tr("Problems"), parent), m_model(new ProblemsModel(this)),
-      m_filter(new QLineEdit), m_severity(new QComboBox), m_source(new QLabel), m_view(new QTableView)
+    : QDockWidget(tr("Problems"), parent), m_model(new ProblemsModel(this)), m_filter(new QLineEdit),
+      m_severity(new QComboBox), m_source(new QLabel), m_view(new QTableView)
 {
     setObjectName(QStringLiteral("problemsDock"));
 
@@ -40,10 +40,13 @@ ProblemsDock::ProblemsDock(QWidget *parent)
     // rows again on every reset and sort.
     const QFontMetrics metrics = m_view->fontMetrics();
     const int padding = 2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 16;
-    int severityWidth = metrics.horizontalAdvance(m_model->headerData(ProblemsModel::Severity, Qt::Horizontal).toString());
+    int severityWidth
+        = metrics.horizontalAdvance(m_model->headerData(ProblemsModel::Severity, Qt::Horizontal).toString());
     for (const Severity severity : { Severity::Warning, Severity::Error })
-        severityWidth = std::max(severityWidth, metrics.horizontalAdvance(ProblemsModel::severityLabel(severity)));
-    int codeWidth = metrics.horizontalAdvance(m_model->headerData(ProblemsModel::Code, Qt::Horizontal).toString());
+        severityWidth
+            = std::max(severityWidth, metrics.horizontalAdvance(ProblemsModel::severityLabel(severity)));
+    int codeWidth
+        = metrics.horizontalAdvance(m_model->headerData(ProblemsModel::Code, Qt::Horizontal).toString());
     for (int code = 0; code <= int(ProblemCode::ProcessingError); ++code)
         codeWidth = std::max(codeWidth, metrics.horizontalAdvance(problemCodeName(ProblemCode(code))));
     m_view->horizontalHeader()->resizeSection(ProblemsModel::Severity, severityWidth + padding);
@@ -97,8 +100,8 @@ void ProblemsDock::setCheckedProblems(const ProblemScan::Summary &summary)
     m_model->setProblems(ProblemsModel::mergeChecked(summary.problems, m_model->problems()));
     const QLocale locale;
     m_source->setText(tr("%1 of %2 contacts have data problems (%3 get no emails), checked as of %4.")
-                          .arg(locale.toString(summary.contactsWithProblems), locale.toString(summary.contacts),
-                               locale.toString(summary.contactsWithErrors),
+                          .arg(locale.toString(summary.contactsWithProblems),
+                               locale.toString(summary.contacts), locale.toString(summary.contactsWithErrors),
                                locale.toString(summary.today, QLocale::ShortFormat)));
     updateTitle();
 }

@@ -39,7 +39,7 @@ private:
     void showRuns(QList<RunRecord> stored);
 
     QString m_path;
-    QList<RunRecord> m_stored; // last read from the database
+    QList<RunRecord> m_stored;                      // last read from the database
     QHash<QString, QList<RunRecord>> m_sessionRuns; // by database path
     quint64 m_token = 0;
     QFutureWatcher<Answer> m_watcher;

@@ -1,7 +1,7 @@
 #include "schedulepreviewdock.h"
 
-#include "items/contactfilter.h"
 #include "exportdialog.h"
+#include "items/contactfilter.h"
 #include "items/schedulepreviewmodel.h"
 #include "timelinewidget.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "config.h"
 #include "batch/contactpreview.h"
+#include "config.h"
 #include "result.h"
 
 #include <QDate>

@@ -1,7 +1,7 @@
 #include "timelinewidget.h"
 
-#include "items/emailtypelabel.h"
 #include "explain.h"
+#include "items/emailtypelabel.h"
 
 #include <QHelpEvent>
 #include <QLocale>
@@ -124,7 +124,8 @@ TimelineWidget::Labels TimelineWidget::labels() const
         const double room = plot.right() - 4 - left - 8;
         out.noticeText = fm.elidedText(tr("Year-round rule: no marketing emails"), Qt::ElideRight, int(room));
         if (room > 24 && !out.noticeText.isEmpty())
-            out.notice = QRectF(left, plot.top() + 2, fm.horizontalAdvance(out.noticeText) + 8, rowHeight + 2);
+            out.notice
+                = QRectF(left, plot.top() + 2, fm.horizontalAdvance(out.noticeText) + 8, rowHeight + 2);
         else
             out.noticeText.clear();
     }
@@ -139,8 +140,9 @@ bool TimelineWidget::inSpan(QDate date) const
 int TimelineWidget::emailsAfterSpan() const
 {
     const auto &emails = m_preview.schedule.emails;
-    return int(std::count_if(emails.begin(), emails.end(),
-                             [this](const ScheduledEmail &e) { return e.date.isValid() && e.date > m_preview.to; }));
+    return int(std::count_if(emails.begin(), emails.end(), [this](const ScheduledEmail &e) {
+        return e.date.isValid() && e.date > m_preview.to;
+    }));
 }
 
 double TimelineWidget::xOf(QDate date) const

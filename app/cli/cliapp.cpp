@@ -12,7 +12,6 @@ using Cli::tr;
 
 namespace {
 
-
 struct Command
 {
     const char *name;

@@ -18,7 +18,6 @@ using Cli::tr;
 
 namespace {
 
-
 std::atomic_bool g_cancelled { false };
 static_assert(std::atomic_bool::is_always_lock_free, "the signal handler needs a lock-free flag");
 
@@ -26,7 +25,6 @@ extern "C" void onCancelSignal(int)
 {
     g_cancelled.store(true, std::memory_order_relaxed);
 }
-
 
 void writeTo(FILE *stream, const QString &text)
 {

@@ -7,7 +7,6 @@
 
 using Cli::tr;
 
-
 namespace Cli {
 
 int exportCommand(const QStringList &args)

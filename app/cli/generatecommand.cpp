@@ -8,11 +8,6 @@
 
 using Cli::tr;
 
-namespace {
-
-
-} // namespace
-
 namespace Cli {
 
 int generateCommand(const QStringList &args)

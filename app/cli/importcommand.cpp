@@ -9,7 +9,6 @@
 
 using Cli::tr;
 
-
 namespace Cli {
 
 int importCommand(const QStringList &args)

@@ -23,7 +23,6 @@ using Cli::tr;
 
 namespace {
 
-
 // The machine names of the output, converted to UTF-8 once instead of once per row.
 class Names
 {
@@ -91,7 +90,8 @@ bool rowLess(const PreviewRow &a, const PreviewRow &b)
 // "YYYY-MM-DD" without going through QString; empty for an invalid date.
 QByteArrayView isoDate(QDate date, std::array<char, DateText::Length> &buffer)
 {
-    return DateText::write(date, buffer.data()) ? QByteArrayView(buffer.data(), DateText::Length) : QByteArrayView();
+    return DateText::write(date, buffer.data()) ? QByteArrayView(buffer.data(), DateText::Length)
+                                                : QByteArrayView();
 }
 
 enum class WriteOutcome { Written, Failed, Cancelled };
@@ -126,8 +126,12 @@ WriteOutcome writePreview(QIODevice *device, const BatchResult &batch, QString &
     // empty contact_id; the detail names the row and its id.
     for (const InvalidContactRow &invalid : batch.invalidRows) {
         const QByteArray detail = invalid.problem.message.toUtf8();
-        const std::array<QByteArrayView, 6> fields = { QByteArrayView(), {}, {}, names.severity(invalid.problem.severity),
-                                                       names.problem(invalid.problem.code), detail };
+        const std::array<QByteArrayView, 6> fields = { QByteArrayView(),
+                                                       {},
+                                                       {},
+                                                       names.severity(invalid.problem.severity),
+                                                       names.problem(invalid.problem.code),
+                                                       detail };
         if (!writer.writeRow(fields)) {
             error = writer.errorString();
             return WriteOutcome::Failed;

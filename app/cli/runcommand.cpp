@@ -2,8 +2,8 @@
 #include "cli/commands.h"
 
 #include "batch/batchjob.h"
-#include "storage/orgdatabase.h"
 #include "batch/schedulediff.h"
+#include "storage/orgdatabase.h"
 #include "storage/schedulewriter.h"
 
 #include <QCoreApplication>

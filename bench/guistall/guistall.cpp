@@ -7,9 +7,9 @@
 #include "batchpanel.h"
 #include "contactspage.h"
 #include "items/contacttablemodel.h"
-#include "storage/demogenerator.h"
 #include "mainwindow.h"
 #include "stallprobe.h"
+#include "storage/demogenerator.h"
 
 #include <QAction>
 #include <QApplication>

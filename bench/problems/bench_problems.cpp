@@ -2,12 +2,13 @@
 // (ProblemScan::run, as the window's background task runs it), then in the real MainWindow:
 // open the database and, with a 5 ms timer on the GUI thread, measure the stalls until the
 // table shows rows and the Problems dock shows the count, then once more after F5. Prints
-//   contacts=… problems=… scan_ms=… first_rows_ms=… dock_count_ms=… refresh_ms=… max_stall_ms=… p99_stall_ms=…
+//   contacts=… problems=… scan_ms=… first_rows_ms=… dock_count_ms=… refresh_ms=… max_stall_ms=…
+//   p99_stall_ms=…
 
+#include "batch/problemscan.h"
 #include "contactspage.h"
 #include "items/contacttablemodel.h"
 #include "mainwindow.h"
-#include "batch/problemscan.h"
 #include "problemsdock.h"
 #include "stallprobe.h"
 
@@ -40,7 +41,8 @@ int main(int argc, char *argv[])
     parser.process(app);
     const QString dbPath = QFileInfo(parser.value(dbOption)).absoluteFilePath();
     if (!parser.isSet(dbOption) || !QFileInfo::exists(dbPath)) {
-        std::fprintf(stderr, "give an existing database with --db (email-scheduler-cli generate makes one)\n");
+        std::fprintf(stderr,
+                     "give an existing database with --db (email-scheduler-cli generate makes one)\n");
         return 1;
     }
     const QDate today(2025, 3, 3);
@@ -76,20 +78,26 @@ int main(int argc, char *argv[])
     StallProbe probe(30, [&](double stallMs) {
         if (qEnvironmentVariableIsSet("ES_BENCH_VERBOSE"))
             std::fprintf(stderr, "stall %.0f ms at %lld ms (rows %d, dock %s)\n", stallMs,
-                         static_cast<long long>(clock.elapsed()), model->rowCount(), qPrintable(dock->windowTitle()));
+                         static_cast<long long>(clock.elapsed()), model->rowCount(),
+                         qPrintable(dock->windowTitle()));
     });
 
     probe.start();
     clock.start();
     window.openDatabase(dbPath);
-    if (!waitUntil([&] { return model->rowCount() > 0 && model->index(0, 1).data(ContactTableModel::LoadedRole).toBool(); },
-                   120000)) {
+    if (!waitUntil(
+            [&] {
+                return model->rowCount() > 0
+                    && model->index(0, 1).data(ContactTableModel::LoadedRole).toBool();
+            },
+            120000)) {
         std::fprintf(stderr, "the table showed no rows\n");
         return 3;
     }
     const qint64 firstRowsMs = clock.elapsed();
     if (!waitUntil([&] { return dock->windowTitle() == expectedTitle; }, 120000)) {
-        std::fprintf(stderr, "the dock says %s, not %s\n", qPrintable(dock->windowTitle()), qPrintable(expectedTitle));
+        std::fprintf(stderr, "the dock says %s, not %s\n", qPrintable(dock->windowTitle()),
+                     qPrintable(expectedTitle));
         return 4;
     }
     const qint64 dockMs = clock.elapsed();
@@ -97,15 +105,17 @@ int main(int argc, char *argv[])
     // F5: the table and the dock again.
     clock.restart();
     window.refreshAction()->trigger();
-    waitUntil([&] { return !model->isLoading() && dock->sourceText().contains(QStringLiteral("checked as of")); },
-              120000);
+    waitUntil(
+        [&] { return !model->isLoading() && dock->sourceText().contains(QStringLiteral("checked as of")); },
+        120000);
     const qint64 refreshMs = clock.elapsed();
     probe.stop();
 
-    std::printf("contacts=%lld problems=%lld scan_ms=%.0f first_rows_ms=%lld dock_count_ms=%lld refresh_ms=%lld "
-                "max_stall_ms=%.1f p99_stall_ms=%.1f ticks=%zu\n",
-                static_cast<long long>(contacts), static_cast<long long>(problems), best,
-                static_cast<long long>(firstRowsMs), static_cast<long long>(dockMs),
-                static_cast<long long>(refreshMs), probe.maxStall(), probe.p99Stall(), probe.ticks());
+    std::printf(
+        "contacts=%lld problems=%lld scan_ms=%.0f first_rows_ms=%lld dock_count_ms=%lld refresh_ms=%lld "
+        "max_stall_ms=%.1f p99_stall_ms=%.1f ticks=%zu\n",
+        static_cast<long long>(contacts), static_cast<long long>(problems), best,
+        static_cast<long long>(firstRowsMs), static_cast<long long>(dockMs),
+        static_cast<long long>(refreshMs), probe.maxStall(), probe.p99Stall(), probe.ticks());
     return 0;
 }

@@ -72,7 +72,8 @@ double sqliteFloor(const QString &path, const QList<QByteArray> &schema, qint64 
         + QByteArray::number(rows - 1)
         + ") INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, scheduled_send_time, "
           "status, skip_reason, created_at, updated_at, batch_id, event_year, event_month, event_day) "
-          "SELECT i / 4 + 1, CASE i % 4 WHEN 0 THEN 'aep' WHEN 1 THEN 'birthday' WHEN 2 THEN 'effective_date' "
+          "SELECT i / 4 + 1, CASE i % 4 WHEN 0 THEN 'aep' WHEN 1 THEN 'birthday' WHEN 2 THEN "
+          "'effective_date' "
           "ELSE 'post_window' END, date('2024-06-01', '+' || (i % 300) || ' days'), '08:30:00', "
           "CASE WHEN i % 5 = 0 THEN 'skipped' ELSE 'pre-scheduled' END, "
           "CASE WHEN i % 5 = 0 THEN 'birthday_window: California birthday rule window' END, "
@@ -97,15 +98,16 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Full run vs. SQLite floor on a generated org database."));
+    parser.setApplicationDescription(
+        QStringLiteral("Full run vs. SQLite floor on a generated org database."));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("contacts"), QStringLiteral("Contacts to generate."), QStringLiteral("N"),
-                      QStringLiteral("1000000")});
-    parser.addOption({QStringLiteral("db"), QStringLiteral("Database to use (generated when missing)."),
-                      QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Worker threads (0: all cores)."), QStringLiteral("N"),
-                      QStringLiteral("0")});
-    parser.addOption({QStringLiteral("keep"), QStringLiteral("Keep the generated database.")});
+    parser.addOption({ QStringLiteral("contacts"), QStringLiteral("Contacts to generate."),
+                       QStringLiteral("N"), QStringLiteral("1000000") });
+    parser.addOption({ QStringLiteral("db"), QStringLiteral("Database to use (generated when missing)."),
+                       QStringLiteral("PATH") });
+    parser.addOption({ QStringLiteral("jobs"), QStringLiteral("Worker threads (0: all cores)."),
+                       QStringLiteral("N"), QStringLiteral("0") });
+    parser.addOption({ QStringLiteral("keep"), QStringLiteral("Keep the generated database.") });
     parser.process(app);
 
     const qint64 contacts = parser.value(QStringLiteral("contacts")).toLongLong();
@@ -128,7 +130,8 @@ int main(int argc, char *argv[])
             out() << generated.errorMessage() << Qt::endl;
             return 2;
         }
-        out() << "generated   " << generated->contacts << " contacts in " << generated->seconds << " s" << Qt::endl;
+        out() << "generated   " << generated->contacts << " contacts in " << generated->seconds << " s"
+              << Qt::endl;
     }
     out() << "database    " << path << Qt::endl;
 
@@ -148,11 +151,13 @@ int main(int argc, char *argv[])
     const double dryRun = seconds(timer);
     const qint64 rows = (*dry)->scheduled + (*dry)->skipped;
     out() << "dry run     " << dryRun << " s  (" << (*dry)->contacts << " contacts, " << (*dry)->scheduled
-          << " scheduled, " << (*dry)->skipped << " skipped, " << (*dry)->problems << " problems; peak RSS so far " << peakRssMb() << " MB)" << Qt::endl;
+          << " scheduled, " << (*dry)->skipped << " skipped, " << (*dry)->problems
+          << " problems; peak RSS so far " << peakRssMb() << " MB)" << Qt::endl;
     dry = Error {}; // free it before the full run
 
     const double floor = sqliteFloor(path + QStringLiteral(".floor"), scheduleSchema(path), rows);
-    out() << "floor       " << floor << " s  (INSERT ... SELECT of " << rows << " rows, one transaction)" << Qt::endl;
+    out() << "floor       " << floor << " s  (INSERT ... SELECT of " << rows << " rows, one transaction)"
+          << Qt::endl;
 
     timer.restart();
     auto full = BatchJob::run(options);
@@ -163,8 +168,8 @@ int main(int argc, char *argv[])
         out() << written.errorMessage() << Qt::endl;
         return 2;
     }
-    out() << "full run    " << fullRun << " s  (compute " << compute << " s, write " << fullRun - compute << " s; "
-          << written->added << " added, " << written->collisions << " collisions)" << Qt::endl;
+    out() << "full run    " << fullRun << " s  (compute " << compute << " s, write " << fullRun - compute
+          << " s; " << written->added << " added, " << written->collisions << " collisions)" << Qt::endl;
     full = Error {};
 
     timer.restart();
@@ -177,7 +182,8 @@ int main(int argc, char *argv[])
         return 2;
     }
     out() << "second run  " << secondRun << " s  (compute " << againCompute << " s; " << rewritten->added
-          << " added, " << rewritten->removed << " removed, " << rewritten->unchanged << " unchanged)" << Qt::endl;
+          << " added, " << rewritten->removed << " removed, " << rewritten->unchanged << " unchanged)"
+          << Qt::endl;
     out() << "ratio       " << fullRun / floor << " x floor (target <= 2.0, aim 1.5)" << Qt::endl;
     out() << "peak RSS    " << peakRssMb() << " MB" << Qt::endl;
     return 0;

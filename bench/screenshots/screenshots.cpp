@@ -2,16 +2,16 @@
 // (contacts, preview with a skipped email, run in progress, run finished, sends per day).
 
 #include "batchpanel.h"
-#include "storage/contactsource.h"
 #include "contactspage.h"
+#include "dailyloadview.h"
+#include "engine.h"
 #include "items/contacttablemodel.h"
 #include "items/dailyloadmodel.h"
-#include "dailyloadview.h"
-#include "storage/demogenerator.h"
-#include "engine.h"
 #include "mainwindow.h"
-#include "storage/orgdatabase.h"
 #include "schedulepreviewdock.h"
+#include "storage/contactsource.h"
+#include "storage/demogenerator.h"
+#include "storage/orgdatabase.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,8 +19,8 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QDockWidget>
-#include <QMouseEvent>
 #include <QElapsedTimer>
+#include <QMouseEvent>
 #include <QProgressBar>
 #include <QTableView>
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
 #include "batch/batchjob.h"
 
-#include "storage/contactsource.h"
 #include "dates.h"
 #include "engine.h"
+#include "storage/contactsource.h"
 #include "storage/orgdatabase.h"
 
 #include <QCoreApplication>
@@ -54,10 +54,11 @@ ContactSchedule failedSchedule(qint64 id, const QString &reason)
     schedule.contactId = id;
     schedule.problems.append(Problem {
         ProblemCode::ProcessingError, Severity::Error,
-        QCoreApplication::translate("BatchJob", "Contact %1 could not be scheduled (%2); the other contacts were. "
-                                                "Report this contact to support.")
+        QCoreApplication::translate("BatchJob",
+                                    "Contact %1 could not be scheduled (%2); the other contacts were. "
+                                    "Report this contact to support.")
             .arg(id)
-            .arg(reason)});
+            .arg(reason) });
     return schedule;
 }
 
@@ -67,7 +68,7 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
 {
     const std::size_t slot = out.slotFor(contact.id);
     if (slot >= out.count)
-        return; // not one of the chunk's ids (cannot happen with a consistent read)
+        return;                         // not one of the chunk's ids (cannot happen with a consistent read)
     Engine::ContactExclusion exclusion; // none for a contact that failed
     try {
         if (options.beforeContact)
@@ -84,7 +85,8 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
     } catch (const std::exception &e) {
         out.schedules[slot] = failedSchedule(contact.id, QString::fromUtf8(e.what()));
     } catch (...) {
-        out.schedules[slot] = failedSchedule(contact.id, QCoreApplication::translate("BatchJob", "unknown error"));
+        out.schedules[slot]
+            = failedSchedule(contact.id, QCoreApplication::translate("BatchJob", "unknown error"));
     }
     out.exclusions[slot] = exclusion;
 }
@@ -117,7 +119,8 @@ void lowerThreadPriority()
 #endif
 }
 
-Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress, const CancelCheck &isCanceled)
+Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
+                           const CancelCheck &isCanceled)
 {
     QElapsedTimer timer;
     timer.start();
@@ -140,7 +143,8 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     result->allContacts = options.contactIds.empty();
 
     if (!Dates::inRange(options.today))
-        return Error { QCoreApplication::translate("BatchJob", "The as-of date %1 is outside the years 1 to 9999.")
+        return Error { QCoreApplication::translate("BatchJob",
+                                                   "The as-of date %1 is outside the years 1 to 9999.")
                            .arg(options.today.toString(Qt::ISODate)) };
 
     std::vector<qint64> ids;
@@ -172,8 +176,8 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     result->schedules.resize(ids.size());
     std::vector<Engine::ContactExclusion> exclusions(ids.size());
     const Engine::ExclusionRules exclusionRules(options.config);
-    std::atomic<qsizetype> nextChunk {0};
-    std::atomic<bool> stop {false};
+    std::atomic<qsizetype> nextChunk { 0 };
+    std::atomic<bool> stop { false };
     std::mutex errorMutex;
     std::optional<Error> firstError;
     auto fail = [&](const Error &error) {
@@ -200,10 +204,11 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
                 return;
             }
             const auto begin = ids.begin() + index * chunkSize;
-            const auto end = ids.begin() + std::min<qsizetype>(qsizetype(ids.size()), (index + 1) * chunkSize);
+            const auto end
+                = ids.begin() + std::min<qsizetype>(qsizetype(ids.size()), (index + 1) * chunkSize);
             const std::size_t first = std::size_t(begin - ids.begin());
-            ChunkResult out {result->schedules.data() + first, exclusions.data() + first, &*begin,
-                             std::size_t(end - begin)};
+            ChunkResult out { result->schedules.data() + first, exclusions.data() + first, &*begin,
+                              std::size_t(end - begin) };
             auto visit = [&](const Contact &contact, std::span<const HistoryEntry> history) {
                 scheduleOne(contact, history, options, exclusionRules, out);
             };
@@ -232,8 +237,8 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
         }
     };
 
-    const int jobs = int(std::clamp<qsizetype>(options.jobs > 0 ? options.jobs : QThread::idealThreadCount(), 1,
-                                               std::max<qsizetype>(1, chunkCount)));
+    const int jobs = int(std::clamp<qsizetype>(options.jobs > 0 ? options.jobs : QThread::idealThreadCount(),
+                                               1, std::max<qsizetype>(1, chunkCount)));
     if (options.background) {
         // The pool's threads end with it, so their lowered priority goes with them.
         QThreadPool pool;
@@ -284,9 +289,10 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     // A shared id gets one schedule without emails and an error per row, so its old
     // pre-scheduled rows go and nobody gets another person's emails.
     if (!duplicates.empty()) {
-        std::sort(duplicates.begin(), duplicates.end(), [](const ContactIdProblem &a, const ContactIdProblem &b) {
-            return a.sharedId != b.sharedId ? a.sharedId < b.sharedId : a.rowid < b.rowid;
-        });
+        std::sort(duplicates.begin(), duplicates.end(),
+                  [](const ContactIdProblem &a, const ContactIdProblem &b) {
+                      return a.sharedId != b.sharedId ? a.sharedId < b.sharedId : a.rowid < b.rowid;
+                  });
         std::vector<ContactSchedule> merged;
         std::vector<Engine::ContactExclusion> mergedExclusions;
         merged.reserve(result->schedules.size() + duplicates.size());
@@ -329,11 +335,11 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
 
     if (result->allContacts && options.config.loadBalancing.enabled) {
         live.balancing = true;
-        result->balance = LoadBalancer::balance(
-            result->schedules, result->validContacts, options.today, options.config,
-            [&exclusions, &exclusionRules](std::size_t index, QDate date) {
-                return exclusionRules.isExcluded(exclusions[index], date);
-            });
+        result->balance
+            = LoadBalancer::balance(result->schedules, result->validContacts, options.today, options.config,
+                                    [&exclusions, &exclusionRules](std::size_t index, QDate date) {
+                                        return exclusionRules.isExcluded(exclusions[index], date);
+                                    });
         result->balanced = true;
         phaseTime("balance", phase);
         if (cancelled())

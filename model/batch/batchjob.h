@@ -39,12 +39,12 @@ struct BatchOptions
 // may read them at any time without locking.
 struct BatchProgress
 {
-    std::atomic<qint64> total {0};     // contacts to process (known after the id scan)
-    std::atomic<qint64> processed {0};
-    std::atomic<qint64> scheduled {0}; // pre-scheduled emails (before load balancing)
-    std::atomic<qint64> skipped {0};
-    std::atomic<qint64> problems {0};  // problem rows (errors and warnings)
-    std::atomic<bool> balancing {false}; // all contacts done, load balancing running
+    std::atomic<qint64> total { 0 }; // contacts to process (known after the id scan)
+    std::atomic<qint64> processed { 0 };
+    std::atomic<qint64> scheduled { 0 }; // pre-scheduled emails (before load balancing)
+    std::atomic<qint64> skipped { 0 };
+    std::atomic<qint64> problems { 0 };    // problem rows (errors and warnings)
+    std::atomic<bool> balancing { false }; // all contacts done, load balancing running
 };
 
 // A `contacts` row without a usable id (text, NULL, a real number): not scheduled, reported.
@@ -62,21 +62,21 @@ struct BatchResult
     QString databasePath;
     QDate today;
     Config config;
-    QDateTime startedAt;              // UTC
-    bool allContacts = true;          // false: an explicit id list was processed
-    bool balanced = false;            // load balancing was applied
+    QDateTime startedAt;                    // UTC
+    bool allContacts = true;                // false: an explicit id list was processed
+    bool balanced = false;                  // load balancing was applied
     std::vector<ContactSchedule> schedules; // every processed contact, ascending contactId
     // Rows whose id is no whole number, by rowid. (Rows sharing an id are in `schedules`: one
     // schedule without emails for the id, with a duplicate_id error per row.)
     std::vector<InvalidContactRow> invalidRows;
-    qint64 contacts = 0;              // schedules and invalid rows
-    qint64 validContacts = 0;         // contacts without an error problem
-    qint64 scheduled = 0;             // pre-scheduled emails
-    qint64 skipped = 0;               // skipped emails
-    qint64 problems = 0;              // problem rows (errors and warnings)
-    qint64 contactsWithErrors = 0;    // invalid rows included
+    qint64 contacts = 0;           // schedules and invalid rows
+    qint64 validContacts = 0;      // contacts without an error problem
+    qint64 scheduled = 0;          // pre-scheduled emails
+    qint64 skipped = 0;            // skipped emails
+    qint64 problems = 0;           // problem rows (errors and warnings)
+    qint64 contactsWithErrors = 0; // invalid rows included
     LoadBalancer::Stats balance;
-    double seconds = 0;               // wall time of read + compute + balance
+    double seconds = 0; // wall time of read + compute + balance
 };
 using BatchResultPtr = std::shared_ptr<const BatchResult>;
 

@@ -1,8 +1,8 @@
 #include "batch/contactpreview.h"
 
-#include "storage/contactsource.h"
 #include "dates.h"
 #include "engine.h"
+#include "storage/contactsource.h"
 #include "storage/orgdatabase.h"
 
 ContactPreview computeContactPreview(const Contact &contact, const QList<HistoryEntry> &history, QDate today,

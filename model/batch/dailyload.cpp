@@ -1,8 +1,8 @@
 #include "batch/dailyload.h"
 
-#include "storage/contactsource.h"
 #include "engine.h"
 #include "loadbalancer.h"
+#include "storage/contactsource.h"
 #include "storage/orgdatabase.h"
 #include "storage/statement.h"
 
@@ -17,7 +17,8 @@ constexpr qsizetype kCheckChunk = 20000;
 
 QString cancelledMessage(const QString &path)
 {
-    return QCoreApplication::translate("DailyLoad", "Reading the sends per day of %1 was cancelled.").arg(path);
+    return QCoreApplication::translate("DailyLoad", "Reading the sends per day of %1 was cancelled.")
+        .arg(path);
 }
 
 } // namespace

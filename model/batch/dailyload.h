@@ -29,10 +29,10 @@ struct DailyLoad
     enum class Source { Stored, Batch };
 
     Source source = Source::Stored;
-    QDate from; // first day (inclusive)
-    QDate to;   // last day (inclusive)
-    std::vector<Day> days; // from..to, ascending
-    qint64 validContacts = 0; // contacts without an error problem as of `from`
+    QDate from;                // first day (inclusive)
+    QDate to;                  // last day (inclusive)
+    std::vector<Day> days;     // from..to, ascending
+    qint64 validContacts = 0;  // contacts without an error problem as of `from`
     int dailyCap = 0;          // LoadBalancer::dailyCap(validContacts, ...)
     int overflowThreshold = 0; // LoadBalancer::overflowThreshold(dailyCap, ...)
     qint64 outsideRange = 0;   // pre-scheduled emails after `to` (for "and N later")

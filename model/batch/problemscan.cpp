@@ -1,8 +1,8 @@
 #include "batch/problemscan.h"
 
 #include "batch/batchjob.h"
-#include "storage/contactsource.h"
 #include "engine.h"
+#include "storage/contactsource.h"
 #include "storage/orgdatabase.h"
 
 #include <QCoreApplication>
@@ -38,8 +38,9 @@ Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck 
     timer.start();
     auto cancelled = [&isCanceled] { return isCanceled && isCanceled(); };
     auto cancelError = [&databasePath] {
-        return dbError(DbErrorKind::Cancelled,
-                       QCoreApplication::translate("ProblemScan", "Checking %1 was cancelled.").arg(databasePath));
+        return dbError(
+            DbErrorKind::Cancelled,
+            QCoreApplication::translate("ProblemScan", "Checking %1 was cancelled.").arg(databasePath));
     };
 
     // Rows whose id names no single contact are reported as a batch run reports them: those
@@ -66,8 +67,8 @@ Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck 
 
     const std::size_t chunkCount = (ids.size() + kChunkSize - 1) / kChunkSize;
     std::vector<ChunkProblems> chunks(chunkCount);
-    std::atomic<std::size_t> nextChunk {0};
-    std::atomic<bool> stop {false};
+    std::atomic<std::size_t> nextChunk { 0 };
+    std::atomic<bool> stop { false };
     std::mutex errorMutex;
     std::optional<Error> firstError;
 
@@ -123,8 +124,8 @@ Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck 
         }
     };
 
-    const int threads = int(std::clamp<std::size_t>(std::size_t(jobs > 0 ? jobs : QThread::idealThreadCount()), 1,
-                                                    std::max<std::size_t>(1, chunkCount)));
+    const int threads = int(std::clamp<std::size_t>(
+        std::size_t(jobs > 0 ? jobs : QThread::idealThreadCount()), 1, std::max<std::size_t>(1, chunkCount)));
     {
         // The pool's threads end with it, so their lowered priority goes with them.
         QThreadPool pool;
@@ -205,12 +206,11 @@ quint64 ProblemScanner::start(const QString &databasePath, QDate today)
 {
     m_watcher.cancel();
     const quint64 token = ++m_token;
-    m_watcher.setFuture(
-        QtConcurrent::run(&m_pool, [token, databasePath, today](QPromise<Answer> &promise) {
-            promise.addResult(Answer { token, databasePath,
-                                       ProblemScan::run(databasePath, today,
-                                                        [&promise] { return promise.isCanceled(); }) });
-        }));
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [token, databasePath, today](QPromise<Answer> &promise) {
+        promise.addResult(Answer { token, databasePath, ProblemScan::run(databasePath, today, [&promise] {
+                                       return promise.isCanceled();
+                                   }) });
+    }));
     setRunning(true);
     return token;
 }

@@ -34,7 +34,8 @@ using CancelCheck = std::function<bool()>;
 // Blocking; reads the contacts in id chunks on `jobs` threads of a private pool at a lowered
 // CPU priority (0: QThread::idealThreadCount()). A cancelled scan returns an error with
 // DbErrorKind::Cancelled.
-Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck &isCanceled = {}, int jobs = 0);
+Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck &isCanceled = {},
+                    int jobs = 0);
 
 } // namespace ProblemScan
 

@@ -29,7 +29,8 @@ DiffCounts ScheduleDiffSummary::total() const
 namespace {
 
 // One contact: pairs new emails with stored own rows per type (same date first, then moves).
-void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> rows, ScheduleDiffSummary &summary)
+void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> rows,
+                 ScheduleDiffSummary &summary)
 {
     // Nothing stored (every contact of a first run): all emails are added. One pass instead of
     // one per type, as this runs for a million contacts.
@@ -69,8 +70,8 @@ void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> row
                     unmatchedSkipped.push_back(email.status == EmailStatus::Skipped);
                     continue;
                 }
-                const StatusKind status = email.status == EmailStatus::Skipped ? StatusKind::Skipped
-                                                                               : StatusKind::PreScheduled;
+                const StatusKind status
+                    = email.status == EmailStatus::Skipped ? StatusKind::Skipped : StatusKind::PreScheduled;
                 ++((*match)->status == status ? counts.unchanged : counts.changed);
                 stored.erase(match);
             }

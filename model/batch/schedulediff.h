@@ -10,12 +10,12 @@
 // Counts of one email type (or of all) in a comparison with the stored schedule.
 struct DiffCounts
 {
-    qint64 added = 0;     // new email, nothing stored for that contact and type to pair with
+    qint64 added = 0;        // new email, nothing stored for that contact and type to pair with
     qint64 addedSkipped = 0; // of `added`, the emails held back (status skipped): not sends
-    qint64 moved = 0;     // same contact and type, another date
-    qint64 removed = 0;   // stored, no longer scheduled
-    qint64 changed = 0;   // same contact, type and date; status or reason differs
-    qint64 unchanged = 0; // same contact, type, date and status
+    qint64 moved = 0;        // same contact and type, another date
+    qint64 removed = 0;      // stored, no longer scheduled
+    qint64 changed = 0;      // same contact, type and date; status or reason differs
+    qint64 unchanged = 0;    // same contact, type, date and status
 
     DiffCounts &operator+=(const DiffCounts &other);
     qint64 addedScheduled() const { return added - addedSkipped; } // new emails that will be sent
@@ -36,7 +36,6 @@ struct ScheduleDiffSummary
 // Compares a batch with the database (read-only; run it off the GUI thread).
 namespace ScheduleDiff {
 
-Result<ScheduleDiffSummary> compute(const BatchResult &batch,
-                                    const std::function<bool()> &isCanceled = {});
+Result<ScheduleDiffSummary> compute(const BatchResult &batch, const std::function<bool()> &isCanceled = {});
 
 } // namespace ScheduleDiff

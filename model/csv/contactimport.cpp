@@ -1,8 +1,8 @@
 #include "csv/contactimport.h"
 
-#include "storage/csvsqlite.h"
 #include "dates.h"
 #include "engine.h"
+#include "storage/csvsqlite.h"
 #include "storage/orgdatabase.h"
 #include "storage/statement.h"
 

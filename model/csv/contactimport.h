@@ -38,7 +38,7 @@ enum class Field : int {
 };
 inline constexpr int FieldCount = 12;
 
-QString columnName(Field field); // "first_name", ... (also the key of a mapping file)
+QString columnName(Field field);  // "first_name", ... (also the key of a mapping file)
 QString displayName(Field field); // "First name", ... (translated)
 std::optional<Field> fieldFromColumnName(QStringView name);
 // The field a CSV header names, through synonyms: "DOB", "Birthdate", "Date of Birth", "Zip",
@@ -83,9 +83,9 @@ struct ImportSettings
 // A row that will not be imported, and why.
 struct RowFailure
 {
-    qint64 line = 0; // line of the file the record starts on (1-based, header included)
-    QString field; // `contacts` column name, empty when the whole row is at fault
-    QString reason; // readable
+    qint64 line = 0;    // line of the file the record starts on (1-based, header included)
+    QString field;      // `contacts` column name, empty when the whole row is at fault
+    QString reason;     // readable
     QStringList values; // the record as read
 };
 
@@ -93,7 +93,7 @@ struct RowFailure
 struct DateColumnReport
 {
     Field field = Field::BirthDate;
-    QString format; // "YYYY-MM-DD", "M/D/YYYY", ... or empty when the column is empty
+    QString format;    // "YYYY-MM-DD", "M/D/YYYY", ... or empty when the column is empty
     qint64 parsed = 0; // non-empty values that parse
     qint64 nonEmpty = 0;
 };
@@ -103,9 +103,9 @@ QString dateFormatOf(QStringView value);
 // The first records of a file, for the dialog's live preview.
 struct FilePreview
 {
-    QStringList header; // the first record when dialect.header, else "Column 1", ...
+    QStringList header;      // the first record when dialect.header, else "Column 1", ...
     QList<QStringList> rows; // up to the requested count of data records
-    Mapping guessedMapping; // from header synonyms (nothing when there is no header)
+    Mapping guessedMapping;  // from header synonyms (nothing when there is no header)
 };
 Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, int maxRows = 50);
 
@@ -120,11 +120,11 @@ struct ImportReport
     qint64 good = 0; // records that pass the checks
     qint64 inserted = 0;
     qint64 updated = 0;
-    qint64 skippedExisting = 0; // email already in the database and OnConflict::Skip
-    qint64 failedRows = 0; // records that failed, all of them (see forEachFailure)
-    QList<RowFailure> failures; // the first MaxFailures of them, in memory for display
+    qint64 skippedExisting = 0;                       // email already in the database and OnConflict::Skip
+    qint64 failedRows = 0;                            // records that failed, all of them (see forEachFailure)
+    QList<RowFailure> failures;                       // the first MaxFailures of them, in memory for display
     std::shared_ptr<const FailureSpill> moreFailures; // the others, on disk; null when none
-    QList<DateColumnReport> dates; // birth_date and effective_date when mapped
+    QList<DateColumnReport> dates;                    // birth_date and effective_date when mapped
     QStringList header;
     static constexpr qsizetype MaxFailures = 100000;
 };

@@ -1,13 +1,13 @@
 #include "csv/csvexport.h"
 
 #include "batch/batchjob.h"
+#include "emailtypes.h"
+#include "engine.h"
+#include "explain.h"
 #include "items/contactcolumn.h"
 #include "storage/contactsource.h"
 #include "storage/csvsqlite.h"
 #include "storage/statement.h"
-#include "emailtypes.h"
-#include "engine.h"
-#include "explain.h"
 
 #include <QAbstractItemModel>
 #include <QCoreApplication>
@@ -116,8 +116,9 @@ QList<bool> textColumnsFor(const QStringList &names)
 // prepared, then `writeRow(stmt)` for each row (both return false when the file cannot be
 // written). With `progress`, `countSql` gives the total first and cancel is noticed every so often.
 template<typename WriteHeader, typename WriteRow>
-ExportOutcome streamRows(const OrgDatabase &db, const QString &sql, const QString &countSql, AtomicCsvFile &out,
-                         const CsvProgress &progress, const WriteHeader &writeHeader, const WriteRow &writeRow)
+ExportOutcome streamRows(const OrgDatabase &db, const QString &sql, const QString &countSql,
+                         AtomicCsvFile &out, const CsvProgress &progress, const WriteHeader &writeHeader,
+                         const WriteRow &writeRow)
 {
     ExportOutcome outcome;
     const QString action = tr("read");
@@ -206,8 +207,13 @@ ExportOutcome exportProblems(OrgDatabase &db, QDate today, AtomicCsvFile &out, c
     // contact_id), those sharing an id just before that id's other problems.
     auto writeIdProblem = [&](const ContactIdProblem &row) {
         const Problem p = ContactSource::idProblem(row);
-        const QStringList fields { row.duplicate ? QString::number(row.sharedId) : QString(), QString(), QString(),
-                                   QString(), severityName(p.severity), problemCodeName(p.code), p.message };
+        const QStringList fields { row.duplicate ? QString::number(row.sharedId) : QString(),
+                                   QString(),
+                                   QString(),
+                                   QString(),
+                                   severityName(p.severity),
+                                   problemCodeName(p.code),
+                                   p.message };
         if (!out.writer().writeRow(fields)) {
             outcome.error = out.writeFailed();
             return false;
@@ -297,8 +303,9 @@ ExportOutcome exportContactView(const ExportRequest::ContactView &view, const QS
         for (const ContactRow &row : *rows) {
             fields.clear();
             for (const int column : view.columns)
-                fields.append(column == ContactColumn::Problems ? problemSummary(row.problems)
-                                                                : ContactColumn::rawText(row.contact, column));
+                fields.append(column == ContactColumn::Problems
+                                  ? problemSummary(row.problems)
+                                  : ContactColumn::rawText(row.contact, column));
             if (!out.writer().writeRow(fields)) {
                 outcome.error = out.writeFailed();
                 return outcome;
@@ -438,17 +445,12 @@ ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const Cs
     const auto writeHeader = [&](const Statement &) { return out.writer().writeHeader(header); };
     const auto writeRow = [&](const Statement &s) {
         const auto text = [&s](int c) -> QString { return s.text(c); };
-        return out.writer().writeRow(QStringList { text(0),
-                                                   text(1),
-                                                   text(2),
-                                                   text(3),
-                                                   staffEmailType(text(4)),
-                                                   text(5),
-                                                   staffStatus(text(6)),
+        return out.writer().writeRow(QStringList { text(0), text(1), text(2), text(3),
+                                                   staffEmailType(text(4)), text(5), staffStatus(text(6)),
                                                    staffReason(text(7), text(8)) });
     };
-    return streamRows(db, sql, QStringLiteral("SELECT COUNT(*) FROM email_schedules"), out, progress, writeHeader,
-                      writeRow);
+    return streamRows(db, sql, QStringLiteral("SELECT COUNT(*) FROM email_schedules"), out, progress,
+                      writeHeader, writeRow);
 }
 
 ExportOutcome finishOutcome(ExportOutcome outcome, AtomicCsvFile &out)
@@ -500,7 +502,8 @@ ExportOutcome exportPreview(const BatchResult &batch, const QString &outputPath,
                 rows.clear();
                 rowIndex = 0;
                 contactId.clear();
-                rows.push_back({ QDate(), QString(), severityName(p.severity), problemCodeName(p.code), p.message });
+                rows.push_back(
+                    { QDate(), QString(), severityName(p.severity), problemCodeName(p.code), p.message });
                 continue;
             }
             if (next >= batch.schedules.size())

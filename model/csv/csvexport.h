@@ -1,8 +1,8 @@
 #pragma once
 
-#include "storage/contactquery.h"
 #include "csv/csvwriter.h"
 #include "result.h"
+#include "storage/contactquery.h"
 
 #include <QDate>
 #include <QFuture>
@@ -20,8 +20,8 @@ struct BatchResult;
 // Error::code values of CSV export and import; they equal the CLI exit codes on purpose
 // (1 usage/file, 2 database, 3 cancelled), so a command can return error().code directly.
 enum class CsvErrorKind : int {
-    File = 1, // the CSV file could not be read, written or committed, or bad input/options
-    Database = 2, // missing, locked, not a database, table missing
+    File = 1,      // the CSV file could not be read, written or committed, or bad input/options
+    Database = 2,  // missing, locked, not a database, table missing
     Cancelled = 3, // the user cancelled; nothing was written
 };
 
@@ -39,7 +39,7 @@ struct ExportRequest
     struct ContactView
     {
         ContactIndexRequest index;
-        QList<int> columns; // ContactColumn values
+        QList<int> columns;  // ContactColumn values
         QStringList headers; // one per column
     };
 

@@ -24,7 +24,7 @@ struct CsvOptions
     bool header = true;
     LineEnding lineEnding = LineEnding::CrLf; // RFC 4180 says CRLF; every spreadsheet reads both
     bool quoteAll = false;
-    bool utf8Bom = false; // Excel on Windows needs it to read UTF-8 as UTF-8
+    bool utf8Bom = false;           // Excel on Windows needs it to read UTF-8 as UTF-8
     bool neutraliseFormulas = true; // see CsvWriter::neutralise()
     // Text columns (ZIP, phone) are always quoted. With this on they are written as ="01234"
     // instead, which Excel shows as text with the leading zero kept, at the price of a formula

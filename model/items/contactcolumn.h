@@ -28,9 +28,18 @@ enum Column : int {
 
 // The Contact member a column shows, in Column order; nullptr for Id (not text) and Problems.
 inline constexpr std::array<QString Contact::*, ColumnCount> Members = {
-    nullptr,                 &Contact::firstName, &Contact::lastName,    &Contact::email,
-    &Contact::state,         &Contact::zipCode,   &Contact::birthDate,   &Contact::effectiveDate,
-    &Contact::currentCarrier, &Contact::planType, &Contact::phoneNumber, &Contact::status,
+    nullptr,
+    &Contact::firstName,
+    &Contact::lastName,
+    &Contact::email,
+    &Contact::state,
+    &Contact::zipCode,
+    &Contact::birthDate,
+    &Contact::effectiveDate,
+    &Contact::currentCarrier,
+    &Contact::planType,
+    &Contact::phoneNumber,
+    &Contact::status,
     nullptr,
 };
 

@@ -1,7 +1,7 @@
 #include "items/contacttablemodel.h"
 
-#include "items/contactloader.h"
 #include "dates.h"
+#include "items/contactloader.h"
 
 #include <QMetaObject>
 #include <QThread>

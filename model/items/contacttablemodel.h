@@ -28,7 +28,7 @@ public:
     enum Role {
         RawValueRole = Qt::UserRole + 1, // sort value: qint64 id, QDate for dates, QString otherwise
         ContactIdRole,
-        LoadedRole, // bool: the row's page has arrived
+        LoadedRole,          // bool: the row's page has arrived
         ProblemSeverityRole, // int: -1 none, else Severity
     };
 
@@ -54,7 +54,7 @@ public:
     int sortColumn() const { return m_sortColumn; }
     Qt::SortOrder sortOrder() const { return m_sortOrder; }
     qint64 contactId(int row) const;
-    int rowOfContact(qint64 id) const; // -1 when not shown
+    int rowOfContact(qint64 id) const;          // -1 when not shown
     const ContactRow *loadedRow(int row) const; // nullptr until its page arrived
 
     int rowCount(const QModelIndex &parent = {}) const override;

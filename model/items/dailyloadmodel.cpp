@@ -54,7 +54,8 @@ void DailyLoadModel::loadBatch(BatchResultPtr batch, int days)
         return;
     }
     start(QtConcurrent::run([token, batch, days] {
-        return Answer { token, DailyLoad::fromBatch(*batch, batch->today, batch->today.addDays(qMax(1, days) - 1)) };
+        return Answer { token,
+                        DailyLoad::fromBatch(*batch, batch->today, batch->today.addDays(qMax(1, days) - 1)) };
     }));
 }
 
@@ -140,9 +141,11 @@ QVariant DailyLoadModel::displayValue(const DailyLoad::Day &day, int column) con
         return locale.toString(day.date, QStringLiteral("ddd d MMM yyyy"));
     case OverCap:
         if (m_load.isOverflow(day))
-            return tr("Over the cap by %1; a run moves emails").arg(locale.toString(day.total() - m_load.dailyCap));
-        return m_load.isOverCap(day) ? tr("Over the cap by %1").arg(locale.toString(day.total() - m_load.dailyCap))
-                                     : QString();
+            return tr("Over the cap by %1; a run moves emails")
+                .arg(locale.toString(day.total() - m_load.dailyCap));
+        return m_load.isOverCap(day)
+            ? tr("Over the cap by %1").arg(locale.toString(day.total() - m_load.dailyCap))
+            : QString();
     default: {
         const QVariant raw = rawValue(day, column);
         return raw.isValid() ? QVariant(locale.toString(raw.toLongLong())) : QVariant();

@@ -16,17 +16,7 @@ class DailyLoadModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column {
-        Date,
-        Birthday,
-        EffectiveDate,
-        Aep,
-        PostWindow,
-        Other,
-        Total,
-        OverCap,
-        ColumnCount
-    };
+    enum Column { Date, Birthday, EffectiveDate, Aep, PostWindow, Other, Total, OverCap, ColumnCount };
     enum Role {
         RawRole = Qt::UserRole + 1, // QDate for Date, qint64 counts, bool for OverCap (above dailyCap)
     };

@@ -49,8 +49,8 @@ QList<ProblemRow> ProblemsModel::mergeChecked(QList<ProblemRow> checked, const Q
     // Both lists are in contact order; a contact's checked problems come before its run's.
     auto byContact = [](const ProblemRow &a, const ProblemRow &b) { return a.contactId < b.contactId; };
     std::stable_sort(runOnly.begin(), runOnly.end(), byContact);
-    std::merge(std::make_move_iterator(checked.begin()), std::make_move_iterator(checked.end()), runOnly.cbegin(),
-               runOnly.cend(), std::back_inserter(merged), byContact);
+    std::merge(std::make_move_iterator(checked.begin()), std::make_move_iterator(checked.end()),
+               runOnly.cbegin(), runOnly.cend(), std::back_inserter(merged), byContact);
     return merged;
 }
 

@@ -1,7 +1,7 @@
 #include "items/schedulepreviewmodel.h"
 
-#include "items/emailtypelabel.h"
 #include "explain.h"
+#include "items/emailtypelabel.h"
 
 #include <QLocale>
 

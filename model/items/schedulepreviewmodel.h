@@ -13,7 +13,7 @@ public:
     enum Column { Type, Date, Status, Details, ColumnCount };
     enum Role {
         RawValueRole = Qt::UserRole + 1, // QDate for Date, the enum value for Type and Status
-        SkippedRole, // bool
+        SkippedRole,                     // bool
     };
 
     explicit SchedulePreviewModel(QObject *parent = nullptr);

@@ -116,8 +116,8 @@ Result<void> ContactQuery::open(const QString &path)
         return fromDbError(db.error());
     m_db.emplace(std::move(db).value());
     m_immutableState = m_db->isImmutable() ? OrgDatabase::fileState(path) : QByteArray();
-    sqlite3_create_function(m_db->handle(), "es_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sqlDate,
-                            nullptr, nullptr);
+    sqlite3_create_function(m_db->handle(), "es_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                            &sqlDate, nullptr, nullptr);
     return {};
 }
 
@@ -162,8 +162,10 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
 
     FilterContext fc { &request.filter, request.filter.usedColumns(), request.today };
     QDate today = request.today;
-    sqlite3_create_function(m_db->handle(), "es_filter", Problems, SQLITE_UTF8, &fc, &sqlFilter, nullptr, nullptr);
-    sqlite3_create_function(m_db->handle(), "es_problems", 6, SQLITE_UTF8, &today, &sqlProblems, nullptr, nullptr);
+    sqlite3_create_function(m_db->handle(), "es_filter", Problems, SQLITE_UTF8, &fc, &sqlFilter, nullptr,
+                            nullptr);
+    sqlite3_create_function(m_db->handle(), "es_problems", 6, SQLITE_UTF8, &today, &sqlProblems, nullptr,
+                            nullptr);
 
     const QString direction
         = request.order == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");

@@ -89,7 +89,8 @@ Contact contactFrom(const Statement &stmt, ContactSource::Fields fields)
     return c;
 }
 
-constexpr const char *kHistoryColumns[] = { "contact_id", "email_type", "scheduled_send_date", "status", "event_year" };
+constexpr const char *kHistoryColumns[]
+    = { "contact_id", "email_type", "scheduled_send_date", "status", "event_year" };
 
 // Whether the table can be read with rowid (not a WITHOUT ROWID table or a view).
 bool hasRowid(const OrgDatabase &db)
@@ -131,8 +132,9 @@ QByteArray ContactSource::historySelect() const
     for (const char *column : kHistoryColumns) {
         if (sql.size() > 7)
             sql += ", ";
-        sql += m_scheduleColumns.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(column)
-                                                                                        : QByteArray("NULL");
+        sql += m_scheduleColumns.contains(QLatin1StringView(column), Qt::CaseInsensitive)
+            ? QByteArray(column)
+            : QByteArray("NULL");
     }
     return sql + " FROM email_schedules ";
 }
@@ -252,17 +254,19 @@ Problem ContactSource::idProblem(const ContactIdProblem &row)
         : QCoreApplication::translate("ContactSource", "A contacts row");
     if (!row.duplicate)
         return Problem { ProblemCode::InvalidId, Severity::Error,
-                         QCoreApplication::translate("ContactSource",
-                                                     "%1 has the id \"%2\", which is not a whole number; it is "
-                                                     "not scheduled. Give it a unique whole-number id.")
+                         QCoreApplication::translate(
+                             "ContactSource",
+                             "%1 has the id \"%2\", which is not a whole number; it is "
+                             "not scheduled. Give it a unique whole-number id.")
                              .arg(where, row.id) };
     QStringList others;
     for (const qint64 other : row.others)
         others.append(QString::number(other));
     return Problem { ProblemCode::DuplicateId, Severity::Error,
-                     QCoreApplication::translate("ContactSource",
-                                                 "%1 has the id %2, as do the rows with rowid %3; none of them is "
-                                                 "scheduled until each has its own id.")
+                     QCoreApplication::translate(
+                         "ContactSource",
+                         "%1 has the id %2, as do the rows with rowid %3; none of them is "
+                         "scheduled until each has its own id.")
                          .arg(where, QString::number(row.sharedId),
                               others.isEmpty() ? QStringLiteral("?") : others.join(QStringLiteral(", "))) };
 }
@@ -293,7 +297,8 @@ Result<void> ContactSource::readRange(qint64 firstId, qint64 lastId, Fields fiel
                                       const Visitor &visit) const
 {
     const QString action = QCoreApplication::translate("ContactSource", "read contacts from");
-    const QByteArray sql = contactSelect(fields) + "WHERE id BETWEEN ?1 AND ?2 AND typeof(id) = 'integer' ORDER BY id";
+    const QByteArray sql
+        = contactSelect(fields) + "WHERE id BETWEEN ?1 AND ?2 AND typeof(id) = 'integer' ORDER BY id";
     auto contacts = Statement::prepare(m_db, sql.constData(), action);
     if (!contacts)
         return contacts.error();

@@ -36,8 +36,8 @@ struct ContactIdProblem
 // All ids of `contacts`, split into the usable ones and the rows that cannot be scheduled.
 struct ContactIdScan
 {
-    std::vector<qint64> ids;                // unique whole-number ids, ascending
-    std::vector<ContactIdProblem> invalid;  // id not a whole number, in rowid order
+    std::vector<qint64> ids;                  // unique whole-number ids, ascending
+    std::vector<ContactIdProblem> invalid;    // id not a whole number, in rowid order
     std::vector<ContactIdProblem> duplicates; // every row of a shared id, by id then rowid
 };
 
@@ -50,8 +50,8 @@ class ContactSource
 public:
     enum class Fields {
         Scheduling, // id, email, effective_date, birth_date, state, zip_code (what the rules use)
-        All, // every column of SPEC section 9
-        Checks, // the Scheduling columns without history: what the contact checks need
+        All,        // every column of SPEC section 9
+        Checks,     // the Scheduling columns without history: what the contact checks need
     };
 
     explicit ContactSource(OrgDatabase &db);

@@ -454,9 +454,9 @@ public:
         }
         const QByteArray one = insertContactsSql(1);
         const QByteArray many = insertContactsSql(kRowsPerInsert);
-        for (auto [target, sql] : { std::pair { &m_contact, one.constData() },
-                                    std::pair { &m_contacts, many.constData() },
-                                    std::pair { &m_history, static_cast<const char *>(kInsertHistory) } }) {
+        for (auto [target, sql] :
+             { std::pair { &m_contact, one.constData() }, std::pair { &m_contacts, many.constData() },
+               std::pair { &m_history, static_cast<const char *>(kInsertHistory) } }) {
             auto prepared = Statement::prepare(*m_db, sql, action());
             if (!prepared)
                 return failure(prepared.error());
@@ -488,10 +488,11 @@ public:
     // The error of the first failed step.
     Error failure() const
     {
-        return m_error ? *m_error : Error { tr("cannot write the demo database"), DemoGenerator::WriteFailed };
+        return m_error ? *m_error
+                       : Error { tr("cannot write the demo database"), DemoGenerator::WriteFailed };
     }
 
-    std::optional<Statement> m_contact; // one row
+    std::optional<Statement> m_contact;  // one row
     std::optional<Statement> m_contacts; // kRowsPerInsert rows
     std::optional<Statement> m_history;
 
@@ -909,7 +910,7 @@ private:
     Random m_random;
     QDate m_today;
     std::vector<std::vector<int>> m_prefixes; // ZIP3 prefixes per kStates index
-    std::vector<int> m_leadingZeroStates; // kStates indexes with ZIPs starting with 0
+    std::vector<int> m_leadingZeroStates;     // kStates indexes with ZIPs starting with 0
     std::vector<int> m_cumulative;
     int m_planTotal = 0;
 

@@ -17,9 +17,9 @@ class DemoGenerator
 public:
     // Error::code values of generate().
     enum ErrorKind {
-        FileExists = 1, // the target exists and overwriting was not asked for
+        FileExists = 1,  // the target exists and overwriting was not asked for
         WriteFailed = 2, // the file could not be created or written
-        Cancelled = 3, // the cancel flag was raised; no file was left behind
+        Cancelled = 3,   // the cancel flag was raised; no file was left behind
     };
 
     struct Options
@@ -31,7 +31,7 @@ public:
         // date means the current date.
         QDate today;
         bool overwrite = false;
-        double messyFraction = 0.05; // share of rows with odd formats or data problems
+        double messyFraction = 0.05;   // share of rows with odd formats or data problems
         double historyFraction = 0.04; // share of contacts with earlier email_schedules rows
     };
 

@@ -3,8 +3,8 @@
 #include "storage/statement.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
 #include <QUrl>
 
@@ -32,44 +32,45 @@ struct ColumnSpec
     const char *declaration;
 };
 constexpr ColumnSpec kScheduleColumns[] = {
-    {"contact_id", "INTEGER"},
-    {"email_type", "TEXT"},
-    {"scheduled_send_date", "TEXT"},
-    {"scheduled_send_time", "TEXT DEFAULT '08:30:00'"},
-    {"status", "TEXT DEFAULT 'scheduled'"},
-    {"skip_reason", "TEXT"},
-    {"created_at", "TEXT"},
-    {"updated_at", "TEXT"},
-    {"batch_id", "TEXT"},
-    {"event_year", "INTEGER"},
-    {"event_month", "INTEGER"},
-    {"event_day", "INTEGER"},
-    {"catchup_note", "TEXT"},
-    {"actual_send_datetime", "TEXT"},
+    { "contact_id", "INTEGER" },
+    { "email_type", "TEXT" },
+    { "scheduled_send_date", "TEXT" },
+    { "scheduled_send_time", "TEXT DEFAULT '08:30:00'" },
+    { "status", "TEXT DEFAULT 'scheduled'" },
+    { "skip_reason", "TEXT" },
+    { "created_at", "TEXT" },
+    { "updated_at", "TEXT" },
+    { "batch_id", "TEXT" },
+    { "event_year", "INTEGER" },
+    { "event_month", "INTEGER" },
+    { "event_day", "INTEGER" },
+    { "catchup_note", "TEXT" },
+    { "actual_send_datetime", "TEXT" },
 };
 
 // org-206's definition, so a new table looks like the production ones.
-constexpr const char *kCreateSchedules =
-    "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY AUTOINCREMENT, contact_id INTEGER NOT NULL, "
-    "email_type TEXT NOT NULL, scheduled_send_date TEXT NOT NULL, scheduled_send_time TEXT NOT NULL "
-    "DEFAULT '08:30:00', status TEXT NOT NULL DEFAULT 'scheduled', skip_reason TEXT, created_at TEXT "
-    "NOT NULL DEFAULT (datetime ('now')), updated_at TEXT NOT NULL DEFAULT (datetime ('now')), "
-    "batch_id TEXT, event_year INTEGER, event_month INTEGER, event_day INTEGER, catchup_note TEXT, "
-    "actual_send_datetime TEXT, FOREIGN KEY (contact_id) REFERENCES contacts (id) ON DELETE CASCADE)";
+constexpr const char *kCreateSchedules
+    = "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY AUTOINCREMENT, contact_id INTEGER NOT NULL, "
+      "email_type TEXT NOT NULL, scheduled_send_date TEXT NOT NULL, scheduled_send_time TEXT NOT NULL "
+      "DEFAULT '08:30:00', status TEXT NOT NULL DEFAULT 'scheduled', skip_reason TEXT, created_at TEXT "
+      "NOT NULL DEFAULT (datetime ('now')), updated_at TEXT NOT NULL DEFAULT (datetime ('now')), "
+      "batch_id TEXT, event_year INTEGER, event_month INTEGER, event_day INTEGER, catchup_note TEXT, "
+      "actual_send_datetime TEXT, FOREIGN KEY (contact_id) REFERENCES contacts (id) ON DELETE CASCADE)";
 
 // The columns of the runs table (besides its rowid), as added to an existing table.
 constexpr ColumnSpec kRunColumns[] = {
-    {"batch_id", "TEXT"},       {"started_at", "TEXT"},   {"finished_at", "TEXT"}, {"today", "TEXT"},
-    {"status", "TEXT"},         {"contacts", "INTEGER"},  {"scheduled", "INTEGER"}, {"skipped", "INTEGER"},
-    {"problems", "INTEGER"},    {"added", "INTEGER"},     {"removed", "INTEGER"},  {"unchanged", "INTEGER"},
-    {"user", "TEXT"},           {"error", "TEXT"},
+    { "batch_id", "TEXT" },     { "started_at", "TEXT" }, { "finished_at", "TEXT" },
+    { "today", "TEXT" },        { "status", "TEXT" },     { "contacts", "INTEGER" },
+    { "scheduled", "INTEGER" }, { "skipped", "INTEGER" }, { "problems", "INTEGER" },
+    { "added", "INTEGER" },     { "removed", "INTEGER" }, { "unchanged", "INTEGER" },
+    { "user", "TEXT" },         { "error", "TEXT" },
 };
 
-constexpr const char *kCreateRunsColumns =
-    " (id INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT, "
-    "started_at TEXT, finished_at TEXT, today TEXT, status TEXT, contacts INTEGER, scheduled INTEGER, "
-    "skipped INTEGER, problems INTEGER, added INTEGER, removed INTEGER, unchanged INTEGER, user TEXT, "
-    "error TEXT)";
+constexpr const char *kCreateRunsColumns
+    = " (id INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT, "
+      "started_at TEXT, finished_at TEXT, today TEXT, status TEXT, contacts INTEGER, scheduled INTEGER, "
+      "skipped INTEGER, problems INTEGER, added INTEGER, removed INTEGER, unchanged INTEGER, user TEXT, "
+      "error TEXT)";
 
 constexpr const char *kSharedRunsTable = "scheduler_runs";
 constexpr const char *kOwnRunsTable = "email_scheduler_runs";
@@ -97,7 +98,8 @@ bool canShareRunsTable(const OrgDatabase &db)
     int pkColumns = 0;
     bool integerPk = false;
     auto stmt = Statement::prepare(
-        db, "SELECT type, \"notnull\", dflt_value IS NULL, pk FROM pragma_table_info('scheduler_runs')", action);
+        db, "SELECT type, \"notnull\", dflt_value IS NULL, pk FROM pragma_table_info('scheduler_runs')",
+        action);
     if (!stmt)
         return false;
     for (auto row = stmt->step(); row.ok() && *row; row = stmt->step()) {
@@ -137,26 +139,25 @@ QString quoted(const QString &identifier)
 
 DbErrorKind dbErrorKind(const Error &error)
 {
-    if (error.code >= static_cast<int>(DbErrorKind::Missing) && error.code <= static_cast<int>(DbErrorKind::Other))
+    if (error.code >= static_cast<int>(DbErrorKind::Missing)
+        && error.code <= static_cast<int>(DbErrorKind::Other))
         return static_cast<DbErrorKind>(error.code);
     return DbErrorKind::Other;
 }
 
 Error dbError(DbErrorKind kind, const QString &message)
 {
-    return Error {message, static_cast<int>(kind)};
+    return Error { message, static_cast<int>(kind) };
 }
 
 OrgDatabase::OrgDatabase(sqlite3 *db, QString path, Mode mode, int busyTimeoutMs)
     : m_db(db), m_path(std::move(path)), m_mode(mode), m_busyTimeoutMs(busyTimeoutMs)
-{
-}
+{ }
 
 OrgDatabase::OrgDatabase(OrgDatabase &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)), m_mode(other.m_mode),
       m_busyTimeoutMs(other.m_busyTimeoutMs), m_immutable(other.m_immutable)
-{
-}
+{ }
 
 OrgDatabase &OrgDatabase::operator=(OrgDatabase &&other) noexcept
 {
@@ -193,7 +194,8 @@ int OrgDatabase::openReadOnlyHandle(const QString &path, sqlite3 **db, int extra
     const int flags = SQLITE_OPEN_READONLY | extraFlags;
     if (!useImmutable)
         return sqlite3_open_v2(QFile::encodeName(path).constData(), db, flags, nullptr);
-    const QByteArray uri = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toEncoded() + "?immutable=1";
+    const QByteArray uri
+        = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toEncoded() + "?immutable=1";
     return sqlite3_open_v2(uri.constData(), db, flags | SQLITE_OPEN_URI, nullptr);
 }
 
@@ -216,10 +218,12 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
     if (path.isEmpty() || !info.exists())
         return dbError(DbErrorKind::Missing,
                        tr("The database %1 does not exist. Check the path, or create a demo database with "
-                          "`email-scheduler-cli generate`.").arg(shown));
+                          "`email-scheduler-cli generate`.")
+                           .arg(shown));
     if (info.isDir())
-        return dbError(DbErrorKind::NotADatabase,
-                       tr("%1 is a folder, not a database. Choose the organisation's .sqlite3 or .db file.").arg(shown));
+        return dbError(
+            DbErrorKind::NotADatabase,
+            tr("%1 is a folder, not a database. Choose the organisation's .sqlite3 or .db file.").arg(shown));
     if (mode == Mode::ReadWrite) {
         // Checked on the permission bits: as root, SQLite would happily write a file the owner
         // marked read-only.
@@ -227,26 +231,29 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
         if (!(info.permissions() & writeBits) || !info.isWritable())
             return dbError(DbErrorKind::ReadOnly,
                            tr("The database %1 is read-only. Make the file writable or work on a copy, then "
-                              "run again.").arg(shown));
+                              "run again.")
+                               .arg(shown));
         // Writing creates a journal next to the file (-journal, or -wal and -shm in WAL mode);
         // a read-only folder would otherwise be found only at the first write, after the
         // whole computation. Checked before opening, as SQLite may create them on open.
         const QFileInfo folder(info.absolutePath());
         if (!(folder.permissions() & writeBits) || !folder.isWritable()) {
             QStringList missing;
-            const QStringList suffixes = isWalFile(path) ? QStringList { QStringLiteral("-wal"), QStringLiteral("-shm") }
-                                                         : QStringList { QStringLiteral("-journal") };
+            const QStringList suffixes = isWalFile(path)
+                ? QStringList { QStringLiteral("-wal"), QStringLiteral("-shm") }
+                : QStringList { QStringLiteral("-journal") };
             for (const QString &suffix : suffixes) {
                 if (!QFileInfo::exists(path + suffix))
                     missing.append(info.fileName() + suffix);
             }
             if (!missing.isEmpty())
-                return dbError(DbErrorKind::ReadOnly,
-                               tr("The database %1 cannot be written: its folder %2 is read-only, and SQLite must "
-                                  "create %3 there to change the file safely. Make the folder writable or work on "
-                                  "a copy, then run again.")
-                                   .arg(shown, nativePath(folder.absoluteFilePath()),
-                                        missing.join(QStringLiteral(" and "))));
+                return dbError(
+                    DbErrorKind::ReadOnly,
+                    tr("The database %1 cannot be written: its folder %2 is read-only, and SQLite must "
+                       "create %3 there to change the file safely. Make the folder writable or work on "
+                       "a copy, then run again.")
+                        .arg(shown, nativePath(folder.absoluteFilePath()),
+                             missing.join(QStringLiteral(" and "))));
         }
     }
 
@@ -254,8 +261,8 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
     bool immutable = false;
     const int rc = mode == Mode::ReadOnly
         ? openReadOnlyHandle(path, &raw, SQLITE_OPEN_NOMUTEX, &immutable)
-        : sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                          nullptr);
+        : sqlite3_open_v2(QFile::encodeName(path).constData(), &raw,
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     OrgDatabase db(raw, path, mode, busyTimeoutMs);
     db.m_immutable = immutable;
     if (rc != SQLITE_OK)
@@ -266,7 +273,8 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
     // The first read validates the header: a text file fails here with SQLITE_NOTADB.
     {
         auto stmt = Statement::prepare(
-            db, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = 'contacts'", tr("open"));
+            db, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = 'contacts'",
+            tr("open"));
         if (!stmt)
             return stmt.error();
         auto row = stmt->step();
@@ -275,12 +283,14 @@ Result<OrgDatabase> OrgDatabase::open(const QString &path, Mode mode, int busyTi
         if (!*row)
             return dbError(DbErrorKind::NoContactsTable,
                            tr("%1 is an SQLite database but has no `contacts` table. Choose an organisation "
-                              "database.").arg(shown));
+                              "database.")
+                               .arg(shown));
     }
     if (mode == Mode::ReadWrite && sqlite3_db_readonly(raw, "main") == 1)
         return dbError(DbErrorKind::ReadOnly,
                        tr("The database %1 can only be opened read-only. Make the file and its folder "
-                          "writable, then run again.").arg(shown));
+                          "writable, then run again.")
+                           .arg(shown));
     return db;
 }
 
@@ -300,7 +310,8 @@ Result<OrgDatabase> OrgDatabase::create(const QString &path, int busyTimeoutMs)
 Error OrgDatabase::errorFor(int sqliteCode, const QString &action) const
 {
     const QString shown = nativePath(m_path);
-    const QString detail = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString::fromUtf8(sqlite3_errstr(sqliteCode));
+    const QString detail
+        = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString::fromUtf8(sqlite3_errstr(sqliteCode));
     switch (sqliteCode & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -311,23 +322,25 @@ Error OrgDatabase::errorFor(int sqliteCode, const QString &action) const
                            .arg(m_busyTimeoutMs / 1000));
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-        return dbError(DbErrorKind::NotADatabase,
-                       tr("Could not %1 %2: the file is not an SQLite database or is damaged (%3). Choose the "
-                          "organisation's .sqlite3 or .db file.").arg(action, shown, detail));
+        return dbError(
+            DbErrorKind::NotADatabase,
+            tr("Could not %1 %2: the file is not an SQLite database or is damaged (%3). Choose the "
+               "organisation's .sqlite3 or .db file.")
+                .arg(action, shown, detail));
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:
         return dbError(DbErrorKind::ReadOnly,
                        tr("Could not %1 %2: the file or its folder cannot be written (%3). Make them "
-                          "writable or work on a copy.").arg(action, shown, detail));
+                          "writable or work on a copy.")
+                           .arg(action, shown, detail));
     case SQLITE_IOERR:
     case SQLITE_FULL:
         return dbError(DbErrorKind::Io,
                        tr("Could not %1 %2: disk error (%3). Check free space and the disk, then try again.")
                            .arg(action, shown, detail));
     case SQLITE_INTERRUPT:
-        return dbError(DbErrorKind::Cancelled,
-                       tr("Cancelled; %1 was not changed.").arg(shown));
+        return dbError(DbErrorKind::Cancelled, tr("Cancelled; %1 was not changed.").arg(shown));
     default:
         return dbError(DbErrorKind::Other, tr("Could not %1 %2: %3.").arg(action, shown, detail));
     }
@@ -388,12 +401,13 @@ namespace {
 // Whether a unique index covers exactly (contact_id, email_type, scheduled_send_date).
 bool hasScheduleUniqueIndex(const OrgDatabase &db)
 {
-    auto stmt = Statement::prepare(db,
-                                   "SELECT il.name FROM pragma_index_list('email_schedules') il WHERE il.\"unique\" = 1 "
-                                   "AND (SELECT group_concat(name, ',') FROM (SELECT name FROM "
-                                   "pragma_index_info(il.name) ORDER BY seqno)) = "
-                                   "'contact_id,email_type,scheduled_send_date'",
-                                   QCoreApplication::translate("OrgDatabase", "read the tables of"));
+    auto stmt = Statement::prepare(
+        db,
+        "SELECT il.name FROM pragma_index_list('email_schedules') il WHERE il.\"unique\" = 1 "
+        "AND (SELECT group_concat(name, ',') FROM (SELECT name FROM "
+        "pragma_index_info(il.name) ORDER BY seqno)) = "
+        "'contact_id,email_type,scheduled_send_date'",
+        QCoreApplication::translate("OrgDatabase", "read the tables of"));
     if (!stmt)
         return false;
     auto row = stmt->step();
@@ -430,10 +444,11 @@ Result<void> OrgDatabase::ensureSchema()
     if (!hasScheduleUniqueIndex(*this)) {
         // Existing duplicates make this fail; the writer copes without the index, so go on.
         sqlite3_exec(m_db, "SAVEPOINT es_index", nullptr, nullptr, nullptr);
-        const int rc = sqlite3_exec(m_db,
-                                    "CREATE UNIQUE INDEX IF NOT EXISTS idx_email_schedules_unique ON email_schedules "
-                                    "(contact_id, email_type, scheduled_send_date)",
-                                    nullptr, nullptr, nullptr);
+        const int rc
+            = sqlite3_exec(m_db,
+                           "CREATE UNIQUE INDEX IF NOT EXISTS idx_email_schedules_unique ON email_schedules "
+                           "(contact_id, email_type, scheduled_send_date)",
+                           nullptr, nullptr, nullptr);
         if ((rc & 0xff) == SQLITE_CONSTRAINT || rc == SQLITE_ERROR)
             sqlite3_exec(m_db, "ROLLBACK TO es_index", nullptr, nullptr, nullptr);
         else if (rc != SQLITE_OK)

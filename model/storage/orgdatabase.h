@@ -35,8 +35,7 @@ public:
     static constexpr int DefaultBusyTimeoutMs = 10000;
 
     // Errors (DbErrorKind in Error::code) name the file and say what to do, in one line.
-    static Result<OrgDatabase> open(const QString &path, Mode mode,
-                                     int busyTimeoutMs = DefaultBusyTimeoutMs);
+    static Result<OrgDatabase> open(const QString &path, Mode mode, int busyTimeoutMs = DefaultBusyTimeoutMs);
 
     // Creates a new database file (or opens the empty file at `path`) for writing, without the
     // checks of open(): for the demo generator, which fills a private file before renaming it.
@@ -55,7 +54,8 @@ public:
     // immutable instead. `immutable` (optional) tells which happened: such a connection never
     // sees later changes, so a long-lived one reopens when the file changes (see
     // changedSinceOpen()). Returns the SQLite result code; *db is set even on failure.
-    static int openReadOnlyHandle(const QString &path, sqlite3 **db, int extraFlags, bool *immutable = nullptr);
+    static int openReadOnlyHandle(const QString &path, sqlite3 **db, int extraFlags,
+                                  bool *immutable = nullptr);
     // A fingerprint of the file and its -wal (size, modification time, existence): a connection
     // opened immutable must be reopened once it differs from the one taken at the open.
     static QByteArray fileState(const QString &path);

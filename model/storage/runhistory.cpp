@@ -31,8 +31,8 @@ Result<qint64> record(OrgDatabase &db, const RunRecord &run)
         .bind(3, isoUtc(run.finishedAt))
         .bind(4, run.today.isValid() ? run.today.toString(Qt::ISODate) : QString())
         .bind(5, run.status);
-    const qint64 counts[] = {run.contacts, run.scheduled, run.skipped, run.problems,
-                             run.added,    run.removed,   run.unchanged};
+    const qint64 counts[]
+        = { run.contacts, run.scheduled, run.skipped, run.problems, run.added, run.removed, run.unchanged };
     for (int i = 0; i < 7; ++i)
         stmt->bind(6 + i, counts[i]);
     stmt->bind(13, run.user).bind(14, run.error.isEmpty() ? QString() : run.error);
@@ -53,10 +53,12 @@ Result<QList<RunRecord>> list(const QString &databasePath, int limit)
     // A shared table may still lack columns a run adds (read-only: they read as NULL).
     const QStringList existing = db->columns(table);
     QByteArray sql = "SELECT rowid";
-    for (const char *column : { "batch_id", "started_at", "finished_at", "today", "status", "contacts", "scheduled",
-                                "skipped", "problems", "added", "removed", "unchanged", "user", "error" })
-        sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(", \"") + column + '"'
-                                                                                : QByteArray(", NULL");
+    for (const char *column :
+         { "batch_id", "started_at", "finished_at", "today", "status", "contacts", "scheduled", "skipped",
+           "problems", "added", "removed", "unchanged", "user", "error" })
+        sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive)
+            ? QByteArray(", \"") + column + '"'
+            : QByteArray(", NULL");
     sql += " FROM \"" + table.toUtf8() + "\" ORDER BY rowid DESC LIMIT ?1";
     auto stmt = Statement::prepare(*db, QString::fromUtf8(sql),
                                    QCoreApplication::translate("RunHistory", "read the runs of"));

@@ -17,7 +17,7 @@ struct RunRecord
     QDateTime startedAt;  // UTC
     QDateTime finishedAt; // UTC
     QDate today;
-    QString status;       // "completed", "failed", "cancelled"; "declined" (desktop, never stored)
+    QString status; // "completed", "failed", "cancelled"; "declined" (desktop, never stored)
     qint64 contacts = 0;
     qint64 scheduled = 0;
     qint64 skipped = 0;
@@ -26,7 +26,7 @@ struct RunRecord
     qint64 removed = 0;
     qint64 unchanged = 0;
     QString user;
-    QString error;        // empty unless failed/cancelled
+    QString error; // empty unless failed/cancelled
     // False for a run of this desktop session that ended before writing (declined, cancelled
     // or failed while computing): it left the database untouched, so it is listed from memory.
     bool stored = true;

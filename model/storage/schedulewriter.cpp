@@ -1,7 +1,7 @@
 #include "storage/schedulewriter.h"
 
-#include "datetext.h"
 #include "dates.h"
+#include "datetext.h"
 #include "storage/memorytable.h"
 #include "storage/orgdatabase.h"
 #include "storage/runhistory.h"
@@ -39,8 +39,7 @@ class InsertRows final : public MemoryTable
 public:
     InsertRows(const BatchResult &batch, const std::vector<EmailRef> &refs, qint64 failAfter)
         : m_batch(batch), m_refs(refs), m_failAfter(failAfter)
-    {
-    }
+    { }
     const char *schema() const override
     {
         return "CREATE TABLE x(contact_id, email_type, scheduled_send_date, status, skip_reason, event_year, "
@@ -69,8 +68,8 @@ public:
                 sqlite3_result_error(context, "a scheduled_send_date outside the years 1-9999", -1);
             break;
         case 3:
-            sqlite3_result_text(context, email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled", -1,
-                                SQLITE_STATIC);
+            sqlite3_result_text(context, email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled",
+                                -1, SQLITE_STATIC);
             break;
         case 4:
             resultText(context, skipReasonText(schedule, email));
@@ -81,9 +80,10 @@ public:
             if (!Dates::inRange(email.eventDate))
                 sqlite3_result_null(context);
             else
-                sqlite3_result_int(context, column == 5   ? email.eventDate.year()
-                                                : column == 6 ? email.eventDate.month()
-                                                              : email.eventDate.day());
+                sqlite3_result_int(context,
+                                   column == 5       ? email.eventDate.year()
+                                       : column == 6 ? email.eventDate.month()
+                                                     : email.eventDate.day());
             break;
         case 8:
             resultText(context, catchupNote(email));
@@ -112,10 +112,13 @@ private:
 class DeleteIds final : public MemoryTable
 {
 public:
-    explicit DeleteIds(const std::vector<qint64> &ids) : m_ids(ids) {}
+    explicit DeleteIds(const std::vector<qint64> &ids) : m_ids(ids) { }
     const char *schema() const override { return "CREATE TABLE x(id INTEGER)"; }
     qint64 rowCount() const override { return qint64(m_ids.size()); }
-    void column(sqlite3_context *context, qint64 row, int) override { sqlite3_result_int64(context, m_ids[size_t(row)]); }
+    void column(sqlite3_context *context, qint64 row, int) override
+    {
+        sqlite3_result_int64(context, m_ids[size_t(row)]);
+    }
 
 private:
     const std::vector<qint64> &m_ids;
@@ -162,7 +165,7 @@ void planContact(const BatchResult &batch, quint32 scheduleIndex, std::span<cons
             }
         }
         if (match == rows.size()) {
-            plan.inserts.push_back({scheduleIndex, index});
+            plan.inserts.push_back({ scheduleIndex, index });
             continue;
         }
         used[match] = 1;
@@ -173,7 +176,7 @@ void planContact(const BatchResult &batch, quint32 scheduleIndex, std::span<cons
             ++plan.unchanged;
         } else {
             plan.deleteIds.push_back(row.rowid);
-            plan.inserts.push_back({scheduleIndex, index});
+            plan.inserts.push_back({ scheduleIndex, index });
         }
     }
     for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -237,7 +240,8 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
         std::sort(plan.deleteIds.begin(), plan.deleteIds.end());
         DeleteIds ids(plan.deleteIds);
         MemoryTable::registerAs(db.handle(), "es_delete_ids", &ids);
-        auto r = step(db, "DELETE FROM email_schedules WHERE rowid IN (SELECT id FROM es_delete_ids)", action);
+        auto r
+            = step(db, "DELETE FROM email_schedules WHERE rowid IN (SELECT id FROM es_delete_ids)", action);
         MemoryTable::unregister(db.handle(), "es_delete_ids");
         if (!r)
             return r.error();
@@ -246,15 +250,16 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
         InsertRows rows(batch, plan.inserts, options.failAfterRows);
         MemoryTable::registerAs(db.handle(), "es_insert_rows", &rows);
         const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-        auto r = step(db,
-                      "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, "
-                      "scheduled_send_time, status, skip_reason, created_at, updated_at, batch_id, event_year, "
-                      "event_month, event_day, catchup_note) SELECT contact_id, email_type, scheduled_send_date, "
-                      "?1, status, skip_reason, ?2, ?2, ?3, event_year, event_month, event_day, catchup_note "
-                      "FROM es_insert_rows",
-                      action, [&](Statement &stmt) {
-                          stmt.bind(1, QString::fromUtf8(sendTime)).bind(2, now).bind(3, run.batchId);
-                      });
+        auto r = step(
+            db,
+            "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, "
+            "scheduled_send_time, status, skip_reason, created_at, updated_at, batch_id, event_year, "
+            "event_month, event_day, catchup_note) SELECT contact_id, email_type, scheduled_send_date, "
+            "?1, status, skip_reason, ?2, ?2, ?3, event_year, event_month, event_day, catchup_note "
+            "FROM es_insert_rows",
+            action, [&](Statement &stmt) {
+                stmt.bind(1, QString::fromUtf8(sendTime)).bind(2, now).bind(3, run.batchId);
+            });
         MemoryTable::unregister(db.handle(), "es_insert_rows");
         if (!r)
             return r.error();
@@ -296,8 +301,9 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
     RunRecord run;
     run.batchId = options.batchId;
     if (run.batchId.isEmpty())
-        run.batchId = QStringLiteral("run-") + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmssZ"))
-            + QLatin1Char('-') + QString::number(QRandomGenerator::global()->generate() & 0xffff, 16);
+        run.batchId = QStringLiteral("run-")
+            + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddTHHmmssZ")) + QLatin1Char('-')
+            + QString::number(QRandomGenerator::global()->generate() & 0xffff, 16);
     run.startedAt = batch.startedAt.isValid() ? batch.startedAt : QDateTime::currentDateTimeUtc();
     run.today = batch.today;
     run.contacts = batch.contacts;

@@ -1,19 +1,19 @@
 #pragma once
 
 #include "batch/batchjob.h"
-#include "storage/orgdatabase.h"
 #include "result.h"
+#include "storage/orgdatabase.h"
 
 #include <functional>
 
 // How to write a run.
 struct WriteOptions
 {
-    QString batchId;                       // empty: generated ("run-20240501T120000Z-1a2b")
-    QString user;                          // recorded in the runs table; empty: $USER
-    std::function<bool()> isCanceled;      // checked during the write; rollback when true
+    QString batchId;                  // empty: generated ("run-20240501T120000Z-1a2b")
+    QString user;                     // recorded in the runs table; empty: $USER
+    std::function<bool()> isCanceled; // checked during the write; rollback when true
     int busyTimeoutMs = OrgDatabase::DefaultBusyTimeoutMs;
-    qint64 failAfterRows = -1;             // test hook: fail after inserting this many rows
+    qint64 failAfterRows = -1; // test hook: fail after inserting this many rows
 };
 
 // What a run changed.

@@ -8,8 +8,7 @@
 
 Statement::Statement(const OrgDatabase &db, sqlite3_stmt *stmt, QString action)
     : m_db(&db), m_stmt(stmt), m_action(std::move(action))
-{
-}
+{ }
 
 Result<Statement> Statement::prepare(const OrgDatabase &db, const char *sql, const QString &action)
 {
@@ -31,8 +30,7 @@ Result<Statement> Statement::prepare(const OrgDatabase &db, const QString &sql, 
 Statement::Statement(Statement &&other) noexcept
     : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_action(std::move(other.m_action)),
       m_bindError(other.m_bindError)
-{
-}
+{ }
 
 Statement &Statement::operator=(Statement &&other) noexcept
 {
@@ -82,8 +80,8 @@ Statement &Statement::bind(int index, const QString &text)
 Statement &Statement::bindText(int index, QStringView text)
 {
     const QByteArray utf8 = text.toUtf8(); // constData() is "" for an empty one, never null
-    m_bindError = firstError(m_bindError,
-                             sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT));
+    m_bindError = firstError(
+        m_bindError, sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT));
     return *this;
 }
 
@@ -205,7 +203,7 @@ Error Statement::error(int sqliteCode) const
     return m_db->errorFor(sqliteCode, m_action);
 }
 
-Transaction::Transaction(OrgDatabase &db, QString action) : m_db(&db), m_action(std::move(action)) {}
+Transaction::Transaction(OrgDatabase &db, QString action) : m_db(&db), m_action(std::move(action)) { }
 
 Result<Transaction> Transaction::begin(OrgDatabase &db, const QString &action)
 {
@@ -216,8 +214,7 @@ Result<Transaction> Transaction::begin(OrgDatabase &db, const QString &action)
 
 Transaction::Transaction(Transaction &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)), m_action(std::move(other.m_action))
-{
-}
+{ }
 
 Transaction::~Transaction()
 {
@@ -228,7 +225,8 @@ Result<void> Transaction::commit(const QString &action)
 {
     if (!m_db)
         return Error { QStringLiteral("Internal error: no transaction to commit."), int(DbErrorKind::Other) };
-    auto committed = m_db->exec("COMMIT", action.isEmpty() ? m_action : action); // the error is read before the rollback
+    auto committed
+        = m_db->exec("COMMIT", action.isEmpty() ? m_action : action); // the error is read before the rollback
     if (!committed) {
         rollback();
         return committed;

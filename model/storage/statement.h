@@ -31,7 +31,7 @@ public:
     Statement &bind(int index, qint64 value);
     Statement &bind(int index, int value) { return bind(index, qint64(value)); }
     Statement &bind(int index, double value);
-    Statement &bind(int index, const QString &text); // a null QString binds NULL
+    Statement &bind(int index, const QString &text);  // a null QString binds NULL
     Statement &bindText(int index, QStringView text); // always text: a null string binds ''
     Statement &bindNull(int index);
     // UTF-8 bytes bound without a copy: they must stay unchanged until the statement has been

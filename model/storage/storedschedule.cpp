@@ -1,7 +1,7 @@
 #include "storage/storedschedule.h"
 
-#include "datetext.h"
 #include "dates.h"
+#include "datetext.h"
 #include "explain.h"
 #include "fnv1a.h"
 #include "storage/orgdatabase.h"
@@ -101,7 +101,6 @@ const char *typeName(EmailType type)
     return emailTypeKey(type).data();
 }
 
-
 QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email)
 {
     if (email.status != EmailStatus::Skipped)
@@ -150,10 +149,11 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
     // An older table may lack columns (a read-only open cannot add them): they read as NULL.
     const QStringList existing = db.columns(QStringLiteral("email_schedules"));
     QByteArray sql = "SELECT rowid, contact_id";
-    for (const char *column : { "email_type", "scheduled_send_date", "status", "skip_reason", "scheduled_send_time",
-                                "event_year", "event_month", "event_day", "catchup_note" })
+    for (const char *column :
+         { "email_type", "scheduled_send_date", "status", "skip_reason", "scheduled_send_time", "event_year",
+           "event_month", "event_day", "catchup_note" })
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(", ") + column
-                                                                                : QByteArray(", NULL");
+                                                                                 : QByteArray(", NULL");
     sql += " FROM email_schedules WHERE contact_id BETWEEN ?1 AND ?2 ORDER BY contact_id";
     auto stmt = Statement::prepare(db, sql.constData(), action);
     if (!stmt)
@@ -190,11 +190,11 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
         if (row.status != StatusKind::Other) {
             Hasher h;
             h.text(status, statusSize);
-            for (int column : {5, 6}) {
+            for (int column : { 5, 6 }) {
                 const QByteArrayView value = stmt->utf8(column);
                 h.text(value.data(), value.size());
             }
-            for (int column : {7, 8, 9}) {
+            for (int column : { 7, 8, 9 }) {
                 if (stmt->isNull(column))
                     h.null();
                 else
@@ -209,9 +209,9 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
     if (!stopped && step.ok() && !rows.empty())
         stopped = !group(current, rows);
     if (stopped)
-        return dbError(DbErrorKind::Cancelled,
-                       QCoreApplication::translate("StoredSchedule", "Cancelled; %1 was not changed.")
-                           .arg(db.path()));
+        return dbError(
+            DbErrorKind::Cancelled,
+            QCoreApplication::translate("StoredSchedule", "Cancelled; %1 was not changed.").arg(db.path()));
     if (!step)
         return step.error();
     return {};

@@ -22,10 +22,10 @@ struct StoredRow
 {
     qint64 rowid = 0;
     qint64 contactId = 0;
-    qint64 dateJd = 0;      // julian day of scheduled_send_date; 0 when not exactly YYYY-MM-DD
+    qint64 dateJd = 0;       // julian day of scheduled_send_date; 0 when not exactly YYYY-MM-DD
     quint64 contentHash = 0; // of the columns compared for "identical" (see newRowHash)
-    qint8 type = -1;        // EmailType, case-insensitive (POST_WINDOW_* -> post_window); -1 other
-    bool exactType = false; // email_type is exactly the name this program writes
+    qint8 type = -1;         // EmailType, case-insensitive (POST_WINDOW_* -> post_window); -1 other
+    bool exactType = false;  // email_type is exactly the name this program writes
     StatusKind status = StatusKind::Other;
 };
 

@@ -1,5 +1,5 @@
-#include "storage/demogenerator.h"
 #include "referencecsv.h"
+#include "storage/demogenerator.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -10,7 +10,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-
 #include <csignal>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -33,7 +32,8 @@ private:
         QByteArray err;
     };
 
-    Outcome cli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment()) const
+    Outcome cli(const QStringList &args,
+                const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment()) const
     {
         QProcess process;
         process.setProcessEnvironment(env);
@@ -61,8 +61,9 @@ private:
     QString generate(int contacts)
     {
         const QString db = freshDb(u"generated.sqlite3"_s);
-        const Outcome outcome = cli({ u"generate"_s, u"--db"_s, db, u"--contacts"_s, QString::number(contacts),
-                                      u"--seed"_s, u"3"_s, u"--today"_s, m_today });
+        const Outcome outcome
+            = cli({ u"generate"_s, u"--db"_s, db, u"--contacts"_s, QString::number(contacts), u"--seed"_s,
+                    u"3"_s, u"--today"_s, m_today });
         if (outcome.exitCode != 0) {
             qWarning() << "generate failed:" << outcome.err;
             return {};
@@ -133,7 +134,8 @@ void TestCliRobust::todayOutsideTheYears()
     QFETCH(QString, command);
     QFETCH(QString, today);
     const QString db = freshDb(u"today.sqlite3"_s);
-    QVERIFY(execSql(db, QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns() + ")"));
+    QVERIFY(
+        execSql(db, QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns() + ")"));
     const QByteArray before = fileHash(db);
     const Outcome outcome = cli({ command, u"--db"_s, db, u"--today"_s, today });
     expectOneLineError(outcome, 1);
@@ -145,11 +147,12 @@ void TestCliRobust::todayOutsideTheYears()
 void TestCliRobust::datesAtTheEndOfTheYears()
 {
     const QString db = freshDb(u"years.sqlite3"_s);
-    QVERIFY(execSql(db, QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns()
-                            + "); INSERT INTO contacts (id, email, birth_date, effective_date, state) VALUES "
-                              "(1, 'a@example.com', '1950-06-01', '9999-12-31', 'TX'), "
-                              "(2, 'b@example.com', '1950-12-31', '9998-12-31', 'TX'), "
-                              "(3, 'c@example.com', '1950-12-20', '', 'CA')"));
+    QVERIFY(execSql(db,
+                    QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns()
+                        + "); INSERT INTO contacts (id, email, birth_date, effective_date, state) VALUES "
+                          "(1, 'a@example.com', '1950-06-01', '9999-12-31', 'TX'), "
+                          "(2, 'b@example.com', '1950-12-31', '9998-12-31', 'TX'), "
+                          "(3, 'c@example.com', '1950-12-20', '', 'CA')"));
     const QRegularExpression isoDate(u"^\\d{4}-\\d{2}-\\d{2}$"_s);
     for (const QString &today : { m_today, u"9999-06-01"_s, u"9999-12-31"_s }) {
         const Outcome run = cli({ u"run"_s, u"--db"_s, db, u"--today"_s, today });
@@ -158,7 +161,8 @@ void TestCliRobust::datesAtTheEndOfTheYears()
         QVERIFY(!dates.isEmpty());
         for (const QString &date : dates) {
             QVERIFY2(isoDate.match(date).hasMatch(), qPrintable(date));
-            QVERIFY2(date >= today && date <= u"9999-12-31"_s, qPrintable(today + u": "_s + date)); // never 0000-…
+            QVERIFY2(date >= today && date <= u"9999-12-31"_s,
+                     qPrintable(today + u": "_s + date)); // never 0000-…
         }
 
         const Outcome preview = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, today });
@@ -179,8 +183,9 @@ void TestCliRobust::datesAtTheEndOfTheYears()
     }
     // As of 2025 the 9998-12-31 policy's anniversary 9999-12-31 is the last writable one.
     cli({ u"run"_s, u"--db"_s, db, u"--today"_s, m_today });
-    QCOMPARE(rows(db, "SELECT scheduled_send_date FROM email_schedules WHERE contact_id = 2 AND email_type = "
-                      "'effective_date'"),
+    QCOMPARE(rows(db,
+                  "SELECT scheduled_send_date FROM email_schedules WHERE contact_id = 2 AND email_type = "
+                  "'effective_date'"),
              QStringList { u"9999-12-01"_s });
 }
 
@@ -195,7 +200,7 @@ void TestCliRobust::unusableIds()
     for (int id = 10; id < 4200; ++id)
         if (id != 4097)
             sql += "INSERT INTO contacts (id, email, birth_date, state) VALUES (" + QByteArray::number(id)
-            + ", 'someone@example.com', '1950-06-01', 'TX');";
+                + ", 'someone@example.com', '1950-06-01', 'TX');";
     QVERIFY(execSql(db, sql));
 
     const Outcome first = cli({ u"run"_s, u"--db"_s, db, u"--today"_s, m_today });
@@ -206,7 +211,8 @@ void TestCliRobust::unusableIds()
     // every usable contact scheduled, the last chunk included
     QCOMPARE(rows(db, "SELECT count(DISTINCT contact_id), max(contact_id) FROM email_schedules"),
              QStringList { u"4191|4199"_s });
-    QCOMPARE(rows(db, "SELECT count(*) FROM email_schedules WHERE contact_id IN (4, 4097)"), QStringList { u"0"_s });
+    QCOMPARE(rows(db, "SELECT count(*) FROM email_schedules WHERE contact_id IN (4, 4097)"),
+             QStringList { u"0"_s });
 
     const Outcome preview = cli({ u"preview"_s, u"--db"_s, db, u"--today"_s, m_today });
     QVERIFY2(preview.exitCode == 0, preview.err.constData());
@@ -215,19 +221,20 @@ void TestCliRobust::unusableIds()
         if (row[4] == u"invalid_id" || row[4] == u"duplicate_id")
             problems << row[0] + u'|' + row[3] + u'|' + row[4] + u'|' + row[5].section(u' ', 4, 5);
     }
-    QCOMPARE(problems, (QStringList {
-                           u"|error|invalid_id|rowid 2"_s,
-                           u"|error|invalid_id|rowid 4"_s,
-                           u"|error|invalid_id|rowid 7"_s,
-                           u"4|error|duplicate_id|rowid 3"_s,
-                           u"4|error|duplicate_id|rowid 5"_s,
-                           u"4097|error|duplicate_id|rowid 8"_s,
-                           u"4097|error|duplicate_id|rowid 9"_s,
-                       }));
+    QCOMPARE(problems,
+             (QStringList {
+                 u"|error|invalid_id|rowid 2"_s,
+                 u"|error|invalid_id|rowid 4"_s,
+                 u"|error|invalid_id|rowid 7"_s,
+                 u"4|error|duplicate_id|rowid 3"_s,
+                 u"4|error|duplicate_id|rowid 5"_s,
+                 u"4097|error|duplicate_id|rowid 8"_s,
+                 u"4097|error|duplicate_id|rowid 9"_s,
+             }));
 
     const QString csv = QFileInfo(db).path() + u"/problems.csv"_s;
-    const Outcome exported
-        = cli({ u"export"_s, u"--db"_s, db, u"--what"_s, u"problems"_s, u"--output"_s, csv, u"--today"_s, m_today });
+    const Outcome exported = cli({ u"export"_s, u"--db"_s, db, u"--what"_s, u"problems"_s, u"--output"_s, csv,
+                                   u"--today"_s, m_today });
     QVERIFY2(exported.exitCode == 0, exported.err.constData());
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -240,15 +247,18 @@ void TestCliRobust::unusableIds()
 void TestCliRobust::olderSchedulesTable()
 {
     const QString db = freshDb(u"older.sqlite3"_s);
-    QVERIFY(execSql(db, QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns()
-                            + "); INSERT INTO contacts (id, email, birth_date, state) VALUES "
-                              "(1, 'a@example.com', '1950-06-01', 'TX');"
-                              "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER, email_type "
-                              "TEXT, scheduled_send_date TEXT, status TEXT);"
-                              "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) "
-                              "VALUES (1, 'birthday', '2025-05-18', 'sent');"));
+    QVERIFY(
+        execSql(db,
+                QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns()
+                    + "); INSERT INTO contacts (id, email, birth_date, state) VALUES "
+                      "(1, 'a@example.com', '1950-06-01', 'TX');"
+                      "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER, email_type "
+                      "TEXT, scheduled_send_date TEXT, status TEXT);"
+                      "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) "
+                      "VALUES (1, 'birthday', '2025-05-18', 'sent');"));
     const QByteArray before = fileHash(db);
-    for (const QStringList &args : { QStringList { u"preview"_s }, QStringList { u"run"_s, u"--dry-run"_s } }) {
+    for (const QStringList &args :
+         { QStringList { u"preview"_s }, QStringList { u"run"_s, u"--dry-run"_s } }) {
         const Outcome outcome = cli(args + QStringList { u"--db"_s, db, u"--today"_s, m_today });
         QVERIFY2(outcome.exitCode == 0, outcome.err.constData());
     }
@@ -259,24 +269,29 @@ void TestCliRobust::olderSchedulesTable()
     QVERIFY(rows(db, "SELECT name FROM pragma_table_info('email_schedules')").contains(u"event_year"_s));
     // The sent row counts as history: no second birthday email (its skipped row would have the
     // sent row's key, so it is not written either).
-    QCOMPARE(rows(db, "SELECT status FROM email_schedules WHERE email_type = 'birthday'"), QStringList { u"sent"_s });
-    QCOMPARE(rows(db, "SELECT count(*) FROM email_schedules WHERE status = 'pre-scheduled'"), QStringList { u"1"_s });
+    QCOMPARE(rows(db, "SELECT status FROM email_schedules WHERE email_type = 'birthday'"),
+             QStringList { u"sent"_s });
+    QCOMPARE(rows(db, "SELECT count(*) FROM email_schedules WHERE status = 'pre-scheduled'"),
+             QStringList { u"1"_s });
 }
 
 void TestCliRobust::foreignRunsTable()
 {
     const QString db = freshDb(u"runs.sqlite3"_s);
-    QVERIFY(execSql(db, QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns()
-                            + "); INSERT INTO contacts (id, email, birth_date, state) VALUES "
-                              "(1, 'a@example.com', '1950-06-01', 'TX');"
-                              "CREATE TABLE scheduler_runs (id INTEGER PRIMARY KEY, job TEXT NOT NULL, host TEXT NOT "
-                              "NULL, status TEXT); INSERT INTO scheduler_runs VALUES (1, 'nightly', 'srv', 'ok');"));
+    QVERIFY(
+        execSql(db,
+                QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns()
+                    + "); INSERT INTO contacts (id, email, birth_date, state) VALUES "
+                      "(1, 'a@example.com', '1950-06-01', 'TX');"
+                      "CREATE TABLE scheduler_runs (id INTEGER PRIMARY KEY, job TEXT NOT NULL, host TEXT NOT "
+                      "NULL, status TEXT); INSERT INTO scheduler_runs VALUES (1, 'nightly', 'srv', 'ok');"));
     for (int i = 0; i < 2; ++i) {
         const Outcome run = cli({ u"run"_s, u"--db"_s, db, u"--today"_s, m_today });
         QVERIFY2(run.exitCode == 0, run.err.constData());
     }
     QCOMPARE(rows(db, "SELECT * FROM scheduler_runs"), QStringList { u"1|nightly|srv|ok"_s });
-    QCOMPARE(rows(db, "SELECT count(*), min(status) FROM email_scheduler_runs"), QStringList { u"2|completed"_s });
+    QCOMPARE(rows(db, "SELECT count(*), min(status) FROM email_scheduler_runs"),
+             QStringList { u"2|completed"_s });
 }
 
 void TestCliRobust::walReadOnlyCommandsCreateNoFiles_data()
@@ -307,11 +322,13 @@ void TestCliRobust::walReadOnlyCommandsCreateNoFiles()
         { u"run"_s, u"--dry-run"_s, u"--today"_s, m_today },
         { u"export"_s, u"--what"_s, u"schedule"_s, u"--output"_s, outputs + u"/schedule.csv"_s },
         { u"export"_s, u"--what"_s, u"contacts"_s, u"--output"_s, outputs + u"/contacts.csv"_s },
-        { u"export"_s, u"--what"_s, u"problems"_s, u"--today"_s, m_today, u"--output"_s, outputs + u"/problems.csv"_s },
+        { u"export"_s, u"--what"_s, u"problems"_s, u"--today"_s, m_today, u"--output"_s,
+          outputs + u"/problems.csv"_s },
     };
     for (const QStringList &args : commands) {
         const Outcome outcome = cli(QStringList { args.first(), u"--db"_s, db } + args.mid(1));
-        QVERIFY2(outcome.exitCode == 0, qPrintable(args.join(u' ') + u": "_s + QString::fromUtf8(outcome.err)));
+        QVERIFY2(outcome.exitCode == 0,
+                 qPrintable(args.join(u' ') + u": "_s + QString::fromUtf8(outcome.err)));
         QVERIFY2(listing(folder) == QStringList { QFileInfo(db).fileName() },
                  qPrintable(args.join(u' ') + u" left "_s + listing(folder).join(u", ")));
     }

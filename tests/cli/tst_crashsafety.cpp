@@ -31,10 +31,10 @@ private:
 
     QString m_cli;
     QTemporaryDir m_dir;
-    QString m_base;      // the old schedule: run as of 2025-03-01
+    QString m_base; // the old schedule: run as of 2025-03-01
     QByteArray m_old;
-    QByteArray m_new;    // run as of 2025-07-01 on top of the old one
-    qint64 m_runMs = 0;  // how long the second run takes when not killed
+    QByteArray m_new;   // run as of 2025-07-01 on top of the old one
+    qint64 m_runMs = 0; // how long the second run takes when not killed
 };
 
 int TestCrashSafety::runCli(const QStringList &args) const
@@ -94,20 +94,21 @@ void TestCrashSafety::initTestCase()
     QVERIFY(m_dir.isValid());
 
     const QString generated = m_dir.filePath(QStringLiteral("generated.sqlite3"));
-    QCOMPARE(runCli({QStringLiteral("generate"), QStringLiteral("--db"), generated, QStringLiteral("--contacts"),
-                     QStringLiteral("30000"), QStringLiteral("--seed"), QStringLiteral("11")}),
-             0);
+    QCOMPARE(
+        runCli({ QStringLiteral("generate"), QStringLiteral("--db"), generated, QStringLiteral("--contacts"),
+                 QStringLiteral("30000"), QStringLiteral("--seed"), QStringLiteral("11") }),
+        0);
     m_base = copyOf(generated, QStringLiteral("base.sqlite3"));
-    QCOMPARE(runCli({QStringLiteral("run"), QStringLiteral("--db"), m_base, QStringLiteral("--today"),
-                     QStringLiteral("2025-03-01")}),
+    QCOMPARE(runCli({ QStringLiteral("run"), QStringLiteral("--db"), m_base, QStringLiteral("--today"),
+                      QStringLiteral("2025-03-01") }),
              0);
     m_old = scheduleDigest(m_base);
 
     const QString finished = copyOf(m_base, QStringLiteral("finished.sqlite3"));
     QElapsedTimer timer;
     timer.start();
-    QCOMPARE(runCli({QStringLiteral("run"), QStringLiteral("--db"), finished, QStringLiteral("--today"),
-                     QStringLiteral("2025-07-01")}),
+    QCOMPARE(runCli({ QStringLiteral("run"), QStringLiteral("--db"), finished, QStringLiteral("--today"),
+                      QStringLiteral("2025-07-01") }),
              0);
     m_runMs = timer.elapsed();
     m_new = scheduleDigest(finished);
@@ -118,7 +119,7 @@ void TestCrashSafety::initTestCase()
 void TestCrashSafety::killDuringRun_data()
 {
     QTest::addColumn<double>("fraction"); // of the undisturbed run's duration
-    for (double f : {0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95, 0.99})
+    for (double f : { 0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95, 0.99 })
         QTest::addRow("at %d%%", int(f * 100)) << f;
 }
 
@@ -129,8 +130,9 @@ void TestCrashSafety::killDuringRun()
     QVERIFY(!path.isEmpty());
 
     QProcess process;
-    process.start(m_cli, {QStringLiteral("run"), QStringLiteral("--db"), path, QStringLiteral("--today"),
-                          QStringLiteral("2025-07-01")});
+    process.start(m_cli,
+                  { QStringLiteral("run"), QStringLiteral("--db"), path, QStringLiteral("--today"),
+                    QStringLiteral("2025-07-01") });
     QVERIFY(process.waitForStarted());
     const int delay = qMax(1, int(m_runMs * fraction));
     // Waiting for the process (not sleeping) ends early when it finishes before the kill.
@@ -141,11 +143,14 @@ void TestCrashSafety::killDuringRun()
 
     const QByteArray after = scheduleDigest(path);
     qInfo("killed after %d ms of %lld: %s schedule", delay, m_runMs,
-          after == m_old ? "old" : after == m_new ? "new" : "MIXED");
-    QVERIFY2(after == m_old || after == m_new,
-             qPrintable(QStringLiteral("killed after %1 ms: the schedule is neither the old nor the new one (%2)")
-                            .arg(delay)
-                            .arg(QString::fromUtf8(after))));
+          after == m_old       ? "old"
+              : after == m_new ? "new"
+                               : "MIXED");
+    QVERIFY2(
+        after == m_old || after == m_new,
+        qPrintable(QStringLiteral("killed after %1 ms: the schedule is neither the old nor the new one (%2)")
+                       .arg(delay)
+                       .arg(QString::fromUtf8(after))));
 }
 
 QTEST_GUILESS_MAIN(TestCrashSafety)

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "storage/demogenerator.h"
 #include "modalscript.h"
+#include "storage/demogenerator.h"
 
 #include <QAbstractButton>
 #include <QCheckBox>
@@ -100,7 +100,8 @@ inline QCheckBox *checkBoxContaining(QWidget *parent, const QString &text)
 inline bool anyLabelContains(const QWidget *parent, const QString &text)
 {
     const QList<QLabel *> labels = parent->findChildren<QLabel *>();
-    return std::any_of(labels.cbegin(), labels.cend(), [&](const QLabel *l) { return l->text().contains(text); });
+    return std::any_of(labels.cbegin(), labels.cend(),
+                       [&](const QLabel *l) { return l->text().contains(text); });
 }
 
 // Answers a save file dialog (a ModalScript step): types `name` into its name box and clicks

@@ -19,7 +19,8 @@ namespace SqliteTestUtil {
 inline bool execSql(const QString &path, const QByteArray &sql, QString *error = nullptr)
 {
     sqlite3 *db = nullptr;
-    sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                    nullptr);
     char *message = nullptr;
     const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &message);
     if (error)
@@ -62,7 +63,8 @@ inline qint64 scalar(const QString &path, const QString &sql, const QString &bou
 {
     sqlite3 *db = nullptr;
     qint64 value = -1;
-    if (sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    if (sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READONLY, nullptr)
+        == SQLITE_OK) {
         sqlite3_stmt *stmt = nullptr;
         const QByteArray text = sql.toUtf8();
         const QByteArray arg = bound.toUtf8();
@@ -108,8 +110,10 @@ inline QStringList listing(const QString &folder)
 // Makes a folder read-only (no new files in it) or writable again; true when that worked.
 inline bool setFolderReadOnly(const QString &folder, bool readOnly)
 {
-    return QFile::setPermissions(folder, readOnly ? QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
-                                                  : QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return QFile::setPermissions(folder,
+                                 readOnly
+                                     ? QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
+                                     : QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
 }
 
 // The contacts columns after `id`, as the specification lists them, for CREATE TABLE.

@@ -43,7 +43,8 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_path = m_dir.filePath(QStringLiteral("org-206.sqlite3"));
-        QVERIFY(QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + QStringLiteral("/samples/org-206.sqlite3"), m_path));
+        QVERIFY(QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + QStringLiteral("/samples/org-206.sqlite3"),
+                            m_path));
     }
 
     void allContacts()
@@ -81,11 +82,11 @@ private slots:
     void explicitContactsAreNotBalanced()
     {
         BatchOptions o = options();
-        o.contactIds = {999999999, 5, 3, 5}; // unknown ids are left out, duplicates once
+        o.contactIds = { 999999999, 5, 3, 5 }; // unknown ids are left out, duplicates once
         auto all = BatchJob::run(options());
         QVERIFY(all.ok());
-        o.contactIds = {(*all)->schedules[3].contactId, (*all)->schedules[1].contactId, 999999999,
-                        (*all)->schedules[3].contactId};
+        o.contactIds = { (*all)->schedules[3].contactId, (*all)->schedules[1].contactId, 999999999,
+                         (*all)->schedules[3].contactId };
         auto some = BatchJob::run(o);
         QVERIFY2(some.ok(), qPrintable(some.errorMessage()));
         QVERIFY(!(*some)->allContacts);

@@ -25,7 +25,8 @@ private:
         QFile::remove(target);
         if (!QFile::copy(source, target))
             return {};
-        QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+        QFile::setPermissions(target,
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
         return target;
     }
 
@@ -112,12 +113,14 @@ private slots:
     void historyOfOrg206()
     {
         const QString path = copySample(QStringLiteral("org-206.sqlite3"));
-        const qint64 id = queryText(path, "SELECT contact_id FROM email_schedules WHERE status = 'sent' AND "
-                                          "email_type = 'BIRTHDAY' ORDER BY contact_id LIMIT 1")
+        const qint64 id = queryText(path,
+                                    "SELECT contact_id FROM email_schedules WHERE status = 'sent' AND "
+                                    "email_type = 'BIRTHDAY' ORDER BY contact_id LIMIT 1")
                               .toLongLong();
-        const int expected = queryText(path, QByteArray("SELECT count(*) FROM email_schedules WHERE contact_id = "
-                                                        + QByteArray::number(id))
-                                                 .constData())
+        const int expected = queryText(path,
+                                       QByteArray("SELECT count(*) FROM email_schedules WHERE contact_id = "
+                                                  + QByteArray::number(id))
+                                           .constData())
                                  .toInt();
         QVERIFY(id > 0);
         auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
@@ -147,13 +150,15 @@ private slots:
         auto schema = db->ensureSchema();
         QVERIFY2(schema.ok(), qPrintable(schema.errorMessage()));
         const QStringList columns = db->columns(QStringLiteral("email_schedules"));
-        for (const char *column : {"id", "contact_id", "email_type", "scheduled_send_date", "scheduled_send_time",
-                                   "status", "skip_reason", "created_at", "updated_at", "batch_id", "event_year",
-                                   "event_month", "event_day", "catchup_note", "actual_send_datetime"})
+        for (const char *column :
+             { "id", "contact_id", "email_type", "scheduled_send_date", "scheduled_send_time", "status",
+               "skip_reason", "created_at", "updated_at", "batch_id", "event_year", "event_month",
+               "event_day", "catchup_note", "actual_send_datetime" })
             QVERIFY2(columns.contains(QLatin1StringView(column)), column);
         QVERIFY(db->hasTable(db->runsTable()));
-        QCOMPARE(queryText(path, "SELECT count(*) FROM pragma_index_list('email_schedules') WHERE \"unique\" = 1 "
-                                 "AND name = 'idx_email_schedules_unique'"),
+        QCOMPARE(queryText(path,
+                           "SELECT count(*) FROM pragma_index_list('email_schedules') WHERE \"unique\" = 1 "
+                           "AND name = 'idx_email_schedules_unique'"),
                  QStringLiteral("1"));
         // A second call changes nothing.
         QVERIFY(db->ensureSchema().ok());
@@ -164,12 +169,13 @@ private slots:
     {
         const QString path = m_dir.filePath(QStringLiteral("older.db"));
         QFile::remove(path);
-        execSql(path, "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT);"
-                      "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL, "
-                      "email_type TEXT NOT NULL, scheduled_send_date TEXT NOT NULL, status TEXT, "
-                      "org_note TEXT DEFAULT 'keep');"
-                      "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status, org_note) "
-                      "VALUES (1, 'BIRTHDAY', '2023-01-01', 'sent', 'legacy');");
+        execSql(path,
+                "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT);"
+                "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL, "
+                "email_type TEXT NOT NULL, scheduled_send_date TEXT NOT NULL, status TEXT, "
+                "org_note TEXT DEFAULT 'keep');"
+                "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status, org_note) "
+                "VALUES (1, 'BIRTHDAY', '2023-01-01', 'sent', 'legacy');");
         auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
         QVERIFY(db.ok());
         QVERIFY(db->ensureSchema().ok());
@@ -177,7 +183,8 @@ private slots:
         QVERIFY(columns.contains(QStringLiteral("org_note")));
         QVERIFY(columns.contains(QStringLiteral("batch_id")));
         QVERIFY(columns.contains(QStringLiteral("catchup_note")));
-        QCOMPARE(queryText(path, "SELECT org_note || '/' || status FROM email_schedules"), QStringLiteral("legacy/sent"));
+        QCOMPARE(queryText(path, "SELECT org_note || '/' || status FROM email_schedules"),
+                 QStringLiteral("legacy/sent"));
     }
 
     void errors_data()
@@ -185,12 +192,13 @@ private slots:
         QTest::addColumn<QString>("file");
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<int>("kind");
-        QTest::newRow("missing") << QStringLiteral("nothing-here.db") << QByteArray() << int(DbErrorKind::Missing);
+        QTest::newRow("missing") << QStringLiteral("nothing-here.db") << QByteArray()
+                                 << int(DbErrorKind::Missing);
         QTest::newRow("text file") << QStringLiteral("notes.db")
                                    << QByteArray("These are notes, not a database.\n").repeated(200)
                                    << int(DbErrorKind::NotADatabase);
-        QTest::newRow("empty database") << QStringLiteral("empty.db") << QByteArray("")
-                                        << int(DbErrorKind::NoContactsTable);
+        QTest::newRow("empty database")
+            << QStringLiteral("empty.db") << QByteArray("") << int(DbErrorKind::NoContactsTable);
     }
     void errors()
     {
@@ -204,7 +212,7 @@ private slots:
             QVERIFY(out.open(QIODevice::WriteOnly));
             out.write(content);
         }
-        for (auto mode : {OrgDatabase::Mode::ReadOnly, OrgDatabase::Mode::ReadWrite}) {
+        for (auto mode : { OrgDatabase::Mode::ReadOnly, OrgDatabase::Mode::ReadWrite }) {
             auto db = OrgDatabase::open(path, mode);
             QVERIFY(!db.ok());
             QCOMPARE(int(dbErrorKind(db.error())), kind);

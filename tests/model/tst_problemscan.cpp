@@ -1,8 +1,8 @@
 #include "batch/batchjob.h"
+#include "batch/problemscan.h"
 #include "storage/contactquery.h"
 #include "storage/demogenerator.h"
 #include "storage/orgdatabase.h"
-#include "batch/problemscan.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -104,7 +104,8 @@ private Q_SLOTS:
         // The contact table reads its rows through another connection and code path.
         ContactQuery query;
         QVERIFY(query.open(path).ok());
-        const auto ids = query.buildIndex(ContactIndexRequest { {}, ContactColumn::Id, Qt::AscendingOrder, m_today });
+        const auto ids
+            = query.buildIndex(ContactIndexRequest { {}, ContactColumn::Id, Qt::AscendingOrder, m_today });
         QVERIFY(ids.ok());
         const auto rows = query.fetchRows(*ids, m_today);
         QVERIFY(rows.ok());
@@ -237,7 +238,8 @@ private Q_SLOTS:
         file.close();
         const auto scan = ProblemScan::run(path, m_today);
         QVERIFY(!scan.ok());
-        QVERIFY2(scan.errorMessage().contains(QStringLiteral("not-a-database.sqlite3")), qPrintable(scan.errorMessage()));
+        QVERIFY2(scan.errorMessage().contains(QStringLiteral("not-a-database.sqlite3")),
+                 qPrintable(scan.errorMessage()));
     }
 
     // A second request (another database) replaces the first: only its result is reported.

@@ -1,18 +1,17 @@
 #include "batch/batchjob.h"
+#include "batch/schedulediff.h"
+#include "sqlitetestutil.h"
 #include "storage/contactquery.h"
 #include "storage/contactsource.h"
 #include "storage/orgdatabase.h"
 #include "storage/runhistory.h"
-#include "batch/schedulediff.h"
 #include "storage/schedulewriter.h"
-#include "sqlitetestutil.h"
 
 #include <QDir>
 #include <QFile>
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
-
 
 using namespace Qt::StringLiterals;
 using namespace SqliteTestUtil;
@@ -75,8 +74,8 @@ void TestRobustStorage::unusableIdsAreReportedAndTheRestScheduled()
     // `id` without a type keeps text as text, as some exported databases do.
     QByteArray sql = QByteArray("CREATE TABLE contacts (id, ") + contactColumns() + ");";
     // rowid: id
-    const QList<QByteArray> ids = { "1",      "2",   "'abc'", "3",  "NULL", "4",  "5",     "4",
-                                    "'6'",    "7.5", "8",     "9",  "9",    "9",  "10",    "x'00'" };
+    const QList<QByteArray> ids
+        = { "1", "2", "'abc'", "3", "NULL", "4", "5", "4", "'6'", "7.5", "8", "9", "9", "9", "10", "x'00'" };
     for (const QByteArray &id : ids)
         sql += "INSERT INTO contacts (id, email, birth_date, state, zip_code) VALUES (" + id
             + ", 'someone@example.com', '1950-06-01', 'TX', '75201');";
@@ -88,12 +87,13 @@ void TestRobustStorage::unusableIdsAreReportedAndTheRestScheduled()
         QVERIFY(db->ensureSchema());
     }
     // An older run wrote rows for id 4 (whose person?), and a legacy sent row exists.
-    QVERIFY2(execSql(path,
-                     "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES "
-                     "(4, 'birthday', '2025-05-18', 'pre-scheduled'), (4, 'aep', '2024-08-18', 'sent'), "
-                     "(9, 'aep', '2025-08-18', 'skipped')",
-                     &error),
-             qPrintable(error));
+    QVERIFY2(
+        execSql(path,
+                "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES "
+                "(4, 'birthday', '2025-05-18', 'pre-scheduled'), (4, 'aep', '2024-08-18', 'sent'), "
+                "(9, 'aep', '2025-08-18', 'skipped')",
+                &error),
+        qPrintable(error));
 
     BatchOptions o = options(path);
     o.chunkSize = chunkSize;
@@ -114,7 +114,8 @@ void TestRobustStorage::unusableIdsAreReportedAndTheRestScheduled()
             }
             const QList<int> rowids = s.contactId == 4 ? QList<int> { 6, 8 } : QList<int> { 12, 13, 14 };
             for (int i = 0; i < rowids.size(); ++i)
-                QVERIFY2(s.problems[i].message.contains(u"rowid %1 "_s.arg(rowids[i])), qPrintable(s.problems[i].message));
+                QVERIFY2(s.problems[i].message.contains(u"rowid %1 "_s.arg(rowids[i])),
+                         qPrintable(s.problems[i].message));
         } else {
             QVERIFY2(s.problems.isEmpty(), qPrintable(s.problems.value(0).message));
             QVERIFY(!s.emails.empty());
@@ -125,22 +126,26 @@ void TestRobustStorage::unusableIdsAreReportedAndTheRestScheduled()
     QStringList invalid;
     for (const InvalidContactRow &row : (*batch)->invalidRows) {
         QCOMPARE(row.problem.code, ProblemCode::InvalidId);
-        QVERIFY2(row.problem.message.contains(u"rowid %1 "_s.arg(row.rowid)), qPrintable(row.problem.message));
+        QVERIFY2(row.problem.message.contains(u"rowid %1 "_s.arg(row.rowid)),
+                 qPrintable(row.problem.message));
         QVERIFY2(row.problem.message.contains(row.id), qPrintable(row.problem.message));
         invalid << u"%1=%2"_s.arg(row.rowid).arg(row.id);
     }
-    QCOMPARE(invalid, (QStringList { u"3=abc"_s, u"5=NULL"_s, u"9=6"_s, u"10=7.5"_s, u"16=a blob of 1 bytes"_s }));
+    QCOMPARE(invalid,
+             (QStringList { u"3=abc"_s, u"5=NULL"_s, u"9=6"_s, u"10=7.5"_s, u"16=a blob of 1 bytes"_s }));
     QCOMPARE((*batch)->contacts, qint64(13));
     QCOMPARE((*batch)->contactsWithErrors, qint64(7));
 
     // Written, then written again: never a unique-index failure, the second run changes nothing.
     auto first = ScheduleWriter::write(**batch);
     QVERIFY2(first, qPrintable(first.errorMessage()));
-    QCOMPARE(rows(path, "SELECT contact_id, email_type, status FROM email_schedules WHERE contact_id IN (4, 9) "
-                        "ORDER BY contact_id"),
+    QCOMPARE(rows(path,
+                  "SELECT contact_id, email_type, status FROM email_schedules WHERE contact_id IN (4, 9) "
+                  "ORDER BY contact_id"),
              QStringList { u"4|aep|sent"_s }); // the shared ids' own rows are gone; the sent row stays
-    QCOMPARE(rows(path, "SELECT DISTINCT contact_id FROM email_schedules WHERE status IN ('pre-scheduled', "
-                        "'skipped') ORDER BY contact_id"),
+    QCOMPARE(rows(path,
+                  "SELECT DISTINCT contact_id FROM email_schedules WHERE status IN ('pre-scheduled', "
+                  "'skipped') ORDER BY contact_id"),
              (QStringList { u"1"_s, u"2"_s, u"3"_s, u"5"_s, u"8"_s, u"10"_s }));
     auto again = BatchJob::run(o);
     QVERIFY(again);
@@ -165,16 +170,19 @@ void TestRobustStorage::olderSchedulesTableWithoutEventYear()
 {
     const QString path = freshPath(u"older.sqlite3"_s);
     QString error;
-    QVERIFY2(execSql(path,
-                     QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns()
-                         + "); INSERT INTO contacts (id, email, birth_date, state) VALUES "
-                           "(1, 'a@example.com', '1950-06-01', 'TX'), (2, 'b@example.com', '1960-03-01', 'TX');"
-                           "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER, email_type TEXT, "
-                           "scheduled_send_date TEXT, status TEXT);"
-                           "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES "
-                           "(1, 'BIRTHDAY', '2025-05-18', 'sent');",
-                     &error),
-             qPrintable(error));
+    QVERIFY2(
+        execSql(
+            path,
+            QByteArray("CREATE TABLE contacts (id INTEGER PRIMARY KEY, ") + contactColumns()
+                + "); INSERT INTO contacts (id, email, birth_date, state) VALUES "
+                  "(1, 'a@example.com', '1950-06-01', 'TX'), (2, 'b@example.com', '1960-03-01', 'TX');"
+                  "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER, email_type "
+                  "TEXT, "
+                  "scheduled_send_date TEXT, status TEXT);"
+                  "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES "
+                  "(1, 'BIRTHDAY', '2025-05-18', 'sent');",
+            &error),
+        qPrintable(error));
     const QByteArray before = fileHash(path);
     const QStringList files = listing(QFileInfo(path).path());
 
@@ -201,33 +209,34 @@ void TestRobustStorage::olderSchedulesTableWithoutEventYear()
     auto written = ScheduleWriter::write(**batch);
     QVERIFY2(written, qPrintable(written.errorMessage()));
     QVERIFY(rows(path, "SELECT name FROM pragma_table_info('email_schedules')").contains(u"event_year"_s));
-    QCOMPARE(rows(path, "SELECT count(*) FROM email_schedules WHERE status = 'sent'"), QStringList { u"1"_s });
+    QCOMPARE(rows(path, "SELECT count(*) FROM email_schedules WHERE status = 'sent'"),
+             QStringList { u"1"_s });
 }
 
 void TestRobustStorage::foreignRunsTable_data()
 {
     QTest::addColumn<QByteArray>("create");
     QTest::addColumn<QString>("table"); // where the program keeps its runs
-    QTest::newRow("other columns, some of ours missing")
-        << QByteArray("CREATE TABLE scheduler_runs (run_id INTEGER PRIMARY KEY, job TEXT, ran_at TEXT DEFAULT "
-                      "CURRENT_TIMESTAMP, status TEXT); INSERT INTO scheduler_runs (job, status) VALUES ('nightly', 'ok');")
-        << u"scheduler_runs"_s;
+    QTest::newRow("other columns, some of ours missing") << QByteArray(
+        "CREATE TABLE scheduler_runs (run_id INTEGER PRIMARY KEY, job TEXT, ran_at TEXT DEFAULT "
+        "CURRENT_TIMESTAMP, status TEXT); INSERT INTO scheduler_runs (job, status) VALUES ('nightly', 'ok');")
+                                                         << u"scheduler_runs"_s;
     QTest::newRow("NOT NULL column without a default")
         << QByteArray("CREATE TABLE scheduler_runs (id INTEGER PRIMARY KEY, job TEXT NOT NULL, status TEXT, "
                       "batch_id TEXT); INSERT INTO scheduler_runs (job, status) VALUES ('nightly', 'ok');")
         << u"email_scheduler_runs"_s;
-    QTest::newRow("NOT NULL columns of ours too")
-        << QByteArray("CREATE TABLE scheduler_runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at "
-                      "TEXT NOT NULL, host TEXT NOT NULL); INSERT INTO scheduler_runs VALUES (1, 'a', 'b', 'c');")
-        << u"email_scheduler_runs"_s;
-    QTest::newRow("WITHOUT ROWID")
-        << QByteArray("CREATE TABLE scheduler_runs (name TEXT PRIMARY KEY, status TEXT) WITHOUT ROWID; "
-                      "INSERT INTO scheduler_runs VALUES ('x', 'ok');")
-        << u"email_scheduler_runs"_s;
-    QTest::newRow("a view")
-        << QByteArray("CREATE TABLE jobs (id INTEGER PRIMARY KEY, status TEXT); INSERT INTO jobs (status) VALUES "
-                      "('ok'); CREATE VIEW scheduler_runs AS SELECT id, status FROM jobs;")
-        << u"email_scheduler_runs"_s;
+    QTest::newRow("NOT NULL columns of ours too") << QByteArray(
+        "CREATE TABLE scheduler_runs (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at "
+        "TEXT NOT NULL, host TEXT NOT NULL); INSERT INTO scheduler_runs VALUES (1, 'a', 'b', 'c');")
+                                                  << u"email_scheduler_runs"_s;
+    QTest::newRow("WITHOUT ROWID") << QByteArray(
+        "CREATE TABLE scheduler_runs (name TEXT PRIMARY KEY, status TEXT) WITHOUT ROWID; "
+        "INSERT INTO scheduler_runs VALUES ('x', 'ok');")
+                                   << u"email_scheduler_runs"_s;
+    QTest::newRow("a view") << QByteArray(
+        "CREATE TABLE jobs (id INTEGER PRIMARY KEY, status TEXT); INSERT INTO jobs (status) VALUES "
+        "('ok'); CREATE VIEW scheduler_runs AS SELECT id, status FROM jobs;")
+                            << u"email_scheduler_runs"_s;
 }
 
 void TestRobustStorage::foreignRunsTable()
@@ -243,7 +252,8 @@ void TestRobustStorage::foreignRunsTable()
                          + create,
                      &error),
              qPrintable(error));
-    const QStringList foreignSchema = rows(path, "SELECT sql FROM sqlite_master WHERE name = 'scheduler_runs'");
+    const QStringList foreignSchema
+        = rows(path, "SELECT sql FROM sqlite_master WHERE name = 'scheduler_runs'");
     const QStringList foreignRows = rows(path, "SELECT * FROM scheduler_runs");
 
     for (int run = 1; run <= 2; ++run) {
@@ -266,7 +276,8 @@ void TestRobustStorage::foreignRunsTable()
         for (const QString &column : { u"batch_id"_s, u"finished_at"_s, u"error"_s, u"job"_s, u"run_id"_s })
             QVERIFY2(columns.contains(column), qPrintable(column));
         QCOMPARE(rows(path, "SELECT count(*) FROM scheduler_runs"), QStringList { u"3"_s });
-        QCOMPARE(rows(path, "SELECT job FROM scheduler_runs WHERE batch_id IS NULL"), QStringList { u"nightly"_s });
+        QCOMPARE(rows(path, "SELECT job FROM scheduler_runs WHERE batch_id IS NULL"),
+                 QStringList { u"nightly"_s });
     } else {
         // left exactly as it was
         QCOMPARE(rows(path, "SELECT sql FROM sqlite_master WHERE name = 'scheduler_runs'"), foreignSchema);
@@ -289,13 +300,14 @@ void TestRobustStorage::walReadOnlyOpensCreateNoFiles()
     const QString path = freshPath(u"wal.sqlite3"_s);
     const QString folder = QFileInfo(path).path();
     QString error;
-    QVERIFY2(execSql(path,
-                     QByteArray("PRAGMA journal_mode = WAL; CREATE TABLE contacts (id INTEGER PRIMARY KEY, ")
-                         + contactColumns()
-                         + "); INSERT INTO contacts (id, email, birth_date, state) VALUES "
-                           "(1, 'a@example.com', '1950-06-01', 'TX'), (2, 'b@example.com', '1960-03-01', 'CA');",
-                     &error),
-             qPrintable(error));
+    QVERIFY2(
+        execSql(path,
+                QByteArray("PRAGMA journal_mode = WAL; CREATE TABLE contacts (id INTEGER PRIMARY KEY, ")
+                    + contactColumns()
+                    + "); INSERT INTO contacts (id, email, birth_date, state) VALUES "
+                      "(1, 'a@example.com', '1950-06-01', 'TX'), (2, 'b@example.com', '1960-03-01', 'CA');",
+                &error),
+        qPrintable(error));
     {
         auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
         QVERIFY(db);
@@ -348,8 +360,9 @@ void TestRobustStorage::readOnlyFolderFailsAtOpenForWriting()
     QFETCH(bool, wal);
     const QString path = freshPath(u"folder.sqlite3"_s);
     const QString folder = QFileInfo(path).path();
-    QVERIFY(execSql(path, QByteArray(wal ? "PRAGMA journal_mode = WAL;" : "")
-                              + "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT)"));
+    QVERIFY(execSql(path,
+                    QByteArray(wal ? "PRAGMA journal_mode = WAL;" : "")
+                        + "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT)"));
     QVERIFY(setFolderReadOnly(folder, true));
     const auto restore = qScopeGuard([&] { setFolderReadOnly(folder, false); });
     const QByteArray before = fileHash(path);
@@ -360,7 +373,8 @@ void TestRobustStorage::readOnlyFolderFailsAtOpenForWriting()
     const QString message = db.errorMessage();
     QVERIFY2(message.contains(QDir::toNativeSeparators(path)), qPrintable(message));
     QVERIFY2(message.contains(u"folder"_s), qPrintable(message));
-    QVERIFY2(message.contains(wal ? u"folder.sqlite3-wal"_s : u"folder.sqlite3-journal"_s), qPrintable(message));
+    QVERIFY2(message.contains(wal ? u"folder.sqlite3-wal"_s : u"folder.sqlite3-journal"_s),
+             qPrintable(message));
     QCOMPARE(listing(folder), QStringList { u"folder.sqlite3"_s });
     QCOMPARE(fileHash(path), before);
     QVERIFY(OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly)); // reading still works

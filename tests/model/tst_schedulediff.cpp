@@ -1,6 +1,6 @@
 #include "batch/batchjob.h"
-#include "storage/demogenerator.h"
 #include "batch/schedulediff.h"
+#include "storage/demogenerator.h"
 #include "storage/schedulewriter.h"
 
 #include <QFile>
@@ -43,7 +43,10 @@ private:
 
     // Every computed email is paired with a stored row of its date (changed, unchanged), moved,
     // or added: once.
-    static qint64 newEmailsCounted(const DiffCounts &c) { return c.added + c.moved + c.changed + c.unchanged; }
+    static qint64 newEmailsCounted(const DiffCounts &c)
+    {
+        return c.added + c.moved + c.changed + c.unchanged;
+    }
 
     QString generated(const QString &name, double historyFraction)
     {

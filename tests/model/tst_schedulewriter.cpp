@@ -1,7 +1,7 @@
 #include "batch/batchjob.h"
+#include "batch/schedulediff.h"
 #include "storage/orgdatabase.h"
 #include "storage/runhistory.h"
-#include "batch/schedulediff.h"
 #include "storage/schedulewriter.h"
 
 #include <QFile>
@@ -45,9 +45,10 @@ private:
     {
         sqlite3 *db = nullptr;
         sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READONLY, nullptr);
-        const QByteArray sql = QByteArray("SELECT id, contact_id, email_type, scheduled_send_date, status, "
-                                          "ifnull(skip_reason, '-'), ifnull(batch_id, '-'), ifnull(event_year, '-'), "
-                                          "updated_at FROM email_schedules WHERE ")
+        const QByteArray sql
+            = QByteArray("SELECT id, contact_id, email_type, scheduled_send_date, status, "
+                         "ifnull(skip_reason, '-'), ifnull(batch_id, '-'), ifnull(event_year, '-'), "
+                         "updated_at FROM email_schedules WHERE ")
             + where + " ORDER BY id";
         sqlite3_stmt *stmt = nullptr;
         QStringList rows;
@@ -55,7 +56,8 @@ private:
             while (sqlite3_step(stmt) == SQLITE_ROW) {
                 QStringList fields;
                 for (int i = 0; i < 9; ++i)
-                    fields.append(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, i))));
+                    fields.append(
+                        QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, i))));
                 rows.append(fields.join(QLatin1Char('|')));
             }
         }
@@ -100,13 +102,16 @@ private slots:
         QCOMPARE(written->added + written->collisions, batch->scheduled + batch->skipped);
         QCOMPARE(written->removed, 0);
         QCOMPARE(dump(path, "status NOT IN ('pre-scheduled', 'skipped')"), legacy);
-        QCOMPARE(count(path, "SELECT count(*) FROM email_schedules WHERE status IN ('pre-scheduled','skipped')"),
-                 written->added);
-        QCOMPARE(count(path, "SELECT count(*) FROM email_schedules WHERE status = 'skipped' AND "
-                             "(skip_reason IS NULL OR instr(skip_reason, ': ') = 0)"),
+        QCOMPARE(
+            count(path, "SELECT count(*) FROM email_schedules WHERE status IN ('pre-scheduled','skipped')"),
+            written->added);
+        QCOMPARE(count(path,
+                       "SELECT count(*) FROM email_schedules WHERE status = 'skipped' AND "
+                       "(skip_reason IS NULL OR instr(skip_reason, ': ') = 0)"),
                  0);
-        QCOMPARE(count(path, "SELECT count(*) FROM email_schedules WHERE status = 'pre-scheduled' AND "
-                             "(batch_id IS NULL OR scheduled_send_time <> '08:30:00' OR event_year IS NULL)"),
+        QCOMPARE(count(path,
+                       "SELECT count(*) FROM email_schedules WHERE status = 'pre-scheduled' AND "
+                       "(batch_id IS NULL OR scheduled_send_time <> '08:30:00' OR event_year IS NULL)"),
                  0);
         auto runs = RunHistory::list(path);
         QVERIFY(runs.ok());
@@ -126,7 +131,8 @@ private slots:
         const BatchResultPtr again = compute(path, QDate(2024, 5, 1));
         auto diff = ScheduleDiff::compute(*again);
         QVERIFY(diff.ok());
-        QCOMPARE(diff->total().added + diff->total().moved + diff->total().removed + diff->total().changed, 0);
+        QCOMPARE(diff->total().added + diff->total().moved + diff->total().removed + diff->total().changed,
+                 0);
         QCOMPARE(diff->total().unchanged, again->scheduled + again->skipped);
         auto second = ScheduleWriter::write(*again, {});
         QVERIFY2(second.ok(), qPrintable(second.errorMessage()));
@@ -154,10 +160,12 @@ private slots:
         QVERIFY(written.ok());
         QVERIFY(written->removed > 0);
         QCOMPARE(dump(path, "status NOT IN ('pre-scheduled', 'skipped')"), legacy);
-        QCOMPARE(count(path, "SELECT count(*) FROM email_schedules WHERE status IN ('pre-scheduled','skipped')"),
-                 written->added + written->unchanged);
-        QCOMPARE(count(path, "SELECT count(*) FROM email_schedules WHERE status = 'pre-scheduled' AND "
-                             "scheduled_send_date < '2024-09-15'"),
+        QCOMPARE(
+            count(path, "SELECT count(*) FROM email_schedules WHERE status IN ('pre-scheduled','skipped')"),
+            written->added + written->unchanged);
+        QCOMPARE(count(path,
+                       "SELECT count(*) FROM email_schedules WHERE status = 'pre-scheduled' AND "
+                       "scheduled_send_date < '2024-09-15'"),
                  0);
     }
 
@@ -188,13 +196,14 @@ private slots:
         const ScheduledEmail &email = target->emails.front();
         const QByteArray type = emailTypeName(email.type).toUtf8();
         const QByteArray date = email.date.toString(Qt::ISODate).toUtf8();
-        exec(path, "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES ("
-                       + QByteArray::number(target->contactId) + ", '" + type + "', '" + date + "', 'sent')");
+        exec(path,
+             "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES ("
+                 + QByteArray::number(target->contactId) + ", '" + type + "', '" + date + "', 'sent')");
         auto written = ScheduleWriter::write(*batch, {});
         QVERIFY2(written.ok(), qPrintable(written.errorMessage()));
         QVERIFY(written->collisions >= 1);
-        const QByteArray where = "contact_id = " + QByteArray::number(target->contactId) + " AND email_type = '"
-            + type + "' AND scheduled_send_date = '" + date + "'";
+        const QByteArray where = "contact_id = " + QByteArray::number(target->contactId)
+            + " AND email_type = '" + type + "' AND scheduled_send_date = '" + date + "'";
         const QByteArray all = "SELECT count(*) FROM email_schedules WHERE " + where;
         const QByteArray sent = "SELECT count(*) FROM email_schedules WHERE status = 'sent' AND " + where;
         QCOMPARE(count(path, all.constData()), 1);
@@ -225,7 +234,7 @@ private slots:
         QVERIFY(ScheduleWriter::write(*compute(path, QDate(2024, 5, 1)), {}).ok());
         const QStringList before = dump(path);
         const BatchResultPtr later = compute(path, QDate(2024, 9, 15));
-        for (int after : {0, 3, 50}) {
+        for (int after : { 0, 3, 50 }) {
             int calls = 0;
             WriteOptions options;
             options.isCanceled = [&calls, after] { return ++calls > after; };
@@ -253,7 +262,9 @@ private slots:
         sqlite3_close(other);
         QVERIFY(!written.ok());
         QCOMPARE(dbErrorKind(written.error()), DbErrorKind::Locked);
-        QCOMPARE(count(path, "SELECT count(*) FROM email_schedules WHERE status IN ('pre-scheduled','skipped')"), 0);
+        QCOMPARE(
+            count(path, "SELECT count(*) FROM email_schedules WHERE status IN ('pre-scheduled','skipped')"),
+            0);
     }
 };
 

@@ -23,14 +23,16 @@ private:
     {
         const QString path = m_dir.filePath(QStringLiteral("kit-%1.db").arg(++m_count));
         const bool made = SqliteTestUtil::execSql(
-            path, "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);"
-                  "INSERT INTO contacts VALUES (1, 'a@example.com');");
+            path,
+            "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);"
+            "INSERT INTO contacts VALUES (1, 'a@example.com');");
         if (!made)
             qFatal("could not create %s", qPrintable(path));
         return path;
     }
 
-    static OrgDatabase openWritable(const QString &path, int busyTimeoutMs = OrgDatabase::DefaultBusyTimeoutMs)
+    static OrgDatabase openWritable(const QString &path,
+                                    int busyTimeoutMs = OrgDatabase::DefaultBusyTimeoutMs)
     {
         auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite, busyTimeoutMs);
         if (!db)
@@ -53,8 +55,9 @@ private slots:
     void bindStepAndColumns()
     {
         OrgDatabase db = openWritable(makeDb());
-        auto insert = Statement::prepare(db, QStringLiteral("INSERT INTO contacts (id, email) VALUES (?1, ?2)"),
-                                         QStringLiteral("add contacts to"));
+        auto insert
+            = Statement::prepare(db, QStringLiteral("INSERT INTO contacts (id, email) VALUES (?1, ?2)"),
+                                 QStringLiteral("add contacts to"));
         QVERIFY2(insert.ok(), qPrintable(insert.errorMessage()));
         insert->bind(1, qint64(2)).bind(2, QStringLiteral("b@example.com"));
         QVERIFY(insert->exec().ok());
@@ -79,8 +82,9 @@ private slots:
         }
         QCOMPARE(select->columnCount(), 5);
         QCOMPARE(select->columnName(1), QStringLiteral("email"));
-        QCOMPARE(seen, QStringList({ QStringLiteral("1:a@example.com"), QStringLiteral("2:b@example.com"),
-                                     QStringLiteral("3:ç@example.com") }));
+        QCOMPARE(seen,
+                 QStringList({ QStringLiteral("1:a@example.com"), QStringLiteral("2:b@example.com"),
+                               QStringLiteral("3:ç@example.com") }));
     }
 
     void errorsCarrySqliteMessage()
@@ -119,14 +123,16 @@ private slots:
         {
             auto tx = Transaction::begin(db, QStringLiteral("write"));
             QVERIFY(tx.ok());
-            QVERIFY(db.exec("INSERT INTO contacts VALUES (2, 'b@example.com')", QStringLiteral("write")).ok());
+            QVERIFY(
+                db.exec("INSERT INTO contacts VALUES (2, 'b@example.com')", QStringLiteral("write")).ok());
             QCOMPARE(count(db), 2);
         }
         QCOMPARE(count(db), 1);
         {
             auto tx = Transaction::begin(db, QStringLiteral("write"));
             QVERIFY(tx.ok());
-            QVERIFY(db.exec("INSERT INTO contacts VALUES (2, 'b@example.com')", QStringLiteral("write")).ok());
+            QVERIFY(
+                db.exec("INSERT INTO contacts VALUES (2, 'b@example.com')", QStringLiteral("write")).ok());
             QVERIFY(tx->commit().ok());
             QVERIFY(!tx->isActive());
         }
@@ -152,8 +158,9 @@ private slots:
     void cancelScopeInterruptsAndIsRemoved()
     {
         OrgDatabase db = openWritable(makeDb());
-        const char *longQuery = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) "
-                                "SELECT count(*) FROM n";
+        const char *longQuery
+            = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) "
+              "SELECT count(*) FROM n";
         std::atomic<int> calls = 0;
         {
             CancelScope scope(db, [&calls] { return ++calls > 3; });
@@ -169,9 +176,10 @@ private slots:
         }
         // Removed: the same kind of query now runs to the end and the callable is not called.
         const int before = calls;
-        auto stmt = Statement::prepare(
-            db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT count(*) FROM n",
-            QStringLiteral("count"));
+        auto stmt = Statement::prepare(db,
+                                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                                       "i < 100000) SELECT count(*) FROM n",
+                                       QStringLiteral("count"));
         QVERIFY(stmt.ok());
         auto row = stmt->step();
         QVERIFY2(row.ok(), qPrintable(row.errorMessage()));
@@ -188,13 +196,15 @@ private slots:
         QVERIFY(holder.exec("BEGIN EXCLUSIVE", QStringLiteral("lock")).ok());
         QElapsedTimer timer;
         timer.start();
-        auto row = Statement::prepare(waiter, "SELECT count(*) FROM contacts", QStringLiteral("read contacts from"));
+        auto row = Statement::prepare(waiter, "SELECT count(*) FROM contacts",
+                                      QStringLiteral("read contacts from"));
         Result<bool> stepped = row ? row->step() : Result<bool>(row.error());
         const qint64 elapsed = timer.elapsed();
         QVERIFY(!stepped.ok());
         QCOMPARE(dbErrorKind(stepped.error()), DbErrorKind::Locked);
         QVERIFY2(elapsed >= 1400 && elapsed < 5000, qPrintable(QString::number(elapsed)));
-        QVERIFY2(stepped.errorMessage().contains(QDir::toNativeSeparators(path)), qPrintable(stepped.errorMessage()));
+        QVERIFY2(stepped.errorMessage().contains(QDir::toNativeSeparators(path)),
+                 qPrintable(stepped.errorMessage()));
         QVERIFY(stepped.errorMessage().contains(QStringLiteral("locked by another program")));
         QVERIFY(holder.exec("ROLLBACK", QStringLiteral("unlock")).ok());
         QCOMPARE(count(waiter), 1);

@@ -110,7 +110,7 @@ void TestChecks::checks_data()
     QTest::addColumn<QString>("effective");
     QTest::addColumn<QString>("expectedState");
     QTest::addColumn<QString>("expectedProblems"); // "code/severity" joined by ';'
-    QTest::addColumn<QString>("messagePart"); // must appear in the messages
+    QTest::addColumn<QString>("messagePart");      // must appear in the messages
 
     const QString ok = u"mary@example.com"_s;
     // today is 2025-01-15 for every row

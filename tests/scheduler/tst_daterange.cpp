@@ -56,25 +56,25 @@ void TestDateRange::schedule_data()
         << u"TX"_s << u"1950-06-01"_s << QString() << QDate(9999, 12, 31) << QString()
         << u"invalid_birth_date,date_out_of_range"_s << u"9999"_s << QString();
     QTest::newRow("today 9999-12-31, birthday that day")
-        << u"TX"_s << u"1950-12-31"_s << QString() << QDate(9999, 12, 31) << u"aep="_s << QString() << QString()
-        << u"birthday 9999-12-31 pre catchup"_s;
+        << u"TX"_s << u"1950-12-31"_s << QString() << QDate(9999, 12, 31) << u"aep="_s << QString()
+        << QString() << u"birthday 9999-12-31 pre catchup"_s;
     // CA's birthday window runs 60 days past Dec 20, into 10000: no post_window email after it.
     QTest::newRow("window ends in 10000: no post_window")
         << u"CA"_s << u"1950-12-20"_s << QString() << QDate(9999, 6, 1) << QString() << u"date_out_of_range"_s
         << u"post_window"_s << u"aep 9999-08-18 pre; birthday 9999-12-06 skip:birthday_window"_s;
-    QTest::newRow("window and AEP in 10000")
-        << u"CA"_s << u"1950-12-20"_s << QString() << QDate(9999, 11, 1) << QString()
-        << u"date_out_of_range,date_out_of_range"_s << u"9999"_s << u"birthday 9999-12-06 skip:birthday_window"_s;
+    QTest::newRow("window and AEP in 10000") << u"CA"_s << u"1950-12-20"_s << QString() << QDate(9999, 11, 1)
+                                             << QString() << u"date_out_of_range,date_out_of_range"_s
+                                             << u"9999"_s << u"birthday 9999-12-06 skip:birthday_window"_s;
     QTest::newRow("effective date rule state, anniversary 9999-12-31")
-        << u"MO"_s << QString() << u"9998-12-31"_s << QDate(9999, 10, 1) << u"aep="_s << u"date_out_of_range"_s
-        << u"post_window"_s << u"effective_date 9999-12-01 skip:effective_date_window"_s;
+        << u"MO"_s << QString() << u"9998-12-31"_s << QDate(9999, 10, 1) << u"aep="_s
+        << u"date_out_of_range"_s << u"post_window"_s
+        << u"effective_date 9999-12-01 skip:effective_date_window"_s;
     // The first year: nothing before 0001-01-01.
     QTest::newRow("today 0001-01-01")
         << u"TX"_s << u"0001-01-01"_s << QString() << QDate(1, 1, 1) << u"aep="_s << QString() << QString()
         << u"birthday 0001-01-01 pre catchup"_s;
-    QTest::newRow("today 0001-01-01, AEP")
-        << u"TX"_s << QString() << QString() << QDate(1, 1, 1) << QString() << QString() << QString()
-        << u"aep 0001-08-18 pre"_s;
+    QTest::newRow("today 0001-01-01, AEP") << u"TX"_s << QString() << QString() << QDate(1, 1, 1) << QString()
+                                           << QString() << QString() << u"aep 0001-08-18 pre"_s;
 }
 
 void TestDateRange::schedule()
@@ -111,15 +111,15 @@ void TestDateRange::balancerStaysInRange_data()
     QTest::addColumn<QDate>("date");
     QTest::addColumn<QDate>("today");
     // 100 emails on one day with a cap of 5 a day: the overflow runs forward day by day.
-    QTest::newRow("cap overflow from 9999-12-31") << int(EmailType::Birthday) << QDate(9999, 12, 31)
-                                                  << QDate(9999, 12, 1);
-    QTest::newRow("cap overflow from 9999-12-20") << int(EmailType::Birthday) << QDate(9999, 12, 20)
-                                                  << QDate(9999, 12, 1);
+    QTest::newRow("cap overflow from 9999-12-31")
+        << int(EmailType::Birthday) << QDate(9999, 12, 31) << QDate(9999, 12, 1);
+    QTest::newRow("cap overflow from 9999-12-20")
+        << int(EmailType::Birthday) << QDate(9999, 12, 20) << QDate(9999, 12, 1);
     // Effective-date smoothing shifts by up to 2 days either way.
-    QTest::newRow("ED smoothing on 9999-12-30") << int(EmailType::EffectiveDate) << QDate(9999, 12, 30)
-                                                << QDate(9999, 12, 1);
-    QTest::newRow("ED smoothing on 9999-12-31") << int(EmailType::EffectiveDate) << QDate(9999, 12, 31)
-                                                << QDate(9999, 12, 31);
+    QTest::newRow("ED smoothing on 9999-12-30")
+        << int(EmailType::EffectiveDate) << QDate(9999, 12, 30) << QDate(9999, 12, 1);
+    QTest::newRow("ED smoothing on 9999-12-31")
+        << int(EmailType::EffectiveDate) << QDate(9999, 12, 31) << QDate(9999, 12, 31);
 }
 
 void TestDateRange::balancerStaysInRange()

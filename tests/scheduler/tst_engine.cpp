@@ -253,11 +253,13 @@ void TestEngine::yearRound()
 // a configured rule, a removed one), leap-day events and contacts without a birth date.
 void TestEngine::exclusionRulesAgree()
 {
-    const Config cfg = makeConfig(u"TX=birthday/0/10/lead=0 CA=birthday/14/60/lead=5 KY=none OR=effective_date/400/400/lead=0 ID=birthday/20/20/maxage=60/monthstart"_s);
+    const Config cfg = makeConfig(
+        u"TX=birthday/0/10/lead=0 CA=birthday/14/60/lead=5 KY=none OR=effective_date/400/400/lead=0 ID=birthday/20/20/maxage=60/monthstart"_s);
     const Engine::ExclusionRules rules(cfg);
-    const QString states[] = { u"CA"_s, u"MO"_s, u"NV"_s, u"IL"_s, u"NY"_s, u"TX"_s, u"KY"_s, u"OR"_s, u"ID"_s };
-    const QString dates[] = { QString(), u"1948-02-29"_s, u"1950-01-10"_s, u"1949-12-31"_s, u"2024-02-29"_s,
-                              u"2023-07-15"_s };
+    const QString states[]
+        = { u"CA"_s, u"MO"_s, u"NV"_s, u"IL"_s, u"NY"_s, u"TX"_s, u"KY"_s, u"OR"_s, u"ID"_s };
+    const QString dates[]
+        = { QString(), u"1948-02-29"_s, u"1950-01-10"_s, u"1949-12-31"_s, u"2024-02-29"_s, u"2023-07-15"_s };
     int excluded = 0;
     int tested = 0;
     for (const QString &state : states) {
@@ -269,7 +271,8 @@ void TestEngine::exclusionRulesAgree()
                 for (QDate d(2023, 1, 1); d <= QDate(2027, 1, 1); d = d.addDays(1)) {
                     const bool expected = Engine::isExcluded(facts, d, cfg);
                     if (rules.isExcluded(contact, d) != expected)
-                        QFAIL(qPrintable(state + u' ' + birth + u' ' + effective + u' ' + d.toString(Qt::ISODate)));
+                        QFAIL(qPrintable(state + u' ' + birth + u' ' + effective + u' '
+                                         + d.toString(Qt::ISODate)));
                     excluded += expected ? 1 : 0;
                     ++tested;
                 }

@@ -69,9 +69,8 @@ Result<Fixture> readFixture(const QString &path)
     const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');
     for (const QString &line : lines) {
         ++lineNumber;
-        const auto fail = [&](const QString &why) {
-            return Error { u"%1:%2: %3"_s.arg(path).arg(lineNumber).arg(why) };
-        };
+        const auto fail
+            = [&](const QString &why) { return Error { u"%1:%2: %3"_s.arg(path).arg(lineNumber).arg(why) }; };
         if (line.trimmed().isEmpty() || line.startsWith(u'#'))
             continue;
         if (inExpect) {
@@ -166,7 +165,8 @@ QString diff(const QStringList &expected, const QStringList &actual)
     std::vector<std::vector<int>> lcs(n + 1, std::vector<int>(m + 1, 0));
     for (qsizetype i = n - 1; i >= 0; --i) {
         for (qsizetype j = m - 1; j >= 0; --j)
-            lcs[i][j] = expected[i] == actual[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+            lcs[i][j]
+                = expected[i] == actual[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
     }
     QString out;
     qsizetype i = 0;

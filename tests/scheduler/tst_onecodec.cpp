@@ -52,7 +52,8 @@ void TestOneCodec::dateWrite()
         QCOMPARE(QString::fromLatin1(buffer, DateText::Length), expected);
     QCOMPARE(buffer[DateText::Length], 'x'); // no terminator written past the ten characters
     // toString falls back to Qt's ISO text outside the years 1-9999, and is empty when invalid.
-    QCOMPARE(DateText::toString(date), date.isValid() && expected.isEmpty() ? date.toString(Qt::ISODate) : expected);
+    QCOMPARE(DateText::toString(date),
+             date.isValid() && expected.isEmpty() ? date.toString(Qt::ISODate) : expected);
 }
 
 void TestOneCodec::dateParse_data()

@@ -8,13 +8,13 @@
 
 #include "batchpanel.h"
 #include "contactspage.h"
-#include "items/contacttablemodel.h"
 #include "dialogtestutil.h"
+#include "items/contacttablemodel.h"
+#include "items/runhistorymodel.h"
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "referencecsv.h"
 #include "runhistorydock.h"
-#include "items/runhistorymodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -324,7 +324,8 @@ void TestBatchWorkflow::dontWriteLeavesFileIdentical()
     QCOMPARE(declined.contacts, 663);
     QCOMPARE(declined.today, m_today);
     QCOMPARE(RunHistoryModel::statusLabel(declined.status), u"Not written"_qs);
-    QCOMPARE(count(db, "SELECT COUNT(*) FROM scheduler_runs"), count(m_sample, "SELECT COUNT(*) FROM scheduler_runs"));
+    QCOMPARE(count(db, "SELECT COUNT(*) FROM scheduler_runs"),
+             count(m_sample, "SELECT COUNT(*) FROM scheduler_runs"));
 }
 
 void TestBatchWorkflow::escOnQuestionLeavesFileIdentical()
@@ -672,12 +673,13 @@ void TestBatchWorkflow::thirtyRunsWithRandomCancels()
         const auto cancel = Cancel(rng.bounded(4));
         const int delayMs = int(rng.bounded(quint32(untilQuestion * 3 / 2 + 2)));
         const auto answer = Answer(rng.bounded(4));
-        const QString step = QStringLiteral("run %1 (seed %2): start by %3, %4 after %5 ms, question: %6")
-                                 .arg(i + 1)
-                                 .arg(seed)
-                                 .arg(byKey ? u"Ctrl+B"_qs : u"Run action"_qs, QString::fromLatin1(cancelNames[cancel]))
-                                 .arg(delayMs)
-                                 .arg(QString::fromLatin1(answerNames[answer]));
+        const QString step
+            = QStringLiteral("run %1 (seed %2): start by %3, %4 after %5 ms, question: %6")
+                  .arg(i + 1)
+                  .arg(seed)
+                  .arg(byKey ? u"Ctrl+B"_qs : u"Run action"_qs, QString::fromLatin1(cancelNames[cancel]))
+                  .arg(delayMs)
+                  .arg(QString::fromLatin1(answerNames[answer]));
 
         ModalScript script;
         bool questionSeen = false;

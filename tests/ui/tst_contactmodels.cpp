@@ -2,16 +2,16 @@
 // contact table against the plain filter predicate, sorting on raw values, stale results.
 
 #include "batch/batchjob.h"
-#include "items/contactfilter.h"
 #include "batch/contactpreview.h"
-#include "storage/contactsource.h"
-#include "items/contacttablemodel.h"
-#include "storage/demogenerator.h"
 #include "engine.h"
-#include "storage/orgdatabase.h"
+#include "items/contactfilter.h"
+#include "items/contacttablemodel.h"
 #include "items/problemsmodel.h"
 #include "items/runhistorymodel.h"
 #include "items/schedulepreviewmodel.h"
+#include "storage/contactsource.h"
+#include "storage/demogenerator.h"
+#include "storage/orgdatabase.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
@@ -71,8 +71,9 @@ QList<Contact> TestContactModels::allContacts() const
     if (!db)
         return contacts;
     ContactSource source(db.value());
-    const auto read = source.readRange(0, std::numeric_limits<qint64>::max(), ContactSource::Fields::All,
-                                       [&](const Contact &c, std::span<const HistoryEntry>) { contacts.append(c); });
+    const auto read
+        = source.readRange(0, std::numeric_limits<qint64>::max(), ContactSource::Fields::All,
+                           [&](const Contact &c, std::span<const HistoryEntry>) { contacts.append(c); });
     if (!read.ok()) {
         qWarning("reading the contacts failed: %s", qPrintable(read.errorMessage()));
         return {}; // the callers' comparisons fail on an empty list

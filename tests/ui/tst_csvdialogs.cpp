@@ -1,18 +1,18 @@
 // The CSV dialogs offscreen: the contact table's filtered view exported through SQL, a
 // cancelled export, the import of a file with synonym headers, and File ▸ Export / Import.
 
-#include "items/contactcolumn.h"
-#include "csv/contactimport.h"
 #include "contactspage.h"
-#include "storage/contactsource.h"
-#include "items/contacttablemodel.h"
+#include "csv/contactimport.h"
 #include "dialogtestutil.h"
 #include "exportdialog.h"
 #include "importdialog.h"
+#include "items/contactcolumn.h"
+#include "items/contacttablemodel.h"
 #include "mainwindow.h"
-#include "storage/orgdatabase.h"
 #include "referencecsv.h"
 #include "sqlitetestutil.h"
+#include "storage/contactsource.h"
+#include "storage/orgdatabase.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -232,11 +232,10 @@ void TestCsvDialogs::cancelledSqlExportKeepsFile()
     QVERIFY(dialog.isRunning());
     dialog.reject(); // Cancel while writing: stops the worker, the dialog stays with the outcome
     const QList<QLabel *> labels = dialog.findChildren<QLabel *>();
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(labels.cbegin(), labels.cend(),
-                                         [](const QLabel *l) {
-                                             return l->text().contains(QStringLiteral("cancelled"));
-                                         }),
-                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(labels.cbegin(), labels.cend(),
+                    [](const QLabel *l) { return l->text().contains(QStringLiteral("cancelled")); }),
+        20000);
     QVERIFY(!dialog.isRunning());
     QVERIFY(dialog.isVisible());
     QCOMPARE(exported.size(), 0);
@@ -310,7 +309,8 @@ void TestCsvDialogs::mainWindowActions()
     }
     QVERIFY(exportAction);
     QVERIFY(importAction);
-    QVERIFY(exportAction->toolTip().contains(QKeySequence(Qt::CTRL | Qt::Key_E).toString(QKeySequence::NativeText)));
+    QVERIFY(exportAction->toolTip().contains(
+        QKeySequence(Qt::CTRL | Qt::Key_E).toString(QKeySequence::NativeText)));
 
     exportAction->trigger();
     auto *exportDialog = window.findChild<ExportDialog *>();
@@ -325,7 +325,8 @@ void TestCsvDialogs::mainWindowActions()
     QVERIFY(exported.wait(20000));
     QCOMPARE(exported.first().at(1).toLongLong(), contactCount(m_db));
     const QList<QStringList> written = parseCsv(QString::fromUtf8(readAll(out)));
-    QCOMPARE(written.first().first(), window.contactsPage()->model()->headerData(Id, Qt::Horizontal).toString());
+    QCOMPARE(written.first().first(),
+             window.contactsPage()->model()->headerData(Id, Qt::Horizontal).toString());
     exportDialog->close();
     QTRY_VERIFY(!window.findChild<ExportDialog *>());
 

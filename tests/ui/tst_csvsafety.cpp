@@ -132,7 +132,9 @@ void TestCsvSafety::importDialogReadsUnicodeTextAndSavesEveryRejectedRow()
     ModalScript script;
     QString fileDialogProblem;
     // It opens in the file's folder (where `saved` goes); the user types the name.
-    script.then([&](QWidget *modal) { fileDialogProblem = saveThroughFileDialog(modal, QFileInfo(saved).fileName()); });
+    script.then([&](QWidget *modal) {
+        fileDialogProblem = saveThroughFileDialog(modal, QFileInfo(saved).fileName());
+    });
     QVERIFY(ModalScript::click(&dialog, u"Save rejected rows…"));
     QTRY_VERIFY(script.done());
     QVERIFY2(fileDialogProblem.isEmpty(), qPrintable(fileDialogProblem));

@@ -3,14 +3,14 @@
 // click-through, and the "email on day D" contact filter down to the main window.
 
 #include "batch/batchjob.h"
-#include "storage/contactquery.h"
-#include "contactspage.h"
-#include "items/contacttablemodel.h"
 #include "batch/dailyload.h"
-#include "items/dailyloadmodel.h"
+#include "contactspage.h"
 #include "dailyloadview.h"
-#include "storage/demogenerator.h"
+#include "items/contacttablemodel.h"
+#include "items/dailyloadmodel.h"
 #include "mainwindow.h"
+#include "storage/contactquery.h"
+#include "storage/demogenerator.h"
 #include "storage/schedulewriter.h"
 
 #include <QAbstractItemModelTester>
@@ -81,32 +81,36 @@ QString TestDailyLoad::makeHandDb(const QString &name, bool withSchedules) const
     sqlite3 *db = nullptr;
     if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK)
         return {};
-    exec(db, "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, "
-             "current_carrier TEXT, plan_type TEXT, effective_date TEXT, birth_date TEXT, gender TEXT, "
-             "state TEXT, zip_code TEXT, phone_number TEXT, status TEXT)");
-    exec(db, "INSERT INTO contacts (id, first_name, last_name, email, state, zip_code, birth_date) VALUES "
-             "(1, 'Ann', 'Able', 'ann@example.com', 'CA', '90210', '1950-03-19'),"
-             "(2, 'Bob', 'Baker', 'bob@example.com', 'TX', '75001', '1951-04-02'),"
-             "(3, 'Cy', 'Cole', 'not an email', 'TX', '75001', '1952-05-05'),"
-             "(4, 'Di', 'Dunn', 'di@example.com', 'NY', '10001', '1953-06-06')");
+    exec(db,
+         "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, "
+         "current_carrier TEXT, plan_type TEXT, effective_date TEXT, birth_date TEXT, gender TEXT, "
+         "state TEXT, zip_code TEXT, phone_number TEXT, status TEXT)");
+    exec(db,
+         "INSERT INTO contacts (id, first_name, last_name, email, state, zip_code, birth_date) VALUES "
+         "(1, 'Ann', 'Able', 'ann@example.com', 'CA', '90210', '1950-03-19'),"
+         "(2, 'Bob', 'Baker', 'bob@example.com', 'TX', '75001', '1951-04-02'),"
+         "(3, 'Cy', 'Cole', 'not an email', 'TX', '75001', '1952-05-05'),"
+         "(4, 'Di', 'Dunn', 'di@example.com', 'NY', '10001', '1953-06-06')");
     if (withSchedules) {
-        exec(db, "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER, email_type TEXT, "
-                 "scheduled_send_date TEXT, scheduled_send_time TEXT DEFAULT '08:30:00', status TEXT, "
-                 "skip_reason TEXT, created_at TEXT, updated_at TEXT, batch_id TEXT, event_year INTEGER, "
-                 "event_month INTEGER, event_day INTEGER, catchup_note TEXT, actual_send_datetime TEXT)");
-        exec(db, "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES "
-                 "(2, 'birthday', '2025-03-04', 'pre-scheduled'),"
-                 "(3, 'birthday', '2025-03-04', 'sent'),"
-                 "(1, 'aep', '2025-03-04', 'skipped'),"
-                 "(1, 'birthday', '2025-03-05', 'pre-scheduled'),"
-                 "(2, 'aep', '2025-03-05', 'pre-scheduled'),"
-                 "(4, 'effective_date', '2025-03-05', 'pre-scheduled'),"
-                 "(1, 'post_window', '2025-03-05', 'pre-scheduled'),"
-                 "(4, 'NEWSLETTER', '2025-03-10', 'pre-scheduled'),"
-                 "(4, 'BIRTHDAY', '2025-03-10', 'pre-scheduled'),"
-                 "(1, 'birthday', '2025-02-01', 'pre-scheduled'),"
-                 "(2, 'birthday', '2025-06-01', 'pre-scheduled'),"
-                 "(2, 'birthday', 'garbage', 'pre-scheduled')");
+        exec(db,
+             "CREATE TABLE email_schedules (id INTEGER PRIMARY KEY, contact_id INTEGER, email_type TEXT, "
+             "scheduled_send_date TEXT, scheduled_send_time TEXT DEFAULT '08:30:00', status TEXT, "
+             "skip_reason TEXT, created_at TEXT, updated_at TEXT, batch_id TEXT, event_year INTEGER, "
+             "event_month INTEGER, event_day INTEGER, catchup_note TEXT, actual_send_datetime TEXT)");
+        exec(db,
+             "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, status) VALUES "
+             "(2, 'birthday', '2025-03-04', 'pre-scheduled'),"
+             "(3, 'birthday', '2025-03-04', 'sent'),"
+             "(1, 'aep', '2025-03-04', 'skipped'),"
+             "(1, 'birthday', '2025-03-05', 'pre-scheduled'),"
+             "(2, 'aep', '2025-03-05', 'pre-scheduled'),"
+             "(4, 'effective_date', '2025-03-05', 'pre-scheduled'),"
+             "(1, 'post_window', '2025-03-05', 'pre-scheduled'),"
+             "(4, 'NEWSLETTER', '2025-03-10', 'pre-scheduled'),"
+             "(4, 'BIRTHDAY', '2025-03-10', 'pre-scheduled'),"
+             "(1, 'birthday', '2025-02-01', 'pre-scheduled'),"
+             "(2, 'birthday', '2025-06-01', 'pre-scheduled'),"
+             "(2, 'birthday', 'garbage', 'pre-scheduled')");
     }
     sqlite3_close(db);
     return path;
@@ -145,8 +149,8 @@ void TestDailyLoad::storedCountsPerDayAndType()
     QVERIFY(defaults.ok());
     QCOMPARE(defaults->dailyCap, 1);
 
-    const Result<DailyLoad> bare
-        = DailyLoad::fromDatabase(makeHandDb(QStringLiteral("bare.db"), false), m_today, m_today.addDays(6), capConfig());
+    const Result<DailyLoad> bare = DailyLoad::fromDatabase(makeHandDb(QStringLiteral("bare.db"), false),
+                                                           m_today, m_today.addDays(6), capConfig());
     QVERIFY2(bare.ok(), qPrintable(bare.errorMessage()));
     QCOMPARE(bare->days.size(), std::size_t(7));
     QCOMPARE(bare->maxTotal(), 0);
@@ -268,9 +272,10 @@ void TestDailyLoad::modelPassesTesterAndFlagsOverflow()
     QCOMPARE(model.rowCount(), 30);
 
     const int row = int(m_today.daysTo(QDate(2025, 3, 5)));
-    QCOMPARE(model.index(row, DailyLoadModel::Date).data(DailyLoadModel::RawRole).toDate(), QDate(2025, 3, 5));
-    for (int column : { int(DailyLoadModel::Birthday), int(DailyLoadModel::EffectiveDate), int(DailyLoadModel::Aep),
-                        int(DailyLoadModel::PostWindow) })
+    QCOMPARE(model.index(row, DailyLoadModel::Date).data(DailyLoadModel::RawRole).toDate(),
+             QDate(2025, 3, 5));
+    for (int column : { int(DailyLoadModel::Birthday), int(DailyLoadModel::EffectiveDate),
+                        int(DailyLoadModel::Aep), int(DailyLoadModel::PostWindow) })
         QCOMPARE(model.index(row, column).data(DailyLoadModel::RawRole).toLongLong(), 1);
     QCOMPARE(model.index(row, DailyLoadModel::Total).data(DailyLoadModel::RawRole).toLongLong(), 4);
     QCOMPARE(model.index(row, DailyLoadModel::OverCap).data(DailyLoadModel::RawRole).toBool(), true);
@@ -298,7 +303,7 @@ void TestDailyLoad::overTheCapIsTheDailyCap()
     load.overflowThreshold = 52;
     load.days[0].counts[int(EmailType::Birthday)] = 44; // at the cap: not over
     load.days[1].counts[int(EmailType::Birthday)] = 30;
-    load.days[1].counts[int(EmailType::Aep)] = 19;      // 49: over the cap, under the threshold
+    load.days[1].counts[int(EmailType::Aep)] = 19; // 49: over the cap, under the threshold
     load.days[2].counts[int(EmailType::Birthday)] = 12;
 
     QVERIFY(!load.isOverCap(load.days[0]));

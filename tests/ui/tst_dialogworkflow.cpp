@@ -5,17 +5,17 @@
 
 #include "batch/batchjob.h"
 #include "contactspage.h"
-#include "items/contacttablemodel.h"
-#include "items/dailyloadmodel.h"
 #include "dailyloadview.h"
 #include "dialogtestutil.h"
 #include "exportdialog.h"
 #include "importdialog.h"
+#include "items/contacttablemodel.h"
+#include "items/dailyloadmodel.h"
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "referencecsv.h"
-#include "storage/schedulewriter.h"
 #include "sqlitetestutil.h"
+#include "storage/schedulewriter.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -164,16 +164,17 @@ void TestDialogWorkflow::exportProposesAnExistingFolder()
 
 void TestDialogWorkflow::exportEqualsCli_data()
 {
-    QTest::addColumn<QString>("source");      // the entry a user picks under "Export:"
-    QTest::addColumn<QString>("separator");   // the entry under "Separator:"
+    QTest::addColumn<QString>("source");    // the entry a user picks under "Export:"
+    QTest::addColumn<QString>("separator"); // the entry under "Separator:"
     QTest::addColumn<bool>("lf");
     QTest::addColumn<bool>("bom");
     QTest::addColumn<QStringList>("cliArgs");
 
     QTest::newRow("schedule, semicolon, LF, BOM")
-        << QStringLiteral("Stored schedule (email_schedules)") << QStringLiteral("Semicolon ( ; )") << true << true
-        << QStringList { QStringLiteral("--what"), QStringLiteral("schedule"), QStringLiteral("--separator"),
-                         QStringLiteral("semicolon"), QStringLiteral("--lf"), QStringLiteral("--bom") };
+        << QStringLiteral("Stored schedule (email_schedules)") << QStringLiteral("Semicolon ( ; )") << true
+        << true << QStringList { QStringLiteral("--what"),      QStringLiteral("schedule"),
+                                 QStringLiteral("--separator"), QStringLiteral("semicolon"),
+                                 QStringLiteral("--lf"),        QStringLiteral("--bom") };
     QTest::newRow("contacts, tab, CRLF")
         << QStringLiteral("Contacts") << QStringLiteral("Tab") << false << false
         << QStringList { QStringLiteral("--what"), QStringLiteral("contacts"), QStringLiteral("--separator"),
@@ -199,7 +200,8 @@ void TestDialogWorkflow::exportEqualsCli()
     QAction *exportAction = menuAction(window->menuBar(), u"File", u"Export…");
     QVERIFY(exportAction);
 
-    const QString out = m_dir.filePath(QStringLiteral("gui-%1.csv").arg(QString::fromUtf8(QTest::currentDataTag())).replace(u' ', u'_'));
+    const QString out = m_dir.filePath(
+        QStringLiteral("gui-%1.csv").arg(QString::fromUtf8(QTest::currentDataTag())).replace(u' ', u'_'));
     QFile::remove(out);
     QPointer<QDialog> dialog;
     QStringList missing;
@@ -237,21 +239,24 @@ void TestDialogWorkflow::exportEqualsCli()
     const QByteArray gui = readAll(out);
     QVERIFY(!gui.isEmpty());
     QCOMPARE(gui.startsWith("\xEF\xBB\xBF"), bom);
-    const QList<QStringList> rows
-        = ReferenceCsv::parse(QString::fromUtf8(bom ? gui.mid(3) : gui), separator == u"Tab" ? u'\t'
-                                                                          : separator.startsWith(u"Semicolon") ? u';'
-                                                                                                               : u',');
+    const QList<QStringList> rows = ReferenceCsv::parse(QString::fromUtf8(bom ? gui.mid(3) : gui),
+                                                        separator == u"Tab"                      ? u'\t'
+                                                            : separator.startsWith(u"Semicolon") ? u';'
+                                                                                                 : u',');
     QVERIFY(rows.size() > 1);
-    QVERIFY2(message->text().contains(QLocale().toString(rows.size() - 1) + u" rows"), qPrintable(message->text()));
+    QVERIFY2(message->text().contains(QLocale().toString(rows.size() - 1) + u" rows"),
+             qPrintable(message->text()));
 
     // The same export from the command line.
     const QString cliOut = m_dir.filePath(QStringLiteral("cli-export.csv"));
     QFile::remove(cliOut);
     QProcess process;
     QSignalSpy finished(&process, &QProcess::finished);
-    process.start(cli, QStringList { QStringLiteral("export"), QStringLiteral("--db"), m_db, QStringLiteral("--output"),
-                                     cliOut, QStringLiteral("--today"), m_today.toString(Qt::ISODate) }
-                           + cliArgs);
+    process.start(cli,
+                  QStringList { QStringLiteral("export"), QStringLiteral("--db"), m_db,
+                                QStringLiteral("--output"), cliOut, QStringLiteral("--today"),
+                                m_today.toString(Qt::ISODate) }
+                      + cliArgs);
     QVERIFY(finished.wait(120000));
     QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0,
              process.readAllStandardError().constData());
@@ -284,7 +289,8 @@ void TestDialogWorkflow::exportOffersOnlySourcesThatExist()
     QTRY_VERIFY(!window->findChild<ExportDialog *>());
     // No run has been computed in this window: the preview is not offered to be refused later.
     QVERIFY2(!offered.isEmpty(), "the export dialog lists no source");
-    QVERIFY2(!offered.contains(QStringLiteral("Computed preview of the last run")), qPrintable(offered.join(u", ")));
+    QVERIFY2(!offered.contains(QStringLiteral("Computed preview of the last run")),
+             qPrintable(offered.join(u", ")));
     QVERIFY(!previewReachable);
 
     // Without a database, the database sources are greyed out with the reason, and a computed
@@ -347,12 +353,12 @@ void TestDialogWorkflow::importAddsGoodRowsAndSavesRejected()
         QFile file(csv);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("First Name,Last Name,E-mail,Date of Birth,Effective Date,State,Zip\r\n"
-                   "Alma,Good,alma.good@import.example,1950-04-11,2015-06-01,TX,75001\r\n"   // line 2
-                   "Bert,Bad,not-an-email,1951-05-12,2016-07-01,TX,75001\r\n"                 // line 3
-                   "Cleo,Good,cleo.good@import.example,03/14/1952,2014-01-01,CA,90210\r\n"   // line 4
-                   "Dirk,Bad,dirk.bad@import.example,31/02/1950,2013-01-01,TX,75001\r\n"     // line 5
-                   "Edna,Good,edna.good@import.example,1949-12-24,,NV,89501\r\n"             // line 6
-                   "Finn,Bad,finn.bad@import.example,2031-11-29,2012-01-01,TX,75001\r\n");   // line 7
+                   "Alma,Good,alma.good@import.example,1950-04-11,2015-06-01,TX,75001\r\n" // line 2
+                   "Bert,Bad,not-an-email,1951-05-12,2016-07-01,TX,75001\r\n"              // line 3
+                   "Cleo,Good,cleo.good@import.example,03/14/1952,2014-01-01,CA,90210\r\n" // line 4
+                   "Dirk,Bad,dirk.bad@import.example,31/02/1950,2013-01-01,TX,75001\r\n"   // line 5
+                   "Edna,Good,edna.good@import.example,1949-12-24,,NV,89501\r\n"           // line 6
+                   "Finn,Bad,finn.bad@import.example,2031-11-29,2012-01-01,TX,75001\r\n"); // line 7
     }
     const qint64 before = contactCount(db);
     QVERIFY(before > 0);
@@ -386,7 +392,8 @@ void TestDialogWorkflow::importAddsGoodRowsAndSavesRejected()
     for (int row = 0; row < rejected->rowCount(); ++row)
         lines << rejected->item(row, 0)->text();
     QCOMPARE(lines, (QStringList { QStringLiteral("3"), QStringLiteral("5"), QStringLiteral("7") }));
-    QVERIFY2(rejected->item(0, 2)->text().contains(u"not-an-email"), qPrintable(rejected->item(0, 2)->text()));
+    QVERIFY2(rejected->item(0, 2)->text().contains(u"not-an-email"),
+             qPrintable(rejected->item(0, 2)->text()));
     QVERIFY2(rejected->item(1, 2)->text().contains(u"31/02/1950"), qPrintable(rejected->item(1, 2)->text()));
     QVERIFY2(rejected->item(2, 2)->text().contains(u"2031-11-29"), qPrintable(rejected->item(2, 2)->text()));
     // Room for a page of them, not three.
@@ -394,21 +401,26 @@ void TestDialogWorkflow::importAddsGoodRowsAndSavesRejected()
              qPrintable(QString::number(rejected->height())));
 
     QVERIFY2(QApplication::activeModalWidget() == dialog,
-             QApplication::activeModalWidget() ? QApplication::activeModalWidget()->metaObject()->className() : "none");
+             QApplication::activeModalWidget() ? QApplication::activeModalWidget()->metaObject()->className()
+                                               : "none");
     // "Save rejected rows…" through the real file dialog, the name typed.
     const QString failures = m_dir.filePath(QStringLiteral("rejected-by-user.csv"));
     QFile::remove(failures);
     QString fileDialogProblem;
     // It opens in the CSV's folder with a proposed name; the user types another name.
-    script.then([&](QWidget *modal) { fileDialogProblem = saveThroughFileDialog(modal, QFileInfo(failures).fileName()); });
+    script.then([&](QWidget *modal) {
+        fileDialogProblem = saveThroughFileDialog(modal, QFileInfo(failures).fileName());
+    });
     QVERIFY(ModalScript::click(dialog, u"Save rejected rows…"));
     QTRY_VERIFY(script.done());
     QVERIFY2(fileDialogProblem.isEmpty(), qPrintable(fileDialogProblem));
-    QVERIFY2(qobject_cast<QFileDialog *>(QApplication::activeModalWidget()) == nullptr, "the file dialog is still open");
+    QVERIFY2(qobject_cast<QFileDialog *>(QApplication::activeModalWidget()) == nullptr,
+             "the file dialog is still open");
     QTRY_VERIFY(QFileInfo::exists(failures));
     const QList<QStringList> saved = ReferenceCsv::parse(QString::fromUtf8(readAll(failures)));
     QCOMPARE(saved.size(), 4);
-    QCOMPARE(saved.at(0).mid(0, 3), (QStringList { QStringLiteral("line"), QStringLiteral("field"), QStringLiteral("reason") }));
+    QCOMPARE(saved.at(0).mid(0, 3),
+             (QStringList { QStringLiteral("line"), QStringLiteral("field"), QStringLiteral("reason") }));
     QCOMPARE(saved.at(1).at(0), QStringLiteral("3"));
     QCOMPARE(saved.at(2).at(0), QStringLiteral("5"));
     QCOMPARE(saved.at(3).at(0), QStringLiteral("7"));
@@ -421,13 +433,18 @@ void TestDialogWorkflow::importAddsGoodRowsAndSavesRejected()
     QTRY_VERIFY_WITH_TIMEOUT(message->text().startsWith(u"Imported"), 30000);
     QVERIFY2(message->text().contains(u"Imported 3 new contacts"), qPrintable(message->text()));
     QCOMPARE(contactCount(db), before + 3);
-    for (const QString &email : { QStringLiteral("alma.good@import.example"), QStringLiteral("cleo.good@import.example"),
-                                  QStringLiteral("edna.good@import.example") })
+    for (const QString &email :
+         { QStringLiteral("alma.good@import.example"), QStringLiteral("cleo.good@import.example"),
+           QStringLiteral("edna.good@import.example") })
         QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM contacts WHERE email = ?1"), email), 1);
-    for (const QString &email : { QStringLiteral("dirk.bad@import.example"), QStringLiteral("finn.bad@import.example") })
+    for (const QString &email :
+         { QStringLiteral("dirk.bad@import.example"), QStringLiteral("finn.bad@import.example") })
         QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM contacts WHERE email = ?1"), email), 0);
-    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM contacts WHERE birth_date = ?1"), QStringLiteral("1952-03-14")),
-             scalar(m_db, QStringLiteral("SELECT COUNT(*) FROM contacts WHERE birth_date = ?1"), QStringLiteral("1952-03-14")) + 1);
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM contacts WHERE birth_date = ?1"),
+                    QStringLiteral("1952-03-14")),
+             scalar(m_db, QStringLiteral("SELECT COUNT(*) FROM contacts WHERE birth_date = ?1"),
+                    QStringLiteral("1952-03-14"))
+                 + 1);
     QTRY_COMPARE_WITH_TIMEOUT(qint64(window->contactsPage()->model()->rowCount()), before + 3, 20000);
 
     // Done: Import again would only skip the rows just added, so it is off and Enter closes.

@@ -3,17 +3,17 @@
 // open a broken file (banner, still usable), settings remembered.
 
 #include "batchpanel.h"
-#include "storage/contactsource.h"
 #include "contactspage.h"
-#include "items/contacttablemodel.h"
 #include "engine.h"
+#include "items/contacttablemodel.h"
+#include "items/runhistorymodel.h"
+#include "items/schedulepreviewmodel.h"
 #include "mainwindow.h"
-#include "storage/orgdatabase.h"
 #include "problemsdock.h"
 #include "runhistorydock.h"
-#include "items/runhistorymodel.h"
 #include "schedulepreviewdock.h"
-#include "items/schedulepreviewmodel.h"
+#include "storage/contactsource.h"
+#include "storage/orgdatabase.h"
 
 #include <QAction>
 #include <QApplication>

@@ -5,12 +5,12 @@
 // keyboard ways into "Show:", "As of" and the docks.
 
 #include "contactspage.h"
-#include "items/contacttablemodel.h"
 #include "filterheader.h"
+#include "items/contacttablemodel.h"
+#include "items/schedulepreviewmodel.h"
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "schedulepreviewdock.h"
-#include "items/schedulepreviewmodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -222,8 +222,9 @@ void TestOpenWorkflow::lockedDatabaseSaysSo()
     // Another program in the middle of writing: it holds the exclusive lock.
     sqlite3 *other = nullptr;
     QCOMPARE(sqlite3_open(QFile::encodeName(locked).constData(), &other), SQLITE_OK);
-    QCOMPARE(sqlite3_exec(other, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; "
-                                 "UPDATE contacts SET first_name = first_name WHERE id = 1;",
+    QCOMPARE(sqlite3_exec(other,
+                          "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; "
+                          "UPDATE contacts SET first_name = first_name WHERE id = 1;",
                           nullptr, nullptr, nullptr),
              SQLITE_OK);
 
@@ -595,7 +596,8 @@ void TestOpenWorkflow::filterChangeScrollsToTop()
     const int row = model->rowOfContact(wanted);
     QVERIFY(row >= 0);
     QCOMPARE(page->currentContactId(), wanted);
-    QTRY_VERIFY(page->view()->rowAt(0) <= row && row <= page->view()->rowAt(page->view()->viewport()->height() - 2));
+    QTRY_VERIFY(page->view()->rowAt(0) <= row
+                && row <= page->view()->rowAt(page->view()->viewport()->height() - 2));
 }
 
 void TestOpenWorkflow::keyboardReachesShowAsOfAndDocks()
@@ -609,7 +611,7 @@ void TestOpenWorkflow::keyboardReachesShowAsOfAndDocks()
 
     // View ▸ Go To: each pane by its key, listed in the menu with that key.
     const QStringList panes { u"Contact Table"_qs, u"Schedule Preview"_qs, u"Batch Run"_qs,
-                              u"Problems"_qs, u"Run History"_qs, u"Sends per Day"_qs };
+                              u"Problems"_qs,      u"Run History"_qs,      u"Sends per Day"_qs };
     for (int i = 0; i < panes.size(); ++i) {
         QAction *go = menuAction(u"View"_qs, panes[i]);
         QVERIFY2(go, qPrintable(panes[i]));

@@ -66,9 +66,9 @@ private:
 void TestPreviewTimeline::emailsAfterTheSpanAreNotDrawnAtItsEdge()
 {
     // Texas, birthday in September: the birthday email is mid-span, nothing near its end.
-    ContactPreview preview
-        = computeContactPreview(contact(1, QStringLiteral("TX"), QStringLiteral("75001"), QStringLiteral("1950-09-15")),
-                                {}, m_today, Config());
+    ContactPreview preview = computeContactPreview(
+        contact(1, QStringLiteral("TX"), QStringLiteral("75001"), QStringLiteral("1950-09-15")), {}, m_today,
+        Config());
     QVERIFY(preview.found);
     // Two birthday emails after the span, as a long schedule can have.
     ScheduledEmail late;
@@ -108,8 +108,8 @@ void TestPreviewTimeline::todayAndYearRoundNoticeDoNotOverlap()
     QFETCH(int, width);
     // New York is a year-round state; schedule emails after the span as well, for the header.
     ContactPreview preview
-        = computeContactPreview(contact(2, QStringLiteral("NY"), QStringLiteral("10001"), QStringLiteral("1950-06-15"),
-                                        QStringLiteral("2010-07-01")),
+        = computeContactPreview(contact(2, QStringLiteral("NY"), QStringLiteral("10001"),
+                                        QStringLiteral("1950-06-15"), QStringLiteral("2010-07-01")),
                                 {}, m_today, Config());
     QVERIFY(preview.yearRound);
     ScheduledEmail late;
@@ -144,10 +144,12 @@ void TestPreviewTimeline::todayAndYearRoundNoticeDoNotOverlap()
 void TestPreviewTimeline::futureBirthDateIsNamed()
 {
     const ContactPreview preview = computeContactPreview(
-        contact(3, QStringLiteral("TX"), QStringLiteral("75001"), QStringLiteral("2031-11-29")), {}, m_today, Config());
+        contact(3, QStringLiteral("TX"), QStringLiteral("75001"), QStringLiteral("2031-11-29")), {}, m_today,
+        Config());
     QCOMPARE(preview.futureBirthDate, QDate(2031, 11, 29));
     const ContactPreview unreadable = computeContactPreview(
-        contact(4, QStringLiteral("TX"), QStringLiteral("75001"), QStringLiteral("31/02/1950")), {}, m_today, Config());
+        contact(4, QStringLiteral("TX"), QStringLiteral("75001"), QStringLiteral("31/02/1950")), {}, m_today,
+        Config());
     QVERIFY(!unreadable.futureBirthDate.isValid());
 
     // In the dock, from a database: the problem is named, not "born 2031-11-29".
@@ -155,14 +157,16 @@ void TestPreviewTimeline::futureBirthDateIsNamed()
     const QString path = dir.filePath(QStringLiteral("future.sqlite3"));
     sqlite3 *db = nullptr;
     QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
-    QCOMPARE(sqlite3_exec(db,
-                          "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, "
-                          "current_carrier TEXT, plan_type TEXT, effective_date TEXT, birth_date TEXT, gender TEXT, "
-                          "state TEXT, zip_code TEXT, phone_number TEXT, status TEXT);"
-                          "INSERT INTO contacts (id, first_name, last_name, email, state, zip_code, birth_date) VALUES "
-                          "(7, 'Flo', 'Future', 'flo@example.com', 'TX', '75001', '2031-11-29');",
-                          nullptr, nullptr, nullptr),
-             SQLITE_OK);
+    QCOMPARE(
+        sqlite3_exec(
+            db,
+            "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, "
+            "current_carrier TEXT, plan_type TEXT, effective_date TEXT, birth_date TEXT, gender TEXT, "
+            "state TEXT, zip_code TEXT, phone_number TEXT, status TEXT);"
+            "INSERT INTO contacts (id, first_name, last_name, email, state, zip_code, birth_date) VALUES "
+            "(7, 'Flo', 'Future', 'flo@example.com', 'TX', '75001', '2031-11-29');",
+            nullptr, nullptr, nullptr),
+        SQLITE_OK);
     sqlite3_close(db);
 
     SchedulePreviewDock dock;
@@ -178,7 +182,8 @@ void TestPreviewTimeline::futureBirthDateIsNamed()
             details = label->text();
     }
     QVERIFY2(details.contains(u"in the future"), qPrintable(details));
-    QVERIFY2(details.contains(QLocale().toString(QDate(2031, 11, 29), QStringLiteral("MMM d, yyyy"))), qPrintable(details));
+    QVERIFY2(details.contains(QLocale().toString(QDate(2031, 11, 29), QStringLiteral("MMM d, yyyy"))),
+             qPrintable(details));
     QVERIFY2(!details.contains(u"born"), qPrintable(details));
     // Said once: no other visible line repeats it (the engine's "is after today" wording).
     for (const QLabel *label : labels) {

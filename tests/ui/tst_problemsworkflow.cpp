@@ -5,15 +5,15 @@
 // view, and a remembered window wins on the next start.
 
 #include "batch/batchjob.h"
+#include "batch/problemscan.h"
 #include "batchpanel.h"
 #include "contactspage.h"
-#include "items/contacttablemodel.h"
-#include "storage/demogenerator.h"
 #include "filterheader.h"
+#include "items/contacttablemodel.h"
 #include "mainwindow.h"
 #include "modalscript.h"
-#include "batch/problemscan.h"
 #include "problemsdock.h"
+#include "storage/demogenerator.h"
 
 #include <QAction>
 #include <QApplication>
@@ -21,8 +21,8 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QImage>
-#include <QScrollBar>
 #include <QScreen>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabBar>
 #include <QTableView>
@@ -74,7 +74,8 @@ void TestProblemsWorkflow::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_db = m_dir->filePath(QStringLiteral("org-206.sqlite3"));
-    QVERIFY(QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + QStringLiteral("/samples/org-206.sqlite3"), m_db));
+    QVERIFY(
+        QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + QStringLiteral("/samples/org-206.sqlite3"), m_db));
     QFile::setPermissions(m_db, QFile::ReadOwner | QFile::WriteOwner);
     m_settings = m_dir->filePath(QStringLiteral("settings.ini"));
     m_window = std::make_unique<MainWindow>(m_settings);
@@ -220,10 +221,11 @@ void TestProblemsWorkflow::refreshAfterOutsideChange()
     QVERIFY(!rowShowsErrorIcon(clean));
 
     // Another program breaks a clean contact's email; the user presses F5.
-    QVERIFY(execute(m_db, QStringLiteral("UPDATE contacts SET email = 'not an email' WHERE id = %1")
-                              .arg(clean)
-                              .toUtf8()
-                              .constData()));
+    QVERIFY(execute(m_db,
+                    QStringLiteral("UPDATE contacts SET email = 'not an email' WHERE id = %1")
+                        .arg(clean)
+                        .toUtf8()
+                        .constData()));
     const qsizetype after = runProblems(m_db).size();
     QCOMPARE(after, before + 1);
     m_window->activateWindow();
@@ -284,7 +286,8 @@ void TestProblemsWorkflow::checkKeepsWhatOnlyARunFound()
 
     // A run reported a contact the engine failed on (what BatchPanel::problemsFound carries).
     QList<ProblemRow> run = runProblems(m_db);
-    run.append(ProblemRow { 5, Problem { ProblemCode::ProcessingError, Severity::Error, QStringLiteral("failed") } });
+    run.append(ProblemRow {
+        5, Problem { ProblemCode::ProcessingError, Severity::Error, QStringLiteral("failed") } });
     std::stable_sort(run.begin(), run.end(),
                      [](const ProblemRow &a, const ProblemRow &b) { return a.contactId < b.contactId; });
     Q_EMIT m_window->batchPanel()->problemsFound(run);
@@ -292,19 +295,22 @@ void TestProblemsWorkflow::checkKeepsWhatOnlyARunFound()
 
     // F5 checks the contacts again; the processing error of the run stays listed.
     m_window->refreshAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->problemsDock()->sourceText().contains(QStringLiteral("checked as of")), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->problemsDock()->sourceText().contains(QStringLiteral("checked as of")),
+                             20000);
     QCOMPARE(problemsTabText(), QStringLiteral("Problems (%1)").arg(checked + 1));
     const QAbstractItemModel *rows = m_window->problemsDock()->view()->model();
     int failed = 0;
     for (int i = 0; i < rows->rowCount(); ++i)
-        failed += rows->index(i, ProblemsModel::Code).data().toString() == problemCodeName(ProblemCode::ProcessingError);
+        failed += rows->index(i, ProblemsModel::Code).data().toString()
+            == problemCodeName(ProblemCode::ProcessingError);
     QCOMPARE(failed, 1);
 
     // Another database starts clean.
     const QString other = m_dir->filePath(QStringLiteral("org-12.db"));
     QVERIFY(QFile::copy(qEnvironmentVariable("ES_TEST_DATA") + QStringLiteral("/samples/org-12.db"), other));
     openDatabase(other);
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->problemsDock()->sourceText().contains(QStringLiteral("checked as of")), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->problemsDock()->sourceText().contains(QStringLiteral("checked as of")),
+                             20000);
     QCOMPARE(problemsTabText(), QStringLiteral("Problems (0)"));
 }
 
@@ -354,8 +360,9 @@ void TestProblemsWorkflow::firstStartFillsTheScreen()
     m_window->startSession(m_db); // fresh settings file: a first start
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    QVERIFY(m_window->isMaximized() || (m_window->width() >= available.width() * 9 / 10
-                                        && m_window->height() >= available.height() * 9 / 10));
+    QVERIFY(m_window->isMaximized()
+            || (m_window->width() >= available.width() * 9 / 10
+                && m_window->height() >= available.height() * 9 / 10));
     QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 20000);
     QTRY_VERIFY(m_window->contactsPage()->model()->rowCount() > 0);
     QTableView *table = m_window->contactsPage()->view();
@@ -379,17 +386,22 @@ void TestProblemsWorkflow::firstStartFillsTheScreen()
         QVERIFY2(header->sectionViewportPosition(column) >= 0, qPrintable(QString::number(column)));
     }
     const int problemsLeft = header->sectionViewportPosition(Problems);
-    QVERIFY2(problemsLeft + 100 <= table->viewport()->width(),
-             qPrintable(QStringLiteral("Problems starts at %1 of %2").arg(problemsLeft).arg(table->viewport()->width())));
+    QVERIFY2(
+        problemsLeft + 100 <= table->viewport()->width(),
+        qPrintable(
+            QStringLiteral("Problems starts at %1 of %2").arg(problemsLeft).arg(table->viewport()->width())));
     // Dates are not cut: a full date fits its column.
     for (int column : { BirthDate, EffectiveDate })
-        QVERIFY(header->sectionSize(column) > table->fontMetrics().horizontalAdvance(QStringLiteral("2000-12-31")));
+        QVERIFY(header->sectionSize(column)
+                > table->fontMetrics().horizontalAdvance(QStringLiteral("2000-12-31")));
 
     // The docks below show a useful list: a dozen problem rows or more.
     QTableView *problems = m_window->problemsDock()->view();
     const int rowHeight = problems->verticalHeader()->defaultSectionSize();
-    QVERIFY2(problems->viewport()->height() / rowHeight >= 12,
-             qPrintable(QStringLiteral("%1 px for rows of %2 px").arg(problems->viewport()->height()).arg(rowHeight)));
+    QVERIFY2(
+        problems->viewport()->height() / rowHeight >= 12,
+        qPrintable(
+            QStringLiteral("%1 px for rows of %2 px").arg(problems->viewport()->height()).arg(rowHeight)));
     // And the contact table still shows more rows than the docks.
     QVERIFY(table->viewport()->height() > problems->viewport()->height());
 }
