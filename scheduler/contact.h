@@ -68,4 +68,7 @@ struct HistoryEntry
     QDate scheduledDate; // invalid when the stored text is not a date
     QString status;      // as stored
     int eventYear = 0;   // 0 when empty
+    qint64 id = 0;       // the row id (follow-ups: of equal send dates, the highest id is the latest)
+    qint64 campaignInstanceId = 0; // 0 when empty or the column is missing
+    QDate actualSendDate;          // date of `actual_send_datetime`; invalid when empty or unreadable
 };
