@@ -258,7 +258,8 @@ void TestChecks::typeNames()
     QFETCH(int, type);
     const std::optional<EmailType> parsed = emailTypeFromName(name);
     QCOMPARE(parsed ? int(*parsed) : -1, type);
-    if (parsed && type != int(EmailType::PostWindow))
+    // post_window_* and campaign_<name> name a family of written types
+    if (parsed && type != int(EmailType::PostWindow) && type != int(EmailType::Campaign))
         QCOMPARE(emailTypeName(*parsed), name.toLower());
 }
 
