@@ -277,17 +277,16 @@ Result<SuppressionReport> SuppressionStore::addMany(std::span<const SuppressionI
             report.rejected.push_back({ row.line, QStringLiteral("email"), *problem });
             continue;
         }
+        // Services write free text ("No longer interested"): what names none of our reasons
+        // gets the default reason and is kept in the note.
         QString reason = defaultReason;
+        QString note = row.note.trimmed();
         if (!row.reason.trimmed().isEmpty()) {
-            const auto mapped = reasonFromText(row.reason);
-            if (!mapped) {
-                report.rejected.push_back(
-                    { row.line, QStringLiteral("reason"),
-                      tr("reason: \"%1\" is not one of %2")
-                          .arg(row.reason.trimmed(), reasons().join(QStringLiteral(", "))) });
-                continue;
-            }
-            reason = *mapped;
+            if (const auto mapped = reasonFromText(row.reason))
+                reason = *mapped;
+            else
+                note = note.isEmpty() ? row.reason.trimmed()
+                                      : QString(note + u" (" + row.reason.trimmed() + u')');
         }
         const QString key = emailKey(row.email);
         if (seen.contains(key)) {
@@ -302,7 +301,7 @@ Result<SuppressionReport> SuppressionStore::addMany(std::span<const SuppressionI
             ++report.alreadyListed;
             continue;
         }
-        auto entry = insertEntry(m_db, m_actor, row.email, reason, row.note.trimmed());
+        auto entry = insertEntry(m_db, m_actor, row.email, reason, note);
         if (!entry)
             return entry.error();
         ++report.added;
