@@ -217,15 +217,12 @@ Result<qint64> write(OrgDatabase &db, const Options &options)
             + b1 + " < ?2",
         // ~5%: a birthday, AEP or rate-increase email sent in the last 30 days (follow-ups due).
         "INSERT OR IGNORE INTO email_schedules (contact_id, email_type, scheduled_send_date, "
-        "scheduled_send_time, "
-        "status, created_at, updated_at, batch_id, event_year, event_month, event_day, actual_send_datetime) "
-        "SELECT id, CASE id % 3 WHEN 0 THEN 'birthday' WHEN 1 THEN 'aep' ELSE "
-        "'campaign_rate_increase' END, date(?1, '-' || (1 + id % 30) || ' days'), '08:30:00', CASE WHEN id % "
-        "4 = 0 "
-        "THEN 'delivered' ELSE 'sent' END, date(?1, '-40 days'), date(?1, '-' || (1 + id % 30) || ' days'), "
-        "'demo-recent', NULL, NULL, NULL, date(?1, '-' || (1 + id % 30) || ' days') || ' 08:3' || (id % 10) "
-        "|| "
-        "':00', CASE WHEN id % 3 = 2 THEN 1 END FROM contacts WHERE "
+        "scheduled_send_time, status, created_at, updated_at, batch_id, event_year, event_month, event_day, "
+        "actual_send_datetime) SELECT id, CASE id % 3 WHEN 0 THEN 'birthday' WHEN 1 THEN 'aep' ELSE "
+        "'campaign_rate_increase' END, date(?1, '-' || (1 + id % 30) || ' days'), '08:30:00', CASE WHEN "
+        "id % 4 = 0 THEN 'delivered' ELSE 'sent' END, date(?1, '-40 days'), date(?1, '-' || (1 + id % 30) "
+        "|| ' days'), 'demo-recent', NULL, NULL, NULL, date(?1, '-' || (1 + id % 30) || ' days') || ' 08:3' "
+        "|| (id % 10) || ':00' FROM contacts WHERE "
             + b2 + " < 50",
         // Their send tracking: delivered, a few bounced or dropped.
         "INSERT INTO email_send_tracking (org_id, contact_id, email_type, scheduled_date, send_status, "
