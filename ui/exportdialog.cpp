@@ -152,10 +152,9 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
             finished(future.result());
         } else {
             ExportOutcome cancelled;
-            cancelled.error = Error {
-                tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())),
-                int(CsvErrorKind::Cancelled)
-            };
+            cancelled.error = Error(
+                CsvErrorKind::Cancelled,
+                tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())));
             finished(cancelled);
         }
     });
@@ -434,9 +433,9 @@ void ExportDialog::writeViewSlice()
         m_viewExport->cancel();
         m_viewExport.reset();
         ExportOutcome gone;
-        gone.error = Error { tr("The table was closed during the export; %1 was not changed.")
-                                 .arg(QDir::toNativeSeparators(m_path->text())),
-                             int(CsvErrorKind::Cancelled) };
+        gone.error = Error(CsvErrorKind::Cancelled,
+                           tr("The table was closed during the export; %1 was not changed.")
+                               .arg(QDir::toNativeSeparators(m_path->text())));
         finished(gone);
         return;
     }
@@ -483,10 +482,9 @@ void ExportDialog::reject()
         m_viewExport->cancel();
         m_viewExport.reset();
         ExportOutcome cancelled;
-        cancelled.error = Error {
-            tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())),
-            int(CsvErrorKind::Cancelled)
-        };
+        cancelled.error = Error(
+            CsvErrorKind::Cancelled,
+            tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())));
         finished(cancelled);
         return;
     }

@@ -311,14 +311,14 @@ private:
 Result<void> checkSettings(const ImportSettings &settings)
 {
     if (!settings.mapping.isMapped(Field::Email)) {
-        return Error { tr("%1: no column is mapped to Email; every contact needs one.")
-                           .arg(nativePath(settings.csvPath)),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("%1: no column is mapped to Email; every contact needs one.")
+                         .arg(nativePath(settings.csvPath)));
     }
     if (!settings.mapping.isMapped(Field::ZipCode) && !settings.mapping.isMapped(Field::State)) {
-        return Error { tr("%1: map a ZIP code or a state column; without either no contact has a state.")
-                           .arg(nativePath(settings.csvPath)),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("%1: map a ZIP code or a state column; without either no contact has a state.")
+                         .arg(nativePath(settings.csvPath)));
     }
     return {};
 }
@@ -335,8 +335,8 @@ public:
     Result<QStringList> open()
     {
         if (!m_file.open(QIODevice::ReadOnly))
-            return Error { tr("Could not read %1: %2").arg(nativePath(m_path), m_file.errorString()),
-                           int(CsvErrorKind::File) };
+            return Error(CsvErrorKind::File,
+                         tr("Could not read %1: %2").arg(nativePath(m_path), m_file.errorString()));
         m_size = m_file.size();
         QStringList header;
         if (m_header && !m_reader.readRecord(header) && !m_reader.errorString().isEmpty())
@@ -348,8 +348,8 @@ public:
     qint64 size() const { return m_size; }
     Error readError() const
     {
-        return Error { tr("Could not read %1: %2").arg(nativePath(m_path), m_reader.errorString()),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read %1: %2").arg(nativePath(m_path), m_reader.errorString()));
     }
 
 private:
@@ -416,11 +416,11 @@ public:
 private:
     Error spillError(const QString &why) const
     {
-        return Error { tr("Could not keep the rejected rows beyond the first %1 in a temporary file in %2: "
-                          "%3. Free some disk space and try again.")
-                           .arg(ImportReport::MaxFailures)
-                           .arg(nativePath(QDir::tempPath()), why),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not keep the rejected rows beyond the first %1 in a temporary file in %2: "
+                        "%3. Free some disk space and try again.")
+                         .arg(ImportReport::MaxFailures)
+                         .arg(nativePath(QDir::tempPath()), why));
     }
 
     ImportReport &m_report;
@@ -430,8 +430,8 @@ private:
 
 Error cancelledImport(const QString &path)
 {
-    return Error { tr("Import of %1 cancelled; the database was not changed.").arg(nativePath(path)),
-                   int(CsvErrorKind::Cancelled) };
+    return Error(CsvErrorKind::Cancelled,
+                 tr("Import of %1 cancelled; the database was not changed.").arg(nativePath(path)));
 }
 
 constexpr qint64 ProgressEvery = 2048;
@@ -515,8 +515,8 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
         }
     }
     if (!s.insertFields.contains(Field::Email)) {
-        return Error { tr("%1: the contacts table has no email column.").arg(nativePath(db.path())),
-                       int(CsvErrorKind::Database) };
+        return Error(CsvErrorKind::Database,
+                     tr("%1: the contacts table has no email column.").arg(nativePath(db.path())));
     }
     for (qsizetype i = 0; i < fillerNames.size(); ++i)
         s.fillers.append({ int(s.insertFields.size() + i + 1), fillerNumeric.at(i) });
@@ -642,12 +642,12 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        return Error { tr("%1: not a JSON object field -> column header (%2)")
-                           .arg(nativePath(fileName),
-                                parseError.error != QJsonParseError::NoError
-                                    ? parseError.errorString()
-                                    : tr("the top level is not an object")),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("%1: not a JSON object field -> column header (%2)")
+                         .arg(nativePath(fileName),
+                              parseError.error != QJsonParseError::NoError
+                                  ? parseError.errorString()
+                                  : tr("the top level is not an object")));
     }
     Mapping m = guess(header);
     std::array<bool, FieldCount> explicitFields {};
@@ -655,12 +655,11 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
     for (auto it = object.begin(); it != object.end(); ++it) {
         const auto field = fieldFromColumnName(it.key());
         if (!field) {
-            return Error {
+            return Error(
+                CsvErrorKind::File,
                 tr("%1: unknown field \"%2\" (use first_name, last_name, email, phone_number, birth_date, "
                    "effective_date, state, zip_code, current_carrier, plan_type, gender, status)")
-                    .arg(nativePath(fileName), it.key()),
-                int(CsvErrorKind::File)
-            };
+                    .arg(nativePath(fileName), it.key()));
         }
         if (it.value().isNull()) {
             m.setColumn(*field, -1); // explicitly not imported
@@ -668,9 +667,9 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
             continue;
         }
         if (!it.value().isString()) {
-            return Error { tr("%1: the value of \"%2\" must be a column header (a string) or null")
-                               .arg(nativePath(fileName), it.key()),
-                           int(CsvErrorKind::File) };
+            return Error(CsvErrorKind::File,
+                         tr("%1: the value of \"%2\" must be a column header (a string) or null")
+                             .arg(nativePath(fileName), it.key()));
         }
         const QString column = it.value().toString();
         qsizetype index = header.indexOf(column);
@@ -681,10 +680,9 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
             }
         }
         if (index < 0) {
-            return Error { tr("%1: \"%2\" maps to column \"%3\", which is not in the CSV header (%4)")
-                               .arg(nativePath(fileName), it.key(), column,
-                                    header.join(QStringLiteral(", "))),
-                           int(CsvErrorKind::File) };
+            return Error(CsvErrorKind::File,
+                         tr("%1: \"%2\" maps to column \"%3\", which is not in the CSV header (%4)")
+                             .arg(nativePath(fileName), it.key(), column, header.join(QStringLiteral(", "))));
         }
         // An explicit mapping takes the column from a guessed field (explicit ones may share).
         for (int i = 0; i < FieldCount; ++i) {
@@ -747,8 +745,8 @@ Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, i
 {
     QFile file(csvPath);
     if (!file.open(QIODevice::ReadOnly))
-        return Error { tr("Could not read %1: %2").arg(nativePath(csvPath), file.errorString()),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read %1: %2").arg(nativePath(csvPath), file.errorString()));
     CsvReader reader(&file, dialect);
     FilePreview p;
     QStringList record;
@@ -762,8 +760,8 @@ Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, i
         p.rows.append(record);
     }
     if (!reader.errorString().isEmpty() && p.rows.isEmpty() && p.header.isEmpty())
-        return Error { tr("Could not read %1: %2").arg(nativePath(csvPath), reader.errorString()),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read %1: %2").arg(nativePath(csvPath), reader.errorString()));
     if (!dialect.header) {
         for (qsizetype i = 0; i < columns; ++i)
             p.header.append(tr("Column %1").arg(i + 1));
@@ -832,8 +830,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         return CsvSqlite::fromDbError(transaction.error());
     const QString writeAction = tr("import contacts into");
     const auto rowError = [&](qint64 line, const Error &error) -> Error {
-        return Error { tr("%1 line %2: %3").arg(nativePath(settings.csvPath)).arg(line).arg(error.message),
-                       int(CsvErrorKind::Database) };
+        return Error(CsvErrorKind::Database,
+                     tr("%1 line %2: %3").arg(nativePath(settings.csvPath)).arg(line).arg(error.message));
     };
 
     // Existing emails in a temporary table (not in the database file) with an index: one
@@ -889,14 +887,14 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
                 continue;
             }
             if (settings.onConflict == OnConflict::Abort) {
-                return Error { tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was "
-                                  "changed.")
-                                   .arg(nativePath(settings.csvPath))
-                                   .arg(line)
-                                   .arg(row.contact.email)
-                                   .arg(existing)
-                                   .arg(nativePath(dbPath)),
-                               int(CsvErrorKind::File) };
+                return Error(CsvErrorKind::File,
+                             tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was "
+                                "changed.")
+                                 .arg(nativePath(settings.csvPath))
+                                 .arg(line)
+                                 .arg(row.contact.email)
+                                 .arg(existing)
+                                 .arg(nativePath(dbPath)));
             }
             Statement &u = *s.update;
             u.reset();
@@ -1007,9 +1005,9 @@ public:
 private:
     Error readError(const QString &why) const
     {
-        return Error { tr("Could not read the rejected rows back from %1: %2")
-                           .arg(nativePath(m_report.moreFailures->path()), why),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read the rejected rows back from %1: %2")
+                         .arg(nativePath(m_report.moreFailures->path()), why));
     }
 
     const ImportReport &m_report;
