@@ -771,27 +771,32 @@ Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, i
     return p;
 }
 
-Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &progress)
+namespace {
+
+// The one pass over the file that analyse() and run() share: every record is checked; a failed
+// row goes to the report's failures (the first MaxFailures kept, the rest spilled), a good one
+// to `store` (which analyse() leaves empty). Fills the report's counts and date columns and asks
+// `progress` every ProgressEvery rows; a refusal cancels.
+template<typename StoreRow>
+Result<ImportReport> readRows(CsvInput &input, QStringList header, const ImportSettings &settings,
+                              const CsvProgress &progress, StoreRow &&store)
 {
-    if (auto ok = checkSettings(settings); !ok.ok())
-        return ok.error();
-    CsvInput input(settings);
-    auto header = input.open();
-    if (!header.ok())
-        return header.error();
     ImportReport report;
-    report.header = *header;
+    report.header = std::move(header);
     FailureSink failures(report);
     RowChecker checker(settings);
     QStringList fields;
     while (input.reader().readRecord(fields)) {
         ++report.rows;
-        CheckedRow row = checker.check(fields, input.reader().recordLine());
+        const qint64 line = input.reader().recordLine();
+        CheckedRow row = checker.check(fields, line);
         if (row.failure) {
             if (auto error = failures.add(std::move(*row.failure)))
                 return *error;
         } else {
             ++report.good;
+            if (Result<void> stored = store(row, line, report); !stored.ok())
+                return stored.error();
         }
         if (progress && report.rows % ProgressEvery == 0
             && !progress(input.reader().bytesRead(), input.size()))
@@ -803,6 +808,20 @@ Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &
         return *error;
     report.dates = checker.dateReports();
     return report;
+}
+
+} // namespace
+
+Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &progress)
+{
+    if (auto ok = checkSettings(settings); !ok.ok())
+        return ok.error();
+    CsvInput input(settings);
+    auto header = input.open();
+    if (!header.ok())
+        return header.error();
+    return readRows(input, std::move(header).value(), settings, progress,
+                    [](const CheckedRow &, qint64, ImportReport &) { return Result<void>(); });
 }
 
 Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, const CsvProgress &progress)
@@ -854,24 +873,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         return prepared.error();
     ImportStatements &s = *prepared;
 
-    ImportReport report;
-    report.header = *header;
-    FailureSink failures(report);
-    RowChecker checker(settings);
-    QStringList fields;
-    while (input.reader().readRecord(fields)) {
-        ++report.rows;
-        const qint64 line = input.reader().recordLine();
-        CheckedRow row = checker.check(fields, line);
-        if (progress && report.rows % ProgressEvery == 0
-            && !progress(input.reader().bytesRead(), input.size()))
-            return cancelledImport(settings.csvPath);
-        if (row.failure) {
-            if (auto error = failures.add(std::move(*row.failure)))
-                return *error;
-            continue;
-        }
-        ++report.good;
+    // A good row: skipped, updated or inserted, by whether its email is stored already.
+    const auto store = [&](const CheckedRow &row, qint64 line, ImportReport &report) -> Result<void> {
         const QString key = emailKey(row.contact.email);
         Statement &lookup = *s.lookup;
         lookup.reset();
@@ -884,7 +887,7 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
             lookup.reset();
             if (settings.onConflict == OnConflict::Skip) {
                 ++report.skippedExisting;
-                continue;
+                return {};
             }
             if (settings.onConflict == OnConflict::Abort) {
                 return Error(CsvErrorKind::File,
@@ -906,7 +909,7 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
             if (auto done = u.exec(); !done)
                 return rowError(line, done.error());
             ++report.updated;
-            continue;
+            return {};
         }
         lookup.reset();
         Statement &ins = *s.insert;
@@ -928,18 +931,17 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         if (auto done = remember.exec(); !done)
             return rowError(line, done.error());
         ++report.inserted;
-    }
-    if (!input.reader().errorString().isEmpty())
-        return input.readError();
-    if (auto error = failures.finish())
-        return *error;
+        return {};
+    };
+    Result<ImportReport> report = readRows(input, std::move(header).value(), settings, progress, store);
+    if (!report.ok())
+        return report;
     // Statements must not keep the table busy while committing.
     s = ImportStatements();
     if (auto r = transaction->commit(writeAction); !r.ok())
         return CsvSqlite::fromDbError(r.error());
     // The import is committed; a temp table that cannot be dropped goes with the connection.
     (void)db.exec("DROP TABLE IF EXISTS temp.es_import_emails", writeAction);
-    report.dates = checker.dateReports();
     return report;
 }
 
