@@ -323,17 +323,20 @@ Result<void> checkSettings(const ImportSettings &settings)
     return {};
 }
 
-// Opens the CSV file and positions the reader after the header; `header` receives it.
+// The CSV file of an import, read after its header.
 class CsvInput
 {
 public:
     explicit CsvInput(const ImportSettings &settings)
-        : m_file(settings.csvPath), m_reader(&m_file, settings.dialect), m_path(settings.csvPath),
-          m_header(settings.dialect.header)
+        : m_settings(settings), m_file(settings.csvPath), m_reader(&m_file, settings.dialect),
+          m_path(settings.csvPath), m_header(settings.dialect.header)
     { }
 
+    // Checks the settings (checkSettings), opens the file and reads its header, if it has one.
     Result<QStringList> open()
     {
+        if (auto ok = checkSettings(m_settings); !ok.ok())
+            return ok.error();
         if (!m_file.open(QIODevice::ReadOnly))
             return Error(CsvErrorKind::File,
                          tr("Could not read %1: %2").arg(nativePath(m_path), m_file.errorString()));
@@ -353,6 +356,7 @@ public:
     }
 
 private:
+    const ImportSettings &m_settings;
     QFile m_file;
     CsvReader m_reader;
     QString m_path;
@@ -814,8 +818,6 @@ Result<ImportReport> readRows(CsvInput &input, QStringList header, const ImportS
 
 Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &progress)
 {
-    if (auto ok = checkSettings(settings); !ok.ok())
-        return ok.error();
     CsvInput input(settings);
     auto header = input.open();
     if (!header.ok())
@@ -826,8 +828,6 @@ Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &
 
 Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, const CsvProgress &progress)
 {
-    if (auto ok = checkSettings(settings); !ok.ok())
-        return ok.error();
     CsvInput input(settings);
     auto header = input.open();
     if (!header.ok())
@@ -857,14 +857,11 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
     // lookup per row, whatever the size of the table and whether `email` is indexed there.
     if (auto r
         = db.exec("CREATE TEMP TABLE IF NOT EXISTS es_import_emails (email TEXT PRIMARY KEY, id INTEGER) "
-                  "WITHOUT ROWID",
-                  tr("prepare the import into"));
-        !r.ok())
-        return CsvSqlite::fromDbError(r.error());
-    if (auto r = db.exec(
-            "DELETE FROM temp.es_import_emails; INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
-            "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
-            tr("read the contacts of"));
+                  "WITHOUT ROWID; "
+                  "DELETE FROM temp.es_import_emails; "
+                  "INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
+                  "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
+                  tr("read the contacts of"));
         !r.ok())
         return CsvSqlite::fromDbError(r.error());
 
