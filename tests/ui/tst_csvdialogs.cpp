@@ -157,7 +157,8 @@ void TestCsvDialogs::exportFilteredContactView()
     dialog.open();
     QSignalSpy exported(&dialog, &ExportDialog::exported);
     dialog.startExport();
-    QVERIFY(dialog.isRunning());
+    // No isRunning() check here: the worker may already be done with a small view (it was, once,
+    // on a busy machine). The outcome is what counts.
     QVERIFY(exported.wait(20000));
     QCOMPARE(exported.first().at(1).toLongLong(), qint64(shown));
 
