@@ -4,6 +4,8 @@
 #include "batch/batchjob.h"
 #include "csv/csvexport.h"
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
+#include "storage/pg/pgschema.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -69,7 +71,12 @@ void CommandLine::addOption(const QCommandLineOption &option)
 void CommandLine::addDatabaseOption()
 {
     addOption(
-        QCommandLineOption(QStringLiteral("db"), tr("The organisation database (SQLite)."), tr("PATH")));
+        QCommandLineOption(QStringLiteral("db"),
+                           tr("The organisation database: an SQLite file, or a PostgreSQL server as "
+                              "postgresql://user@host:port/dbname or \"host=... dbname=...\" (missing "
+                              "parts from the PG* environment variables, the password from ~/.pgpass "
+                              "or PGPASSWORD)."),
+                           tr("PATH|URI")));
 }
 
 void CommandLine::addTodayOption()
@@ -255,6 +262,15 @@ std::optional<int> checkDatabase(const QString &path, bool forWriting)
     // For writing this also finds a read-only file or folder. Nothing is changed here: missing
     // columns are read as NULL and added by the writer, so a cancelled run leaves the file as
     // it was.
+    if (PgSpec::isConnectionSpec(path)) {
+        // A server: connects (host, login, database) and finds `contacts`; write access is
+        // found at the run's first write, inside its transaction.
+        const Result<PgConnection> server = PgSchema::openOrganisation(path);
+        if (server)
+            return std::nullopt;
+        printError(server.errorMessage());
+        return exitCodeFor(server.error());
+    }
     const Result<OrgDatabase> db
         = OrgDatabase::open(path, forWriting ? OrgDatabase::Mode::ReadWrite : OrgDatabase::Mode::ReadOnly);
     if (db)
