@@ -20,7 +20,7 @@ struct Command
 };
 
 // QT_TRANSLATE_NOOP keeps the summaries translatable while the table stays constexpr.
-constexpr std::array<Command, 5> kCommands = { {
+constexpr std::array<Command, 6> kCommands = { {
     { "generate", &Cli::generateCommand,
       QT_TRANSLATE_NOOP("Cli", "write a realistic demo organisation database") },
     { "preview", &Cli::previewCommand,
@@ -30,6 +30,8 @@ constexpr std::array<Command, 5> kCommands = { {
     { "export", &Cli::exportCommand,
       QT_TRANSLATE_NOOP("Cli", "write the stored schedule, contacts or problems as CSV") },
     { "import", &Cli::importCommand, QT_TRANSLATE_NOOP("Cli", "read contacts from a CSV file") },
+    { "copy-db", &Cli::copyDbCommand,
+      QT_TRANSLATE_NOOP("Cli", "copy an organisation between SQLite and PostgreSQL") },
 } };
 
 QString usage()

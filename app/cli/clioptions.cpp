@@ -70,13 +70,12 @@ void CommandLine::addOption(const QCommandLineOption &option)
 
 void CommandLine::addDatabaseOption()
 {
-    addOption(
-        QCommandLineOption(QStringLiteral("db"),
-                           tr("The organisation database: an SQLite file, or a PostgreSQL server as "
-                              "postgresql://user@host:port/dbname or \"host=... dbname=...\" (missing "
-                              "parts from the PG* environment variables, the password from ~/.pgpass "
-                              "or PGPASSWORD)."),
-                           tr("PATH|URI")));
+    addOption(QCommandLineOption(QStringLiteral("db"),
+                                 tr("The organisation database: an SQLite file, or a PostgreSQL server as "
+                                    "postgresql://user@host:port/dbname or \"host=... dbname=...\" (missing "
+                                    "parts from the PG* environment variables, the password from ~/.pgpass "
+                                    "or PGPASSWORD)."),
+                                 tr("PATH|URI")));
 }
 
 void CommandLine::addTodayOption()

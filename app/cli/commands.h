@@ -14,5 +14,6 @@ int previewCommand(const QStringList &args);
 int runCommand(const QStringList &args);
 int exportCommand(const QStringList &args); // CSV owner
 int importCommand(const QStringList &args); // CSV owner
+int copyDbCommand(const QStringList &args); // PostgreSQL backend
 
 } // namespace Cli

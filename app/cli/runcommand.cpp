@@ -64,8 +64,8 @@ int runCommand(const QStringList &args)
         return *exit;
     int lockTimeoutMs = OrgDatabase::DefaultBusyTimeoutMs;
     if (cli.isSet(QStringLiteral("lock-timeout"))) {
-        const Result<qint64> seconds
-            = parseInteger(QStringLiteral("lock-timeout"), cli.value(QStringLiteral("lock-timeout")), 0, 86400);
+        const Result<qint64> seconds = parseInteger(QStringLiteral("lock-timeout"),
+                                                    cli.value(QStringLiteral("lock-timeout")), 0, 86400);
         if (!seconds)
             return cli.usageError(seconds.errorMessage());
         lockTimeoutMs = int(*seconds * 1000);
