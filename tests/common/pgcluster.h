@@ -21,6 +21,12 @@
 #include <algorithm>
 #include <memory>
 
+// How a PgCluster runs its server.
+struct PgClusterOptions
+{
+    bool durable = false; // fsync and synchronous_commit on (benchmarks); off for tests
+};
+
 // A throwaway PostgreSQL cluster for tests and benchmarks: initdb into a temporary folder, the
 // server's Unix socket in that folder and a free TCP port on 127.0.0.1, stopped and deleted by
 // the destructor. As root the server runs as the `postgres` user (runuser), which owns the folder.
@@ -29,10 +35,7 @@
 class PgCluster final
 {
 public:
-    struct Options
-    {
-        bool durable = false; // fsync and synchronous_commit on (benchmarks); off for tests
-    };
+    using Options = PgClusterOptions;
 
     PgCluster() = default;
     PgCluster(const PgCluster &) = delete;
@@ -40,7 +43,7 @@ public:
     ~PgCluster() { stop(); }
 
     // Starts the cluster; on failure error() says why.
-    bool start(const Options &options = {})
+    bool start(const PgClusterOptions &options = PgClusterOptions())
     {
         m_binDir = findBinDir();
         if (m_binDir.isEmpty() || !QFileInfo::exists(m_binDir + QStringLiteral("/initdb"))) {
@@ -136,6 +139,8 @@ public:
     bool exec(const QByteArray &sql, const QString &database = QStringLiteral("postgres"))
     {
         PGconn *conn = PQconnectdb(uri(database).toUtf8().constData());
+        PQsetNoticeProcessor(
+            conn, [](void *, const char *) {}, nullptr);
         bool ok = PQstatus(conn) == CONNECTION_OK;
         if (ok) {
             PGresult *res = PQexec(conn, sql.constData());

@@ -369,6 +369,9 @@ Result<PgConnection> PgConnection::connect(const QString &spec, const QString &a
                            .arg(name, detail));
     }
     PQsetClientEncoding(connection.m_conn, "UTF8");
+    // Notices ("table does not exist, skipping") are not for the user's terminal.
+    PQsetNoticeProcessor(
+        connection.m_conn, [](void *, const char *) {}, nullptr);
     // Dates read as text come out as YYYY-MM-DD, whatever the server's or the role's setting.
     if (auto r = connection.exec("SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'", tr("open")); !r)
         return r.error();
