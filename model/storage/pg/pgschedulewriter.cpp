@@ -13,12 +13,22 @@
 #include <QThread>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace {
 
 QString tr(const char *text)
 {
     return QCoreApplication::translate("ScheduleWriter", text);
+}
+
+// ES_PHASE_TIMES=1 prints how long each step of the write took to stderr (as BatchJob does).
+void phaseTime(const char *phase, QElapsedTimer &timer)
+{
+    static const bool enabled = qEnvironmentVariableIsSet("ES_PHASE_TIMES");
+    if (enabled)
+        std::fprintf(stderr, "phase pg %s: %.3f s\n", phase, double(timer.nsecsElapsed()) / 1e9);
+    timer.restart();
 }
 
 Error cancelledError(const QString &name)
@@ -175,12 +185,17 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
     auto canceled = [&options] { return options.isCanceled && options.isCanceled(); };
     if (canceled())
         return cancelledError(db.name());
-    if (auto r = db.exec("BEGIN; SET LOCAL work_mem = '256MB'", action); !r)
+    QElapsedTimer phase;
+    phase.start();
+    // The staging tables stay in memory (temp_buffers takes effect before the session's first
+    // temporary table; it is a limit, allocated as used).
+    if (auto r = db.exec("SET temp_buffers = '1GB'; BEGIN; SET LOCAL work_mem = '256MB'", action); !r)
         return r.error();
     if (auto r = lockOrganisation(db, options); !r)
         return r.error();
     if (auto r = PgSchema::ensure(db); !r)
         return r.error();
+    phaseTime("lock+schema", phase);
 
     // The processed contacts and the new rows, streamed into temporary tables.
     if (auto r = db.exec("CREATE TEMP TABLE es_run_contacts (contact_id bigint) ON COMMIT DROP", action); !r)
@@ -203,14 +218,13 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
                             [&](QByteArray &buffer) { return newRows.fill(buffer) && !canceled(); });
     if (!copied)
         return copied.error();
+    phaseTime("copy", phase);
     if (newRows.badDate)
         return dbError(
             DbErrorKind::Other,
             tr("Could not %1 %2: a scheduled_send_date outside the years 1-9999.").arg(action, db.name()));
     if (canceled())
         return cancelledError(db.name());
-    if (auto r = db.exec("ANALYZE es_run_contacts; ANALYZE es_new_rows", action); !r)
-        return r.error();
 
     const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
     const QByteArray date = same(db, "scheduled_send_date", "date").contains("::text")
@@ -230,6 +244,7 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
         action, { sendTime }, options.isCanceled);
     if (!removed)
         return removed.error();
+    phaseTime("delete", phase);
     // What is left of the processed contacts' own rows is what stays unchanged.
     auto kept = db.queryCancellable("SELECT count(*) FROM email_schedules s JOIN es_run_contacts c ON "
                                     "s.contact_id = c.contact_id WHERE "
@@ -237,10 +252,13 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
                                     action, {}, options.isCanceled);
     if (!kept)
         return kept.error();
+    phaseTime("count", phase);
     auto typeOf = [&db](const char *column) {
         return db.columnType(QStringLiteral("email_schedules"), QString::fromLatin1(column)).toUtf8();
     };
     const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    // Keys that are taken (an identical own row, or a row of another status) are skipped.
+    const QByteArray skipTaken = " WHERE NOT EXISTS (SELECT 1 FROM email_schedules s WHERE " + key + ')';
     auto added = db.queryCancellable(
         "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, scheduled_send_time, "
         "status, "
@@ -248,13 +266,11 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
         "SELECT n.contact_id, n.email_type, n.scheduled_send_date, CAST($1::text AS "
             + typeOf("scheduled_send_time") + "), n.status, n.skip_reason, CAST($2::text AS "
             + typeOf("created_at") + "), CAST($2::text AS " + typeOf("updated_at")
-            + "), $3, n.event_year, n.event_month, n.event_day, n.catchup_note FROM es_new_rows n WHERE NOT "
-              "EXISTS "
-              "(SELECT 1 FROM email_schedules s WHERE "
-            + key + ')',
+            + "), $3, n.event_year, n.event_month, n.event_day, n.catchup_note FROM es_new_rows n" + skipTaken,
         action, { sendTime, now.toUtf8(), run.batchId.toUtf8() }, options.isCanceled);
     if (!added)
         return added.error();
+    phaseTime("insert", phase);
 
     WriteSummary summary;
     summary.batchId = run.batchId;
@@ -280,6 +296,7 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
         return cancelledError(db.name());
     if (auto r = db.exec("COMMIT", action); !r)
         return r.error();
+    phaseTime("record+commit", phase);
     return summary;
 }
 
