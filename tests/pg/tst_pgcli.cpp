@@ -27,6 +27,7 @@ private slots:
     void secondRunWaitsWithAClearMessage();
     void lockTimeoutGivesUp();
     void copyDbBothDirectionsWithCounts();
+    void exportAndImportSayWhatToDo();
     void connectionErrorsAreOneLineExitTwo_data();
     void connectionErrorsAreOneLineExitTwo();
 
@@ -121,8 +122,9 @@ void TestPgCli::runIsIdempotent()
     QVERIFY2(match.hasMatch(), first.out.constData());
     const Outcome second = cli(run);
     QVERIFY2(second.exitCode == 0, second.err.constData());
-    QVERIFY2(second.out.contains(QByteArray(" added=0 removed=0 unchanged=" + match.captured(1).toUtf8() + ' ')),
-             second.out.constData());
+    QVERIFY2(
+        second.out.contains(QByteArray(" added=0 removed=0 unchanged=" + match.captured(1).toUtf8() + ' ')),
+        second.out.constData());
     QCOMPARE(m_cluster.rows("SELECT count(*) FROM scheduler_runs WHERE status = 'completed'", u"runs"_s),
              QStringList { u"2"_s });
     // The same counts as a run of the SQLite file.
@@ -134,6 +136,14 @@ void TestPgCli::runIsIdempotent()
         return QString::fromUtf8(line).remove(QRegularExpression(u" seconds=\\S+| batch_id=\\S+"_s));
     };
     QCOMPARE(counts(local.out), counts(first.out));
+    // A dry run compares with the stored schedule alike on both.
+    const QStringList dry { u"run"_s, u"--dry-run"_s, u"--today"_s, u"2025-05-20"_s, u"--db"_s };
+    const Outcome localDry = cli(dry + QStringList { file });
+    const Outcome serverDry = cli(dry + QStringList { uri });
+    QVERIFY2(serverDry.exitCode == 0, serverDry.err.constData());
+    QVERIFY2(serverDry.out.contains(" would_move="), serverDry.out.constData());
+    QVERIFY2(!serverDry.out.contains(" would_move=0 "), serverDry.out.constData());
+    QCOMPARE(counts(serverDry.out), counts(localDry.out));
 }
 
 void TestPgCli::secondRunWaitsWithAClearMessage()
@@ -202,7 +212,8 @@ void TestPgCli::copyDbBothDirectionsWithCounts()
     QVERIFY2(copied.exitCode == 0, copied.err.constData());
     const QStringList parts = serverCounts.value(0).split(u' ');
     QCOMPARE(parts.size(), 3);
-    QVERIFY2(copied.out.contains(QByteArray("table=contacts rows=" + parts[0].toUtf8() + '\n')), copied.out.constData());
+    QVERIFY2(copied.out.contains(QByteArray("table=contacts rows=" + parts[0].toUtf8() + '\n')),
+             copied.out.constData());
     QVERIFY2(copied.out.contains(QByteArray("table=email_schedules rows=" + parts[1].toUtf8() + '\n')),
              copied.out.constData());
     QVERIFY2(copied.out.contains(QByteArray("table=scheduler_runs rows=" + parts[2].toUtf8() + '\n')),
@@ -221,6 +232,20 @@ void TestPgCli::copyDbBothDirectionsWithCounts()
     QCOMPARE(cli({ u"copy-db"_s, u"--from"_s, back, u"--to"_s, uri }).exitCode, 2);
     QCOMPARE(cli({ u"copy-db"_s, u"--from"_s, back, u"--to"_s, m_dir.filePath(u"x.db"_s) }).exitCode, 2);
     QCOMPARE(cli({ u"copy-db"_s, u"--from"_s, back }).exitCode, 1);
+}
+
+void TestPgCli::exportAndImportSayWhatToDo()
+{
+    const QString csv = m_dir.filePath(u"out.csv"_s);
+    const Outcome exported
+        = cli({ u"export"_s, u"--db"_s, m_uri, u"--what"_s, u"schedule"_s, u"--output"_s, csv });
+    QCOMPARE(exported.exitCode, 2);
+    QCOMPARE(exported.err.count('\n'), 1);
+    QVERIFY2(exported.err.contains("copy-db --from postgresql://postgres@"), exported.err.constData());
+    QVERIFY(!QFileInfo::exists(csv));
+    const Outcome imported = cli({ u"import"_s, u"--db"_s, m_uri, u"--input"_s, csv });
+    QCOMPARE(imported.exitCode, 2);
+    QVERIFY2(imported.err.contains("import works on SQLite files only"), imported.err.constData());
 }
 
 void TestPgCli::connectionErrorsAreOneLineExitTwo_data()

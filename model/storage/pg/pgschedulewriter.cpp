@@ -266,7 +266,8 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
         "SELECT n.contact_id, n.email_type, n.scheduled_send_date, CAST($1::text AS "
             + typeOf("scheduled_send_time") + "), n.status, n.skip_reason, CAST($2::text AS "
             + typeOf("created_at") + "), CAST($2::text AS " + typeOf("updated_at")
-            + "), $3, n.event_year, n.event_month, n.event_day, n.catchup_note FROM es_new_rows n" + skipTaken,
+            + "), $3, n.event_year, n.event_month, n.event_day, n.catchup_note FROM es_new_rows n"
+            + skipTaken,
         action, { sendTime, now.toUtf8(), run.batchId.toUtf8() }, options.isCanceled);
     if (!added)
         return added.error();
