@@ -246,6 +246,11 @@ void TestPgCli::exportAndImportSayWhatToDo()
     const Outcome imported = cli({ u"import"_s, u"--db"_s, m_uri, u"--input"_s, csv });
     QCOMPARE(imported.exitCode, 2);
     QVERIFY2(imported.err.contains("import works on SQLite files only"), imported.err.constData());
+    const Outcome generated = cli({ u"generate"_s, u"--db"_s, m_uri, u"--contacts"_s, u"10"_s });
+    QCOMPARE(generated.exitCode, 1);
+    QVERIFY2(generated.err.contains("generate a file and copy it there with `copy-db --from FILE --to "
+                                    "postgresql://postgres@"),
+             generated.err.constData());
 }
 
 void TestPgCli::connectionErrorsAreOneLineExitTwo_data()
