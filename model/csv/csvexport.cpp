@@ -353,6 +353,18 @@ QString staffEmailType(const QString &stored, bool inSentence = false)
         return tr("Annual Enrollment");
     case EmailType::PostWindow:
         return inSentence ? tr("follow-up") : tr("Follow-up");
+    case EmailType::Campaign:
+        return inSentence ? tr("campaign") : tr("Campaign");
+    case EmailType::FollowupCold:
+        return inSentence ? tr("follow-up (no response)") : tr("Follow-up (no response)");
+    case EmailType::FollowupClickedNoHq:
+        return inSentence ? tr("follow-up (clicked)") : tr("Follow-up (clicked)");
+    case EmailType::FollowupHqNoYes:
+        return inSentence ? tr("follow-up (health answers, no yes)")
+                          : tr("Follow-up (health answers, no yes)");
+    case EmailType::FollowupHqWithYes:
+        return inSentence ? tr("follow-up (health answers with a yes)")
+                          : tr("Follow-up (health answers with a yes)");
     }
     return stored;
 }
@@ -384,6 +396,10 @@ QString staffSkipReason(SkipReason reason)
         return tr("Too close to another email");
     case SkipReason::FrequencyLimit:
         return tr("Too many emails in a short time");
+    case SkipReason::FailedUnderwriting:
+        return tr("Failed underwriting");
+    case SkipReason::CampaignConflict:
+        return tr("Another campaign that day");
     case SkipReason::None:
         break;
     }
