@@ -20,7 +20,7 @@ struct Command
 };
 
 // QT_TRANSLATE_NOOP keeps the summaries translatable while the table stays constexpr.
-constexpr std::array<Command, 8> kCommands = { {
+constexpr std::array<Command, 9> kCommands = { {
     { "generate", &Cli::generateCommand,
       QT_TRANSLATE_NOOP("Cli", "write a realistic demo organisation database") },
     { "preview", &Cli::previewCommand,
@@ -35,6 +35,8 @@ constexpr std::array<Command, 8> kCommands = { {
     { "suppress", &Cli::suppressCommand, QT_TRANSLATE_NOOP("Cli", "put addresses on the do-not-email list") },
     { "unsuppress", &Cli::unsuppressCommand,
       QT_TRANSLATE_NOOP("Cli", "take an address off the do-not-email list") },
+    { "copy-db", &Cli::copyDbCommand,
+      QT_TRANSLATE_NOOP("Cli", "copy an organisation between SQLite and PostgreSQL") },
 } };
 
 QString usage()

@@ -5,6 +5,8 @@
 #include "csv/csvexport.h"
 #include "storage/demogenerator.h"
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
+#include "storage/pg/pgschema.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -69,8 +71,12 @@ void CommandLine::addOption(const QCommandLineOption &option)
 
 void CommandLine::addDatabaseOption()
 {
-    addOption(
-        QCommandLineOption(QStringLiteral("db"), tr("The organisation database (SQLite)."), tr("PATH")));
+    addOption(QCommandLineOption(QStringLiteral("db"),
+                                 tr("The organisation database: an SQLite file, or a PostgreSQL server as "
+                                    "postgresql://user@host:port/dbname or \"host=... dbname=...\" (missing "
+                                    "parts from the PG* environment variables, the password from ~/.pgpass "
+                                    "or PGPASSWORD)."),
+                                 tr("PATH|URI")));
 }
 
 void CommandLine::addTodayOption()
@@ -264,12 +270,31 @@ std::optional<int> checkDatabase(const QString &path, bool forWriting)
     // For writing this also finds a read-only file or folder. Nothing is changed here: missing
     // columns are read as NULL and added by the writer, so a cancelled run leaves the file as
     // it was.
+    if (PgSpec::isConnectionSpec(path)) {
+        // A server: connects (host, login, database) and finds `contacts`; write access is
+        // found at the run's first write, inside its transaction.
+        const Result<PgConnection> server = PgSchema::openOrganisation(path);
+        if (server)
+            return std::nullopt;
+        printError(server.errorMessage());
+        return exitCodeFor(server.error());
+    }
     const Result<OrgDatabase> db
         = OrgDatabase::open(path, forWriting ? OrgDatabase::Mode::ReadWrite : OrgDatabase::Mode::ReadOnly);
     if (db)
         return std::nullopt;
     printError(db.errorMessage());
     return exitCodeFor(db.error());
+}
+
+std::optional<int> refuseServer(const QString &command, const QString &database)
+{
+    if (!PgSpec::isConnectionSpec(database))
+        return std::nullopt;
+    printError(tr("%1 works on SQLite files only for now, not on %2: copy the organisation to a file "
+                  "with `copy-db --from %2 --to FILE` and %1 there.")
+                   .arg(command, PgSpec::displayName(database)));
+    return DatabaseError;
 }
 
 BatchOptions batchOptions(const ComputeInputs &inputs)

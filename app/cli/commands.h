@@ -17,5 +17,6 @@ int importCommand(const QStringList &args);   // CSV owner
 int campaignCommand(const QStringList &args); // campaign list|add-type|add|enroll|end
 int suppressCommand(const QStringList &args);
 int unsuppressCommand(const QStringList &args);
+int copyDbCommand(const QStringList &args); // PostgreSQL backend
 
 } // namespace Cli

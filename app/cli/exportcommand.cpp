@@ -46,6 +46,8 @@ int exportCommand(const QStringList &args)
             return UsageError;
     }
     request.dbPath = cli.value(QStringLiteral("db"));
+    if (const auto refused = refuseServer(QStringLiteral("export"), request.dbPath))
+        return *refused;
     request.outputPath = cli.value(QStringLiteral("output"));
     if (const auto refused = CsvExport::checkOutputPath(request.outputPath, request.dbPath)) {
         printError(tr("--output: %1").arg(refused->message));

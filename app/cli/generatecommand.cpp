@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 
 #include "storage/demogenerator.h"
+#include "storage/pg/pgconnection.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -44,6 +45,10 @@ int generateCommand(const QStringList &args)
     const std::optional<QString> path = cli.required(QStringLiteral("db"));
     if (!path)
         return UsageError;
+    if (PgSpec::isConnectionSpec(*path))
+        return cli.usageError(tr("generate writes an SQLite file; to fill %1, generate a file and copy it "
+                                 "there with `copy-db --from FILE --to %1`")
+                                  .arg(PgSpec::displayName(*path)));
     const std::optional<QString> count = cli.required(QStringLiteral("contacts"));
     if (!count)
         return UsageError;

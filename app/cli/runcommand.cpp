@@ -43,7 +43,8 @@ int runCommand(const QStringList &args)
 {
     CommandLine cli(
         QStringLiteral("run"),
-        QStringLiteral("run --db PATH [--today YYYY-MM-DD] [--config FILE] [--dry-run] [--jobs N]"),
+        QStringLiteral("run --db PATH|URI [--today YYYY-MM-DD] [--config FILE] [--dry-run] [--jobs N] "
+                       "[--lock-timeout SECONDS]"),
         tr("Computes the schedule of every contact and writes it to the database in one "
            "transaction: the contacts' pre-scheduled and skipped rows are replaced, rows of "
            "any other status are kept. Prints one summary line: contacts, scheduled, "
@@ -55,8 +56,20 @@ int runCommand(const QStringList &args)
     cli.addOption(QCommandLineOption(QStringLiteral("dry-run"),
                                      tr("Compute and report what would change, without writing.")));
     cli.addJobsOption();
+    cli.addOption(QCommandLineOption(QStringLiteral("lock-timeout"),
+                                     tr("How long to wait for another program's write (SQLite) or another "
+                                        "run (PostgreSQL) before giving up with exit code 2 (default: 10)."),
+                                     tr("SECONDS")));
     if (const std::optional<int> exit = cli.parse(args))
         return *exit;
+    int lockTimeoutMs = OrgDatabase::DefaultBusyTimeoutMs;
+    if (cli.isSet(QStringLiteral("lock-timeout"))) {
+        const Result<qint64> seconds = parseInteger(QStringLiteral("lock-timeout"),
+                                                    cli.value(QStringLiteral("lock-timeout")), 0, 86400);
+        if (!seconds)
+            return cli.usageError(seconds.errorMessage());
+        lockTimeoutMs = int(*seconds * 1000);
+    }
 
     ComputeInputs inputs;
     if (const std::optional<int> exit = readComputeInputs(cli, inputs))
@@ -114,6 +127,11 @@ int runCommand(const QStringList &args)
 
     WriteOptions writeOptions;
     writeOptions.isCanceled = &CancelOnSignal::isCancelled;
+    writeOptions.busyTimeoutMs = lockTimeoutMs;
+    writeOptions.onWaiting = [](const QString &message) {
+        std::fprintf(stderr, "%s: %s\n", ProgramName, message.toUtf8().constData());
+        std::fflush(stderr);
+    };
     const Result<WriteSummary> written = ScheduleWriter::write(**batch, writeOptions);
     if (!written) {
         printError(written.errorMessage());

@@ -2,7 +2,7 @@
 
 #include "dates.h"
 #include "engine.h"
-#include "storage/contactsource.h"
+#include "storage/contactreader.h"
 #include "storage/orgdatabase.h"
 
 #include <QCoreApplication>
@@ -151,11 +151,11 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     // Rows whose id names no single contact: reported, never scheduled.
     std::vector<ContactIdProblem> duplicates;
     {
-        auto db = OrgDatabase::open(options.databasePath, OrgDatabase::Mode::ReadOnly);
-        if (!db)
-            return db.error();
+        auto reader = ContactReader::open(options.databasePath);
+        if (!reader)
+            return reader.error();
         if (result->allContacts) {
-            auto all = ContactSource(*db).scanIds();
+            auto all = (*reader)->scanIds();
             if (!all)
                 return all.error();
             ids = std::move(all->ids);
@@ -189,12 +189,12 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
 
     // Each worker has its own connection and takes chunks until none is left.
     auto worker = [&]() {
-        auto db = OrgDatabase::open(options.databasePath, OrgDatabase::Mode::ReadOnly);
-        if (!db) {
-            fail(db.error());
+        auto reader = ContactReader::open(options.databasePath);
+        if (!reader) {
+            fail(reader.error());
             return;
         }
-        const ContactSource source(*db);
+        const ContactReader &source = **reader;
         while (!stop.load(std::memory_order_relaxed)) {
             const qsizetype index = nextChunk.fetch_add(1);
             if (index >= chunkCount)

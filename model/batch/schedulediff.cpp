@@ -1,9 +1,12 @@
 #include "batch/schedulediff.h"
 
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
+#include "storage/pg/pgstoredschedule.h"
 #include "storage/storedschedule.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace StoredSchedule;
 
@@ -92,9 +95,14 @@ namespace ScheduleDiff {
 Result<ScheduleDiffSummary> compute(const BatchResult &batch, const std::function<bool()> &isCanceled)
 {
     ScheduleDiffSummary summary;
-    auto db = OrgDatabase::open(batch.databasePath, OrgDatabase::Mode::ReadOnly);
-    if (!db)
-        return db.error();
+    const bool server = PgSpec::isConnectionSpec(batch.databasePath);
+    std::optional<OrgDatabase> db;
+    if (!server) {
+        auto opened = OrgDatabase::open(batch.databasePath, OrgDatabase::Mode::ReadOnly);
+        if (!opened)
+            return opened.error();
+        db.emplace(std::move(opened).value());
+    }
     const auto &schedules = batch.schedules;
     if (schedules.empty())
         return summary;
@@ -103,14 +111,19 @@ Result<ScheduleDiffSummary> compute(const BatchResult &batch, const std::functio
         while (next < schedules.size() && schedules[next].contactId < contactId)
             diffContact(&schedules[next++], {}, summary);
     };
-    if (db->hasTable(QStringLiteral("email_schedules"))) {
-        auto scanned = scan(*db, schedules.front().contactId, schedules.back().contactId,
-                            [&](qint64 contactId, std::span<const StoredRow> rows) {
-                                flushUpTo(contactId);
-                                if (next < schedules.size() && schedules[next].contactId == contactId)
-                                    diffContact(&schedules[next++], rows, summary);
-                                return !(isCanceled && isCanceled());
-                            });
+    const auto group = [&](qint64 contactId, std::span<const StoredRow> rows) {
+        flushUpTo(contactId);
+        if (next < schedules.size() && schedules[next].contactId == contactId)
+            diffContact(&schedules[next++], rows, summary);
+        return !(isCanceled && isCanceled());
+    };
+    if (server) {
+        auto scanned = PgStoredSchedule::scan(batch.databasePath, schedules.front().contactId,
+                                              schedules.back().contactId, group);
+        if (!scanned)
+            return scanned.error();
+    } else if (db->hasTable(QStringLiteral("email_schedules"))) {
+        auto scanned = scan(*db, schedules.front().contactId, schedules.back().contactId, group);
         if (!scanned)
             return scanned.error();
     }

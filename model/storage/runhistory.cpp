@@ -1,6 +1,8 @@
 #include "storage/runhistory.h"
 
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
+#include "storage/pg/pgrunhistory.h"
 #include "storage/statement.h"
 
 #include <QCoreApplication>
@@ -43,6 +45,8 @@ Result<qint64> record(OrgDatabase &db, const RunRecord &run)
 
 Result<QList<RunRecord>> list(const QString &databasePath, int limit)
 {
+    if (PgSpec::isConnectionSpec(databasePath))
+        return PgRunHistory::list(databasePath, limit);
     auto db = OrgDatabase::open(databasePath, OrgDatabase::Mode::ReadOnly);
     if (!db)
         return db.error();

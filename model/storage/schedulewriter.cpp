@@ -4,6 +4,8 @@
 #include "datetext.h"
 #include "storage/memorytable.h"
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
+#include "storage/pg/pgschedulewriter.h"
 #include "storage/runhistory.h"
 #include "storage/statement.h"
 #include "storage/storedschedule.h"
@@ -311,6 +313,8 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
     run.skipped = batch.skipped;
     run.problems = batch.problems;
     run.user = options.user.isEmpty() ? qEnvironmentVariable("USER") : options.user;
+    if (PgSpec::isConnectionSpec(batch.databasePath))
+        return PgScheduleWriter::write(batch, options, run);
 
     auto db = OrgDatabase::open(batch.databasePath, OrgDatabase::Mode::ReadWrite, options.busyTimeoutMs);
     if (!db)

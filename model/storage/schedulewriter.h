@@ -14,6 +14,9 @@ struct WriteOptions
     std::function<bool()> isCanceled; // checked during the write; rollback when true
     int busyTimeoutMs = OrgDatabase::DefaultBusyTimeoutMs;
     qint64 failAfterRows = -1; // test hook: fail after inserting this many rows
+    // PostgreSQL: told once, with a readable line, when the run waits for another run's lock
+    // (which it does for up to busyTimeoutMs).
+    std::function<void(const QString &message)> onWaiting;
 };
 
 // What a run changed.

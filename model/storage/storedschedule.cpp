@@ -96,6 +96,18 @@ qint64 exactDate(const char *data, int size)
 
 } // namespace
 
+void classify(StoredRow &row, QByteArrayView type, QByteArrayView date, QByteArrayView status)
+{
+    classifyType(type.data(), int(type.size()), row);
+    row.dateJd = exactDate(date.data(), int(date.size()));
+    if (status == QByteArrayView("pre-scheduled"))
+        row.status = StatusKind::PreScheduled;
+    else if (status == QByteArrayView("skipped"))
+        row.status = StatusKind::Skipped;
+    else
+        row.status = StatusKind::Other;
+}
+
 const char *typeName(EmailType type)
 {
     return emailTypeKey(type).data();

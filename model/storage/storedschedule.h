@@ -39,6 +39,10 @@ QByteArray catchupNote(const ScheduledEmail &email);
 // this program would write them for `email`.
 quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email, const QByteArray &sendTime);
 
+// Fills the type, exactType, dateJd and status of `row` from the stored text, as scan() does
+// (for the PostgreSQL scan; contentHash is left alone).
+void classify(StoredRow &row, QByteArrayView type, QByteArrayView date, QByteArrayView status);
+
 // Calls `group` once per contact id in [firstId, lastId] that has rows, in ascending id order,
 // with all its rows (any status). `group` returns false to stop (cancel). Returns an error
 // naming the file on SQL failure.
