@@ -8,8 +8,8 @@
 // state rule), no birth or effective date, so each gets only AEP and campaign emails:
 // - AEP slot = id mod 4 of 08-18, 08-25, 09-01, 09-07 (2025): contact 1 -> 2025-08-25,
 //   contact 3 -> 2025-09-07.
-// - Two live campaigns for all contacts, both starting 2025-06-10 (case 3 of SPEC 12: D = active
-//   start): carrier_update (instance 6, priority 20) and newsletter (instance 5, priority 30).
+// - Two live campaigns for all contacts, both starting today (case 3 of SPEC 12: D = active
+//   start, no catch-up): carrier_update (instance 6, priority 20) and newsletter (instance 5, priority 30).
 //   Same date: campaign conflict, the lower priority number stays -> carrier_update
 //   pre-scheduled, newsletter skipped `campaign_conflict`.
 // - Instance 9 names a type that does not exist: one run warning `campaign_invalid`.
@@ -17,7 +17,7 @@
 //   no emails; its pre-scheduled and skipped rows go, its sent row stays.
 // - Contact 4 bounced (email_send_tracking) and has an unreadable birth date: suppressed
 //   (reason bounced) with the warning invalid_birth_date.
-// Valid contacts 4 -> daily cap 1; the only date with two emails (06-10) holds pinned campaign
+// Valid contacts 4 -> daily cap 1; the only date with two emails (06-01) holds pinned campaign
 // emails, so load balancing moves nothing.
 namespace CampaignFixture {
 
@@ -52,8 +52,8 @@ CREATE TABLE campaign_instances(id INTEGER PRIMARY KEY, campaign_type TEXT NOT N
   spread_start_date TEXT, spread_end_date TEXT, target_states TEXT, target_carriers TEXT, metadata TEXT,
   created_at TEXT, updated_at TEXT);
 INSERT INTO campaign_instances(id, campaign_type, instance_name, active_start_date, active_end_date) VALUES
-  (5, 'newsletter', 'June news', '2025-06-10', '2025-06-30'),
-  (6, 'carrier_update', 'Carrier news', '06/10/2025', NULL),
+  (5, 'newsletter', 'June news', '2025-06-01', '2025-06-30'),
+  (6, 'carrier_update', 'Carrier news', '06/01/2025', NULL),
   (9, 'no_such_type', 'Broken', NULL, NULL);
 CREATE TABLE email_suppressions(id INTEGER PRIMARY KEY, email TEXT NOT NULL, reason TEXT NOT NULL, note TEXT,
   created_at DATETIME DEFAULT CURRENT_TIMESTAMP, created_by TEXT);

@@ -86,12 +86,12 @@ private slots:
         // tests/common/campaignfixture.h).
         QCOMPARE(got,
                  (QStringList {
-                     QStringLiteral("1,campaign_carrier_update,2025-06-10,pre-scheduled,"),
-                     QStringLiteral("1,campaign_newsletter,2025-06-10,skipped,campaign_conflict"),
+                     QStringLiteral("1,campaign_carrier_update,2025-06-01,pre-scheduled,"),
+                     QStringLiteral("1,campaign_newsletter,2025-06-01,skipped,campaign_conflict"),
                      QStringLiteral("1,aep,2025-08-25,pre-scheduled,"),
                      QStringLiteral("2,,,suppressed,suppressed|unsubscribed"),
-                     QStringLiteral("3,campaign_carrier_update,2025-06-10,pre-scheduled,"),
-                     QStringLiteral("3,campaign_newsletter,2025-06-10,skipped,campaign_conflict"),
+                     QStringLiteral("3,campaign_carrier_update,2025-06-01,pre-scheduled,"),
+                     QStringLiteral("3,campaign_newsletter,2025-06-01,skipped,campaign_conflict"),
                      QStringLiteral("3,aep,2025-09-07,pre-scheduled,"),
                      QStringLiteral("4,,,warning,invalid_birth_date"),
                      QStringLiteral("4,,,suppressed,suppressed|bounced"),

@@ -89,12 +89,12 @@ private slots:
         QCOMPARE(rows(path),
                  (QStringList {
                      QStringLiteral("1|aep|2025-08-25|pre-scheduled|-"),
-                     QStringLiteral("1|campaign_carrier_update|2025-06-10|pre-scheduled|6"),
-                     QStringLiteral("1|campaign_newsletter|2025-06-10|skipped|5"),
+                     QStringLiteral("1|campaign_carrier_update|2025-06-01|pre-scheduled|6"),
+                     QStringLiteral("1|campaign_newsletter|2025-06-01|skipped|5"),
                      QStringLiteral("2|birthday|2024-07-01|sent|-"),
                      QStringLiteral("3|aep|2025-09-07|pre-scheduled|-"),
-                     QStringLiteral("3|campaign_carrier_update|2025-06-10|pre-scheduled|6"),
-                     QStringLiteral("3|campaign_newsletter|2025-06-10|skipped|5"),
+                     QStringLiteral("3|campaign_carrier_update|2025-06-01|pre-scheduled|6"),
+                     QStringLiteral("3|campaign_newsletter|2025-06-01|skipped|5"),
                  }));
         QCOMPARE(written->added, 6);
         QCOMPARE(written->removed, 2);
@@ -103,7 +103,7 @@ private slots:
                                       "SELECT event_year, event_month, event_day, skip_reason LIKE "
                                       "'campaign_conflict: %' FROM email_schedules WHERE email_type = "
                                       "'campaign_newsletter' AND contact_id = 1"),
-                 QStringList { QStringLiteral("2025|6|10|1") });
+                 QStringList { QStringLiteral("2025|6|1|1") });
 
         // The run's warning is in the runs table, by instance id and name.
         auto runs = RunHistory::list(path);
@@ -153,8 +153,8 @@ private slots:
                                       "contact_id = 2 ORDER BY email_type, scheduled_send_date"),
                  (QStringList { QStringLiteral("aep|2025-09-01|pre-scheduled|-"),
                                 QStringLiteral("birthday|2024-07-01|sent|-"),
-                                QStringLiteral("campaign_carrier_update|2025-06-10|pre-scheduled|6"),
-                                QStringLiteral("campaign_newsletter|2025-06-10|skipped|5") }));
+                                QStringLiteral("campaign_carrier_update|2025-06-01|pre-scheduled|6"),
+                                QStringLiteral("campaign_newsletter|2025-06-01|skipped|5") }));
         QCOMPARE(written->added, 3);
         QCOMPARE(written->removed, 0);
     }
@@ -176,8 +176,8 @@ private slots:
         types.sort();
         QCOMPARE(types,
                  (QStringList { QStringLiteral("aep@2025-08-25"),
-                                QStringLiteral("campaign_carrier_update@2025-06-10"),
-                                QStringLiteral("campaign_newsletter@2025-06-10") }));
+                                QStringLiteral("campaign_carrier_update@2025-06-01"),
+                                QStringLiteral("campaign_newsletter@2025-06-01") }));
         auto four = loadContactPreview(path, 4, CampaignFixture::kToday, Config());
         QVERIFY(four.ok());
         QVERIFY(four->schedule.isSuppressed());
