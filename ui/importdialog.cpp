@@ -1,6 +1,7 @@
 #include "importdialog.h"
 
 #include "config.h"
+#include "messagebanner.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -55,8 +56,8 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
       m_preview(new QTableWidget(this)), m_dates(new QLabel(this)), m_summary(new QLabel(this)),
       m_failures(new QTableWidget(this)), m_saveFailures(new QPushButton(tr("Save rejected rows…"), this)),
       m_conflict(new QComboBox(this)), m_progress(new QProgressBar(this)), m_message(new QLabel(this)),
-      m_importButton(new QPushButton(tr("Import"), this)), m_closeButton(new QPushButton(tr("Close"), this)),
-      m_analysisTimer(new QTimer(this))
+      m_banner(new MessageBanner(this)), m_importButton(new QPushButton(tr("Import"), this)),
+      m_closeButton(new QPushButton(tr("Close"), this)), m_analysisTimer(new QTimer(this))
 {
     setWindowTitle(tr("Import contacts"));
 
@@ -113,6 +114,7 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     m_path->setObjectName(QStringLiteral("importPath"));
     m_summary->setObjectName(QStringLiteral("importSummary"));
     m_message->setObjectName(QStringLiteral("importMessage"));
+    m_banner->setObjectName(QStringLiteral("importBanner"));
     m_conflict->setObjectName(QStringLiteral("importConflict"));
     m_failures->setColumnCount(3);
     m_failures->setHorizontalHeaderLabels({ tr("Line"), tr("Field"), tr("Why it is rejected") });
@@ -169,6 +171,7 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     layout->addWidget(splitter, 1);
     layout->addLayout(conflictRow);
     layout->addWidget(m_progress);
+    layout->addWidget(m_banner);
     layout->addWidget(m_message);
     layout->addWidget(buttons);
 
@@ -315,8 +318,7 @@ void ImportDialog::reloadPreview()
         showError(p.errorMessage());
         return;
     }
-    m_message->clear();
-    m_message->setStyleSheet(QString());
+    showStatus(QString());
     if (p->header != m_header)
         rebuildMappingCombos(p->header, p->guessedMapping);
     m_preview->clear();
@@ -434,8 +436,7 @@ void ImportDialog::saveFailures()
     if (!outcome.ok())
         showError(outcome.error->message);
     else
-        m_message->setText(
-            tr("Saved %1 rejected rows to %2.").arg(outcome.rows).arg(QDir::toNativeSeparators(path)));
+        showStatus(tr("Saved %1 rejected rows to %2.").arg(outcome.rows).arg(QDir::toNativeSeparators(path)));
 }
 
 void ImportDialog::startImport()
@@ -445,8 +446,7 @@ void ImportDialog::startImport()
     m_analysisWatcher.cancel();
     m_progress->setValue(0);
     m_progress->setVisible(true);
-    m_message->setStyleSheet(QString());
-    m_message->setText(tr("Importing into %1…").arg(QDir::toNativeSeparators(m_dbPath)));
+    showStatus(tr("Importing into %1…").arg(QDir::toNativeSeparators(m_dbPath)));
     m_importWatcher.setFuture(ContactImport::runAsync(m_dbPath, settings()));
     updateButtons();
 }
@@ -456,7 +456,7 @@ void ImportDialog::importFinished()
     m_progress->setVisible(false);
     const QFuture<Result<ImportReport>> future = m_importWatcher.future();
     if (future.resultCount() == 0) {
-        m_message->setText(tr("Import cancelled; the database was not changed."));
+        showStatus(tr("Import cancelled; the database was not changed."));
         updateButtons();
         return;
     }
@@ -464,12 +464,11 @@ void ImportDialog::importFinished()
     if (!result.ok()) {
         showError(result.errorMessage());
     } else {
-        m_message->setStyleSheet(QString());
-        m_message->setText(tr("Imported %1 new contacts, updated %2, skipped %3 existing, rejected %4.")
-                               .arg(result->inserted)
-                               .arg(result->updated)
-                               .arg(result->skippedExisting)
-                               .arg(result->failedRows));
+        showStatus(tr("Imported %1 new contacts, updated %2, skipped %3 existing, rejected %4.")
+                       .arg(result->inserted)
+                       .arg(result->updated)
+                       .arg(result->skippedExisting)
+                       .arg(result->failedRows));
         // Pressing Import again would only skip the rows just added: done, Close is next.
         m_imported = true;
         emit imported(*result);
@@ -479,8 +478,14 @@ void ImportDialog::importFinished()
 
 void ImportDialog::showError(const QString &message)
 {
-    m_message->setStyleSheet(QStringLiteral("color: white; background: #b00020; padding: 4px;"));
-    m_message->setText(message);
+    m_message->clear();
+    m_banner->showMessage(MessageBanner::Kind::Error, message);
+}
+
+void ImportDialog::showStatus(const QString &text)
+{
+    m_banner->hide();
+    m_message->setText(text);
 }
 
 void ImportDialog::updateButtons()

@@ -9,6 +9,7 @@
 
 class QCheckBox;
 class QComboBox;
+class MessageBanner;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -68,7 +69,8 @@ private:
     void rebuildMappingCombos(const QStringList &header, const ContactImport::Mapping &guess);
     void updateButtons();
     CsvDialect dialect() const;
-    void showError(const QString &message);
+    void showError(const QString &message); // in the banner
+    void showStatus(const QString &text);   // progress or outcome; hides the banner
 
     QString m_dbPath;
     QDate m_today;
@@ -90,7 +92,8 @@ private:
     QPushButton *m_saveFailures;
     QComboBox *m_conflict;
     QProgressBar *m_progress;
-    QLabel *m_message;
+    QLabel *m_message;       // progress and outcome
+    MessageBanner *m_banner; // errors
     QPushButton *m_importButton;
     QPushButton *m_closeButton;
     QTimer *m_analysisTimer;
