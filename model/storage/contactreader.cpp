@@ -6,6 +6,24 @@
 
 namespace {
 
+// ActivityCursor behind the seam.
+class SqliteActivityStream final : public ActivityStream
+{
+public:
+    explicit SqliteActivityStream(ActivityCursor cursor) : m_cursor(std::move(cursor)) { }
+    Result<ContactActivity> seek(qint64 contactId) override { return m_cursor.seek(contactId); }
+
+private:
+    ActivityCursor m_cursor;
+};
+
+Result<std::unique_ptr<ActivityStream>> streamOf(Result<ActivityCursor> cursor)
+{
+    if (!cursor)
+        return cursor.error();
+    return std::unique_ptr<ActivityStream>(std::make_unique<SqliteActivityStream>(std::move(cursor).value()));
+}
+
 // The SQLite reader: ContactSource on its own read-only connection.
 class SqliteContactReader final : public ContactReader
 {
@@ -23,6 +41,15 @@ public:
                          const ContactSource::DuplicateVisitor &duplicate) const override
     {
         return m_source.readIds(ids, fields, visit, duplicate);
+    }
+    Result<RunInputs> readRunInputs() const override { return ActivitySource::readRunInputs(m_db); }
+    Result<std::unique_ptr<ActivityStream>> openActivityRange(qint64 firstId, qint64 lastId) const override
+    {
+        return streamOf(ActivityCursor::openRange(m_db, firstId, lastId));
+    }
+    Result<std::unique_ptr<ActivityStream>> openActivityPoints() const override
+    {
+        return streamOf(ActivityCursor::openPoints(m_db));
     }
 
 private:

@@ -246,3 +246,42 @@ Result<void> PgContactSource::readIds(std::span<const qint64> ids, ContactSource
         = duplicate ? duplicate : [](const std::vector<ContactIdProblem> &) {};
     return read(m_idExpr + in, "contact_id" + in, fields, visit, report);
 }
+
+namespace {
+
+// The activity of a server database that holds none of the activity tables (readRunInputs()
+// refuses the others): every contact has none.
+class NoActivity final : public ActivityStream
+{
+public:
+    Result<ContactActivity> seek(qint64) override { return ContactActivity {}; }
+};
+
+} // namespace
+
+Result<RunInputs> PgContactSource::readRunInputs() const
+{
+    // Sections 12-14 are not read from a server yet: a database that holds their tables is
+    // refused rather than scheduled as if they were empty.
+    for (const char *table : { "campaign_types", "campaign_instances", "contact_campaigns", "contact_events",
+                               "tracking_clicks", "email_send_tracking", "email_suppressions" }) {
+        if (m_db.hasTable(QLatin1StringView(table)))
+            return Error(DbErrorKind::Other,
+                         QCoreApplication::translate("PgContactSource",
+                                                     "%1 holds the table %2: campaigns, follow-ups and the "
+                                                     "do-not-email list are not read from a PostgreSQL "
+                                                     "server yet; copy it to a file with copy-db")
+                             .arg(m_db.name(), QLatin1StringView(table)));
+    }
+    return RunInputs {};
+}
+
+Result<std::unique_ptr<ActivityStream>> PgContactSource::openActivityRange(qint64, qint64) const
+{
+    return std::unique_ptr<ActivityStream>(std::make_unique<NoActivity>());
+}
+
+Result<std::unique_ptr<ActivityStream>> PgContactSource::openActivityPoints() const
+{
+    return std::unique_ptr<ActivityStream>(std::make_unique<NoActivity>());
+}

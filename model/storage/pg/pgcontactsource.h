@@ -20,6 +20,9 @@ public:
     Result<void> readIds(std::span<const qint64> ids, ContactSource::Fields fields,
                          const ContactSource::Visitor &visit,
                          const ContactSource::DuplicateVisitor &duplicate = {}) const override;
+    Result<RunInputs> readRunInputs() const override;
+    Result<std::unique_ptr<ActivityStream>> openActivityRange(qint64 firstId, qint64 lastId) const override;
+    Result<std::unique_ptr<ActivityStream>> openActivityPoints() const override;
 
     PgConnection &connection() { return m_db; }
 

@@ -143,7 +143,8 @@ public:
                 pgCopyField(buffer, QByteArrayView(date, DateText::Length), false);
                 pgCopyField(buffer, email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled",
                             false);
-                const QByteArray reason = StoredSchedule::skipReasonText(schedule, email);
+                const QByteArray reason
+                    = StoredSchedule::skipReasonText(schedule, email, m_batch.campaigns.get());
                 pgCopyField(buffer, reason.isNull() ? QByteArrayView() : QByteArrayView(reason), false);
                 const bool event = Dates::inRange(email.eventDate);
                 pgCopyField(buffer, event ? QByteArray::number(email.eventDate.year()) : QByteArray(), false);

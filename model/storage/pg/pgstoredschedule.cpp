@@ -10,7 +10,8 @@
 namespace PgStoredSchedule {
 
 Result<void> scan(const QString &spec, qint64 firstId, qint64 lastId,
-                  const StoredSchedule::GroupFunction &group, bool *hasTable)
+                  const StoredSchedule::CampaignNames &names, const StoredSchedule::GroupFunction &group,
+                  bool *hasTable)
 {
     using StoredSchedule::StoredRow;
     auto db = PgConnection::connect(spec);
@@ -45,7 +46,7 @@ Result<void> scan(const QString &spec, qint64 firstId, qint64 lastId,
                                  rows.clear();
                              }
                              current = row.contactId;
-                             StoredSchedule::classify(row, line.utf8(2), line.utf8(3), line.utf8(4));
+                             StoredSchedule::classify(row, line.utf8(2), line.utf8(3), line.utf8(4), names);
                              rows.push_back(row);
                              return true;
                          });

@@ -9,6 +9,7 @@ namespace PgStoredSchedule {
 
 // `hasTable` (optional) is set to whether email_schedules exists; nothing is scanned otherwise.
 Result<void> scan(const QString &spec, qint64 firstId, qint64 lastId,
-                  const StoredSchedule::GroupFunction &group, bool *hasTable = nullptr);
+                  const StoredSchedule::CampaignNames &names, const StoredSchedule::GroupFunction &group,
+                  bool *hasTable = nullptr);
 
 } // namespace PgStoredSchedule
