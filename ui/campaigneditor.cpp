@@ -51,7 +51,7 @@ public:
     // Empty: open. Unreadable text shows as open too (the preview then says it is not a date).
     void setValue(const QString &stored)
     {
-        const QDate d = parseContactDate(stored);
+        const QDate d = Dates::parseContactDate(stored);
         m_set->setChecked(d.isValid());
         m_date->setEnabled(d.isValid());
         m_set->setText(d.isValid() ? QString() : m_openText);

@@ -7,7 +7,7 @@
 #include "items/campaignlistmodel.h"
 #include "listimportdialog.h"
 #include "messagebanner.h"
-#include "storage/campaignruncounts.h"
+#include "storage/runcampaigncounts.h"
 #include "storage/orgdatabase.h"
 
 #include <QDateEdit>
@@ -310,18 +310,18 @@ void CampaignsWindow::reload()
             return counts.error();
         loaded.counts = std::move(*counts);
         return loaded;
-    }).then(this, [this, token](const Result<Loaded> &loaded) {
+    }).then(this, [this, token](const Result<Loaded> &answer) {
         if (token != m_token)
             return;
         const qint64 current = m_selectAfterLoad != 0 ? m_selectAfterLoad : currentInstanceId();
         m_selectAfterLoad = 0;
-        if (!loaded) {
-            m_banner->showMessage(MessageBanner::Kind::Error, loaded.errorMessage());
+        if (!answer) {
+            m_banner->showMessage(MessageBanner::Kind::Error, answer.errorMessage());
             m_instances->setOverview({}, {}, false);
             m_types->setOverview({});
         } else {
-            m_instances->setOverview(loaded->overview, loaded->counts, loaded->hasRun);
-            m_types->setOverview(loaded->overview);
+            m_instances->setOverview(answer->overview, answer->counts, answer->hasRun);
+            m_types->setOverview(answer->overview);
         }
         if (current != 0)
             selectInstance(current);

@@ -1,4 +1,5 @@
 #include "items/campaigneffect.h"
+#if __has_include("campaignrun.h") // TEMP until e9-engine lands
 
 #include "campaignrun.h"
 #include "dates.h"
@@ -31,7 +32,7 @@ QString tr(const char *text)
 
 QString dateText(const QString &stored)
 {
-    const QDate d = parseContactDate(stored);
+    const QDate d = Dates::parseContactDate(stored);
     return d.isValid() ? QLocale().toString(d, QStringLiteral("MMM d, yyyy")) : stored;
 }
 } // namespace
@@ -171,3 +172,4 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
 }
 
 } // namespace CampaignEffects
+#endif

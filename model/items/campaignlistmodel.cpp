@@ -2,15 +2,13 @@
 
 #include "dates.h"
 
-#include <QBrush>
-#include <QColor>
 #include <QLocale>
 
 namespace {
 // Dates in the campaign tables may use any format of SPEC section 1.
 QDate storedDate(const QString &text)
 {
-    return parseContactDate(text);
+    return Dates::parseContactDate(text);
 }
 
 QString yesNo(bool value)
@@ -154,10 +152,6 @@ QVariant CampaignInstanceModel::data(const QModelIndex &index, int role) const
         return rawValue(*state, index.column());
     case IdRole:
         return state->row.id;
-    case Qt::ForegroundRole:
-        if (index.column() == Live)
-            return QBrush(state->live ? QColor(0x1e, 0x7b, 0x34) : QColor(0x70, 0x70, 0x70));
-        return {};
     case Qt::TextAlignmentRole:
         if (index.column() >= Audience)
             return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -238,8 +232,6 @@ QVariant CampaignTypeModel::data(const QModelIndex &index, int role) const
         return {};
     if (role == IdRole)
         return t->id;
-    if (role == Qt::ForegroundRole && index.column() == Active && !t->active)
-        return QBrush(QColor(0x70, 0x70, 0x70));
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

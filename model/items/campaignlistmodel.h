@@ -1,6 +1,6 @@
 #pragma once
 
-#include "storage/campaignruncounts.h"
+#include "storage/runcampaigncounts.h"
 #include "storage/campaignstore.h"
 
 #include <QAbstractTableModel>

@@ -60,14 +60,14 @@ QDateTime SuppressionModel::parseTimestamp(const QString &text)
     // SQLite's CURRENT_TIMESTAMP is UTC without a zone ("2025-03-03 14:02:11").
     QDateTime dt = QDateTime::fromString(t, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     if (dt.isValid()) {
-        dt.setTimeZone(QTimeZone::UTC);
+        dt.setTimeZone(QTimeZone::utc());
         return dt;
     }
     dt = QDateTime::fromString(t, Qt::ISODateWithMs);
     if (dt.isValid())
         return dt;
     const QDate d = QDate::fromString(t.left(10), Qt::ISODate);
-    return d.isValid() ? QDateTime(d, QTime(0, 0), QTimeZone::UTC) : QDateTime();
+    return d.isValid() ? QDateTime(d, QTime(0, 0), QTimeZone::utc()) : QDateTime();
 }
 
 QVariant SuppressionModel::displayValue(const SuppressionEntry &entry, int column) const

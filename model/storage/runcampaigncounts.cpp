@@ -1,4 +1,4 @@
-#include "storage/campaignruncounts.h"
+#include "storage/runcampaigncounts.h"
 
 #include "storage/orgdatabase.h"
 #include "storage/statement.h"
