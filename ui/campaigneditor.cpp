@@ -239,8 +239,8 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
     instanceForm->addRow(tr("S&tates:"), m_states);
     instanceForm->addRow(tr("&Carriers:"), m_carriers);
 
-    auto *effectBox = new QGroupBox(tr("Effect as of %1").arg(QLocale().toString(today, QStringLiteral("MMM d, yyyy"))),
-                                    this);
+    auto *effectBox = new QGroupBox(this);
+    m_effectBox = effectBox;
     auto *effectLayout = new QVBoxLayout(effectBox);
     effectLayout->addWidget(m_effectText);
     effectLayout->addWidget(m_chart);
@@ -420,14 +420,22 @@ void CampaignEditor::computeEffect()
     m_computing = true;
     m_effectText->setText(tr("Working out the effect…"));
     qint64 draftId = 0;
-    const CampaignCatalog catalog = CampaignEffects::withDraft(m_catalog, typeRow(), instanceRow(), &draftId);
+    const CampaignInstanceRow instance = instanceRow();
+    const CampaignCatalog catalog = CampaignEffects::withDraft(m_catalog, typeRow(), instance, &draftId);
+    // A campaign that starts later sends nothing today: its effect is shown as of its first day.
+    QDate day = m_today;
+    const QDate start = Dates::parseContactDate(instance.activeStartDate);
+    if (start.isValid() && start > m_today)
+        day = start;
+    m_effectDay = day;
+    m_effectBox->setTitle(day == m_today ? tr("Effect as of %1").arg(QLocale().toString(day, QStringLiteral("MMM d, yyyy")))
+                                         : tr("Effect as of %1, its first day").arg(QLocale().toString(day, QStringLiteral("MMM d, yyyy"))));
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_cancel = cancel;
     const QString path = m_dbPath;
-    const QDate today = m_today;
     const Config config = m_config;
-    QtConcurrent::run([path, catalog, draftId, today, config, cancel] {
-        return CampaignEffects::compute(path, catalog, draftId, today, config, [cancel] { return cancel->load(); });
+    QtConcurrent::run([path, catalog, draftId, day, config, cancel] {
+        return CampaignEffects::compute(path, catalog, draftId, day, config, [cancel] { return cancel->load(); });
     }).then(this, [this, token](const Result<CampaignEffect> &effect) {
         if (token != m_token)
             return;

@@ -14,6 +14,7 @@
 class EffectChart;
 class OptionalDateEdit;
 class QCheckBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -75,6 +76,7 @@ private:
     quint64 m_token = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     CampaignEffect m_effect;
+    QDate m_effectDay;
 
     QLabel *m_intro = nullptr;
     QLineEdit *m_typeName = nullptr;
@@ -94,6 +96,7 @@ private:
     OptionalDateEdit *m_spreadUntil = nullptr;
     QLineEdit *m_states = nullptr;
     QLineEdit *m_carriers = nullptr;
+    QGroupBox *m_effectBox = nullptr;
     QLabel *m_effectText = nullptr;
     EffectChart *m_chart = nullptr;
     QLabel *m_message = nullptr;

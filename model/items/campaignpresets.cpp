@@ -43,9 +43,10 @@ CampaignPreset campaignPreset(CampaignPreset::Kind kind, QDate today)
         p.type.spreadEvenly = true;
         p.type.enableFollowups = true;
         p.type.priority = 40;
+        // Live from today, so the next run schedules every email; they go out over the spread.
         const QDate first = today.addDays(1);
         p.instance.instanceName = tr("Initial blast");
-        p.instance.activeStartDate = iso(first);
+        p.instance.activeStartDate = iso(today);
         p.instance.activeEndDate = iso(first.addDays(13));
         p.instance.spreadStartDate = iso(first);
         p.instance.spreadEndDate = iso(first.addDays(13));
@@ -78,7 +79,7 @@ CampaignPreset campaignPreset(CampaignPreset::Kind kind, QDate today)
         p.type.priority = 60;
         const QDate first = QDate(today.year(), today.month(), 1).addMonths(1);
         p.instance.instanceName = tr("Newsletter %1").arg(english.toString(first, QStringLiteral("MMMM yyyy")));
-        p.instance.activeStartDate = iso(first);
+        p.instance.activeStartDate = iso(today);
         p.instance.activeEndDate = iso(first.addMonths(1).addDays(-1));
         p.instance.spreadStartDate = iso(first);
         p.instance.spreadEndDate = iso(first.addDays(6));

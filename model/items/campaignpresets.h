@@ -23,6 +23,7 @@ struct CampaignPreset
 // Every starting point, dated from `today`: rate increase (30 days before each enrolled
 // contact's trigger date), initial blast (every contact, spread over 14 days from tomorrow),
 // carrier update (on the next Jan 31), newsletter (every contact, spread over the first week of
-// next month), and a blank one.
+// next month), and a blank one. Spread campaigns are live from `today`, so the next run
+// schedules them; the carrier update is live from Jan 31, its sending day.
 QList<CampaignPreset> campaignPresets(QDate today);
 CampaignPreset campaignPreset(CampaignPreset::Kind kind, QDate today);
