@@ -11,6 +11,7 @@
 #include <QJsonValue>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -127,7 +128,8 @@ std::optional<QTime> parseSendTime(QStringView text)
 std::optional<EmailType> typeFromConfigName(const QString &name)
 {
     for (int t = 0; t < EmailTypeCount; ++t) {
-        if (name == EmailTypeNames[std::size_t(t)])
+        // "campaign" alone names no type: campaigns are "campaign_<name>"
+        if (EmailType(t) != EmailType::Campaign && name == EmailTypeNames[std::size_t(t)])
             return EmailType(t);
     }
     return std::nullopt;
@@ -166,15 +168,23 @@ std::optional<Error> parsePriorities(const QJsonValue &value, Config &config)
         return mustBe(u"priorities"_s, tr("an object of email type to integer"));
     const QJsonObject object = value.toObject();
     for (auto it = object.begin(); it != object.end(); ++it) {
-        const auto type = typeFromConfigName(it.key());
-        if (!type)
+        const QString &key = it.key();
+        const bool campaign = key.startsWith("campaign_"_L1) && key.size() > 9
+            && std::all_of(key.cbegin() + 9, key.cend(), [](QChar c) {
+                                  return (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') || c == u'_';
+                              });
+        const auto type = campaign ? std::optional<EmailType>() : typeFromConfigName(key);
+        if (!type && !campaign)
             return Error { tr("unknown email type \"%1\" in \"priorities\" (expected birthday, "
-                              "effective_date, aep or post_window)")
-                               .arg(it.key()) };
+                              "effective_date, aep, post_window, a follow-up type or campaign_<name>)")
+                               .arg(key) };
         int priority = 0;
-        if (auto err = readInt(*it, "priorities."_L1 + it.key(), -1000000, 1000000, priority))
+        if (auto err = readInt(*it, "priorities."_L1 + key, -1000000, 1000000, priority))
             return err;
-        config.priorities[static_cast<int>(*type)] = priority;
+        if (campaign)
+            config.campaignPriorities.insert(key, priority);
+        else
+            config.priorities[static_cast<int>(*type)] = priority;
     }
     return std::nullopt;
 }
@@ -277,6 +287,20 @@ Result<Config> Config::fromJson(const QByteArray &json)
         { u"birthday_spacing_days"_s, intKey(&Config::birthdaySpacingDays, 0, MaxDays) },
         { u"frequency_max_emails"_s, intKey(&Config::frequencyMaxEmails, 1, 1000) },
         { u"frequency_period_days"_s, intKey(&Config::frequencyPeriodDays, 1, MaxDays) },
+        { u"followups_enabled"_s,
+          [&config](const QJsonValue &v, const QString &path) {
+              return readBool(v, path, config.followupsEnabled);
+          } },
+        { u"followup_delay_days"_s, intKey(&Config::followupDelayDays, 0, MaxDays) },
+        { u"followup_lookback_days"_s, intKey(&Config::followupLookbackDays, 0, MaxDays) },
+        { u"exclude_failed_underwriting_global"_s,
+          [&config](const QJsonValue &v, const QString &path) {
+              return readBool(v, path, config.excludeFailedUnderwritingGlobal);
+          } },
+        { u"suppress_bounced"_s,
+          [&config](const QJsonValue &v, const QString &path) {
+              return readBool(v, path, config.suppressBounced);
+          } },
         { u"priorities"_s,
           [&config](const QJsonValue &v, const QString &) { return parsePriorities(v, config); } },
         { u"load_balancing"_s,

@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QDate>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QTime>
 
@@ -49,8 +50,18 @@ struct Config
     int birthdaySpacingDays = 60;
     int frequencyMaxEmails = 3;
     int frequencyPeriodDays = 30;
-    // indexed by EmailType: birthday, effective_date, aep, post_window
-    std::array<int, EmailTypeCount> priorities = { 30, 10, 20, 25 };
+    // indexed by EmailType: birthday, effective_date, aep, post_window, campaign (unused: a
+    // campaign email has its type's priority or campaignPriorities'), the four follow-ups
+    std::array<int, EmailTypeCount> priorities = { 30, 10, 20, 25, 30, 50, 50, 50, 50 };
+    // priorities of campaign types named in the configuration: "campaign_<name>" -> priority
+    QMap<QString, int> campaignPriorities;
+    // SPEC section 13
+    bool followupsEnabled = true;
+    int followupDelayDays = 2;
+    int followupLookbackDays = 35;
+    // SPEC sections 12 and 14
+    bool excludeFailedUnderwritingGlobal = false;
+    bool suppressBounced = true;
     LoadBalancingConfig loadBalancing;
     StateRuleTable stateRules = StateRuleTable::defaults();
 

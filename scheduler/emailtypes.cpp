@@ -10,10 +10,14 @@ QString emailTypeName(EmailType type)
 std::optional<EmailType> emailTypeFromName(QStringView name)
 {
     const QStringView n = name.trimmed();
-    for (EmailType t : { EmailType::Birthday, EmailType::EffectiveDate, EmailType::Aep }) {
-        if (n.compare(emailTypeName(t), Qt::CaseInsensitive) == 0)
+    for (EmailType t : { EmailType::Birthday, EmailType::EffectiveDate, EmailType::Aep, EmailType::Campaign,
+                         EmailType::FollowupCold, EmailType::FollowupClickedNoHq, EmailType::FollowupHqNoYes,
+                         EmailType::FollowupHqWithYes }) {
+        if (n.compare(emailTypeKey(t), Qt::CaseInsensitive) == 0)
             return t;
     }
+    if (n.size() > 9 && n.startsWith("campaign_"_L1, Qt::CaseInsensitive))
+        return EmailType::Campaign;
     // production writes POST_WINDOW_BIRTHDAY / POST_WINDOW_EFFECTIVE_DATE as well
     if (n.startsWith(emailTypeName(EmailType::PostWindow), Qt::CaseInsensitive))
         return EmailType::PostWindow;
@@ -48,6 +52,10 @@ QString skipReasonCode(SkipReason reason)
         return u"spacing"_s;
     case SkipReason::FrequencyLimit:
         return u"frequency_limit"_s;
+    case SkipReason::FailedUnderwriting:
+        return u"failed_underwriting"_s;
+    case SkipReason::CampaignConflict:
+        return u"campaign_conflict"_s;
     }
     return QString();
 }
@@ -59,7 +67,8 @@ std::optional<SkipReason> skipReasonFromCode(QStringView code)
         return SkipReason::None;
     for (SkipReason r :
          { SkipReason::AlreadySent, SkipReason::BirthdayWindow, SkipReason::EffectiveDateWindow,
-           SkipReason::YearRound, SkipReason::Spacing, SkipReason::FrequencyLimit }) {
+           SkipReason::YearRound, SkipReason::Spacing, SkipReason::FrequencyLimit,
+           SkipReason::FailedUnderwriting, SkipReason::CampaignConflict }) {
         if (c.compare(skipReasonCode(r), Qt::CaseInsensitive) == 0)
             return r;
     }

@@ -823,4 +823,48 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
     return out;
 }
 
+ContactSchedule scheduleContact(const Contact &contact, const ContactFacts &facts,
+                                std::span<const HistoryEntry> history, const ContactActivity &activity,
+                                QDate today, const Config &config, const CampaignRun &campaigns,
+                                const SuppressionList &suppressions)
+{
+    Q_UNUSED(contact);
+    Q_UNUSED(activity);
+    Q_UNUSED(campaigns);
+    Q_UNUSED(suppressions);
+    return scheduleContact(facts, history, today, config);
+}
+
+ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history,
+                                const ContactActivity &activity, QDate today, const Config &config,
+                                const CampaignRun &campaigns, const SuppressionList &suppressions,
+                                const ZipTable &zips)
+{
+    return scheduleContact(contact, checkContact(contact, today, zips), history, activity, today, config,
+                           campaigns, suppressions);
+}
+
+std::optional<SuppressionNote> suppressionOf(const Contact &contact, const ContactActivity &activity,
+                                             const SuppressionList &suppressions, const Config &config)
+{
+    Q_UNUSED(contact);
+    Q_UNUSED(activity);
+    Q_UNUSED(suppressions);
+    Q_UNUSED(config);
+    return std::nullopt;
+}
+
+bool failedUnderwriting(std::span<const ContactEventRow> events, QDate *answered)
+{
+    Q_UNUSED(events);
+    Q_UNUSED(answered);
+    return false;
+}
+
+bool metadataShowsFailedUnderwriting(QStringView json)
+{
+    Q_UNUSED(json);
+    return false;
+}
+
 } // namespace Engine

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "campaign.h"
+#include "campaignrun.h"
 #include "config.h"
 #include "contact.h"
 #include "schedule.h"
@@ -9,10 +11,12 @@
 
 #include <QHash>
 
+#include <optional>
+
 #include <span>
 #include <vector>
 
-// The rules engine of SPEC sections 1-7: pure functions of their inputs. It never reads the
+// The rules engine of SPEC sections 1-7 and 12-14: pure functions of their inputs. It never reads the
 // clock, never touches SQL or widgets, and is safe to call from many threads at once.
 namespace Engine {
 
@@ -82,5 +86,35 @@ ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryE
 // Same, from already checked facts.
 ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const HistoryEntry> history, QDate today,
                                 const Config &config);
+
+// Sections 2-7 and 12-14 for one contact: campaigns of `campaigns` (built for the same today
+// and config), follow-ups, failed underwriting and suppression. `activity` holds the contact's
+// rows of the other tables (empty spans: none). With an empty CampaignRun, an empty
+// SuppressionList and no activity the result equals the overloads above (no follow-up can
+// arise without sent history rows).
+ContactSchedule scheduleContact(const Contact &contact, const ContactFacts &facts,
+                                std::span<const HistoryEntry> history, const ContactActivity &activity,
+                                QDate today, const Config &config, const CampaignRun &campaigns,
+                                const SuppressionList &suppressions);
+
+// Same, checking the contact first.
+ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history,
+                                const ContactActivity &activity, QDate today, const Config &config,
+                                const CampaignRun &campaigns, const SuppressionList &suppressions,
+                                const ZipTable &zips = ZipTable::defaults());
+
+// Section 14: whether the contact is suppressed (list entry by trimmed, case-insensitive email;
+// else, with suppress_bounced, a bounced/dropped send), and why. No value: not suppressed.
+std::optional<SuppressionNote> suppressionOf(const Contact &contact, const ContactActivity &activity,
+                                             const SuppressionList &suppressions, const Config &config);
+
+// Section 12's failed underwriting: the contact's latest eligibility_answered event (by
+// created_at, then id) shows failed underwriting. `answered` receives that event's date (invalid
+// when unreadable) whenever an eligibility event exists.
+bool failedUnderwriting(std::span<const ContactEventRow> events, QDate *answered = nullptr);
+
+// Section 12's metadata test on one JSON text: has_medical_conditions true (JSON true, a
+// non-zero number, or "true"/"yes"/"1" in any case) or main_questions_yes_count a number > 0.
+bool metadataShowsFailedUnderwriting(QStringView json);
 
 } // namespace Engine

@@ -40,6 +40,13 @@ QString eventNoun(EmailType type)
         return tr("Annual Enrollment Period");
     case EmailType::PostWindow:
         return tr("follow-up");
+    case EmailType::Campaign:
+        return tr("campaign");
+    case EmailType::FollowupCold:
+    case EmailType::FollowupClickedNoHq:
+    case EmailType::FollowupHqNoYes:
+    case EmailType::FollowupHqWithYes:
+        return tr("follow-up");
     }
     return QString();
 }
@@ -54,6 +61,13 @@ QString emailNoun(EmailType type)
     case EmailType::Aep:
         return tr("Annual Enrollment Period email");
     case EmailType::PostWindow:
+        return tr("follow-up email");
+    case EmailType::Campaign:
+        return tr("campaign email");
+    case EmailType::FollowupCold:
+    case EmailType::FollowupClickedNoHq:
+    case EmailType::FollowupHqNoYes:
+    case EmailType::FollowupHqWithYes:
         return tr("follow-up email");
     }
     return QString();
@@ -101,8 +115,10 @@ QString ruleName(StateCode state, StateRule::Kind kind)
     return tr("%1 (no state rule)").arg(name);
 }
 
-QString explainEmail(const ContactSchedule &schedule, const ScheduledEmail &email)
+QString explainEmail(const ContactSchedule &schedule, const ScheduledEmail &email,
+                     const CampaignRun *campaigns)
 {
+    Q_UNUSED(campaigns);
     if (email.status == EmailStatus::PreScheduled) {
         QString text;
         switch (email.type) {
@@ -126,6 +142,9 @@ QString explainEmail(const ContactSchedule &schedule, const ScheduledEmail &emai
             text = tr("Scheduled — follow-up the day after the %1 %2 ends (an earlier email was held back)")
                        .arg(windowName(schedule, email.window),
                             dateRange(email.window.start, email.window.end));
+            break;
+        default:
+            text = tr("Scheduled");
             break;
         }
         return text % movedNote(email);
@@ -166,14 +185,15 @@ QString explainEmail(const ContactSchedule &schedule, const ScheduledEmail &emai
         return tr("Skipped — the contact would get more than %1 emails within %2 days")
             .arg(schedule.frequencyMaxEmails)
             .arg(schedule.frequencyPeriodDays);
-    case SkipReason::None:
+    default:
         break;
     }
     return tr("Skipped");
 }
 
-QString detail(const ContactSchedule &schedule, const ScheduledEmail &email)
+QString detail(const ContactSchedule &schedule, const ScheduledEmail &email, const CampaignRun *campaigns)
 {
+    Q_UNUSED(campaigns);
     if (email.status == EmailStatus::PreScheduled) {
         QString text;
         if (email.type == EmailType::PostWindow)
@@ -210,10 +230,24 @@ QString detail(const ContactSchedule &schedule, const ScheduledEmail &email)
         return tr("frequency limit: %1 emails in %2 days")
             .arg(schedule.frequencyMaxEmails)
             .arg(schedule.frequencyPeriodDays);
-    case SkipReason::None:
+    default:
         break;
     }
     return QString();
+}
+
+QString suppressionText(const ContactSchedule &schedule)
+{
+    const SuppressionNote *note = schedule.suppression();
+    if (!note)
+        return QString();
+    return tr("On the do-not-email list — %1").arg(note->reason);
+}
+
+QString suppressionDetail(const ContactSchedule &schedule)
+{
+    const SuppressionNote *note = schedule.suppression();
+    return note ? note->reason : QString();
 }
 
 } // namespace Explain

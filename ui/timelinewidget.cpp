@@ -25,6 +25,13 @@ QString shortTypeLabel(EmailType type)
         return TimelineWidget::tr("AEP");
     case EmailType::PostWindow:
         return TimelineWidget::tr("Follow-up");
+    case EmailType::Campaign:
+        return TimelineWidget::tr("Campaign");
+    case EmailType::FollowupCold:
+    case EmailType::FollowupClickedNoHq:
+    case EmailType::FollowupHqNoYes:
+    case EmailType::FollowupHqWithYes:
+        return TimelineWidget::tr("Follow-up");
     }
     return {};
 }
@@ -76,6 +83,13 @@ QColor TimelineWidget::typeColor(EmailType type)
         return QColor(0x8e, 0x44, 0xad);
     case EmailType::PostWindow:
         return QColor(0xe6, 0x7e, 0x22);
+    case EmailType::Campaign:
+        return QColor(0xc0, 0x39, 0x2b);
+    case EmailType::FollowupCold:
+    case EmailType::FollowupClickedNoHq:
+    case EmailType::FollowupHqNoYes:
+    case EmailType::FollowupHqWithYes:
+        return QColor(0x16, 0xa0, 0x85);
     }
     return Qt::gray;
 }

@@ -33,7 +33,7 @@ public:
             m_types[std::size_t(i)] = emailTypeName(EmailType(i)).toUtf8();
         for (int i = 0; i < 2; ++i)
             m_statuses[std::size_t(i)] = emailStatusName(EmailStatus(i)).toUtf8();
-        for (int i = 0; i <= int(SkipReason::FrequencyLimit); ++i)
+        for (int i = 0; i <= int(SkipReason::CampaignConflict); ++i)
             m_reasons[std::size_t(i)] = skipReasonCode(SkipReason(i)).toUtf8();
         for (int i = 0; i <= int(ProblemCode::ProcessingError); ++i)
             m_problems[std::size_t(i)] = problemCodeName(ProblemCode(i)).toUtf8();
@@ -49,7 +49,7 @@ public:
 private:
     std::array<QByteArray, EmailTypeCount> m_types;
     std::array<QByteArray, 2> m_statuses;
-    std::array<QByteArray, int(SkipReason::FrequencyLimit) + 1> m_reasons;
+    std::array<QByteArray, int(SkipReason::CampaignConflict) + 1> m_reasons;
     std::array<QByteArray, int(ProblemCode::ProcessingError) + 1> m_problems;
     std::array<QByteArray, 2> m_severities;
 };

@@ -353,6 +353,13 @@ QString staffEmailType(const QString &stored, bool inSentence = false)
         return tr("Annual Enrollment");
     case EmailType::PostWindow:
         return inSentence ? tr("follow-up") : tr("Follow-up");
+    case EmailType::Campaign:
+        return inSentence ? tr("campaign") : tr("Campaign");
+    case EmailType::FollowupCold:
+    case EmailType::FollowupClickedNoHq:
+    case EmailType::FollowupHqNoYes:
+    case EmailType::FollowupHqWithYes:
+        return inSentence ? tr("follow-up") : tr("Follow-up");
     }
     return stored;
 }
@@ -384,6 +391,10 @@ QString staffSkipReason(SkipReason reason)
         return tr("Too close to another email");
     case SkipReason::FrequencyLimit:
         return tr("Too many emails in a short time");
+    case SkipReason::FailedUnderwriting:
+        return tr("Failed underwriting");
+    case SkipReason::CampaignConflict:
+        return tr("Another campaign that day");
     case SkipReason::None:
         break;
     }

@@ -29,6 +29,12 @@ int DailyLoadModel::columnOfType(EmailType type)
         return Aep;
     case EmailType::PostWindow:
         return PostWindow;
+    case EmailType::Campaign:
+    case EmailType::FollowupCold:
+    case EmailType::FollowupClickedNoHq:
+    case EmailType::FollowupHqNoYes:
+    case EmailType::FollowupHqWithYes:
+        break;
     }
     return Other;
 }

@@ -13,6 +13,16 @@ QString emailTypeLabel(EmailType type)
         return QCoreApplication::translate("EmailTypeLabel", "Annual enrollment (AEP)");
     case EmailType::PostWindow:
         return QCoreApplication::translate("EmailTypeLabel", "Follow-up after rule window");
+    case EmailType::Campaign:
+        return QCoreApplication::translate("EmailTypeLabel", "Campaign");
+    case EmailType::FollowupCold:
+        return QCoreApplication::translate("EmailTypeLabel", "Follow-up (no response)");
+    case EmailType::FollowupClickedNoHq:
+        return QCoreApplication::translate("EmailTypeLabel", "Follow-up (clicked)");
+    case EmailType::FollowupHqNoYes:
+        return QCoreApplication::translate("EmailTypeLabel", "Follow-up (health answers, no yes)");
+    case EmailType::FollowupHqWithYes:
+        return QCoreApplication::translate("EmailTypeLabel", "Follow-up (health answers with a yes)");
     }
     return {};
 }
