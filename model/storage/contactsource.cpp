@@ -59,12 +59,15 @@ QDate storedDate(const Statement &stmt, int column)
 
 HistoryEntry historyEntry(const Statement &stmt)
 {
-    // columns: contact_id, email_type, scheduled_send_date, status, event_year
+    // columns: kHistoryColumns (missing ones are NULL)
     HistoryEntry entry;
     entry.emailType = stmt.text(1);
     entry.scheduledDate = storedDate(stmt, 2);
     entry.status = stmt.text(3);
     entry.eventYear = stmt.isNull(4) ? 0 : int(stmt.int64(4));
+    entry.id = stmt.isNull(5) ? 0 : stmt.int64(5);
+    entry.campaignInstanceId = stmt.isNull(6) ? 0 : stmt.int64(6);
+    entry.actualSendDate = storedDate(stmt, 7);
     return entry;
 }
 
@@ -89,8 +92,11 @@ Contact contactFrom(const Statement &stmt, ContactSource::Fields fields)
     return c;
 }
 
+// campaign_instance_id is added by the first run that writes a campaign email; older and
+// production tables lack it (it reads as NULL).
 constexpr const char *kHistoryColumns[]
-    = { "contact_id", "email_type", "scheduled_send_date", "status", "event_year" };
+    = { "contact_id", "email_type", "scheduled_send_date",  "status",
+        "event_year", "id",         "campaign_instance_id", "actual_send_datetime" };
 
 // Whether the table can be read with rowid (not a WITHOUT ROWID table or a view).
 bool hasRowid(const OrgDatabase &db)
