@@ -1,5 +1,4 @@
 #include "items/campaigneffect.h"
-#if __has_include("campaignrun.h") // TEMP until e9-engine lands
 
 #include "campaignrun.h"
 #include "dates.h"
@@ -172,4 +171,3 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
 }
 
 } // namespace CampaignEffects
-#endif
