@@ -6,12 +6,16 @@
 #include "textview_p.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QVarLengthArray>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdlib>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -581,90 +585,239 @@ bool ExclusionRules::isExcluded(const ContactExclusion &contact, QDate date) con
     return false;
 }
 
-ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history, QDate today,
-                                const Config &config, const ZipTable &zips)
+} // namespace Engine
+
+namespace {
+
+// Section 12's "has_medical_conditions": JSON true, a non-zero number, or "true"/"yes"/"1".
+bool truthy(const QJsonValue &v)
 {
-    return scheduleContact(checkContact(contact, today, zips), history, today, config);
+    if (v.isBool())
+        return v.toBool();
+    if (v.isDouble())
+        return v.toDouble() != 0.0;
+    if (v.isString()) {
+        const QString s = v.toString().trimmed();
+        return s.compare("true"_L1, Qt::CaseInsensitive) == 0 || s.compare("yes"_L1, Qt::CaseInsensitive) == 0
+            || s == "1"_L1;
+    }
+    return false;
 }
 
-ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const HistoryEntry> history, QDate today,
-                                const Config &config)
+bool isEligibilityEvent(const ContactEventRow &e)
 {
-    ContactSchedule out;
-    out.contactId = facts.contactId;
-    out.state = facts.state;
-    out.problems = facts.problems;
-    out.spacingDays = config.birthdaySpacingDays;
-    out.frequencyMaxEmails = config.frequencyMaxEmails;
-    out.frequencyPeriodDays = config.frequencyPeriodDays;
-    if (facts.hasError() || !Dates::inRange(today))
-        return out;
-    // Candidates fall on or after today; one past the last writable date is not produced.
-    const qint64 lastJd = Dates::lastDate().toJulianDay();
-    const qint64 firstJd = Dates::firstDate().toJulianDay();
-    auto outOfRange = [&out](EmailType type) {
+    return equalsCi(TextView::trimmed(e.eventType), "eligibility_answered"_L1);
+}
+
+// Orders raw `created_at` / `clicked_at` texts: the date (any format of section 1), then a time
+// "HH:MM[:SS]" after it when there is one. Unreadable texts order first (jd 0).
+struct Stamp
+{
+    qint64 jd = 0;
+    int seconds = 0;
+    QDate date() const { return jd > 0 ? QDate::fromJulianDay(jd) : QDate(); }
+    friend auto operator<=>(const Stamp &, const Stamp &) = default;
+};
+
+Stamp stampOf(QStringView raw)
+{
+    Stamp s;
+    const QStringView text = TextView::trimmed(raw);
+    const QDate date = Dates::parseContactDate(text);
+    if (!date.isValid())
+        return s;
+    s.jd = date.toJulianDay();
+    // a time after "YYYY-MM-DD" and a 'T' or space
+    if (text.size() >= 16 && (text[10] == u'T' || text[10] == u' ')) {
+        const QStringView t = text.sliced(11);
+        auto digits = [&t](qsizetype at) {
+            return at + 1 < t.size() && t[at].isDigit() && t[at + 1].isDigit()
+                ? (t[at].unicode() - u'0') * 10 + (t[at + 1].unicode() - u'0')
+                : -1;
+        };
+        const int h = digits(0);
+        const int m = t.size() >= 5 && t[2] == u':' ? digits(3) : -1;
+        const int sec = t.size() >= 8 && t[5] == u':' ? digits(6) : 0;
+        if (h >= 0 && m >= 0 && sec >= 0)
+            s.seconds = h * 3600 + m * 60 + sec;
+    }
+    return s;
+}
+
+// The latest eligibility_answered event (created_at, then id), optionally only those dated on or
+// after `from` (an invalid `from`: all).
+const ContactEventRow *latestEligibility(std::span<const ContactEventRow> events, qint64 fromJd = 0)
+{
+    const ContactEventRow *latest = nullptr;
+    Stamp latestStamp;
+    for (const ContactEventRow &e : events) {
+        if (!isEligibilityEvent(e))
+            continue;
+        const Stamp s = stampOf(e.createdAt);
+        if (fromJd > 0 && (s.jd == 0 || s.jd < fromJd))
+            continue;
+        if (!latest || s > latestStamp || (s == latestStamp && e.id > latest->id)) {
+            latest = &e;
+            latestStamp = s;
+        }
+    }
+    return latest;
+}
+
+bool isSentStatus(QStringView status)
+{
+    status = TextView::trimmed(status);
+    return equalsCi(status, "sent"_L1) || equalsCi(status, "delivered"_L1);
+}
+
+// Section 13: whether a sent history row's type can be a follow-up's initial email.
+bool isInitialType(QStringView type, const CampaignRun &campaigns)
+{
+    type = TextView::trimmed(type);
+    if (equalsCi(type, "birthday"_L1) || equalsCi(type, "effective_date"_L1) || equalsCi(type, "aep"_L1)
+        || type.startsWith("post_window"_L1, Qt::CaseInsensitive))
+        return type.size() == 11 || !type.startsWith("post_window"_L1, Qt::CaseInsensitive)
+            || type[11] == u'_';
+    return campaigns.followupsEnabledFor(type);
+}
+
+// fnv1a32("<contact_id><suffix>") with suffix "-campaign_<name>-<instance id>".
+quint32 campaignHash(qint64 contactId, const QByteArray &suffix)
+{
+    char buffer[24];
+    const char *end = std::to_chars(buffer, buffer + sizeof buffer, contactId).ptr;
+    Fnv1a32 h;
+    h.bytes(QByteArrayView(buffer, end - buffer));
+    h.bytes(suffix);
+    return h.value();
+}
+
+// The rules of SPEC section 6 for one contact, one named step per rule, in the section's order.
+// Candidates live in a small inline array: a contact without campaigns and activity allocates
+// only its result.
+class ContactScheduler final
+{
+public:
+    ContactScheduler(const ContactFacts &facts, std::span<const HistoryEntry> history, QDate today,
+                     const Config &config, ContactSchedule &out)
+        : m_facts(facts), m_history(history), m_config(config), m_out(out), m_t(today.toJulianDay()),
+          m_thisYear(Civil::fromJd(m_t).year), m_stateRule(ruleFor(facts, config)),
+          m_yearRound(m_stateRule.kind == StateRule::Kind::YearRound),
+          m_rule(makeWindowRule(facts, m_stateRule, config)), m_windows(m_rule, m_thisYear - 1),
+          m_lastJd(Dates::lastDate().toJulianDay()), m_firstJd(Dates::firstDate().toJulianDay())
+    { }
+
+    // Sections 12-13's inputs; without them the contact gets exactly the emails of sections 5-7.
+    void setActivity(const Contact *contact, const ContactActivity *activity, const CampaignRun *campaigns)
+    {
+        m_contact = contact;
+        m_activity = activity;
+        m_campaigns = campaigns;
+    }
+
+    void run()
+    {
+        addBirthday();
+        addEffectiveDate();
+        addAep();
+        addCampaigns();
+        addFollowup();
+        skipFailedUnderwriting();
+        skipExcluded();
+        addPostWindows();
+        skipSpacing();
+        skipCampaignConflicts();
+        applyFrequencyLimit();
+        finish();
+    }
+
+private:
+    ScheduledEmail &add(EmailType type)
+    {
+        m_emails.append(ScheduledEmail {});
+        ScheduledEmail &e = m_emails.back();
+        e.type = type;
+        return e;
+    }
+
+    void outOfRange(EmailType type)
+    {
         const Problem problem { ProblemCode::DateOutOfRange, Severity::Warning,
                                 tr("The %1 email would fall outside the years 1 to 9999, the dates the "
                                    "scheduler can write; it is not scheduled")
                                     .arg(emailTypeName(type)) };
-        if (!out.problems.contains(problem))
-            out.problems.append(problem);
-    };
+        if (!m_out.problems.contains(problem))
+            m_out.problems.append(problem);
+    }
 
-    const qint64 t = today.toJulianDay();
-    const int thisYear = Civil::fromJd(t).year;
-    const StateRule stateRule = ruleFor(facts, config);
-    const bool yearRound = stateRule.kind == StateRule::Kind::YearRound;
-    const WindowRule rule = makeWindowRule(facts, stateRule, config);
-    // candidate dates lie in [today, today + ~13 months]: years today.year-1 .. today.year+3 cover them
-    const WindowSet windows(rule, thisYear - 1);
-    const SkipReason ruleReason = windowReason(rule.kind);
+    ContactNotes &notes()
+    {
+        if (!m_notes)
+            m_notes = std::make_shared<ContactNotes>();
+        return *m_notes;
+    }
 
-    // birthday, effective_date, aep, and at most one post_window per causing window (<= 3)
-    std::array<ScheduledEmail, 8> emails {};
-    int count = 0;
+    int priorityOf(const ScheduledEmail &e) const
+    {
+        if (e.type == EmailType::Campaign && m_campaigns) {
+            if (const LiveCampaign *c = m_campaigns->campaign(e.campaign))
+                return c->priority;
+        }
+        return m_config.priority(e.type);
+    }
 
-    // Sections 5 and 6.2: candidates and the already-handled check.
-    if (facts.birthDate.isValid()) {
-        const Civil::Ymd b = Civil::parts(facts.birthDate);
-        int year = thisYear;
+    // Section 5 and step 2: the birthday email and whether it is already handled.
+    void addBirthday()
+    {
+        if (!m_facts.birthDate.isValid())
+            return;
+        const Civil::Ymd b = Civil::parts(m_facts.birthDate);
+        int year = m_thisYear;
         qint64 a = Civil::occurrenceJd(b.month, b.day, year);
-        if (a < t)
+        if (a < m_t)
             a = Civil::occurrenceJd(b.month, b.day, ++year);
         // checkContact treats a birth date whose next birthday is past 9999 as missing
-        if (a > lastJd) {
+        if (a > m_lastJd) {
             outOfRange(EmailType::Birthday);
-        } else {
-            ScheduledEmail &e = emails[count++];
-            e.type = EmailType::Birthday;
-            setSendDate(e, a, year, facts.contactId, config.birthdayDaysBefore, t, config.catchUpSpreadDays);
-            if (alreadyHandled(history, e.type, a, year, e.relatedDate))
-                skip(e, SkipReason::AlreadySent);
+            return;
         }
+        ScheduledEmail &e = add(EmailType::Birthday);
+        setSendDate(e, a, year, m_facts.contactId, m_config.birthdayDaysBefore, m_t,
+                    m_config.catchUpSpreadDays);
+        if (alreadyHandled(m_history, e.type, a, year, e.relatedDate))
+            skip(e, SkipReason::AlreadySent);
     }
-    if (facts.effectiveDate.isValid()) {
-        const Civil::Ymd p = Civil::parts(facts.effectiveDate);
-        // the first anniversary is one year after the start (Y > effective.year)
-        int year = std::max(thisYear, p.year + 1);
+
+    // Section 5 and step 2: the effective_date email (first anniversary: Y > effective.year).
+    void addEffectiveDate()
+    {
+        if (!m_facts.effectiveDate.isValid())
+            return;
+        const Civil::Ymd p = Civil::parts(m_facts.effectiveDate);
+        int year = std::max(m_thisYear, p.year + 1);
         qint64 a = Civil::occurrenceJd(p.month, p.day, year);
-        if (a < t)
+        if (a < m_t)
             a = Civil::occurrenceJd(p.month, p.day, ++year);
-        if (a > lastJd) {
+        if (a > m_lastJd) {
             outOfRange(EmailType::EffectiveDate);
-        } else {
-            ScheduledEmail &e = emails[count++];
-            e.type = EmailType::EffectiveDate;
-            setSendDate(e, a, year, facts.contactId, config.effectiveDateDaysBefore, t,
-                        config.catchUpSpreadDays);
-            if (alreadyHandled(history, e.type, a, year, e.relatedDate))
-                skip(e, SkipReason::AlreadySent);
+            return;
         }
+        ScheduledEmail &e = add(EmailType::EffectiveDate);
+        setSendDate(e, a, year, m_facts.contactId, m_config.effectiveDateDaysBefore, m_t,
+                    m_config.catchUpSpreadDays);
+        if (alreadyHandled(m_history, e.type, a, year, e.relatedDate))
+            skip(e, SkipReason::AlreadySent);
     }
-    const qsizetype aepCount = config.aepDates.size();
-    if (aepCount > 0) {
+
+    // Section 5's AEP slot and step 2.
+    void addAep()
+    {
+        const qsizetype aepCount = m_config.aepDates.size();
+        if (aepCount == 0)
+            return;
         // a list entry that is no date (04-31) is ignored
-        auto aepJd = [&](qsizetype i, int year) -> qint64 {
-            const MonthDay &md = config.aepDates[i];
+        auto aepJd = [this](qsizetype i, int year) -> qint64 {
+            const MonthDay &md = m_config.aepDates[i];
             const int day = md.month == 2 && md.day == 29 && !Civil::isLeapYear(year) ? 28 : md.day;
             return Civil::isValid(year, md.month, day) ? Civil::jd(year, md.month, day) : -1;
         };
@@ -672,8 +825,8 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
         int latestKey = -1;
         qsizetype latestIndex = 0;
         for (qsizetype i = 0; i < aepCount; ++i) {
-            const int key = config.aepDates[i].month * 32 + config.aepDates[i].day;
-            const MonthDay &md = config.aepDates[i];
+            const MonthDay &md = m_config.aepDates[i];
+            const int key = md.month * 32 + md.day;
             const bool valid = md.month >= 1 && md.month <= 12 && md.day >= 1
                 && md.day <= (md.month == 2 ? 29 : Civil::daysInMonth(2001, md.month));
             if (key > latestKey && valid) {
@@ -681,92 +834,267 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
                 latestIndex = i;
             }
         }
-        const qint64 latest = latestKey < 0 ? -1 : aepJd(latestIndex, thisYear);
-        const int aepYear = latest >= t ? thisYear : thisYear + 1;
-        const qsizetype slot = ((facts.contactId % aepCount) + aepCount) % aepCount;
+        const qint64 latest = latestKey < 0 ? -1 : aepJd(latestIndex, m_thisYear);
+        const int aepYear = latest >= m_t ? m_thisYear : m_thisYear + 1;
+        const qsizetype slot = ((m_facts.contactId % aepCount) + aepCount) % aepCount;
         qint64 chosen = -1;
         qint64 fallback = -1;
         // try order: the slot, then the others in list order
         for (qsizetype step = 0; step < aepCount; ++step) {
             const qsizetype i = step == 0 ? slot : (step <= slot ? step - 1 : step);
             const qint64 d = aepJd(i, aepYear);
-            if (d < t)
+            if (d < m_t)
                 continue;
             if (fallback < 0)
                 fallback = d;
             ExclusionWindow unused;
-            if (!yearRound && !windows.causing(Civil::toDate(d), unused)) {
+            if (!m_yearRound && !m_windows.causing(Civil::toDate(d), unused)) {
                 chosen = d;
                 break;
             }
         }
         if (chosen < 0)
             chosen = fallback; // every date excluded: step 3 skips it at this date
-        if (chosen > lastJd) {
+        if (chosen > m_lastJd) {
             outOfRange(EmailType::Aep);
-            chosen = -1;
+            return;
         }
-        if (chosen >= 0) {
-            ScheduledEmail &e = emails[count++];
-            e.type = EmailType::Aep;
-            e.date = Civil::toDate(chosen);
-            e.eventDate = e.date;
-            if (aepHandled(history, aepYear, e.relatedDate))
-                skip(e, SkipReason::AlreadySent);
+        if (chosen < 0)
+            return;
+        ScheduledEmail &e = add(EmailType::Aep);
+        e.date = Civil::toDate(chosen);
+        e.eventDate = e.date;
+        if (aepHandled(m_history, aepYear, e.relatedDate))
+            skip(e, SkipReason::AlreadySent);
+    }
+
+    // Section 12's candidates: one per live instance whose audience holds the contact, with its
+    // date (spread, trigger date, or start) and the catch-up rule; step 2 by instance.
+    void addCampaigns()
+    {
+        if (!m_campaigns || m_campaigns->isEmpty())
+            return;
+        static const Contact noContact;
+        const Contact &contact = m_contact ? *m_contact : noContact;
+        const std::span<const EnrolmentRow> enrolments
+            = m_activity ? m_activity->enrolments : std::span<const EnrolmentRow>();
+        const auto &live = m_campaigns->live();
+        for (std::size_t i = 0; i < live.size(); ++i) {
+            const LiveCampaign &c = live[i];
+            const EnrolmentRow *enrolment = nullptr;
+            if (!m_campaigns->inAudience(quint16(i), contact, m_facts, enrolments, &enrolment))
+                continue;
+            qint64 d = 0;
+            qint64 trigger = -1; // case 2's T
+            if (c.spreadEvenly) {
+                const qint64 start = c.spreadStart.toJulianDay();
+                const qint64 n = c.spreadEnd.toJulianDay() - start + 1;
+                d = start + ((m_facts.contactId % n) + n) % n;
+            } else if (const QDate t = enrolment
+                           ? Dates::parseContactDate(TextView::trimmed(enrolment->triggerDate))
+                           : QDate();
+                       t.isValid()) {
+                trigger = t.toJulianDay();
+                d = trigger - c.daysBeforeEvent;
+            } else {
+                d = c.activeStart.isValid() ? c.activeStart.toJulianDay() : m_t;
+            }
+            bool catchUp = false;
+            if (d < m_t) {
+                catchUp = true;
+                const int spread = m_config.catchUpSpreadDays;
+                const quint32 h = campaignHash(m_facts.contactId, c.hashSuffix);
+                d = m_t + (spread > 0 ? qint64(h % quint32(spread)) : 0);
+                if (trigger >= m_t)
+                    d = std::min(d, std::max(m_t, trigger - 1));
+            }
+            const qint64 event = trigger >= 0 ? trigger : d;
+            if (d > m_lastJd || event < m_firstJd || event > m_lastJd) {
+                outOfRange(EmailType::Campaign);
+                continue;
+            }
+            ScheduledEmail &e = add(EmailType::Campaign);
+            e.campaign = quint16(i);
+            e.catchUp = catchUp;
+            e.date = Civil::toDate(d);
+            e.eventDate = Civil::toDate(event);
+            for (const HistoryEntry &h : m_history) {
+                if (h.campaignInstanceId == c.instanceId && isActiveStatus(h.status)
+                    && TextView::trimmed(h.emailType).compare(c.emailType, Qt::CaseInsensitive) == 0) {
+                    skip(e, SkipReason::AlreadySent);
+                    e.relatedDate = h.scheduledDate;
+                    break;
+                }
+            }
         }
     }
 
-    // 6.3: exclusion.
-    const int candidateCount = count;
-    for (int i = 0; i < candidateCount; ++i) {
-        ScheduledEmail &e = emails[i];
-        if (e.status == EmailStatus::Skipped)
-            continue;
-        if (yearRound)
-            skip(e, SkipReason::YearRound);
-        else if (windows.causing(e.date, e.window))
-            skip(e, ruleReason);
+    // Section 13: one follow-up of the latest sent initial email within the lookback.
+    void addFollowup()
+    {
+        if (!m_activity || !m_campaigns || !m_config.followupsEnabled)
+            return;
+        const HistoryEntry *initial = nullptr;
+        qint64 s = 0;
+        for (const HistoryEntry &h : m_history) {
+            if (!isSentStatus(h.status) || !isInitialType(h.emailType, *m_campaigns))
+                continue;
+            const QDate sent = h.actualSendDate.isValid() ? h.actualSendDate : h.scheduledDate;
+            if (!sent.isValid())
+                continue;
+            const qint64 jd = sent.toJulianDay();
+            if (!initial || jd > s || (jd == s && h.id > initial->id)) {
+                initial = &h;
+                s = jd;
+            }
+        }
+        if (!initial || s < m_t - m_config.followupLookbackDays || s > m_t)
+            return;
+        for (const HistoryEntry &h : m_history) {
+            if (QStringView(h.emailType).trimmed().startsWith("followup"_L1, Qt::CaseInsensitive)
+                && isActiveStatus(h.status) && h.scheduledDate.isValid()
+                && h.scheduledDate.toJulianDay() >= s)
+                return;
+        }
+        FollowupBasis basis;
+        basis.initialType = initial->emailType.trimmed();
+        basis.initialDate = Civil::toDate(s);
+        basis.initialHistoryId = initial->id;
+        EmailType type = EmailType::FollowupCold;
+        if (const ContactEventRow *answer = latestEligibility(m_activity->events, s)) {
+            basis.answeredDate = stampOf(answer->createdAt).date();
+            type
+                = metadataShows(answer->metadata) ? EmailType::FollowupHqWithYes : EmailType::FollowupHqNoYes;
+        } else {
+            Stamp latestClick;
+            for (const QString &clicked : m_activity->clickDates) {
+                const Stamp c = stampOf(clicked);
+                if (c.jd >= s && c > latestClick)
+                    latestClick = c;
+            }
+            if (latestClick.jd > 0) {
+                basis.clickedDate = latestClick.date();
+                type = EmailType::FollowupClickedNoHq;
+            }
+        }
+        const qint64 date = std::max(s + m_config.followupDelayDays, m_t);
+        if (date > m_lastJd) {
+            outOfRange(type);
+            return;
+        }
+        ScheduledEmail &e = add(type);
+        e.date = Civil::toDate(date);
+        e.eventDate = basis.initialDate;
+        notes().followup = std::move(basis);
     }
 
-    // 6.4 / section 7: one post_window per distinct causing window.
-    if (config.postWindowEnabled && !yearRound) {
-        for (int i = 0; i < candidateCount; ++i) {
-            const ScheduledEmail &skipped = emails[i];
-            if (!isWindowReason(skipped.reason))
+    static bool metadataShows(const QString &json) { return Engine::metadataShowsFailedUnderwriting(json); }
+
+    // After step 2 (section 12): failed underwriting skips birthday, effective_date and campaign
+    // emails globally when configured, and a type's emails when the type says so.
+    void skipFailedUnderwriting()
+    {
+        if (!m_activity || m_activity->events.empty())
+            return;
+        bool any = m_config.excludeFailedUnderwritingGlobal;
+        if (!any && m_campaigns) {
+            for (const ScheduledEmail &e : m_emails) {
+                const LiveCampaign *c
+                    = e.type == EmailType::Campaign ? m_campaigns->campaign(e.campaign) : nullptr;
+                any = any || (c && c->skipFailedUnderwriting);
+            }
+        }
+        const ContactEventRow *answer = latestEligibility(m_activity->events);
+        if (!answer || !metadataShows(answer->metadata))
+            return;
+        const QDate answered = stampOf(answer->createdAt).date();
+        ContactNotes &n = notes();
+        n.failedUnderwriting = true;
+        n.failedUnderwritingDate = answered;
+        if (!any)
+            return;
+        for (ScheduledEmail &e : m_emails) {
+            if (e.status != EmailStatus::PreScheduled)
+                continue;
+            bool applies = false;
+            if (e.type == EmailType::Birthday || e.type == EmailType::EffectiveDate)
+                applies = m_config.excludeFailedUnderwritingGlobal;
+            else if (e.type == EmailType::Campaign) {
+                const LiveCampaign *c = m_campaigns ? m_campaigns->campaign(e.campaign) : nullptr;
+                applies = m_config.excludeFailedUnderwritingGlobal || (c && c->skipFailedUnderwriting);
+            }
+            if (applies) {
+                skip(e, SkipReason::FailedUnderwriting);
+                e.relatedDate = answered;
+            }
+        }
+    }
+
+    bool respectsWindows(const ScheduledEmail &e) const
+    {
+        if (e.type != EmailType::Campaign || !m_campaigns)
+            return true;
+        const LiveCampaign *c = m_campaigns->campaign(e.campaign);
+        return !c || c->respectExclusionWindows;
+    }
+
+    // Step 3: exclusion windows and year-round states, for every candidate still standing.
+    void skipExcluded()
+    {
+        for (ScheduledEmail &e : m_emails) {
+            if (e.status == EmailStatus::Skipped || !respectsWindows(e))
+                continue;
+            if (m_yearRound)
+                skip(e, SkipReason::YearRound);
+            else if (m_windows.causing(e.date, e.window))
+                skip(e, windowReason(m_rule.kind));
+        }
+    }
+
+    // Step 4 / section 7: one post_window email per distinct causing window of a skipped
+    // birthday, effective_date, aep or campaign email (follow-ups never cause one).
+    void addPostWindows()
+    {
+        if (!m_config.postWindowEnabled || m_yearRound)
+            return;
+        const qsizetype candidates = m_emails.size();
+        for (qsizetype i = 0; i < candidates; ++i) {
+            const ScheduledEmail skipped = m_emails[i];
+            if (!isWindowReason(skipped.reason) || isFollowup(skipped.type))
                 continue;
             bool seen = false;
-            for (int j = candidateCount; j < count; ++j)
-                seen = seen || emails[j].window.anchor == skipped.window.anchor;
+            for (qsizetype j = candidates; j < m_emails.size(); ++j)
+                seen = seen || m_emails[j].window.anchor == skipped.window.anchor;
             if (seen)
                 continue;
-            const qint64 date = std::max(skipped.window.end.toJulianDay() + 1, t);
+            const qint64 date = std::max(skipped.window.end.toJulianDay() + 1, m_t);
             const qint64 anchor = skipped.window.anchor.toJulianDay();
-            if (date > lastJd || anchor < firstJd || anchor > lastJd) {
+            if (date > m_lastJd || anchor < m_firstJd || anchor > m_lastJd) {
                 outOfRange(EmailType::PostWindow);
                 continue;
             }
-            ScheduledEmail &e = emails[count++];
-            e.type = EmailType::PostWindow;
+            ScheduledEmail &e = add(EmailType::PostWindow);
             e.window = skipped.window;
             e.eventDate = skipped.window.anchor;
             e.date = Civil::toDate(date);
-            if (postWindowHandled(history, e.date)) {
+            if (postWindowHandled(m_history, e.date)) {
                 skip(e, SkipReason::AlreadySent);
                 e.relatedDate = e.date;
             }
         }
     }
 
-    // 6.5: spacing between a birthday email and the effective_date / aep emails.
-    if (config.birthdaySpacingDays > 0) {
-        for (int i = 0; i < candidateCount; ++i) {
-            ScheduledEmail &b = emails[i];
+    // Step 5: a birthday email too close to an effective_date or aep email.
+    void skipSpacing()
+    {
+        if (m_config.birthdaySpacingDays <= 0)
+            return;
+        for (ScheduledEmail &b : m_emails) {
             if (b.type != EmailType::Birthday || b.status != EmailStatus::PreScheduled)
                 continue;
-            qint64 nearest = config.birthdaySpacingDays;
+            qint64 nearest = m_config.birthdaySpacingDays;
             const ScheduledEmail *other = nullptr;
-            for (int j = 0; j < candidateCount; ++j) {
-                const ScheduledEmail &o = emails[j];
+            for (const ScheduledEmail &o : m_emails) {
                 if ((o.type != EmailType::EffectiveDate && o.type != EmailType::Aep)
                     || o.status != EmailStatus::PreScheduled)
                     continue;
@@ -784,42 +1112,127 @@ ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const Histo
         }
     }
 
-    // 6.6: frequency limit in priority order.
-    std::array<int, 8> order {};
-    int pending = 0;
-    for (int i = 0; i < count; ++i) {
-        if (emails[i].status == EmailStatus::PreScheduled)
-            order[pending++] = i;
-    }
-    smallSort(order.data(), pending, [&](int a, int b) {
-        const ScheduledEmail &x = emails[a];
-        const ScheduledEmail &y = emails[b];
-        const int px = config.priority(x.type);
-        const int py = config.priority(y.type);
-        if (px != py)
-            return px < py;
-        if (x.date != y.date)
-            return x.date < y.date;
-        return emailTypeOrder(x.type) < emailTypeOrder(y.type);
-    });
-    std::array<qint64, 8> kept {};
-    int keptCount = 0;
-    for (int k = 0; k < pending; ++k) {
-        ScheduledEmail &e = emails[order[k]];
-        const qint64 d = e.date.toJulianDay();
-        if (fitsFrequency(d, kept.data(), keptCount, history, config.frequencyPeriodDays,
-                          config.frequencyMaxEmails))
-            kept[keptCount++] = d;
-        else
-            skip(e, SkipReason::FrequencyLimit);
+    // After step 5 (section 12): of several campaign emails on one date, the lowest priority
+    // number (then the lowest instance id) stays.
+    void skipCampaignConflicts()
+    {
+        if (!m_campaigns)
+            return;
+        for (ScheduledEmail &e : m_emails) {
+            if (e.type != EmailType::Campaign || e.status != EmailStatus::PreScheduled)
+                continue;
+            const LiveCampaign *c = m_campaigns->campaign(e.campaign);
+            for (const ScheduledEmail &o : m_emails) {
+                if (&o == &e || o.type != EmailType::Campaign || o.status != EmailStatus::PreScheduled
+                    || o.date != e.date)
+                    continue;
+                const LiveCampaign *oc = m_campaigns->campaign(o.campaign);
+                const bool beats = oc->priority < c->priority
+                    || (oc->priority == c->priority && oc->instanceId < c->instanceId);
+                if (beats) {
+                    skip(e, SkipReason::CampaignConflict);
+                    e.relatedDate = e.date;
+                    break;
+                }
+            }
+        }
     }
 
-    smallSort(emails.data(), count, [](const ScheduledEmail &x, const ScheduledEmail &y) {
-        if (x.date != y.date)
-            return x.date < y.date;
-        return emailTypeOrder(x.type) < emailTypeOrder(y.type);
-    });
-    out.emails.assign(emails.begin(), emails.begin() + count);
+    // Step 6: in priority order, an email is kept only if every frequency window containing it
+    // stays within the limit; follow-ups are exempt and not counted.
+    void applyFrequencyLimit()
+    {
+        QVarLengthArray<int, 16> order;
+        for (qsizetype i = 0; i < m_emails.size(); ++i) {
+            if (m_emails[i].status == EmailStatus::PreScheduled && !isFollowup(m_emails[i].type))
+                order.append(int(i));
+        }
+        smallSort(order.data(), int(order.size()), [this](int a, int b) {
+            const ScheduledEmail &x = m_emails[a];
+            const ScheduledEmail &y = m_emails[b];
+            const int px = priorityOf(x);
+            const int py = priorityOf(y);
+            if (px != py)
+                return px < py;
+            if (x.date != y.date)
+                return x.date < y.date;
+            return x.sortKey() < y.sortKey();
+        });
+        QVarLengthArray<qint64, 16> kept;
+        for (int index : order) {
+            ScheduledEmail &e = m_emails[index];
+            const qint64 d = e.date.toJulianDay();
+            if (fitsFrequency(d, kept.data(), int(kept.size()), m_history, m_config.frequencyPeriodDays,
+                              m_config.frequencyMaxEmails))
+                kept.append(d);
+            else
+                skip(e, SkipReason::FrequencyLimit);
+        }
+    }
+
+    void finish()
+    {
+        smallSort(m_emails.data(), int(m_emails.size()),
+                  [](const ScheduledEmail &x, const ScheduledEmail &y) {
+                      if (x.date != y.date)
+                          return x.date < y.date;
+                      return x.sortKey() < y.sortKey();
+                  });
+        m_out.emails.assign(m_emails.begin(), m_emails.end());
+        if (m_notes)
+            m_out.notes = std::move(m_notes);
+    }
+
+    const ContactFacts &m_facts;
+    std::span<const HistoryEntry> m_history;
+    const Config &m_config;
+    ContactSchedule &m_out;
+    const Contact *m_contact = nullptr;
+    const ContactActivity *m_activity = nullptr;
+    const CampaignRun *m_campaigns = nullptr;
+    const qint64 m_t;
+    const int m_thisYear;
+    const StateRule m_stateRule;
+    const bool m_yearRound;
+    const WindowRule m_rule;
+    // candidate dates lie in [today, today + ~13 months]: years today.year-1 .. today.year+3
+    const WindowSet m_windows;
+    const qint64 m_lastJd;
+    const qint64 m_firstJd;
+    QVarLengthArray<ScheduledEmail, 12> m_emails;
+    std::shared_ptr<ContactNotes> m_notes;
+};
+
+// Step 1's setup shared by every overload: the output's identity and limits; false when the
+// contact ends at its checks.
+bool startSchedule(const ContactFacts &facts, QDate today, const Config &config, ContactSchedule &out)
+{
+    out.contactId = facts.contactId;
+    out.state = facts.state;
+    out.problems = facts.problems;
+    out.spacingDays = config.birthdaySpacingDays;
+    out.frequencyMaxEmails = config.frequencyMaxEmails;
+    out.frequencyPeriodDays = config.frequencyPeriodDays;
+    return !facts.hasError() && Dates::inRange(today);
+}
+
+} // namespace
+
+namespace Engine {
+
+ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history, QDate today,
+                                const Config &config, const ZipTable &zips)
+{
+    return scheduleContact(checkContact(contact, today, zips), history, today, config);
+}
+
+ContactSchedule scheduleContact(const ContactFacts &facts, std::span<const HistoryEntry> history, QDate today,
+                                const Config &config)
+{
+    ContactSchedule out;
+    if (!startSchedule(facts, today, config, out))
+        return out;
+    ContactScheduler(facts, history, today, config, out).run();
     return out;
 }
 
@@ -828,11 +1241,20 @@ ContactSchedule scheduleContact(const Contact &contact, const ContactFacts &fact
                                 QDate today, const Config &config, const CampaignRun &campaigns,
                                 const SuppressionList &suppressions)
 {
-    Q_UNUSED(contact);
-    Q_UNUSED(activity);
-    Q_UNUSED(campaigns);
-    Q_UNUSED(suppressions);
-    return scheduleContact(facts, history, today, config);
+    ContactSchedule out;
+    if (!startSchedule(facts, today, config, out))
+        return out;
+    // Step 1: a suppressed contact ends here (SPEC 14), keeping its warnings.
+    if (auto suppressed = suppressionOf(contact, activity, suppressions, config)) {
+        auto notes = std::make_shared<ContactNotes>();
+        notes->suppression = std::move(suppressed);
+        out.notes = std::move(notes);
+        return out;
+    }
+    ContactScheduler scheduler(facts, history, today, config, out);
+    scheduler.setActivity(&contact, &activity, &campaigns);
+    scheduler.run();
+    return out;
 }
 
 ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryEntry> history,
@@ -847,24 +1269,46 @@ ContactSchedule scheduleContact(const Contact &contact, std::span<const HistoryE
 std::optional<SuppressionNote> suppressionOf(const Contact &contact, const ContactActivity &activity,
                                              const SuppressionList &suppressions, const Config &config)
 {
-    Q_UNUSED(contact);
-    Q_UNUSED(activity);
-    Q_UNUSED(suppressions);
-    Q_UNUSED(config);
+    if (const SuppressionEntry *entry = suppressions.find(contact.email)) {
+        SuppressionNote note;
+        note.reason = entry->reason.trimmed();
+        note.note = entry->note.trimmed();
+        note.since = stampOf(entry->createdAt).date();
+        note.listed = true;
+        return note;
+    }
+    if (config.suppressBounced) {
+        for (const QString &status : activity.sendStatuses) {
+            const QStringView s = TextView::trimmed(status);
+            if (equalsCi(s, "bounced"_L1) || equalsCi(s, "dropped"_L1)) {
+                SuppressionNote note;
+                note.reason = u"bounced"_s;
+                return note;
+            }
+        }
+    }
     return std::nullopt;
 }
 
 bool failedUnderwriting(std::span<const ContactEventRow> events, QDate *answered)
 {
-    Q_UNUSED(events);
-    Q_UNUSED(answered);
-    return false;
+    const ContactEventRow *latest = latestEligibility(events);
+    if (answered)
+        *answered = latest ? stampOf(latest->createdAt).date() : QDate();
+    return latest && metadataShowsFailedUnderwriting(latest->metadata);
 }
 
 bool metadataShowsFailedUnderwriting(QStringView json)
 {
-    Q_UNUSED(json);
-    return false;
+    const QStringView text = TextView::trimmed(json);
+    if (text.isEmpty())
+        return false;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8());
+    if (!doc.isObject())
+        return false;
+    const QJsonObject o = doc.object();
+    const QJsonValue count = o.value("main_questions_yes_count"_L1);
+    return truthy(o.value("has_medical_conditions"_L1)) || (count.isDouble() && count.toDouble() > 0);
 }
 
 } // namespace Engine

@@ -279,9 +279,18 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
             begin = work.data();
         }
         Item *end = begin + count;
-        std::nth_element(begin, begin + keep, end, better);
-        settleAll(begin, begin + keep, day);
-        for (Item *it = begin + keep; it != end; ++it) {
+        // Campaign and follow-up emails are pinned: they stay and take their places first; the
+        // movable ones keep max(0, daily_cap - pinned) places.
+        Item *movable = std::partition(begin, end, [](const Item &i) { return isPinned(EmailType(i.type)); });
+        const std::size_t pinned = static_cast<std::size_t>(movable - begin);
+        const std::size_t keepMovable = keep > pinned ? keep - pinned : 0;
+        if (static_cast<std::size_t>(end - movable) <= keepMovable) {
+            settleAll(begin, end, day);
+            continue;
+        }
+        std::nth_element(movable, movable + keepMovable, end, better);
+        settleAll(begin, movable + keepMovable, day);
+        for (Item *it = movable + keepMovable; it != end; ++it) {
             std::size_t next = day + 1;
             const std::size_t last = std::min<std::size_t>(
                 day + MaxForwardSearchDays, static_cast<std::size_t>(std::max<qint64>(0, lastJd - baseJd)));
@@ -311,7 +320,7 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
             for (std::size_t j = i; j > 0; --j) {
                 const ScheduledEmail &a = emails[j - 1];
                 const ScheduledEmail &b = emails[j];
-                if (a.date < b.date || (a.date == b.date && emailTypeOrder(a.type) <= emailTypeOrder(b.type)))
+                if (a.date < b.date || (a.date == b.date && a.sortKey() <= b.sortKey()))
                     break;
                 std::swap(emails[j - 1], emails[j]);
             }

@@ -9,7 +9,9 @@
 #include <vector>
 
 // Batch load balancing of SPEC section 8 over all pre-scheduled emails of a run: ED smoothing,
-// then the daily cap with cascading overflow. Never moves an email before today or into an
+// then the daily cap with cascading overflow. Campaign and follow-up emails are pinned: they
+// count on their date and never move; on a day over the threshold the movable emails keep
+// max(0, daily_cap - pinned) places. Never moves an email before today or into an
 // exclusion window of its contact, never changes a type, never drops an email.
 namespace LoadBalancer {
 

@@ -108,11 +108,10 @@ private slots:
                                            c.priorities[int(EmailType::Birthday)] = 1;
                                            c.priorities[int(EmailType::PostWindow)] = -3;
                                        });
-        QTest::newRow("priorities all") << QByteArray(R"({"priorities": {"birthday": 4, "effective_date": 3,
+        QTest::newRow("priorities all")
+            << QByteArray(R"({"priorities": {"birthday": 4, "effective_date": 3,
                                                          "aep": 2, "post_window": 1}})")
-                                        << with([](Config &c) {
-                                               c.priorities = { 4, 3, 2, 1 };
-                                           });
+            << with([](Config &c) { c.priorities = { 4, 3, 2, 1, 30, 50, 50, 50, 50 }; });
         QTest::newRow("load_balancing") << QByteArray(R"({"load_balancing": {"enabled": false,
                                             "daily_send_percentage_cap": 0.5, "ed_daily_soft_limit": 3,
                                             "ed_smoothing_window_days": 7, "overage_threshold": 1}})")
@@ -220,7 +219,7 @@ private slots:
                                         << u"\"priorities.birthday\" must be an integer"_s;
         QTest::newRow("priority unknown type")
             << QByteArray(R"({"priorities": {"newsletter": 1}})")
-            << u"unknown email type \"newsletter\" in \"priorities\" (expected birthday, effective_date, aep or post_window)"_s;
+            << u"unknown email type \"newsletter\" in \"priorities\" (expected birthday, effective_date, aep, post_window, a follow-up type or campaign_<name>)"_s;
         QTest::newRow("load_balancing type")
             << QByteArray(R"({"load_balancing": true})") << u"\"load_balancing\" must be an object"_s;
         QTest::newRow("enabled type") << QByteArray(R"({"load_balancing": {"enabled": 1}})")
