@@ -35,6 +35,17 @@ QString summaryLine(const BatchResult &batch, double seconds)
         .arg(seconds, 0, 'f', 2);
 }
 
+// The run's warnings (SPEC 12's campaign_invalid), one line each on stderr, before the summary.
+void printWarnings(const BatchResult &batch)
+{
+    for (const RunWarning &warning : batch.warnings) {
+        const QString line = QLatin1StringView(Cli::ProgramName) + QStringLiteral(": warning: ") + warning.code
+            + QStringLiteral(": ") + warning.message.simplified() + QLatin1Char('\n');
+        std::fputs(line.toLocal8Bit().constData(), stderr);
+    }
+    std::fflush(stderr);
+}
+
 } // namespace
 
 namespace Cli {
@@ -87,6 +98,7 @@ int runCommand(const QStringList &args)
     }
     if (CancelOnSignal::isCancelled())
         return cancelled();
+    printWarnings(**batch);
 
     if (dryRun) {
         QElapsedTimer diffTimer;

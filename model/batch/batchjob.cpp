@@ -2,6 +2,7 @@
 
 #include "dates.h"
 #include "engine.h"
+#include "storage/activitysource.h"
 #include "storage/contactsource.h"
 #include "storage/orgdatabase.h"
 
@@ -62,21 +63,36 @@ ContactSchedule failedSchedule(qint64 id, const QString &reason)
     return schedule;
 }
 
-// Schedules one contact; an exception becomes the contact's ProcessingError problem.
-void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, const BatchOptions &options,
-                 const Engine::ExclusionRules &rules, ChunkResult &out)
+// What every worker shares: read once per run, immutable.
+struct RunContext
+{
+    const BatchOptions &options;
+    const Engine::ExclusionRules &rules;
+    const CampaignRun &campaigns;
+    const SuppressionList &suppressions;
+};
+
+// Schedules one contact; an exception becomes the contact's ProcessingError problem. A failed
+// read of its activity is returned (the chunk then fails).
+Result<void> scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, ActivityCursor &activities,
+                         const RunContext &run, ChunkResult &out)
 {
     const std::size_t slot = out.slotFor(contact.id);
     if (slot >= out.count)
-        return;                         // not one of the chunk's ids (cannot happen with a consistent read)
+        return {}; // not one of the chunk's ids (cannot happen with a consistent read)
+    const Result<ContactActivity> activity = activities.seek(contact.id);
+    if (!activity)
+        return activity.error();
+    const BatchOptions &options = run.options;
     Engine::ContactExclusion exclusion; // none for a contact that failed
     try {
         if (options.beforeContact)
             options.beforeContact(contact.id);
         const ContactFacts facts = Engine::checkContact(contact, options.today);
-        ContactSchedule schedule = Engine::scheduleContact(facts, history, options.today, options.config);
+        ContactSchedule schedule = Engine::scheduleContact(contact, facts, history, *activity, options.today,
+                                                           options.config, run.campaigns, run.suppressions);
         // Worked out here, on the worker, once per contact: the balancer may test many days.
-        exclusion = rules.of(facts);
+        exclusion = run.rules.of(facts);
         schedule.contactId = contact.id;
         // The engine may have reserved room for candidates it dropped; a batch holds millions.
         if (schedule.emails.capacity() > schedule.emails.size())
@@ -89,6 +105,7 @@ void scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, 
             = failedSchedule(contact.id, QCoreApplication::translate("BatchJob", "unknown error"));
     }
     out.exclusions[slot] = exclusion;
+    return {};
 }
 
 // ES_PHASE_TIMES=1 prints how long each phase of a batch took to stderr (for profiling runs
@@ -150,10 +167,17 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     std::vector<qint64> ids;
     // Rows whose id names no single contact: reported, never scheduled.
     std::vector<ContactIdProblem> duplicates;
+    SuppressionList suppressions;
     {
         auto db = OrgDatabase::open(options.databasePath, OrgDatabase::Mode::ReadOnly);
         if (!db)
             return db.error();
+        auto inputs = ActivitySource::readRunInputs(*db);
+        if (!inputs)
+            return inputs.error();
+        result->campaigns = std::make_shared<const CampaignRun>(inputs->catalog, options.config, options.today);
+        result->warnings = result->campaigns->warnings();
+        suppressions = SuppressionList(std::move(inputs->suppressions));
         if (result->allContacts) {
             auto all = ContactSource(*db).scanIds();
             if (!all)
@@ -176,6 +200,7 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     result->schedules.resize(ids.size());
     std::vector<Engine::ContactExclusion> exclusions(ids.size());
     const Engine::ExclusionRules exclusionRules(options.config);
+    const RunContext context { options, exclusionRules, *result->campaigns, suppressions };
     std::atomic<qsizetype> nextChunk { 0 };
     std::atomic<bool> stop { false };
     std::mutex errorMutex;
@@ -195,6 +220,16 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
             return;
         }
         const ContactSource source(*db);
+        // An explicit list reads each id's activity on its own; ranges scan each chunk's.
+        std::optional<ActivityCursor> points;
+        if (!result->allContacts) {
+            auto cursor = ActivityCursor::openPoints(*db);
+            if (!cursor) {
+                fail(cursor.error());
+                return;
+            }
+            points.emplace(std::move(cursor).value());
+        }
         while (!stop.load(std::memory_order_relaxed)) {
             const qsizetype index = nextChunk.fetch_add(1);
             if (index >= chunkCount)
@@ -209,8 +244,22 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
             const std::size_t first = std::size_t(begin - ids.begin());
             ChunkResult out { result->schedules.data() + first, exclusions.data() + first, &*begin,
                               std::size_t(end - begin) };
+            std::optional<ActivityCursor> range;
+            if (!points) {
+                auto cursor = ActivityCursor::openRange(*db, *begin, *(end - 1));
+                if (!cursor) {
+                    fail(cursor.error());
+                    return;
+                }
+                range.emplace(std::move(cursor).value());
+            }
+            ActivityCursor &activities = points ? *points : *range;
+            std::optional<Error> activityError;
             auto visit = [&](const Contact &contact, std::span<const HistoryEntry> history) {
-                scheduleOne(contact, history, options, exclusionRules, out);
+                if (activityError)
+                    return;
+                if (auto r = scheduleOne(contact, history, activities, context, out); !r)
+                    activityError = r.error();
             };
             const auto read = result->allContacts
                 ? source.readRange(*begin, *(end - 1), ContactSource::Fields::Scheduling, visit)
@@ -222,6 +271,10 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
                                  });
             if (!read) {
                 fail(read.error());
+                return;
+            }
+            if (activityError) {
+                fail(*activityError);
                 return;
             }
             qint64 scheduled = 0, skipped = 0, problems = 0;
@@ -323,6 +376,8 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
         result->problems += schedule.problems.size();
         if (schedule.hasError())
             ++result->contactsWithErrors;
+        else if (schedule.isSuppressed())
+            ++result->suppressed;
         for (const ScheduledEmail &email : schedule.emails)
             ++(email.status == EmailStatus::PreScheduled ? result->scheduled : result->skipped);
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "campaignrun.h"
 #include "config.h"
 #include "loadbalancer.h"
 #include "result.h"
@@ -69,19 +70,26 @@ struct BatchResult
     // Rows whose id is no whole number, by rowid. (Rows sharing an id are in `schedules`: one
     // schedule without emails for the id, with a duplicate_id error per row.)
     std::vector<InvalidContactRow> invalidRows;
+    // The live campaigns of the run (SPEC 12), never null: written email_type names
+    // (campaigns->emailTypeName(email)), instance ids, priorities, and the run warnings.
+    std::shared_ptr<const CampaignRun> campaigns;
+    // SPEC 12's campaign_invalid warnings of the run (campaigns->warnings()); never contact problems.
+    std::vector<RunWarning> warnings;
     qint64 contacts = 0;           // schedules and invalid rows
     qint64 validContacts = 0;      // contacts without an error problem
     qint64 scheduled = 0;          // pre-scheduled emails
     qint64 skipped = 0;            // skipped emails
     qint64 problems = 0;           // problem rows (errors and warnings)
     qint64 contactsWithErrors = 0; // invalid rows included
+    qint64 suppressed = 0;         // contacts on the do-not-email list or bounced (SPEC 14)
     LoadBalancer::Stats balance;
     double seconds = 0; // wall time of read + compute + balance
 };
 using BatchResultPtr = std::shared_ptr<const BatchResult>;
 
-// Computes schedules for many contacts in parallel: the ids are cut into chunks, each worker
-// reads its chunk with its own SQLite connection, schedules it (a contact that throws becomes
+// Computes schedules for many contacts in parallel: the campaign catalog and the do-not-email
+// list are read once, the ids are cut into chunks, each worker reads its chunk (contacts,
+// history and activity, merged by id) with its own SQLite connection, schedules it (a contact that throws becomes
 // a ProcessingError problem, the batch goes on), then the whole batch is load balanced.
 // Reads only; never writes the database.
 namespace BatchJob {

@@ -1,13 +1,16 @@
 #pragma once
 
+#include "campaignrun.h"
 #include "config.h"
 #include "contact.h"
 #include "result.h"
 #include "schedule.h"
+#include "storage/activitysource.h"
 
 #include <QDate>
 #include <QList>
 
+#include <memory>
 #include <vector>
 
 // Everything the schedule preview shows for one contact, computed as one value off the GUI
@@ -19,7 +22,15 @@ struct ContactPreview
     bool found = false; // false: no contact with that id (deleted meanwhile)
     Contact contact;
     QList<HistoryEntry> history;
+    // Its rows of the activity tables (enrolments, eligibility answers, clicks, bounces).
+    ContactActivityData activity;
+    // The live campaigns on `today`, never null: campaigns->emailTypeName(email) is the written
+    // type of a campaign email ("campaign_rate_increase"), campaigns->campaign(email.campaign)
+    // its instance; Explain::explainEmail(schedule, email, campaigns.get()) its reason.
+    std::shared_ptr<const CampaignRun> campaigns;
     ContactFacts facts;
+    // schedule.isSuppressed() / suppression(): on the do-not-email list (no emails);
+    // schedule.followup(): what a follow-up follows (SPEC 12-14, ContactNotes).
     ContactSchedule schedule;
     QDate today;
     QDate from; // span of the timeline
@@ -31,11 +42,15 @@ struct ContactPreview
     QDate futureBirthDate;
 };
 
-// Reads one contact with its history (own read-only connection) and schedules it with
-// single-contact semantics. Safe to call from any thread; errors name the file.
+// Reads one contact with its history, its activity, the campaign catalog and its entry of the
+// do-not-email list (own read-only connection) and schedules it with single-contact semantics.
+// Safe to call from any thread; errors name the file.
 Result<ContactPreview> loadContactPreview(const QString &databasePath, qint64 contactId, QDate today,
                                           const Config &config);
 
-// The same for a contact already in memory (tests, and after the row is known).
+// The same for a contact already in memory (tests, and after the row is known). Null
+// `campaigns`: none live.
 ContactPreview computeContactPreview(const Contact &contact, const QList<HistoryEntry> &history, QDate today,
-                                     const Config &config);
+                                     const Config &config, ContactActivityData activity = {},
+                                     std::shared_ptr<const CampaignRun> campaigns = {},
+                                     const SuppressionList &suppressions = {});

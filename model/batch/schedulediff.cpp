@@ -29,7 +29,7 @@ DiffCounts ScheduleDiffSummary::total() const
 namespace {
 
 // One contact: pairs new emails with stored own rows per type (same date first, then moves).
-void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> rows,
+void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> rows, const CampaignNames &names,
                  ScheduleDiffSummary &summary)
 {
     // Nothing stored (every contact of a first run): all emails are added. One pass instead of
@@ -64,8 +64,10 @@ void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> row
                 if (int(email.type) != t)
                     continue;
                 const qint64 jd = email.date.toJulianDay();
-                auto match = std::find_if(stored.begin(), stored.end(),
-                                          [jd](const StoredRow *row) { return row->dateJd == jd; });
+                const qint16 key = names.keyOf(email);
+                auto match = std::find_if(stored.begin(), stored.end(), [&](const StoredRow *row) {
+                    return row->dateJd == jd && (email.type != EmailType::Campaign || row->campaignKey == key);
+                });
                 if (match == stored.end()) {
                     unmatchedSkipped.push_back(email.status == EmailStatus::Skipped);
                     continue;
@@ -99,23 +101,24 @@ Result<ScheduleDiffSummary> compute(const BatchResult &batch, const std::functio
     if (schedules.empty())
         return summary;
     std::size_t next = 0;
+    const CampaignNames names(batch.campaigns.get());
     auto flushUpTo = [&](qint64 contactId) {
         while (next < schedules.size() && schedules[next].contactId < contactId)
-            diffContact(&schedules[next++], {}, summary);
+            diffContact(&schedules[next++], {}, names, summary);
     };
     if (db->hasTable(QStringLiteral("email_schedules"))) {
-        auto scanned = scan(*db, schedules.front().contactId, schedules.back().contactId,
+        auto scanned = scan(*db, schedules.front().contactId, schedules.back().contactId, names,
                             [&](qint64 contactId, std::span<const StoredRow> rows) {
                                 flushUpTo(contactId);
                                 if (next < schedules.size() && schedules[next].contactId == contactId)
-                                    diffContact(&schedules[next++], rows, summary);
+                                    diffContact(&schedules[next++], rows, names, summary);
                                 return !(isCanceled && isCanceled());
                             });
         if (!scanned)
             return scanned.error();
     }
     while (next < schedules.size())
-        diffContact(&schedules[next++], {}, summary);
+        diffContact(&schedules[next++], {}, names, summary);
     return summary;
 }
 

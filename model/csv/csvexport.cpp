@@ -1,6 +1,7 @@
 #include "csv/csvexport.h"
 
 #include "batch/batchjob.h"
+#include "csv/previewcsv.h"
 #include "emailtypes.h"
 #include "engine.h"
 #include "explain.h"
@@ -493,75 +494,25 @@ std::optional<ExportRequest::What> whatFromName(QStringView name)
 ExportOutcome exportPreview(const BatchResult &batch, const QString &outputPath, const CsvOptions &options,
                             const CsvProgress &progress)
 {
-    // One contact's rows at a time, sorted as the CLI sorts them: date (empty first), type,
-    // reason code.
-    struct Row
-    {
-        QDate date;
-        QString type, status, reason, detail;
-    };
-    size_t next = 0;
-    std::vector<Row> rows;
-    size_t rowIndex = 0;
-    QString contactId;
-    size_t nextInvalid = 0;
-    const auto fill = [&]() {
-        while (rowIndex >= rows.size()) {
-            // Rows without a usable id first, with an empty contact_id, as the CLI writes them.
-            if (nextInvalid < batch.invalidRows.size()) {
-                const Problem &p = batch.invalidRows[nextInvalid++].problem;
-                rows.clear();
-                rowIndex = 0;
-                contactId.clear();
-                rows.push_back(
-                    { QDate(), QString(), severityName(p.severity), problemCodeName(p.code), p.message });
-                continue;
-            }
-            if (next >= batch.schedules.size())
-                return false;
-            const ContactSchedule &schedule = batch.schedules[next++];
-            rows.clear();
-            rowIndex = 0;
-            contactId = QString::number(schedule.contactId);
-            for (const Problem &p : schedule.problems)
-                rows.push_back(
-                    { QDate(), QString(), severityName(p.severity), problemCodeName(p.code), p.message });
-            for (const ScheduledEmail &e : schedule.emails)
-                rows.push_back({ e.date, emailTypeName(e.type), emailStatusName(e.status),
-                                 skipReasonCode(e.reason), Explain::detail(schedule, e) });
-            std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
-                const qint64 da
-                    = a.date.isValid() ? a.date.toJulianDay() : std::numeric_limits<qint64>::min();
-                const qint64 db
-                    = b.date.isValid() ? b.date.toJulianDay() : std::numeric_limits<qint64>::min();
-                if (da != db)
-                    return da < db;
-                if (a.type != b.type)
-                    return a.type < b.type;
-                return a.reason < b.reason;
-            });
-        }
-        return true;
-    };
-    const QStringList header { QStringLiteral("contact_id"),          QStringLiteral("email_type"),
-                               QStringLiteral("scheduled_send_date"), QStringLiteral("status"),
-                               QStringLiteral("reason_code"),         QStringLiteral("detail") };
-    const CsvProgress perContact = progress
-        ? CsvProgress([&](qint64, qint64) { return progress(qint64(next), qint64(batch.schedules.size())); })
-        : CsvProgress();
-    return writeRows(
-        outputPath, options, header, {},
-        [&](QStringList &out) {
-            if (!fill())
-                return false;
-            const Row &r = rows[rowIndex++];
-            out = QStringList {
-                contactId, r.type,   r.date.isValid() ? r.date.toString(Qt::ISODate) : QString(),
-                r.status,  r.reason, r.detail
-            };
-            return true;
-        },
-        -1, perContact);
+    // The CLI's writer (PreviewCsv), with the options the user chose.
+    ExportOutcome outcome;
+    AtomicCsvFile out(outputPath, options);
+    if (auto err = out.open()) {
+        outcome.error = err;
+        return outcome;
+    }
+    switch (PreviewCsv::write(out.writer(), batch, progress)) {
+    case PreviewCsv::Outcome::Written:
+        outcome.rows = out.writer().rowsWritten();
+        break;
+    case PreviewCsv::Outcome::Cancelled:
+        outcome.error = cancelledError(outputPath);
+        break;
+    case PreviewCsv::Outcome::Failed:
+        outcome.error = out.writeFailed();
+        break;
+    }
+    return finishOutcome(std::move(outcome), out);
 }
 
 QFuture<ExportOutcome> exportPreviewAsync(std::shared_ptr<const BatchResult> batch, const QString &outputPath,

@@ -48,14 +48,17 @@ bool flagOr(const Statement &stmt, int column, bool fallback)
 }
 
 // Runs `sql` (may be empty: no rows) and calls `row` for every result row.
+// `bound`, when not null, is bound to ?1.
 template<typename RowFunction>
-Result<void> forEachRow(const OrgDatabase &db, const QByteArray &sql, RowFunction row)
+Result<void> forEachRow(const OrgDatabase &db, const QByteArray &sql, const QString &bound, RowFunction row)
 {
     if (sql.isEmpty())
         return {};
     auto stmt = Statement::prepare(db, sql.constData(), readAction());
     if (!stmt)
         return stmt.error();
+    if (!bound.isNull())
+        stmt->bindText(1, bound);
     Result<bool> step = stmt->step();
     for (; step.ok() && *step; step = stmt->step())
         row(*stmt);
@@ -101,7 +104,7 @@ Result<CampaignCatalog> readCatalog(const OrgDatabase &db)
                                           "days_before_event", "target_all_contacts", "priority", "active",
                                           "spread_evenly", "skip_failed_underwriting" },
                                         "name");
-    auto readTypes = forEachRow(db, types.isEmpty() ? types : types + "ORDER BY 1", [&](const Statement &s) {
+    auto readTypes = forEachRow(db, types.isEmpty() ? types : types + "ORDER BY 1", QString(), [&](const Statement &s) {
         const CampaignTypeRow defaults;
         CampaignTypeRow row;
         row.id = intOr(s, 0, 0);
@@ -124,7 +127,7 @@ Result<CampaignCatalog> readCatalog(const OrgDatabase &db)
                                               "target_states", "target_carriers", "metadata" },
                                             "campaign_type");
     auto readInstances
-        = forEachRow(db, instances.isEmpty() ? instances : instances + "ORDER BY 1", [&](const Statement &s) {
+        = forEachRow(db, instances.isEmpty() ? instances : instances + "ORDER BY 1", QString(), [&](const Statement &s) {
               CampaignInstanceRow row;
               row.id = intOr(s, 0, 0);
               row.campaignType = s.text(1);
@@ -143,12 +146,17 @@ Result<CampaignCatalog> readCatalog(const OrgDatabase &db)
     return catalog;
 }
 
-Result<std::vector<SuppressionEntry>> readSuppressions(const OrgDatabase &db)
+namespace {
+
+Result<std::vector<SuppressionEntry>> readEntries(const OrgDatabase &db, const QString *email)
 {
     std::vector<SuppressionEntry> entries;
-    const QByteArray sql = selectFrom(
-        db, "email_suppressions", { "id", "email", "reason", "note", "created_at", "created_by" }, "email");
-    auto read = forEachRow(db, sql.isEmpty() ? sql : sql + "ORDER BY 1", [&](const Statement &s) {
+    QByteArray sql = selectFrom(db, "email_suppressions",
+                                { "id", "email", "reason", "note", "created_at", "created_by" }, "email");
+    if (!sql.isEmpty())
+        sql += email ? "WHERE lower(trim(email)) = lower(trim(?1)) ORDER BY 1" : "ORDER BY 1";
+    const QString bound = email ? (email->isNull() ? QStringLiteral("") : *email) : QString();
+    auto read = forEachRow(db, sql, bound, [&](const Statement &s) {
         if (s.isNull(1))
             return; // names nobody
         SuppressionEntry entry;
@@ -163,6 +171,18 @@ Result<std::vector<SuppressionEntry>> readSuppressions(const OrgDatabase &db)
     if (!read)
         return read.error();
     return entries;
+}
+
+} // namespace
+
+Result<std::vector<SuppressionEntry>> readSuppressions(const OrgDatabase &db)
+{
+    return readEntries(db, nullptr);
+}
+
+Result<std::vector<SuppressionEntry>> readSuppressions(const OrgDatabase &db, const QString &email)
+{
+    return readEntries(db, &email);
 }
 
 Result<RunInputs> readRunInputs(const OrgDatabase &db)

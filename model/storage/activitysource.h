@@ -28,6 +28,9 @@ namespace ActivitySource {
 
 Result<CampaignCatalog> readCatalog(const OrgDatabase &db);
 Result<std::vector<SuppressionEntry>> readSuppressions(const OrgDatabase &db);
+// Only the entries whose trimmed email equals `email` trimmed, case-insensitively (ASCII), for
+// one contact's preview.
+Result<std::vector<SuppressionEntry>> readSuppressions(const OrgDatabase &db, const QString &email);
 Result<RunInputs> readRunInputs(const OrgDatabase &db);
 
 // The send statuses of `email_send_tracking` read for a contact (SPEC 14: suppress_bounced).

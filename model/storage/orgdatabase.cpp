@@ -63,14 +63,14 @@ constexpr ColumnSpec kRunColumns[] = {
     { "today", "TEXT" },        { "status", "TEXT" },     { "contacts", "INTEGER" },
     { "scheduled", "INTEGER" }, { "skipped", "INTEGER" }, { "problems", "INTEGER" },
     { "added", "INTEGER" },     { "removed", "INTEGER" }, { "unchanged", "INTEGER" },
-    { "user", "TEXT" },         { "error", "TEXT" },
+    { "user", "TEXT" },         { "error", "TEXT" },      { "warnings", "TEXT" },
 };
 
 constexpr const char *kCreateRunsColumns
     = " (id INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT, "
       "started_at TEXT, finished_at TEXT, today TEXT, status TEXT, contacts INTEGER, scheduled INTEGER, "
       "skipped INTEGER, problems INTEGER, added INTEGER, removed INTEGER, unchanged INTEGER, user TEXT, "
-      "error TEXT)";
+      "error TEXT, warnings TEXT)";
 
 constexpr const char *kSharedRunsTable = "scheduler_runs";
 constexpr const char *kOwnRunsTable = "email_scheduler_runs";

@@ -21,8 +21,8 @@ Result<qint64> record(OrgDatabase &db, const RunRecord &run)
     const QString action = QCoreApplication::translate("RunHistory", "record the run in");
     const QString sql = u"INSERT INTO \"" + db.runsTable()
         + u"\" (batch_id, started_at, finished_at, today, status, "
-          u"contacts, scheduled, skipped, problems, added, removed, unchanged, user, error) "
-          u"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+          u"contacts, scheduled, skipped, problems, added, removed, unchanged, user, error, warnings) "
+          u"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
     auto stmt = Statement::prepare(db, sql, action);
     if (!stmt)
         return stmt.error();
@@ -35,7 +35,9 @@ Result<qint64> record(OrgDatabase &db, const RunRecord &run)
         = { run.contacts, run.scheduled, run.skipped, run.problems, run.added, run.removed, run.unchanged };
     for (int i = 0; i < 7; ++i)
         stmt->bind(6 + i, counts[i]);
-    stmt->bind(13, run.user).bind(14, run.error.isEmpty() ? QString() : run.error);
+    stmt->bind(13, run.user)
+        .bind(14, run.error.isEmpty() ? QString() : run.error)
+        .bind(15, run.warnings.isEmpty() ? QString() : run.warnings);
     if (auto done = stmt->exec(); !done)
         return done.error();
     return db.lastInsertRowId();
@@ -55,7 +57,7 @@ Result<QList<RunRecord>> list(const QString &databasePath, int limit)
     QByteArray sql = "SELECT rowid";
     for (const char *column :
          { "batch_id", "started_at", "finished_at", "today", "status", "contacts", "scheduled", "skipped",
-           "problems", "added", "removed", "unchanged", "user", "error" })
+           "problems", "added", "removed", "unchanged", "user", "error", "warnings" })
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive)
             ? QByteArray(", \"") + column + '"'
             : QByteArray(", NULL");
@@ -83,6 +85,7 @@ Result<QList<RunRecord>> list(const QString &databasePath, int limit)
         run.unchanged = stmt->int64(12);
         run.user = stmt->text(13);
         run.error = stmt->text(14);
+        run.warnings = stmt->text(15);
         runs.append(run);
     }
     if (!row)

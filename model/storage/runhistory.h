@@ -27,6 +27,9 @@ struct RunRecord
     qint64 unchanged = 0;
     QString user;
     QString error; // empty unless failed/cancelled
+    // The run's warnings (SPEC 12's campaign_invalid), one per line: "<code>: <message>"; empty
+    // for none. Stored in the runs table's `warnings` column.
+    QString warnings;
     // False for a run of this desktop session that ended before writing (declined, cancelled
     // or failed while computing): it left the database untouched, so it is listed from memory.
     bool stored = true;

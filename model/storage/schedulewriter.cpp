@@ -1,5 +1,6 @@
 #include "storage/schedulewriter.h"
 
+#include "campaignrun.h"
 #include "dates.h"
 #include "datetext.h"
 #include "storage/memorytable.h"
@@ -37,13 +38,14 @@ struct EmailRef
 class InsertRows final : public MemoryTable
 {
 public:
-    InsertRows(const BatchResult &batch, const std::vector<EmailRef> &refs, qint64 failAfter)
-        : m_batch(batch), m_refs(refs), m_failAfter(failAfter)
+    InsertRows(const BatchResult &batch, const CampaignNames &names, const std::vector<EmailRef> &refs,
+               qint64 failAfter)
+        : m_batch(batch), m_names(names), m_refs(refs), m_failAfter(failAfter)
     { }
     const char *schema() const override
     {
         return "CREATE TABLE x(contact_id, email_type, scheduled_send_date, status, skip_reason, event_year, "
-               "event_month, event_day, catchup_note)";
+               "event_month, event_day, catchup_note, campaign_instance_id)";
     }
     qint64 rowCount() const override { return qint64(m_refs.size()); }
     bool failAt(qint64 row) const override { return m_failAfter >= 0 && row == m_failAfter; }
@@ -57,7 +59,12 @@ public:
             sqlite3_result_int64(context, schedule.contactId);
             break;
         case 1:
-            sqlite3_result_text(context, typeName(email.type), -1, SQLITE_STATIC);
+            if (email.type == EmailType::Campaign) {
+                const QByteArray &name = m_names.name(m_names.keyOf(email));
+                sqlite3_result_text(context, name.constData(), int(name.size()), SQLITE_STATIC);
+            } else {
+                sqlite3_result_text(context, typeName(email.type), -1, SQLITE_STATIC);
+            }
             break;
         case 2:
             // The engine never produces such a date; should one slip through, the run fails
@@ -72,7 +79,7 @@ public:
                                 -1, SQLITE_STATIC);
             break;
         case 4:
-            resultText(context, skipReasonText(schedule, email));
+            resultText(context, skipReasonText(schedule, email, m_batch.campaigns.get()));
             break;
         case 5:
         case 6:
@@ -87,6 +94,12 @@ public:
             break;
         case 8:
             resultText(context, catchupNote(email));
+            break;
+        case 9:
+            if (const qint64 instance = m_batch.campaigns ? m_batch.campaigns->instanceId(email) : 0)
+                sqlite3_result_int64(context, instance);
+            else
+                sqlite3_result_null(context);
             break;
         default:
             sqlite3_result_null(context);
@@ -103,6 +116,7 @@ private:
     }
 
     const BatchResult &m_batch;
+    const CampaignNames &m_names;
     const std::vector<EmailRef> &m_refs;
     qint64 m_failAfter;
     char m_buffer[10] = {};
@@ -133,25 +147,41 @@ struct Plan
     qint64 collisions = 0;
 };
 
-// Compares one contact's new emails with its stored rows (any status).
-void planContact(const BatchResult &batch, quint32 scheduleIndex, std::span<const StoredRow> rows,
-                 const QByteArray &sendTime, Plan &plan)
+// The written name's order: type, then campaign name (keys follow the names' order).
+int nameOrder(const ScheduledEmail &email, const CampaignNames &names)
+{
+    return emailTypeOrder(email.type) * 0x10000 + names.keyOf(email) + 1;
+}
+
+// Compares one contact's new emails with its stored rows (any status). A suppressed contact
+// has no emails: all its pre-scheduled and skipped rows go (SPEC 14).
+void planContact(const BatchResult &batch, const CampaignNames &names, quint32 scheduleIndex,
+                 std::span<const StoredRow> rows, const QByteArray &sendTime, Plan &plan)
 {
     const ContactSchedule &schedule = batch.schedules[scheduleIndex];
     std::vector<quint32> order(schedule.emails.size());
     for (quint32 i = 0; i < order.size(); ++i)
         order[i] = i;
-    std::sort(order.begin(), order.end(), [&schedule](quint32 a, quint32 b) {
+    std::sort(order.begin(), order.end(), [&schedule, &names](quint32 a, quint32 b) {
         const ScheduledEmail &ea = schedule.emails[a];
         const ScheduledEmail &eb = schedule.emails[b];
-        const int ra = emailTypeOrder(ea.type), rb = emailTypeOrder(eb.type);
-        return ra != rb ? ra < rb : ea.date < eb.date;
+        const int ra = nameOrder(ea, names), rb = nameOrder(eb, names);
+        if (ra != rb)
+            return ra < rb;
+        if (ea.date != eb.date)
+            return ea.date < eb.date;
+        // Same written key (two instances of one campaign type on one date): the one written is
+        // the pre-scheduled one, else the first instance.
+        if (ea.status != eb.status)
+            return ea.status == EmailStatus::PreScheduled;
+        return ea.campaign < eb.campaign;
     });
     std::vector<char> used(rows.size(), 0);
     const ScheduledEmail *previous = nullptr;
     for (const quint32 index : order) {
         const ScheduledEmail &email = schedule.emails[index];
-        if (previous && previous->type == email.type && previous->date == email.date) {
+        const qint16 key = names.keyOf(email);
+        if (previous && nameOrder(*previous, names) == nameOrder(email, names) && previous->date == email.date) {
             ++plan.collisions; // the engine gave the same key twice: the unique index allows one
             continue;
         }
@@ -159,7 +189,7 @@ void planContact(const BatchResult &batch, quint32 scheduleIndex, std::span<cons
         const qint64 jd = email.date.toJulianDay();
         std::size_t match = rows.size();
         for (std::size_t r = 0; r < rows.size(); ++r) {
-            if (!used[r] && rows[r].exactType && rows[r].type == qint8(email.type) && rows[r].dateJd == jd) {
+            if (!used[r] && rows[r].sameKey(email, key, jd)) {
                 match = r;
                 break;
             }
@@ -172,7 +202,7 @@ void planContact(const BatchResult &batch, quint32 scheduleIndex, std::span<cons
         const StoredRow &row = rows[match];
         if (row.status == StatusKind::Other) {
             ++plan.collisions; // e.g. a legacy 'sent' row on that contact, type and date
-        } else if (row.contentHash == newRowHash(schedule, email, sendTime)) {
+        } else if (row.contentHash == newRowHash(schedule, email, sendTime, batch.campaigns.get())) {
             ++plan.unchanged;
         } else {
             plan.deleteIds.push_back(row.rowid);
@@ -213,6 +243,18 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     if (!transaction)
         return transaction.error();
 
+    // Campaign rows carry their instance (SPEC 9): the column is added, in this transaction,
+    // the first time a run has live campaigns.
+    const bool campaigns = batch.campaigns && !batch.campaigns->isEmpty();
+    bool hasInstanceColumn = db.columns(QStringLiteral("email_schedules"))
+                                 .contains(QStringLiteral("campaign_instance_id"), Qt::CaseInsensitive);
+    if (campaigns && !hasInstanceColumn) {
+        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id INTEGER", action); !r)
+            return r.error();
+        hasInstanceColumn = true;
+    }
+    const CampaignNames names(batch.campaigns.get());
+
     const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
     Plan plan;
     // At most every email is inserted. Reserving that once avoids the doubling growth, which
@@ -222,18 +264,18 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     if (!batch.schedules.empty()) {
         quint32 next = 0;
         const auto count = quint32(batch.schedules.size());
-        auto scanned = scan(db, batch.schedules.front().contactId, batch.schedules.back().contactId,
+        auto scanned = scan(db, batch.schedules.front().contactId, batch.schedules.back().contactId, names,
                             [&](qint64 contactId, std::span<const StoredRow> rows) {
                                 while (next < count && batch.schedules[next].contactId < contactId)
-                                    planContact(batch, next++, {}, sendTime, plan);
+                                    planContact(batch, names, next++, {}, sendTime, plan);
                                 if (next < count && batch.schedules[next].contactId == contactId)
-                                    planContact(batch, next++, rows, sendTime, plan);
+                                    planContact(batch, names, next++, rows, sendTime, plan);
                                 return !(options.isCanceled && options.isCanceled());
                             });
         if (!scanned)
             return scanned.error();
         while (next < count)
-            planContact(batch, next++, {}, sendTime, plan);
+            planContact(batch, names, next++, {}, sendTime, plan);
     }
 
     if (!plan.deleteIds.empty()) {
@@ -247,16 +289,22 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
             return r.error();
     }
     if (!plan.inserts.empty()) {
-        InsertRows rows(batch, plan.inserts, options.failAfterRows);
+        InsertRows rows(batch, names, plan.inserts, options.failAfterRows);
         MemoryTable::registerAs(db.handle(), "es_insert_rows", &rows);
         const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        const char *insert = hasInstanceColumn
+            ? "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, "
+              "scheduled_send_time, status, skip_reason, created_at, updated_at, batch_id, event_year, "
+              "event_month, event_day, catchup_note, campaign_instance_id) SELECT contact_id, email_type, "
+              "scheduled_send_date, ?1, status, skip_reason, ?2, ?2, ?3, event_year, event_month, event_day, "
+              "catchup_note, campaign_instance_id FROM es_insert_rows"
+            : "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, "
+              "scheduled_send_time, status, skip_reason, created_at, updated_at, batch_id, event_year, "
+              "event_month, event_day, catchup_note) SELECT contact_id, email_type, scheduled_send_date, "
+              "?1, status, skip_reason, ?2, ?2, ?3, event_year, event_month, event_day, catchup_note "
+              "FROM es_insert_rows";
         auto r = step(
-            db,
-            "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, "
-            "scheduled_send_time, status, skip_reason, created_at, updated_at, batch_id, event_year, "
-            "event_month, event_day, catchup_note) SELECT contact_id, email_type, scheduled_send_date, "
-            "?1, status, skip_reason, ?2, ?2, ?3, event_year, event_month, event_day, catchup_note "
-            "FROM es_insert_rows",
+            db, insert,
             action, [&](Statement &stmt) {
                 stmt.bind(1, QString::fromUtf8(sendTime)).bind(2, now).bind(3, run.batchId);
             });
@@ -310,6 +358,11 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
     run.scheduled = batch.scheduled;
     run.skipped = batch.skipped;
     run.problems = batch.problems;
+    for (const RunWarning &warning : batch.warnings) {
+        if (!run.warnings.isEmpty())
+            run.warnings += QLatin1Char('\n');
+        run.warnings += warning.code + QStringLiteral(": ") + warning.message;
+    }
     run.user = options.user.isEmpty() ? qEnvironmentVariable("USER") : options.user;
 
     auto db = OrgDatabase::open(batch.databasePath, OrgDatabase::Mode::ReadWrite, options.busyTimeoutMs);

@@ -1,5 +1,6 @@
 #include "storage/storedschedule.h"
 
+#include "campaignrun.h"
 #include "dates.h"
 #include "datetext.h"
 #include "explain.h"
@@ -69,13 +70,24 @@ bool equalsIgnoringCase(const char *data, int size, const char *name)
     return true;
 }
 
-void classifyType(const char *data, int size, StoredRow &row)
+void classifyType(const char *data, int size, const CampaignNames &names, StoredRow &row)
 {
     row.type = -1;
     row.exactType = false;
+    row.campaignKey = -1;
     if (!data)
         return;
+    // campaign_<name>: exact when a live campaign writes that name; other campaign names are
+    // still campaign rows (an ended campaign's pre-scheduled rows are replaced).
+    if (size > 9 && equalsIgnoringCase(data, 9, "campaign_")) {
+        row.type = qint8(EmailType::Campaign);
+        row.campaignKey = names.keyOf(QByteArrayView(data, size));
+        row.exactType = row.campaignKey >= 0;
+        return;
+    }
     for (int t = 0; t < EmailTypeCount; ++t) {
+        if (EmailType(t) == EmailType::Campaign)
+            continue;
         const char *name = typeName(EmailType(t));
         if (equalsIgnoringCase(data, size, name)) {
             row.type = qint8(t);
@@ -96,16 +108,38 @@ qint64 exactDate(const char *data, int size)
 
 } // namespace
 
+CampaignNames::CampaignNames(const CampaignRun *campaigns)
+{
+    if (!campaigns)
+        return;
+    for (const LiveCampaign &campaign : campaigns->live()) {
+        const QByteArray name = campaign.emailType.toUtf8();
+        if (m_names.empty() || m_names.back() != name)
+            m_names.push_back(name);
+        m_keyOfIndex.push_back(qint16(m_names.size() - 1));
+    }
+}
+
+qint16 CampaignNames::keyOf(QByteArrayView storedName) const
+{
+    for (std::size_t key = 0; key < m_names.size(); ++key) {
+        if (m_names[key] == storedName)
+            return qint16(key);
+    }
+    return -1;
+}
+
 const char *typeName(EmailType type)
 {
     return emailTypeKey(type).data();
 }
 
-QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email)
+QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email,
+                          const CampaignRun *campaigns)
 {
     if (email.status != EmailStatus::Skipped)
         return {};
-    const QString detail = Explain::detail(schedule, email);
+    const QString detail = Explain::detail(schedule, email, campaigns);
     QString text = skipReasonCode(email.reason);
     if (!detail.isEmpty())
         text += QLatin1StringView(": ") + detail;
@@ -123,12 +157,13 @@ QByteArray catchupNote(const ScheduledEmail &email)
         + QByteArray(" is too close for the usual lead time");
 }
 
-quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email, const QByteArray &sendTime)
+quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email, const QByteArray &sendTime,
+                   const CampaignRun *campaigns)
 {
     Hasher h;
     const char *status = email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled";
     h.text(status, qsizetype(std::strlen(status)));
-    hashText(h, skipReasonText(schedule, email));
+    hashText(h, skipReasonText(schedule, email, campaigns));
     h.text(sendTime.constData(), sendTime.size());
     if (Dates::inRange(email.eventDate)) {
         h.integer(email.eventDate.year());
@@ -140,10 +175,16 @@ quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email,
         h.null();
     }
     hashText(h, catchupNote(email));
+    const qint64 instance = campaigns ? campaigns->instanceId(email) : 0;
+    if (instance != 0)
+        h.integer(instance);
+    else
+        h.null();
     return h.value();
 }
 
-Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFunction &group)
+Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const CampaignNames &names,
+                  const GroupFunction &group)
 {
     const QString action = QCoreApplication::translate("StoredSchedule", "read the stored schedule of");
     // An older table may lack columns (a read-only open cannot add them): they read as NULL.
@@ -151,7 +192,7 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
     QByteArray sql = "SELECT rowid, contact_id";
     for (const char *column :
          { "email_type", "scheduled_send_date", "status", "skip_reason", "scheduled_send_time", "event_year",
-           "event_month", "event_day", "catchup_note" })
+           "event_month", "event_day", "catchup_note", "campaign_instance_id" })
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive) ? QByteArray(", ") + column
                                                                                  : QByteArray(", NULL");
     sql += " FROM email_schedules WHERE contact_id BETWEEN ?1 AND ?2 ORDER BY contact_id";
@@ -177,7 +218,7 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
         }
         current = row.contactId;
         const QByteArrayView type = stmt->utf8(2);
-        classifyType(type.data(), int(type.size()), row);
+        classifyType(type.data(), int(type.size()), names, row);
         const QByteArrayView date = stmt->utf8(3);
         row.dateJd = exactDate(date.data(), int(date.size()));
         const QByteArrayView statusText = stmt->utf8(4);
@@ -202,6 +243,10 @@ Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFun
             }
             const QByteArrayView note = stmt->utf8(10);
             h.text(note.data(), note.size());
+            if (stmt->isNull(11) || stmt->int64(11) == 0)
+                h.null();
+            else
+                h.integer(stmt->int64(11));
             row.contentHash = h.value();
         }
         rows.push_back(row);

@@ -8,7 +8,9 @@
 
 #include <functional>
 #include <span>
+#include <vector>
 
+class CampaignRun;
 class OrgDatabase;
 
 // Internal to the storage code (ScheduleWriter, ScheduleDiff): the exact text a run writes for
@@ -18,6 +20,29 @@ namespace StoredSchedule {
 
 enum class StatusKind : quint8 { PreScheduled, Skipped, Other };
 
+// The written names of a run's campaign emails ("campaign_<name>"): each distinct name gets a
+// small key, so stored rows and new emails are compared by key. Several live instances of one
+// type share a name (and the unique index's key). A null CampaignRun: no names.
+class CampaignNames
+{
+public:
+    explicit CampaignNames(const CampaignRun *campaigns);
+    // The key of the written name of the run's campaign `index` (ScheduledEmail::campaign).
+    qint16 keyOf(quint16 index) const { return index < m_keyOfIndex.size() ? m_keyOfIndex[index] : qint16(-1); }
+    // The key of a stored email_type (exact bytes); -1 when no live campaign writes it.
+    qint16 keyOf(QByteArrayView storedName) const;
+    const QByteArray &name(qint16 key) const { return m_names[std::size_t(key)]; }
+    // The key of an email: its campaign's name key, -1 for other types.
+    qint16 keyOf(const ScheduledEmail &email) const
+    {
+        return email.type == EmailType::Campaign ? keyOf(email.campaign) : qint16(-1);
+    }
+
+private:
+    std::vector<QByteArray> m_names;   // by key, ascending (the live table is sorted by name)
+    std::vector<qint16> m_keyOfIndex;  // by CampaignRun index
+};
+
 struct StoredRow
 {
     qint64 rowid = 0;
@@ -26,23 +51,34 @@ struct StoredRow
     quint64 contentHash = 0; // of the columns compared for "identical" (see newRowHash)
     qint8 type = -1;         // EmailType, case-insensitive (POST_WINDOW_* -> post_window); -1 other
     bool exactType = false;  // email_type is exactly the name this program writes
+    qint16 campaignKey = -1; // campaign rows: CampaignNames key of the exact stored name; -1 otherwise
     StatusKind status = StatusKind::Other;
+
+    // Whether this row holds `email`'s (type, name) on `jd`: the key of the unique index.
+    bool sameKey(const ScheduledEmail &email, qint16 emailCampaignKey, qint64 jd) const
+    {
+        return exactType && type == qint8(email.type) && dateJd == jd
+            && (email.type != EmailType::Campaign || campaignKey == emailCampaignKey);
+    }
 };
 
-// "birthday" etc. as static UTF-8.
+// "birthday" etc. as static UTF-8 ("campaign" for every campaign: see CampaignNames).
 const char *typeName(EmailType type);
 // "<reason_code>: <detail>" for skipped emails, empty (NULL) for pre-scheduled ones.
-QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email);
+QByteArray skipReasonText(const ContactSchedule &schedule, const ScheduledEmail &email,
+                          const CampaignRun *campaigns);
 // A note on catch-up emails, empty (NULL) otherwise.
 QByteArray catchupNote(const ScheduledEmail &email);
-// Hash of status, skip_reason, scheduled_send_time, event_year/month/day and catchup_note as
-// this program would write them for `email`.
-quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email, const QByteArray &sendTime);
+// Hash of status, skip_reason, scheduled_send_time, event_year/month/day, catchup_note and
+// campaign_instance_id (0: NULL) as this program would write them for `email`.
+quint64 newRowHash(const ContactSchedule &schedule, const ScheduledEmail &email, const QByteArray &sendTime,
+                   const CampaignRun *campaigns);
 
 // Calls `group` once per contact id in [firstId, lastId] that has rows, in ascending id order,
 // with all its rows (any status). `group` returns false to stop (cancel). Returns an error
 // naming the file on SQL failure.
 using GroupFunction = std::function<bool(qint64 contactId, std::span<const StoredRow> rows)>;
-Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const GroupFunction &group);
+Result<void> scan(OrgDatabase &db, qint64 firstId, qint64 lastId, const CampaignNames &names,
+                  const GroupFunction &group);
 
 } // namespace StoredSchedule
