@@ -20,7 +20,7 @@ struct Command
 };
 
 // QT_TRANSLATE_NOOP keeps the summaries translatable while the table stays constexpr.
-constexpr std::array<Command, 5> kCommands = { {
+constexpr std::array<Command, 8> kCommands = { {
     { "generate", &Cli::generateCommand,
       QT_TRANSLATE_NOOP("Cli", "write a realistic demo organisation database") },
     { "preview", &Cli::previewCommand,
@@ -30,6 +30,11 @@ constexpr std::array<Command, 5> kCommands = { {
     { "export", &Cli::exportCommand,
       QT_TRANSLATE_NOOP("Cli", "write the stored schedule, contacts or problems as CSV") },
     { "import", &Cli::importCommand, QT_TRANSLATE_NOOP("Cli", "read contacts from a CSV file") },
+    { "campaign", &Cli::campaignCommand,
+      QT_TRANSLATE_NOOP("Cli", "list, add, enrol and end campaign types and instances") },
+    { "suppress", &Cli::suppressCommand, QT_TRANSLATE_NOOP("Cli", "put addresses on the do-not-email list") },
+    { "unsuppress", &Cli::unsuppressCommand,
+      QT_TRANSLATE_NOOP("Cli", "take an address off the do-not-email list") },
 } };
 
 QString usage()

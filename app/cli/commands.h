@@ -12,7 +12,10 @@ enum ExitCode { Success = 0, UsageError = 1, DatabaseError = 2, Cancelled = 3 };
 int generateCommand(const QStringList &args);
 int previewCommand(const QStringList &args);
 int runCommand(const QStringList &args);
-int exportCommand(const QStringList &args); // CSV owner
-int importCommand(const QStringList &args); // CSV owner
+int exportCommand(const QStringList &args);   // CSV owner
+int importCommand(const QStringList &args);   // CSV owner
+int campaignCommand(const QStringList &args); // campaign list|add-type|add|enroll|end
+int suppressCommand(const QStringList &args);
+int unsuppressCommand(const QStringList &args);
 
 } // namespace Cli

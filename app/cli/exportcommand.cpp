@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 
 #include "csv/csvexport.h"
+#include "csv/managementexport.h"
 
 #include <QCoreApplication>
 
@@ -13,15 +14,19 @@ int exportCommand(const QStringList &args)
 {
     CommandLine cli(
         QStringLiteral("export"),
-        QStringLiteral("export --db PATH --what schedule|contacts|problems --output FILE "
-                       "[--today YYYY-MM-DD] [--separator SEP] [--bom] [--lf] [--no-formula-guard]"),
+        QStringLiteral(
+            "export --db PATH --what schedule|contacts|problems|suppressions|campaigns|audit --output FILE "
+            "[--today YYYY-MM-DD] [--separator SEP] [--bom] [--lf] [--no-formula-guard]"),
         tr("Writes the stored schedule (email_schedules), the contacts or the contacts' data problems "
-           "to a CSV file (RFC 4180, UTF-8, header). The file is replaced atomically: after an error "
+           "to a CSV file (RFC 4180, UTF-8, header); also the do-not-email list (suppressions), the "
+           "campaign types and instances with their live state and audience on --today (campaigns) and the "
+           "audit trail of changes to them (audit). The file is replaced atomically: after an error "
            "or Ctrl+C (exit code 3) the previous file is unchanged. Cells starting with = + - @ get a "
            "leading apostrophe so spreadsheets do not run them; ZIP and phone columns are quoted."));
     cli.addDatabaseOption();
-    cli.addOption(QCommandLineOption(QStringLiteral("what"),
-                                     tr("What to export: schedule, contacts or problems."), tr("WHAT")));
+    cli.addOption(QCommandLineOption(
+        QStringLiteral("what"),
+        tr("What to export: schedule, contacts, problems, suppressions, campaigns or audit."), tr("WHAT")));
     cli.addOption(QCommandLineOption(QStringLiteral("output"), tr("The CSV file to write."), tr("FILE")));
     cli.addTodayOption();
     cli.addOption(QCommandLineOption(QStringLiteral("separator"),
@@ -47,10 +52,13 @@ int exportCommand(const QStringList &args)
         return UsageError;
     }
     const auto what = CsvExport::whatFromName(cli.value(QStringLiteral("what")));
-    if (!what)
-        return cli.usageError(tr("--what must be schedule, contacts or problems, not '%1'")
-                                  .arg(cli.value(QStringLiteral("what"))));
-    request.what = *what;
+    const auto managed = ManagementExport::whatFromName(cli.value(QStringLiteral("what")));
+    if (!what && !managed)
+        return cli.usageError(
+            tr("--what must be schedule, contacts, problems, suppressions, campaigns or audit, not '%1'")
+                .arg(cli.value(QStringLiteral("what"))));
+    if (what)
+        request.what = *what;
     const Result<QDate> today = resolveToday(cli.value(QStringLiteral("today")), Config());
     if (!today)
         return cli.usageError(today.errorMessage());
@@ -75,8 +83,9 @@ int exportCommand(const QStringList &args)
     request.options.neutraliseFormulas = !cli.isSet(QStringLiteral("no-formula-guard"));
 
     const CancelOnSignal cancelOnSignal;
-    const ExportOutcome outcome
-        = CsvExport::run(request, [](qint64, qint64) { return !CancelOnSignal::isCancelled(); });
+    const ExportOutcome outcome = managed
+        ? ManagementExport::run(*managed, request.dbPath, request.outputPath, request.today, request.options)
+        : CsvExport::run(request, [](qint64, qint64) { return !CancelOnSignal::isCancelled(); });
     if (!outcome.ok()) {
         printError(outcome.error->message);
         return exitCodeForCsv(*outcome.error);

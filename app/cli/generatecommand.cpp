@@ -14,11 +14,15 @@ int generateCommand(const QStringList &args)
 {
     CommandLine cli(
         QStringLiteral("generate"),
-        QStringLiteral("generate --db PATH --contacts N [--seed S] [--today YYYY-MM-DD] [--force]"),
+        QStringLiteral(
+            "generate --db PATH --contacts N [--seed S] [--today YYYY-MM-DD] [--enrolled-percent P] "
+            "[--no-activity] [--force]"),
         tr("Writes a realistic demo organisation database: production schema, contacts in every "
            "state, a few percent of messy rows (bad dates, missing or odd ZIP codes and states, "
-           "bad emails) and some earlier email history. The same seed and date give the same "
-           "database."));
+           "bad emails) and some earlier email history, plus campaigns (a rate increase with "
+           "enrolments, an initial blast to all contacts, a carrier update, a newsletter), health "
+           "answers, clicks, recent sends with their tracking and a few do-not-email entries. The "
+           "same seed and date give the same database."));
     cli.addDatabaseOption();
     cli.addOption(QCommandLineOption(QStringLiteral("contacts"), tr("Number of contacts (0 to 100,000,000)."),
                                      tr("N")));
@@ -27,6 +31,12 @@ int generateCommand(const QStringList &args)
                                      tr("Ages and dates are relative to this date (default: the current "
                                         "date in America/Chicago)."),
                                      tr("YYYY-MM-DD")));
+    cli.addOption(QCommandLineOption(QStringLiteral("enrolled-percent"),
+                                     tr("Contacts enrolled in the rate increase, 0 to 100 (default 10)."),
+                                     tr("P")));
+    cli.addOption(QCommandLineOption(QStringLiteral("no-activity"),
+                                     tr("Contacts and history only: no campaigns, answers, clicks, sends "
+                                        "or do-not-email entries.")));
     cli.addOption(QCommandLineOption(QStringLiteral("force"), tr("Replace the file if it exists.")));
     if (const std::optional<int> exit = cli.parse(args))
         return *exit;
@@ -51,7 +61,17 @@ int generateCommand(const QStringList &args)
     if (!today)
         return cli.usageError(today.errorMessage());
 
+    Result<qint64> enrolled = qint64(10);
+    if (cli.isSet(QStringLiteral("enrolled-percent"))) {
+        enrolled = parseInteger(QStringLiteral("enrolled-percent"),
+                                cli.value(QStringLiteral("enrolled-percent")), 0, 100);
+        if (!enrolled)
+            return cli.usageError(enrolled.errorMessage());
+    }
+
     DemoGenerator::Options options;
+    options.activity = !cli.isSet(QStringLiteral("no-activity"));
+    options.enrolledFraction = double(*enrolled) / 100.0;
     options.path = *path;
     options.contacts = *contacts;
     options.seed = quint64(*seed);

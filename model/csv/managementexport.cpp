@@ -1,16 +1,172 @@
 #include "csv/managementexport.h"
 
-namespace ManagementExport {
-std::optional<What> whatFromName(QStringView)
+#include "storage/auditlog.h"
+#include "storage/campaignstore.h"
+#include "storage/orgdatabase.h"
+#include "storage/suppressionstore.h"
+
+#include "storage/csvsqlite.h"
+
+#include <QCoreApplication>
+
+namespace {
+
+QString flag(bool value)
 {
+    return value ? QStringLiteral("1") : QStringLiteral("0");
+}
+
+} // namespace
+
+namespace ManagementExport {
+
+std::optional<What> whatFromName(QStringView name)
+{
+    if (name == u"suppressions")
+        return What::Suppressions;
+    if (name == u"campaigns")
+        return What::Campaigns;
+    if (name == u"audit")
+        return What::Audit;
     return std::nullopt;
 }
-QStringList header(What)
+
+QStringList header(What what)
 {
+    switch (what) {
+    case What::Suppressions:
+        return { QStringLiteral("id"),   QStringLiteral("email"),      QStringLiteral("reason"),
+                 QStringLiteral("note"), QStringLiteral("created_at"), QStringLiteral("created_by") };
+    case What::Campaigns:
+        return { QStringLiteral("kind"),
+                 QStringLiteral("id"),
+                 QStringLiteral("name"),
+                 QStringLiteral("campaign_type"),
+                 QStringLiteral("active"),
+                 QStringLiteral("priority"),
+                 QStringLiteral("days_before_event"),
+                 QStringLiteral("target_all_contacts"),
+                 QStringLiteral("respect_exclusion_windows"),
+                 QStringLiteral("enable_followups"),
+                 QStringLiteral("spread_evenly"),
+                 QStringLiteral("skip_failed_underwriting"),
+                 QStringLiteral("active_start_date"),
+                 QStringLiteral("active_end_date"),
+                 QStringLiteral("spread_start_date"),
+                 QStringLiteral("spread_end_date"),
+                 QStringLiteral("target_states"),
+                 QStringLiteral("target_carriers"),
+                 QStringLiteral("live"),
+                 QStringLiteral("audience"),
+                 QStringLiteral("enrolled"),
+                 QStringLiteral("detail") };
+    case What::Audit:
+        return AuditLog::csvHeader();
+    }
     return {};
 }
-ExportOutcome run(What, const QString &, const QString &, QDate, const CsvOptions &)
+
+QList<QStringList> campaignRows(const CampaignOverview &overview)
 {
-    return {};
+    QList<QStringList> rows;
+    for (const CampaignTypeRow &t : overview.types) {
+        rows.append({ QStringLiteral("type"),
+                      QString::number(t.id),
+                      t.name,
+                      QString(),
+                      flag(t.active),
+                      QString::number(t.priority),
+                      QString::number(t.daysBeforeEvent),
+                      flag(t.targetAllContacts),
+                      flag(t.respectExclusionWindows),
+                      flag(t.enableFollowups),
+                      flag(t.spreadEvenly),
+                      flag(t.skipFailedUnderwriting),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString() });
+    }
+    for (const CampaignInstanceState &s : overview.instances) {
+        const CampaignInstanceRow &i = s.row;
+        rows.append({ QStringLiteral("instance"),
+                      QString::number(i.id),
+                      i.instanceName,
+                      i.campaignType,
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      QString(),
+                      i.activeStartDate,
+                      i.activeEndDate,
+                      i.spreadStartDate,
+                      i.spreadEndDate,
+                      i.targetStates,
+                      i.targetCarriers,
+                      s.live ? QStringLiteral("yes") : QStringLiteral("no"),
+                      QString::number(s.audience),
+                      QString::number(s.enrolled),
+                      s.liveDetail });
+    }
+    return rows;
 }
+
+ExportOutcome run(What what, const QString &dbPath, const QString &outputPath, QDate asOf,
+                  const CsvOptions &options)
+{
+    auto db = OrgDatabase::open(dbPath, OrgDatabase::Mode::ReadOnly);
+    if (!db)
+        return ExportOutcome { 0, CsvSqlite::fromDbError(db.error()) };
+    QList<QStringList> rows;
+    switch (what) {
+    case What::Suppressions: {
+        SuppressionStore store(*db);
+        auto entries = store.list();
+        if (!entries)
+            return ExportOutcome { 0, CsvSqlite::fromDbError(entries.error()) };
+        for (const SuppressionEntry &e : *entries)
+            rows.append({ QString::number(e.id), e.email, e.reason, e.note, e.createdAt, e.createdBy });
+        break;
+    }
+    case What::Campaigns: {
+        CampaignStore store(*db);
+        auto overview = store.overview(asOf);
+        if (!overview)
+            return ExportOutcome { 0, CsvSqlite::fromDbError(overview.error()) };
+        rows = campaignRows(*overview);
+        break;
+    }
+    case What::Audit: {
+        auto entries = AuditLog::list(*db);
+        if (!entries)
+            return ExportOutcome { 0, CsvSqlite::fromDbError(entries.error()) };
+        // Oldest first in a file: the order the changes were made in.
+        for (auto it = entries->rbegin(); it != entries->rend(); ++it)
+            rows.append(AuditLog::csvRow(*it));
+        break;
+    }
+    }
+    qsizetype next = 0;
+    const QStringList columns = header(what);
+    return CsvExport::writeRows(
+        outputPath, options, columns, QList<bool>(columns.size(), false),
+        [&rows, &next](QStringList &row) {
+            if (next >= rows.size())
+                return false;
+            row = rows.at(next++);
+            return true;
+        },
+        rows.size());
+}
+
 } // namespace ManagementExport

@@ -1,5 +1,7 @@
 #include "storage/campaignaudience.h"
 
+#include "campaignrun.h"
+#include "config.h"
 #include "dates.h"
 #include "engine.h"
 #include "storage/contactsource.h"
@@ -8,7 +10,6 @@
 
 #include <QCoreApplication>
 #include <QHash>
-#include <QRegularExpression>
 #include <QSet>
 
 namespace {
@@ -18,114 +19,47 @@ QString tr(const char *text)
     return QCoreApplication::translate("CampaignAudience", text);
 }
 
-// --- SPEC 12 "live instances" and targeting -----------------------------------------------
-// TEMPORARY: until the engine (branch e9-engine) exposes these rules, they are read here in the
-// simplest form; replace by the engine's functions when it lands (see the issue 9 report).
-
-const CampaignTypeRow *typeOf(const CampaignCatalog &catalog, const QString &name)
+// Why an instance is not live, in the words of the Campaigns window.
+QString stateText(InstanceState state, const CampaignInstanceRow &instance)
 {
-    for (const CampaignTypeRow &t : catalog.types) {
-        if (t.name == name)
-            return &t;
+    switch (state) {
+    case InstanceState::Live:
+        return QString();
+    case InstanceState::NotStarted:
+        return tr("starts %1").arg(Dates::parseContactDate(instance.activeStartDate).toString(Qt::ISODate));
+    case InstanceState::Ended:
+        return tr("ended %1").arg(Dates::parseContactDate(instance.activeEndDate).toString(Qt::ISODate));
+    case InstanceState::TypeInactive:
+        return tr("type %1 is inactive").arg(instance.campaignType);
+    case InstanceState::TypeMissing:
+        return tr("no campaign type named %1").arg(instance.campaignType);
+    case InstanceState::TypeNotAllowed:
+        return tr("type name %1 is not allowed").arg(instance.campaignType);
+    case InstanceState::UnreadableDate:
+        return tr("a date of the instance cannot be read");
     }
-    return nullptr;
-}
-
-// Whether the instance is live on `today`; `why` says why not.
-bool isLive(const CampaignCatalog &catalog, const CampaignInstanceRow &instance, QDate today, QString &why)
-{
-    const CampaignTypeRow *type = typeOf(catalog, instance.campaignType);
-    if (!type) {
-        why = tr("no campaign type named %1").arg(instance.campaignType);
-        return false;
-    }
-    if (CampaignStore::typeNameProblem(type->name)) {
-        why = tr("type name %1 is not allowed").arg(type->name);
-        return false;
-    }
-    if (!type->active) {
-        why = tr("type %1 is inactive").arg(type->name);
-        return false;
-    }
-    QDate bounds[2];
-    const QString *texts[2] = { &instance.activeStartDate, &instance.activeEndDate };
-    for (int i = 0; i < 2; ++i) {
-        if (texts[i]->trimmed().isEmpty())
-            continue;
-        bounds[i] = Dates::parseContactDate(*texts[i]);
-        if (!bounds[i].isValid()) {
-            why = tr("unreadable %1 date \"%2\"").arg(i == 0 ? tr("start") : tr("end"), *texts[i]);
-            return false;
-        }
-    }
-    if (bounds[0].isValid() && today < bounds[0]) {
-        why = tr("starts %1").arg(bounds[0].toString(Qt::ISODate));
-        return false;
-    }
-    if (bounds[1].isValid() && today > bounds[1]) {
-        why = tr("ended %1").arg(bounds[1].toString(Qt::ISODate));
-        return false;
-    }
-    return true;
-}
-
-// States and carriers of an instance as sets; empty = every one.
-struct Targeting
-{
-    QSet<QString> states;
-    QSet<QString> carriers; // lower-case, trimmed
-
-    bool matches(const QString &state, const QString &carrier) const
-    {
-        return (states.isEmpty() || states.contains(state))
-            && (carriers.isEmpty() || carriers.contains(carrier.trimmed().toLower()));
-    }
-};
-
-Targeting targetingOf(const CampaignInstanceRow &instance)
-{
-    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
-    Targeting t;
-    const QStringList states = instance.targetStates.toUpper().split(separators, Qt::SkipEmptyParts);
-    if (!(states.isEmpty() || (states.size() == 1 && states.front() == u"ALL")))
-        t.states = QSet<QString>(states.begin(), states.end());
-    QStringList carriers;
-    for (const QString &c : instance.targetCarriers.split(u',')) {
-        if (!c.trimmed().isEmpty())
-            carriers.append(c.trimmed().toLower());
-    }
-    if (!(carriers.isEmpty() || (carriers.size() == 1 && carriers.front() == u"all")))
-        t.carriers = QSet<QString>(carriers.begin(), carriers.end());
-    return t;
+    return QString();
 }
 
 // --- the data the audience needs --------------------------------------------------------------
 
-QString emailKey(QStringView email)
+Result<std::vector<SuppressionEntry>> suppressionEntries(const OrgDatabase &db)
 {
-    QString key = email.trimmed().toString();
-    for (QChar &c : key) {
-        if (c >= u'A' && c <= u'Z')
-            c = QChar(c.unicode() + 32);
-    }
-    return key;
-}
-
-Result<QSet<QString>> suppressedEmails(const OrgDatabase &db)
-{
-    QSet<QString> emails;
+    std::vector<SuppressionEntry> entries;
     if (!db.hasTable(QStringLiteral("email_suppressions")))
-        return emails;
-    auto stmt
-        = Statement::prepare(db, "SELECT email FROM email_suppressions", tr("read the do-not-email list of"));
+        return entries;
+    auto stmt = Statement::prepare(
+        db, "SELECT id, email, reason, note, created_at, created_by FROM email_suppressions",
+        tr("read the do-not-email list of"));
     if (!stmt)
         return stmt.error();
     Result<bool> row = stmt->step();
     for (; row.ok() && *row; row = stmt->step())
-        emails.insert(emailKey(stmt->text(0)));
+        entries.push_back(
+            { stmt->int64(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4), stmt->text(5) });
     if (!row)
         return row.error();
-    return emails;
+    return entries;
 }
 
 Result<QSet<qint64>> bouncedContacts(const OrgDatabase &db)
@@ -148,24 +82,41 @@ Result<QSet<qint64>> bouncedContacts(const OrgDatabase &db)
     return ids;
 }
 
-// Enrolled contacts per instance: the contacts with a row that is not cancelled.
-Result<QHash<qint64, QSet<qint64>>> enrolledContacts(const OrgDatabase &db)
+// Every enrolment row by contact (the engine picks the counting one), and the number of
+// contacts with a row that counts, per instance.
+struct Enrolments
 {
-    QHash<qint64, QSet<qint64>> enrolled;
+    QHash<qint64, std::vector<EnrolmentRow>> byContact;
+    QHash<qint64, qint64> countingPerInstance;
+};
+
+Result<Enrolments> enrolments(const OrgDatabase &db)
+{
+    Enrolments e;
     if (!db.hasTable(QStringLiteral("contact_campaigns")))
-        return enrolled;
+        return e;
     auto stmt = Statement::prepare(db,
-                                   "SELECT campaign_instance_id, contact_id FROM contact_campaigns WHERE "
-                                   "status IS NULL OR lower(status) <> 'cancelled'",
+                                   "SELECT id, campaign_instance_id, contact_id, trigger_date, status FROM "
+                                   "contact_campaigns ORDER BY id",
                                    tr("read the enrolments of"));
     if (!stmt)
         return stmt.error();
+    QSet<std::pair<qint64, qint64>> counted; // (instance, contact)
     Result<bool> row = stmt->step();
-    for (; row.ok() && *row; row = stmt->step())
-        enrolled[stmt->int64(0)].insert(stmt->int64(1));
+    for (; row.ok() && *row; row = stmt->step()) {
+        const qint64 instance = stmt->int64(1);
+        const qint64 contact = stmt->int64(2);
+        const QString status = stmt->text(4);
+        e.byContact[contact].push_back({ stmt->int64(0), instance, stmt->text(3), status });
+        if (status.trimmed().compare(u"cancelled", Qt::CaseInsensitive) != 0
+            && !counted.contains({ instance, contact })) {
+            counted.insert({ instance, contact });
+            ++e.countingPerInstance[instance];
+        }
+    }
     if (!row)
         return row.error();
-    return enrolled;
+    return e;
 }
 
 } // namespace
@@ -176,39 +127,38 @@ Result<std::vector<CampaignInstanceState>> measure(const OrgDatabase &db, const 
                                                    QDate asOf)
 {
     std::vector<CampaignInstanceState> states;
-    auto enrolled = enrolledContacts(db);
+    auto enrolled = enrolments(db);
     if (!enrolled)
         return enrolled.error();
-    struct LiveInstance
-    {
-        size_t index;
-        bool all;
-        Targeting targeting;
-    };
-    std::vector<LiveInstance> live;
-    bool needCarrier = false;
+    // The engine decides what is live and who is in an audience (SPEC 12); the configuration's
+    // priorities do not change either.
+    const CampaignRun run(catalog, Config(), asOf);
+    QHash<qint64, size_t> stateOfInstance; // instance id -> index into states
     for (const CampaignInstanceRow &instance : catalog.instances) {
         CampaignInstanceState state;
         state.row = instance;
-        state.enrolled = enrolled->value(instance.id).size();
-        state.live = isLive(catalog, instance, asOf, state.liveDetail);
-        if (state.live) {
-            const CampaignTypeRow *type = typeOf(catalog, instance.campaignType);
-            LiveInstance l { states.size(), type->targetAllContacts, targetingOf(instance) };
-            needCarrier = needCarrier || !l.targeting.carriers.isEmpty();
-            live.push_back(std::move(l));
-        }
+        const InstanceState live = CampaignRun::stateOf(instance, catalog, asOf);
+        state.live = live == InstanceState::Live;
+        state.liveDetail = stateText(live, instance);
+        state.enrolled = enrolled->countingPerInstance.value(instance.id);
+        stateOfInstance.insert(instance.id, states.size());
         states.push_back(std::move(state));
     }
-    if (live.empty())
+    if (run.isEmpty())
         return states;
+    bool needCarrier = false;
+    for (const LiveCampaign &c : run.live())
+        needCarrier = needCarrier || !c.allCarriers;
 
-    auto suppressed = suppressedEmails(db);
+    auto suppressed = suppressionEntries(db);
     if (!suppressed)
         return suppressed.error();
+    const SuppressionList list(std::move(*suppressed));
     auto bounced = bouncedContacts(db);
     if (!bounced)
         return bounced.error();
+    static const QString bounceStatus[] = { QStringLiteral("bounced") };
+    const Config config;
     // ContactSource is bound to a connection it may read from; it never writes.
     ContactSource source(const_cast<OrgDatabase &>(db));
     auto ids = source.contactIds();
@@ -216,19 +166,22 @@ Result<std::vector<CampaignInstanceState>> measure(const OrgDatabase &db, const 
         return ids.error();
     if (ids->empty())
         return states;
+    static const std::vector<EnrolmentRow> none;
     const auto visit = [&](const Contact &contact, std::span<const HistoryEntry>) {
-        if (bounced->contains(contact.id) || suppressed->contains(emailKey(contact.email)))
+        const auto rows = enrolled->byContact.constFind(contact.id);
+        ContactActivity activity;
+        activity.enrolments = rows == enrolled->byContact.constEnd() ? std::span<const EnrolmentRow>(none)
+                                                                     : std::span<const EnrolmentRow>(*rows);
+        if (bounced->contains(contact.id))
+            activity.sendStatuses = bounceStatus;
+        if (Engine::suppressionOf(contact, activity, list, config))
             return;
         const ContactFacts facts = Engine::checkContact(contact, asOf);
         if (facts.hasError())
             return;
-        const QString state = facts.state.isValid() ? facts.state.toString() : QString();
-        for (const LiveInstance &l : live) {
-            CampaignInstanceState &s = states[l.index];
-            if (!l.all && !enrolled->value(s.row.id).contains(contact.id))
-                continue;
-            if (l.targeting.matches(state, contact.currentCarrier))
-                ++s.audience;
+        for (quint16 i = 0; i < run.live().size(); ++i) {
+            if (run.inAudience(i, contact, facts, activity.enrolments))
+                ++states[stateOfInstance.value(run.live()[i].instanceId)].audience;
         }
     };
     auto read

@@ -1,5 +1,6 @@
 #include "storage/campaignstore.h"
 
+#include "campaignrun.h"
 #include "dates.h"
 #include "storage/auditlog.h"
 #include "storage/campaignaudience.h"
@@ -278,6 +279,9 @@ CampaignStore::CampaignStore(OrgDatabase &db, AuditActor actor) : m_db(db), m_ac
 
 std::optional<QString> CampaignStore::typeNameProblem(QStringView name)
 {
+    // The rule is the engine's (SPEC 12); the message says which part of it the name breaks.
+    if (CampaignRun::isAllowedTypeName(name))
+        return std::nullopt;
     if (name.isEmpty())
         return tr("name: a campaign type needs a name");
     for (QChar c : name) {
@@ -289,7 +293,7 @@ std::optional<QString> CampaignStore::typeNameProblem(QStringView name)
         return tr("name: \"%1\" is reserved for the program's own emails (birthday, effective_date, aep, "
                   "post_window…, followup…)")
             .arg(name);
-    return std::nullopt;
+    return tr("name: \"%1\" cannot name a campaign type").arg(name);
 }
 
 std::optional<QString> CampaignStore::statesProblem(QStringView states)

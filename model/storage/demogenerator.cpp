@@ -1,5 +1,6 @@
 #include "storage/demogenerator.h"
 
+#include "storage/demoactivity.h"
 #include "storage/orgdatabase.h"
 #include "storage/statement.h"
 
@@ -495,6 +496,8 @@ public:
     std::optional<Statement> m_contact;  // one row
     std::optional<Statement> m_contacts; // kRowsPerInsert rows
     std::optional<Statement> m_history;
+
+    OrgDatabase &db() { return *m_db; }
 
 private:
     static QString action() { return tr("write the demo database"); }
@@ -996,6 +999,14 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
         for (int i = 0; i < pendingCount && ok; ++i) {
             pending[std::size_t(i)].bind(*writer.m_contact, 1);
             ok = writer.step(*writer.m_contact);
+        }
+        if (ok && options.activity) {
+            const DemoActivity::Options activity { today, options.seed, options.enrolledFraction };
+            if (auto written = DemoActivity::write(writer.db(), activity); !written) {
+                writer.close();
+                removeDatabaseFiles(temporary);
+                return Error { written.errorMessage(), WriteFailed };
+            }
         }
         Result<void> finished = ok ? writer.finish() : Result<void>(writer.failure());
         if (!finished) {

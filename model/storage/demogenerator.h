@@ -33,6 +33,11 @@ public:
         bool overwrite = false;
         double messyFraction = 0.05;   // share of rows with odd formats or data problems
         double historyFraction = 0.04; // share of contacts with earlier email_schedules rows
+        // Campaigns, enrolments, eligibility answers, clicks, recent sends, send tracking and
+        // do-not-email entries (storage/demoactivity.h), so every feature of issue 9 shows
+        // something; off: contacts and history only.
+        bool activity = true;
+        double enrolledFraction = 0.10; // contacts enrolled in the demo's rate increase
     };
 
     struct Summary
@@ -53,6 +58,7 @@ public:
                                     const std::atomic_bool *cancel = nullptr);
 
     // The CREATE statements written by generate(): `contacts` exactly as in the production
-    // org databases and an empty `email_schedules` with its unique index.
+    // org databases and an empty `email_schedules` with its unique index (the activity tables
+    // come on top when Options::activity is set).
     static QStringList schemaStatements();
 };

@@ -5,6 +5,11 @@
 
 #include <QCoreApplication>
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 namespace {
 
 QString tr(const char *text)
@@ -215,6 +220,14 @@ AuditActor AuditActor::current()
     QString user = qEnvironmentVariable("USER");
     if (user.isEmpty())
         user = qEnvironmentVariable("USERNAME");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("LOGNAME");
+#ifdef Q_OS_UNIX
+    if (user.isEmpty()) {
+        if (const passwd *entry = getpwuid(getuid()))
+            user = QString::fromLocal8Bit(entry->pw_name);
+    }
+#endif
     if (user.isEmpty())
         user = QStringLiteral("unknown");
     return AuditActor { user, QString() };

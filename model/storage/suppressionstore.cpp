@@ -34,13 +34,13 @@ std::optional<QString> emailProblem(QStringView email)
 {
     const QStringView trimmed = email.trimmed();
     if (trimmed.isEmpty())
-        return tr("email is empty");
+        return tr("email: the address is empty");
     const qsizetype at = trimmed.indexOf(u'@');
     bool spaces = false;
     for (QChar c : trimmed)
         spaces = spaces || c.isSpace();
     if (at <= 0 || at == trimmed.size() - 1 || trimmed.indexOf(u'@', at + 1) >= 0 || spaces)
-        return tr("email \"%1\" is not an email address").arg(trimmed);
+        return tr("email: \"%1\" is not an email address").arg(trimmed);
     return std::nullopt;
 }
 
@@ -199,7 +199,7 @@ Result<SuppressionStore::AddOutcome> SuppressionStore::add(const QString &email,
         return ManagementTables::invalidInput(*problem);
     if (!isReason(reason))
         return ManagementTables::invalidInput(
-            tr("reason \"%1\" is not one of %2").arg(reason, reasons().join(QStringLiteral(", "))));
+            tr("reason: \"%1\" is not one of %2").arg(reason, reasons().join(QStringLiteral(", "))));
     if (auto writable = requireWritable(m_db); !writable)
         return writable.error();
     auto transaction = Transaction::begin(m_db, tr("add to the do-not-email list of"));
@@ -233,7 +233,7 @@ Result<SuppressionEntry> SuppressionStore::remove(const QString &email)
         return existing.error();
     if (!existing->has_value())
         return ManagementTables::invalidInput(
-            tr("email %1 is not on the do-not-email list").arg(email.trimmed()));
+            tr("email: %1 is not on the do-not-email list").arg(email.trimmed()));
     auto transaction = Transaction::begin(m_db, tr("remove from the do-not-email list of"));
     if (!transaction)
         return transaction.error();
@@ -261,7 +261,7 @@ Result<SuppressionReport> SuppressionStore::addMany(std::span<const SuppressionI
 {
     if (!isReason(defaultReason))
         return ManagementTables::invalidInput(
-            tr("reason \"%1\" is not one of %2").arg(defaultReason, reasons().join(QStringLiteral(", "))));
+            tr("reason: \"%1\" is not one of %2").arg(defaultReason, reasons().join(QStringLiteral(", "))));
     if (auto writable = requireWritable(m_db); !writable)
         return writable.error();
     SuppressionReport report;
@@ -277,17 +277,16 @@ Result<SuppressionReport> SuppressionStore::addMany(std::span<const SuppressionI
             report.rejected.push_back({ row.line, QStringLiteral("email"), *problem });
             continue;
         }
+        // Services write free text ("No longer interested"): what names none of our reasons
+        // gets the default reason and is kept in the note.
         QString reason = defaultReason;
+        QString note = row.note.trimmed();
         if (!row.reason.trimmed().isEmpty()) {
-            const auto mapped = reasonFromText(row.reason);
-            if (!mapped) {
-                report.rejected.push_back(
-                    { row.line, QStringLiteral("reason"),
-                      tr("reason \"%1\" is not one of %2")
-                          .arg(row.reason.trimmed(), reasons().join(QStringLiteral(", "))) });
-                continue;
-            }
-            reason = *mapped;
+            if (const auto mapped = reasonFromText(row.reason))
+                reason = *mapped;
+            else
+                note = note.isEmpty() ? row.reason.trimmed()
+                                      : QString(note + u" (" + row.reason.trimmed() + u')');
         }
         const QString key = emailKey(row.email);
         if (seen.contains(key)) {
@@ -302,7 +301,7 @@ Result<SuppressionReport> SuppressionStore::addMany(std::span<const SuppressionI
             ++report.alreadyListed;
             continue;
         }
-        auto entry = insertEntry(m_db, m_actor, row.email, reason, row.note.trimmed());
+        auto entry = insertEntry(m_db, m_actor, row.email, reason, note);
         if (!entry)
             return entry.error();
         ++report.added;
@@ -317,7 +316,7 @@ Result<SuppressionReport> SuppressionStore::addContacts(std::span<const qint64> 
 {
     if (!isReason(reason))
         return ManagementTables::invalidInput(
-            tr("reason \"%1\" is not one of %2").arg(reason, reasons().join(QStringLiteral(", "))));
+            tr("reason: \"%1\" is not one of %2").arg(reason, reasons().join(QStringLiteral(", "))));
     auto stmt
         = Statement::prepare(m_db, "SELECT email FROM contacts WHERE id = ?1", tr("read the contacts of"));
     if (!stmt)

@@ -28,7 +28,7 @@ struct SuppressionReport
     qint64 rows = 0;
     qint64 added = 0;
     qint64 alreadyListed = 0;           // addresses on the list before (left as they were)
-    std::vector<RowRejection> rejected; // no email, not an address, unknown reason, unknown contact
+    std::vector<RowRejection> rejected; // no email, not an address, unknown contact
 };
 
 // The do-not-email list, `email_suppressions` (SPEC section 14). Reads work on any connection
@@ -63,8 +63,10 @@ public:
     Result<AddOutcome> add(const QString &email, const QString &reason, const QString &note = {});
     // Removes the entry of an address; InvalidInput when it is not listed.
     Result<SuppressionEntry> remove(const QString &email);
-    // Adds many (an import): bad rows are rejected with their line, the rest added in one
-    // transaction with `defaultReason` where a row has none. One audit entry per added address.
+    // Adds many (an import): rows without a usable address are rejected with their line, the
+    // rest added in one transaction; a row's reason goes through reasonFromText(), and
+    // `defaultReason` is used where it names none (the row's text is then kept in the note).
+    // One audit entry per added address.
     Result<SuppressionReport> addMany(std::span<const SuppressionInput> rows, const QString &defaultReason);
     // Adds the email of each contact ("Do not email…" on selected contacts); contacts without a
     // usable email are rejected (line 0, field "email", naming the contact id).
