@@ -36,6 +36,8 @@ CsvSourceBox::CsvSourceBox(const QString &browseTitle, const QString &folderKey,
         m_encoding->addItem(CsvDialect::encodingName(CsvDialect::Encoding(e)), e);
 
     auto *browseButton = new QPushButton(tr("Browse…"), this);
+    // Enter in the file box loads the typed file; it never opens the file dialog.
+    browseButton->setAutoDefault(false);
     m_browse = browseButton;
     auto *fileRow = new QHBoxLayout;
     auto *fileLabel = new QLabel(tr("&File:"), this);

@@ -156,6 +156,7 @@ void DoNotEmailWindow::setDatabase(const QString &path)
         m_banner->hide();
     m_path = path;
     m_history->setDatabase(path);
+    updateButtons();
     reload();
 }
 

@@ -7,7 +7,7 @@
 #include "storage/orgdatabase.h"
 
 #include <QComboBox>
-#include <QDialogButtonBox>
+#include <QHBoxLayout>
 #include <QDir>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -90,10 +90,14 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
     splitter->setStretchFactor(2, 2);
     splitter->setChildrenCollapsible(false);
 
-    auto *buttons = new QDialogButtonBox(this);
-    buttons->addButton(m_import, QDialogButtonBox::AcceptRole);
-    buttons->addButton(m_close, QDialogButtonBox::RejectRole);
-    m_import->setDefault(true);
+    // Enter in the file box loads the file; writing waits for a click on Import, after the
+    // check is on screen (a button box would make Import the default button).
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_import);
+    buttons->addWidget(m_close);
+    m_import->setAutoDefault(false);
+    m_close->setAutoDefault(false);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
@@ -101,7 +105,7 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
     layout->addWidget(splitter, 1);
     layout->addLayout(options);
     layout->addWidget(m_message);
-    layout->addWidget(buttons);
+    layout->addLayout(buttons);
 
     QSize size(980, 760);
     if (const QScreen *screen = parent ? parent->screen() : QGuiApplication::primaryScreen())
@@ -334,8 +338,6 @@ void ListImportDialog::updateButtons()
         ? (m_mapping->column(EnrolContactId) >= 0 || m_mapping->column(EnrolEmail) >= 0)
         : m_mapping->column(SuppressEmail) >= 0;
     m_import->setEnabled(!m_busy && !m_done && mapped && !m_source->csvPath().isEmpty() && !m_dbPath.isEmpty());
-    m_import->setDefault(!m_done);
-    m_close->setDefault(m_done);
     m_source->setInputsEnabled(!m_busy);
     m_close->setEnabled(!m_busy);
 }

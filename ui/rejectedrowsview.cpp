@@ -36,6 +36,7 @@ RejectedRowsView::RejectedRowsView(QWidget *parent)
                               + 8 * m_table->verticalHeader()->defaultSectionSize() + 4);
     m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     m_save->setEnabled(false);
+    m_save->setAutoDefault(false);
 
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);

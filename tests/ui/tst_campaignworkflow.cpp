@@ -310,10 +310,10 @@ void TestCampaignWorkflow::enrolFromCsvListsRejectedRows()
     QVERIFY(path);
     typeInto(path, csv);
     QTest::keyClick(path, Qt::Key_Return);
-    QVERIFY(checked.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(!checked.isEmpty(), 10000);
     QSignalSpy finished(dialog, &ListImportDialog::finished);
     QVERIFY(ModalScript::click(dialog, u"Enrol"));
-    QVERIFY(finished.wait(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 20000);
     QVERIFY2(finished.first().first().toBool(), qPrintable(dialog->summaryText()));
 
     // The rejected rows with their lines; the good ones enrolled with ISO trigger dates.
@@ -422,7 +422,7 @@ void TestCampaignWorkflow::historyOfChangesIsExported()
     QVERIFY(ModalScript::click(campaigns->history(), u"Export…"));
     QTRY_VERIFY(script.done());
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
-    QVERIFY(exported.wait(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(!exported.isEmpty(), 10000);
     QVERIFY(exported.first().first().toBool());
     const QList<QStringList> csv = ReferenceCsv::parse(QString::fromUtf8(readAll(out)));
     QVERIFY(!csv.isEmpty());
