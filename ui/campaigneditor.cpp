@@ -463,10 +463,10 @@ void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
                                   ? tr("Reaches no contact: check the states and carriers.")
                                   : tr("Reaches no contact yet: enrol contacts from a CSV file after saving."));
     } else {
-        QString text = tr("Reaches %1 contacts: %2 emails pre-scheduled, %3 skipped (rule windows, other "
-                          "campaigns, limits).")
+        QString text = tr("Reaches %1 contacts: %2 emails pre-scheduled, %3 skipped")
                            .arg(locale.toString(m_effect.audience), locale.toString(m_effect.scheduled),
                                 locale.toString(m_effect.skipped));
+        text += m_effect.skipped > 0 ? QString(u" (" + m_effect.skippedText() + u").") : QStringLiteral(".");
         if (!m_effect.perDay.empty()) {
             text += u' '
                 + tr("Sends on %n day(s), at most %1 a day", "", int(m_effect.perDay.size()))

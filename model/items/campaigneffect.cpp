@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QLocale>
+#include <QStringList>
 
 #include <algorithm>
 
@@ -19,6 +20,43 @@ qint64 CampaignEffect::busiestDay() const
     for (const auto &[day, count] : perDay)
         most = std::max(most, count);
     return most;
+}
+
+QString CampaignEffect::skippedText() const
+{
+    std::vector<std::pair<qint64, SkipReason>> sorted;
+    for (const auto &[reason, count] : skippedBy)
+        sorted.emplace_back(count, reason);
+    std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    QStringList parts;
+    const QLocale locale;
+    for (const auto &[count, reason] : sorted) {
+        QString why;
+        switch (reason) {
+        case SkipReason::BirthdayWindow:
+        case SkipReason::EffectiveDateWindow:
+        case SkipReason::YearRound:
+            why = QCoreApplication::translate("CampaignEffect", "in a state rule window");
+            break;
+        case SkipReason::CampaignConflict:
+            why = QCoreApplication::translate("CampaignEffect", "another campaign on the same day wins");
+            break;
+        case SkipReason::FrequencyLimit:
+            why = QCoreApplication::translate("CampaignEffect", "too many emails in the period");
+            break;
+        case SkipReason::FailedUnderwriting:
+            why = QCoreApplication::translate("CampaignEffect", "failed underwriting");
+            break;
+        case SkipReason::AlreadySent:
+            why = QCoreApplication::translate("CampaignEffect", "already sent");
+            break;
+        default:
+            why = skipReasonCode(reason);
+            break;
+        }
+        parts << locale.toString(count) + u' ' + why;
+    }
+    return parts.join(QStringLiteral(", "));
 }
 
 namespace CampaignEffects {
@@ -156,6 +194,7 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
                     ++effect.perDay[email.date.toQDate()];
                 } else {
                     ++effect.skipped;
+                    ++effect.skippedBy[email.reason];
                 }
             }
             effect.audience += reached ? 1 : 0;

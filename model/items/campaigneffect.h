@@ -2,6 +2,7 @@
 
 #include "campaign.h"
 #include "config.h"
+#include "emailtypes.h"
 #include "result.h"
 
 #include <QDate>
@@ -22,10 +23,13 @@ struct CampaignEffect
     qint64 audience = 0;   // contacts with an email of the instance (pre-scheduled or skipped)
     qint64 scheduled = 0;  // its pre-scheduled emails
     qint64 skipped = 0;    // its skipped emails
+    std::map<SkipReason, qint64> skippedBy; // the skipped emails by reason
     qint64 validContacts = 0;
     int dailyCap = 0;      // SPEC 8's cap for these contacts: what a day's total is measured against
     std::map<QDate, qint64> perDay; // pre-scheduled emails by send date
     qint64 busiestDay() const;
+    // "312 campaign conflict, 40 rule windows": the reasons, most frequent first; empty when none.
+    QString skippedText() const;
 };
 
 namespace CampaignEffects {
