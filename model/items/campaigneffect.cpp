@@ -22,6 +22,29 @@ qint64 CampaignEffect::busiestDay() const
     return most;
 }
 
+QString skipReasonWords(SkipReason reason)
+{
+    switch (reason) {
+    case SkipReason::BirthdayWindow:
+    case SkipReason::EffectiveDateWindow:
+    case SkipReason::YearRound:
+        return QCoreApplication::translate("CampaignEffect", "in a state rule window");
+    case SkipReason::CampaignConflict:
+        return QCoreApplication::translate("CampaignEffect", "another campaign on the same day wins");
+    case SkipReason::FrequencyLimit:
+        return QCoreApplication::translate("CampaignEffect", "too many emails in the period");
+    case SkipReason::FailedUnderwriting:
+        return QCoreApplication::translate("CampaignEffect", "failed underwriting");
+    case SkipReason::AlreadySent:
+        return QCoreApplication::translate("CampaignEffect", "already sent");
+    case SkipReason::Spacing:
+        return QCoreApplication::translate("CampaignEffect", "too close to another email");
+    case SkipReason::None:
+        break;
+    }
+    return skipReasonCode(reason);
+}
+
 QString CampaignEffect::skippedText() const
 {
     std::vector<std::pair<qint64, SkipReason>> sorted;
@@ -31,30 +54,7 @@ QString CampaignEffect::skippedText() const
     QStringList parts;
     const QLocale locale;
     for (const auto &[count, reason] : sorted) {
-        QString why;
-        switch (reason) {
-        case SkipReason::BirthdayWindow:
-        case SkipReason::EffectiveDateWindow:
-        case SkipReason::YearRound:
-            why = QCoreApplication::translate("CampaignEffect", "in a state rule window");
-            break;
-        case SkipReason::CampaignConflict:
-            why = QCoreApplication::translate("CampaignEffect", "another campaign on the same day wins");
-            break;
-        case SkipReason::FrequencyLimit:
-            why = QCoreApplication::translate("CampaignEffect", "too many emails in the period");
-            break;
-        case SkipReason::FailedUnderwriting:
-            why = QCoreApplication::translate("CampaignEffect", "failed underwriting");
-            break;
-        case SkipReason::AlreadySent:
-            why = QCoreApplication::translate("CampaignEffect", "already sent");
-            break;
-        default:
-            why = skipReasonCode(reason);
-            break;
-        }
-        parts << locale.toString(count) + u' ' + why;
+        parts << locale.toString(count) + u' ' + skipReasonWords(reason);
     }
     return parts.join(QStringLiteral(", "));
 }

@@ -32,6 +32,9 @@ struct CampaignEffect
     QString skippedText() const;
 };
 
+// Why a campaign email is held back, in a few words ("in a state rule window").
+QString skipReasonWords(SkipReason reason);
+
 namespace CampaignEffects {
 
 // Schedules every contact of `dbPath` (read-only) with `catalog` (the stored one with the draft
