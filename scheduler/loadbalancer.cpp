@@ -117,118 +117,141 @@ int smoothingShift(qint64 contactId, int anniversaryYear, int windowDays)
     return static_cast<int>(h % static_cast<quint32>(windowDays)) - windowDays / 2;
 }
 
-Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDate today,
-              const Config &config, const ExclusionTest &isExcluded)
+namespace {
+
+// SPEC section 8 as named steps over one run's schedules: collect() the pre-scheduled emails
+// into compact arrays, smooth() crowded effective_date days, bucketByDay(), cap() each day
+// with pinned emails and cascading overflow, then restoreOrder() of the contacts it touched.
+class Balancer
 {
-    const LoadBalancingConfig &lb = config.loadBalancing;
-    Stats stats;
-    stats.dailyCap = dailyCap(validContacts, lb.dailySendPercentageCap);
-    stats.edSoftLimit = edSoftLimit(stats.dailyCap, lb.edDailySoftLimit);
-    if (!lb.enabled || !today.isValid())
-        return stats;
+public:
+    Balancer(std::vector<ContactSchedule> &schedules, QDate today, const Config &config,
+             const ExclusionTest &isExcluded, Stats &stats)
+        : m_schedules(schedules), m_today(today), m_config(config), m_isExcluded(isExcluded), m_stats(stats),
+          m_window(std::max(1, config.loadBalancing.edSmoothingWindowDays)),
+          m_lastJd(Dates::lastDate().toJulianDay()), m_touched(schedules.size(), 0)
+    { }
+
+    void run()
+    {
+        if (!collect())
+            return;
+        smooth();
+        bucketByDay();
+        cap();
+        restoreOrder();
+    }
+
+private:
+    QDate dateOf(std::size_t day) const { return QDate::fromJulianDay(m_baseJd + static_cast<qint64>(day)); }
 
     // The only full pass over the schedules: everything after it works on compact arrays, as a
-    // batch holds millions of emails spread over a million heap blocks.
-    std::size_t upperBound = 0;
-    for (const ContactSchedule &s : schedules)
-        upperBound += s.emails.size();
-    std::vector<Item> items;
-    std::vector<Start> starts;
-    items.reserve(upperBound);
-    starts.reserve(upperBound);
-    const qint64 todayJd = today.toJulianDay();
-    qint64 minJd = todayJd;
-    qint64 maxJd = todayJd;
-    for (std::size_t si = 0; si < schedules.size(); ++si) {
-        ContactSchedule &s = schedules[si];
-        for (ScheduledEmail &e : s.emails) {
-            if (e.status != EmailStatus::PreScheduled || !e.date.isValid())
-                continue;
-            const qint64 jd = e.date.toJulianDay();
-            minJd = std::min(minJd, jd);
-            maxJd = std::max(maxJd, jd);
-            items.push_back(
-                Item { s.contactId, &e, static_cast<quint32>(si), static_cast<quint8>(e.type), 0 });
-            // QDate::year() is a calendar computation: only smoothing needs it.
-            const QDate event = e.eventDate.isValid() ? e.eventDate : e.date;
-            starts.push_back(
-                Start { static_cast<qint32>(jd), e.type == EmailType::EffectiveDate ? event.year() : 0 });
-        }
-    }
-    const std::size_t total = items.size();
-    if (total == 0)
-        return stats;
-
-    // Day index d is baseJd + d; smoothing can move up to floor(W/2) days past the last date.
-    const int window = std::max(1, lb.edSmoothingWindowDays);
-    const qint64 baseJd = minJd;
-    const std::size_t initialDays = static_cast<std::size_t>(maxJd - baseJd + 1 + window);
-    const auto dateOf
-        = [baseJd](std::size_t day) { return QDate::fromJulianDay(baseJd + static_cast<qint64>(day)); };
-    const auto edType = static_cast<quint8>(EmailType::EffectiveDate);
-    // Nothing moves past the last date the program can write.
-    const qint64 lastJd = Dates::lastDate().toJulianDay();
-
-    // Smoothing: the effective_date counts use the original dates, so the outcome does not
-    // depend on the order of contacts.
-    std::vector<int> edCount(initialDays, 0);
-    for (std::size_t k = 0; k < total; ++k) {
-        if (items[k].type == edType)
-            ++edCount[static_cast<std::size_t>(starts[k].day - baseJd)];
-    }
-    std::vector<std::size_t> offset(initialDays + 1, 0);
-    for (std::size_t k = 0; k < total; ++k) {
-        Item &item = items[k];
-        std::size_t day = static_cast<std::size_t>(starts[k].day - baseJd);
-        if (item.type == edType && edCount[day] > stats.edSoftLimit) {
-            const int shift = smoothingShift(item.contactId, starts[k].eventYear, window);
-            const QDate moved = QDate::fromJulianDay(starts[k].day + shift);
-            if (shift != 0 && moved >= today && moved.toJulianDay() <= lastJd
-                && !isExcluded(item.schedule, moved)) {
-                day = static_cast<std::size_t>(static_cast<qint64>(day) + shift);
-                item.flags |= Item::Changed;
-                ++stats.smoothed;
+    // batch holds millions of emails spread over a million heap blocks. False when there is
+    // nothing to balance.
+    bool collect()
+    {
+        std::size_t upperBound = 0;
+        for (const ContactSchedule &s : m_schedules)
+            upperBound += s.emails.size();
+        m_items.reserve(upperBound);
+        m_starts.reserve(upperBound);
+        const qint64 todayJd = m_today.toJulianDay();
+        qint64 minJd = todayJd;
+        qint64 maxJd = todayJd;
+        for (std::size_t si = 0; si < m_schedules.size(); ++si) {
+            ContactSchedule &s = m_schedules[si];
+            for (ScheduledEmail &e : s.emails) {
+                if (e.status != EmailStatus::PreScheduled || !e.date.isValid())
+                    continue;
+                const qint64 jd = e.date.toJulianDay();
+                minJd = std::min(minJd, jd);
+                maxJd = std::max(maxJd, jd);
+                m_items.push_back(
+                    Item { s.contactId, &e, static_cast<quint32>(si), static_cast<quint8>(e.type), 0 });
+                // QDate::year() is a calendar computation: only smoothing needs it.
+                const QDate event = e.eventDate.isValid() ? e.eventDate : e.date;
+                m_starts.push_back(
+                    Start { static_cast<qint32>(jd), e.type == EmailType::EffectiveDate ? event.year() : 0 });
             }
         }
-        starts[k].day = static_cast<qint32>(day); // from here on: the day index
-        ++offset[day + 1];
+        if (m_items.empty())
+            return false;
+        // Day index d is baseJd + d; smoothing can move up to floor(W/2) days past the last date.
+        m_baseJd = minJd;
+        m_days = static_cast<std::size_t>(maxJd - m_baseJd + 1 + m_window);
+        return true;
     }
-    std::vector<int>().swap(edCount);
 
-    // Counting sort into day buckets: bucketed[offset[d], offset[d + 1]) start on day d.
-    for (std::size_t d = 1; d < offset.size(); ++d)
-        offset[d] += offset[d - 1];
-    // Default-initialised (not zeroed): every slot is written by the sort below, and zeroing
-    // millions of items first would be one more pass over the memory.
-    const auto bucketed = std::make_unique_for_overwrite<Item[]>(total);
+    // Smoothing: on a day with more than ed_soft_limit effective_date emails, each of them
+    // moves by its hashed shift unless that lands before today or in an exclusion window. The
+    // counts use the original dates, so the outcome does not depend on the order of contacts.
+    // Leaves every start as a day index and counts the emails of each day in m_offset.
+    void smooth()
     {
-        std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
-        for (std::size_t k = 0; k < total; ++k)
-            bucketed[fill[static_cast<std::size_t>(starts[k].day)]++] = items[k];
+        const auto edType = static_cast<quint8>(EmailType::EffectiveDate);
+        std::vector<int> edCount(m_days, 0);
+        for (std::size_t k = 0; k < m_items.size(); ++k) {
+            if (m_items[k].type == edType)
+                ++edCount[static_cast<std::size_t>(m_starts[k].day - m_baseJd)];
+        }
+        m_offset.assign(m_days + 1, 0);
+        for (std::size_t k = 0; k < m_items.size(); ++k) {
+            Item &item = m_items[k];
+            std::size_t day = static_cast<std::size_t>(m_starts[k].day - m_baseJd);
+            if (item.type == edType && edCount[day] > m_stats.edSoftLimit) {
+                const int shift = smoothingShift(item.contactId, m_starts[k].eventYear, m_window);
+                const QDate moved = QDate::fromJulianDay(m_starts[k].day + shift);
+                if (shift != 0 && moved >= m_today && moved.toJulianDay() <= m_lastJd
+                    && !m_isExcluded(item.schedule, moved)) {
+                    day = static_cast<std::size_t>(static_cast<qint64>(day) + shift);
+                    item.flags |= Item::Changed;
+                    ++m_stats.smoothed;
+                }
+            }
+            m_starts[k].day = static_cast<qint32>(day); // from here on: the day index
+            ++m_offset[day + 1];
+        }
     }
-    std::vector<Item>().swap(items);
-    std::vector<Start>().swap(starts);
 
-    const std::array<int, EmailTypeCount> priorities = config.priorities;
-    const auto better = [&priorities](const Item &a, const Item &b) {
-        const int pa = priorities[a.type];
-        const int pb = priorities[b.type];
+    // Counting sort into day buckets: m_bucketed[m_offset[d], m_offset[d + 1]) start on day d.
+    void bucketByDay()
+    {
+        for (std::size_t d = 1; d < m_offset.size(); ++d)
+            m_offset[d] += m_offset[d - 1];
+        // Default-initialised (not zeroed): every slot is written by the sort below, and zeroing
+        // millions of items first would be one more pass over the memory.
+        m_bucketed = std::make_unique_for_overwrite<Item[]>(m_items.size());
+        std::vector<std::size_t> fill(m_offset.begin(), m_offset.end() - 1);
+        for (std::size_t k = 0; k < m_items.size(); ++k)
+            m_bucketed[fill[static_cast<std::size_t>(m_starts[k].day)]++] = m_items[k];
+        std::vector<Item>().swap(m_items);
+        std::vector<Start>().swap(m_starts);
+    }
+
+    // Of two movable emails on a crowded day, the one that keeps its place: by priority, then
+    // contact_id, then type (its written name).
+    bool better(const Item &a, const Item &b) const
+    {
+        const int pa = m_config.priorities[a.type];
+        const int pb = m_config.priorities[b.type];
         if (pa != pb)
             return pa < pb;
         if (a.contactId != b.contactId)
             return a.contactId < b.contactId;
-        if (a.type != b.type)
-            return a.type < b.type;
+        const int ta = emailTypeOrder(EmailType(a.type));
+        const int tb = emailTypeOrder(EmailType(b.type));
+        if (ta != tb)
+            return ta < tb;
         // Same contact and type on one day (two post_window emails): stay deterministic; emails
         // of one schedule are contiguous, so their addresses follow their order.
         if (a.schedule != b.schedule)
             return a.schedule < b.schedule;
         return a.email < b.email;
-    };
+    }
 
-    // Only emails that changed day are written back; the rest are left alone.
-    std::vector<quint8> touched(schedules.size(), 0);
-    const auto settle = [&](const Item &item, std::size_t day) {
+    // Writes the day back to an email that changed day; the rest are left alone.
+    void settle(const Item &item, std::size_t day)
+    {
         if (!(item.flags & Item::Changed))
             return;
         ScheduledEmail &e = *item.email;
@@ -238,94 +261,142 @@ Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDa
         if (!e.originalDate.isValid())
             e.originalDate = e.date;
         e.date = date;
-        touched[item.schedule] = 1;
-    };
+        m_touched[item.schedule] = 1;
+    }
+
     // Items of a day point all over the heap: ask for the emails a few items ahead so the
     // write-backs overlap instead of waiting for memory one after another.
-    const auto settleAll = [&settle](const Item *first, const Item *last, std::size_t day) {
+    void settleAll(const Item *first, const Item *last, std::size_t day)
+    {
         constexpr std::ptrdiff_t ahead = 8;
         for (const Item *it = first; it != last; ++it) {
             if (last - it > ahead && (it[ahead].flags & Item::Changed))
                 prefetchForWrite(it[ahead].email);
             settle(*it, day);
         }
-    };
+    }
 
-    // The cap, day by day; overflow lands in `incoming` of a later day.
-    const int threshold = overflowThreshold(stats.dailyCap, lb.overageThreshold);
-    const std::size_t keep = static_cast<std::size_t>(stats.dailyCap);
-    std::vector<std::vector<Item>> incoming(initialDays);
-    std::vector<Item> work;
-    for (std::size_t day = 0; day < incoming.size(); ++day) {
-        const bool hasOwn = day + 1 < offset.size();
-        Item *own = hasOwn ? bucketed.get() + offset[day] : nullptr;
-        const std::size_t ownCount = hasOwn ? offset[day + 1] - offset[day] : 0;
-        std::vector<Item> arrived;
-        arrived.swap(incoming[day]);
-        const std::size_t count = ownCount + arrived.size();
-        if (count == 0)
-            continue;
+    // The first day after `day` on which the contact of `item` is not excluded, or `day`
+    // itself when there is none within reach (an email is never dropped).
+    std::size_t nextFreeDay(const Item &item, std::size_t day) const
+    {
+        const std::size_t last = std::min<std::size_t>(
+            day + MaxForwardSearchDays, static_cast<std::size_t>(std::max<qint64>(0, m_lastJd - m_baseJd)));
+        std::size_t next = day + 1;
+        while (next <= last && m_isExcluded(item.schedule, dateOf(next)))
+            ++next;
+        return next > last ? day : next;
+    }
 
-        if (count <= static_cast<std::size_t>(std::max(threshold, 0)) || count <= keep) {
-            settleAll(own, own + ownCount, day);
-            settleAll(arrived.data(), arrived.data() + arrived.size(), day);
-            continue;
-        }
+    // The cap, day by day in ascending order: on a day holding more than the threshold, pinned
+    // (campaign and follow-up) emails stay, the movable ones keep max(0, daily_cap - pinned)
+    // places by better(), and the rest move to their next free day, where they count again
+    // (overflow cascades through `incoming`).
+    void cap()
+    {
+        const int threshold = overflowThreshold(m_stats.dailyCap, m_config.loadBalancing.overageThreshold);
+        const std::size_t keep = static_cast<std::size_t>(m_stats.dailyCap);
+        std::vector<std::vector<Item>> incoming(m_days);
+        std::vector<Item> work;
+        for (std::size_t day = 0; day < incoming.size(); ++day) {
+            const bool hasOwn = day + 1 < m_offset.size();
+            Item *own = hasOwn ? m_bucketed.get() + m_offset[day] : nullptr;
+            const std::size_t ownCount = hasOwn ? m_offset[day + 1] - m_offset[day] : 0;
+            std::vector<Item> arrived;
+            arrived.swap(incoming[day]);
+            const std::size_t count = ownCount + arrived.size();
+            if (count == 0)
+                continue;
 
-        Item *begin = own;
-        if (!arrived.empty()) {
-            work.assign(own, own + ownCount);
-            work.insert(work.end(), arrived.begin(), arrived.end());
-            begin = work.data();
-        }
-        Item *end = begin + count;
-        // Campaign and follow-up emails are pinned: they stay and take their places first; the
-        // movable ones keep max(0, daily_cap - pinned) places.
-        Item *movable = std::partition(begin, end, [](const Item &i) { return isPinned(EmailType(i.type)); });
-        const std::size_t pinned = static_cast<std::size_t>(movable - begin);
-        const std::size_t keepMovable = keep > pinned ? keep - pinned : 0;
-        if (static_cast<std::size_t>(end - movable) <= keepMovable) {
-            settleAll(begin, end, day);
-            continue;
-        }
-        std::nth_element(movable, movable + keepMovable, end, better);
-        settleAll(begin, movable + keepMovable, day);
-        for (Item *it = movable + keepMovable; it != end; ++it) {
-            std::size_t next = day + 1;
-            const std::size_t last = std::min<std::size_t>(
-                day + MaxForwardSearchDays, static_cast<std::size_t>(std::max<qint64>(0, lastJd - baseJd)));
-            while (next <= last && isExcluded(it->schedule, dateOf(next)))
-                ++next;
-            if (next > last) {
-                settle(*it, day); // nowhere to go: never drop an email
+            if (count <= static_cast<std::size_t>(std::max(threshold, 0)) || count <= keep) {
+                settleAll(own, own + ownCount, day);
+                settleAll(arrived.data(), arrived.data() + arrived.size(), day);
                 continue;
             }
-            if (!(it->flags & Item::CapMoved))
-                ++stats.moved;
-            it->flags |= Item::CapMoved | Item::Changed;
-            if (next >= incoming.size())
-                incoming.resize(next + 1);
-            incoming[next].push_back(*it);
-        }
-    }
 
-    // Keep each touched contact's emails ordered by date, then type, as the engine left them.
-    // Insertion sort: a contact has a handful of emails, and it neither allocates nor reorders
-    // equal elements.
-    for (std::size_t si = 0; si < schedules.size(); ++si) {
-        if (!touched[si])
-            continue;
-        auto &emails = schedules[si].emails;
-        for (std::size_t i = 1; i < emails.size(); ++i) {
-            for (std::size_t j = i; j > 0; --j) {
-                const ScheduledEmail &a = emails[j - 1];
-                const ScheduledEmail &b = emails[j];
-                if (a.date < b.date || (a.date == b.date && a.sortKey() <= b.sortKey()))
-                    break;
-                std::swap(emails[j - 1], emails[j]);
+            Item *begin = own;
+            if (!arrived.empty()) {
+                work.assign(own, own + ownCount);
+                work.insert(work.end(), arrived.begin(), arrived.end());
+                begin = work.data();
+            }
+            Item *end = begin + count;
+            Item *movable
+                = std::partition(begin, end, [](const Item &i) { return isPinned(EmailType(i.type)); });
+            const std::size_t pinned = static_cast<std::size_t>(movable - begin);
+            const std::size_t keepMovable = keep > pinned ? keep - pinned : 0;
+            if (static_cast<std::size_t>(end - movable) <= keepMovable) {
+                settleAll(begin, end, day);
+                continue;
+            }
+            std::nth_element(movable, movable + keepMovable, end,
+                             [this](const Item &a, const Item &b) { return better(a, b); });
+            settleAll(begin, movable + keepMovable, day);
+            for (Item *it = movable + keepMovable; it != end; ++it) {
+                const std::size_t next = nextFreeDay(*it, day);
+                if (next == day) {
+                    settle(*it, day);
+                    continue;
+                }
+                if (!(it->flags & Item::CapMoved))
+                    ++m_stats.moved;
+                it->flags |= Item::CapMoved | Item::Changed;
+                if (next >= incoming.size())
+                    incoming.resize(next + 1);
+                incoming[next].push_back(*it);
             }
         }
     }
+
+    // Keeps each touched contact's emails ordered by date, then type, as the engine left them.
+    // Insertion sort: a contact has a handful of emails, and it neither allocates nor reorders
+    // equal elements.
+    void restoreOrder()
+    {
+        for (std::size_t si = 0; si < m_schedules.size(); ++si) {
+            if (!m_touched[si])
+                continue;
+            auto &emails = m_schedules[si].emails;
+            for (std::size_t i = 1; i < emails.size(); ++i) {
+                for (std::size_t j = i; j > 0; --j) {
+                    const ScheduledEmail &a = emails[j - 1];
+                    const ScheduledEmail &b = emails[j];
+                    if (a.date < b.date || (a.date == b.date && a.sortKey() <= b.sortKey()))
+                        break;
+                    std::swap(emails[j - 1], emails[j]);
+                }
+            }
+        }
+    }
+
+    std::vector<ContactSchedule> &m_schedules;
+    const QDate m_today;
+    const Config &m_config;
+    const ExclusionTest &m_isExcluded;
+    Stats &m_stats;
+    const int m_window;
+    const qint64 m_lastJd; // nothing moves past the last date the program can write
+    qint64 m_baseJd = 0;
+    std::size_t m_days = 0;
+    std::vector<Item> m_items;
+    std::vector<Start> m_starts;
+    std::vector<std::size_t> m_offset;
+    std::unique_ptr<Item[]> m_bucketed;
+    std::vector<quint8> m_touched;
+};
+
+} // namespace
+
+Stats balance(std::vector<ContactSchedule> &schedules, qint64 validContacts, QDate today,
+              const Config &config, const ExclusionTest &isExcluded)
+{
+    const LoadBalancingConfig &lb = config.loadBalancing;
+    Stats stats;
+    stats.dailyCap = dailyCap(validContacts, lb.dailySendPercentageCap);
+    stats.edSoftLimit = edSoftLimit(stats.dailyCap, lb.edDailySoftLimit);
+    if (!lb.enabled || !today.isValid())
+        return stats;
+    Balancer(schedules, today, config, isExcluded, stats).run();
     return stats;
 }
 

@@ -25,7 +25,8 @@ enum class WriteOutcome { Written, Failed, Cancelled };
 WriteOutcome writePreview(QIODevice *device, const BatchResult &batch, QString &error)
 {
     CsvWriter writer(device, CsvOptions());
-    switch (PreviewCsv::write(writer, batch, [](qint64, qint64) { return !Cli::CancelOnSignal::isCancelled(); })) {
+    switch (PreviewCsv::write(writer, batch,
+                              [](qint64, qint64) { return !Cli::CancelOnSignal::isCancelled(); })) {
     case PreviewCsv::Outcome::Written:
         return WriteOutcome::Written;
     case PreviewCsv::Outcome::Cancelled:

@@ -39,8 +39,8 @@ QString summaryLine(const BatchResult &batch, double seconds)
 void printWarnings(const BatchResult &batch)
 {
     for (const RunWarning &warning : batch.warnings) {
-        const QString line = QLatin1StringView(Cli::ProgramName) + QStringLiteral(": warning: ") + warning.code
-            + QStringLiteral(": ") + warning.message.simplified() + QLatin1Char('\n');
+        const QString line = QLatin1StringView(Cli::ProgramName) + QStringLiteral(": warning: ")
+            + warning.code + QStringLiteral(": ") + warning.message.simplified() + QLatin1Char('\n');
         std::fputs(line.toLocal8Bit().constData(), stderr);
     }
     std::fflush(stderr);

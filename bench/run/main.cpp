@@ -251,8 +251,8 @@ int main(int argc, char *argv[])
     const double dryRun = seconds(timer);
     const qint64 rows = (*dry)->scheduled + (*dry)->skipped;
     out() << "dry run     " << dryRun << " s  (" << (*dry)->contacts << " contacts, " << (*dry)->scheduled
-          << " scheduled, " << (*dry)->skipped << " skipped, " << (*dry)->problems
-          << " problems, " << (*dry)->suppressed << " suppressed, " << (*dry)->warnings.size()
+          << " scheduled, " << (*dry)->skipped << " skipped, " << (*dry)->problems << " problems, "
+          << (*dry)->suppressed << " suppressed, " << (*dry)->warnings.size()
           << " run warnings; peak RSS so far " << peakRssMb() << " MB)" << Qt::endl;
     {
         qint64 campaignEmails = 0, followups = 0;
@@ -262,7 +262,8 @@ int main(int argc, char *argv[])
                 followups += isFollowup(email.type) ? 1 : 0;
             }
         }
-        out() << "            " << campaignEmails << " campaign emails, " << followups << " follow-ups" << Qt::endl;
+        out() << "            " << campaignEmails << " campaign emails, " << followups << " follow-ups"
+              << Qt::endl;
     }
     dry = Error {}; // free it before the full run
 

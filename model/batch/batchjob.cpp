@@ -74,8 +74,8 @@ struct RunContext
 
 // Schedules one contact; an exception becomes the contact's ProcessingError problem. A failed
 // read of its activity is returned (the chunk then fails).
-Result<void> scheduleOne(const Contact &contact, std::span<const HistoryEntry> history, ActivityCursor &activities,
-                         const RunContext &run, ChunkResult &out)
+Result<void> scheduleOne(const Contact &contact, std::span<const HistoryEntry> history,
+                         ActivityCursor &activities, const RunContext &run, ChunkResult &out)
 {
     const std::size_t slot = out.slotFor(contact.id);
     if (slot >= out.count)
@@ -175,7 +175,8 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
         auto inputs = ActivitySource::readRunInputs(*db);
         if (!inputs)
             return inputs.error();
-        result->campaigns = std::make_shared<const CampaignRun>(inputs->catalog, options.config, options.today);
+        result->campaigns
+            = std::make_shared<const CampaignRun>(inputs->catalog, options.config, options.today);
         result->warnings = result->campaigns->warnings();
         suppressions = SuppressionList(std::move(inputs->suppressions));
         if (result->allContacts) {

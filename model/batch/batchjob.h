@@ -89,9 +89,9 @@ using BatchResultPtr = std::shared_ptr<const BatchResult>;
 
 // Computes schedules for many contacts in parallel: the campaign catalog and the do-not-email
 // list are read once, the ids are cut into chunks, each worker reads its chunk (contacts,
-// history and activity, merged by id) with its own SQLite connection, schedules it (a contact that throws becomes
-// a ProcessingError problem, the batch goes on), then the whole batch is load balanced.
-// Reads only; never writes the database.
+// history and activity, merged by id) with its own SQLite connection, schedules it (a contact that throws
+// becomes a ProcessingError problem, the batch goes on), then the whole batch is load balanced. Reads only;
+// never writes the database.
 namespace BatchJob {
 
 using CancelCheck = std::function<bool()>;

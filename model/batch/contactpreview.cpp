@@ -8,7 +8,8 @@
 
 ContactPreview computeContactPreview(const Contact &contact, const QList<HistoryEntry> &history, QDate today,
                                      const Config &config, ContactActivityData activity,
-                                     std::shared_ptr<const CampaignRun> campaigns, const SuppressionList &suppressions)
+                                     std::shared_ptr<const CampaignRun> campaigns,
+                                     const SuppressionList &suppressions)
 {
     ContactPreview preview;
     preview.contactId = contact.id;
@@ -22,10 +23,9 @@ ContactPreview computeContactPreview(const Contact &contact, const QList<History
     preview.from = today.addDays(-30);
     preview.to = today.addYears(1).addDays(30);
     preview.facts = Engine::checkContact(contact, today);
-    preview.schedule = Engine::scheduleContact(contact, preview.facts,
-                                               std::span<const HistoryEntry>(history.begin(), history.end()),
-                                               preview.activity.view(), today, config, *preview.campaigns,
-                                               suppressions);
+    preview.schedule = Engine::scheduleContact(
+        contact, preview.facts, std::span<const HistoryEntry>(history.begin(), history.end()),
+        preview.activity.view(), today, config, *preview.campaigns, suppressions);
     if (!preview.facts.birthDate.isValid() && !contact.birthDate.trimmed().isEmpty()) {
         const QDate written = Dates::parseContactDate(contact.birthDate.trimmed());
         if (written.isValid() && written > today)

@@ -66,7 +66,8 @@ void diffContact(const ContactSchedule *schedule, std::span<const StoredRow> row
                 const qint64 jd = email.date.toJulianDay();
                 const qint16 key = names.keyOf(email);
                 auto match = std::find_if(stored.begin(), stored.end(), [&](const StoredRow *row) {
-                    return row->dateJd == jd && (email.type != EmailType::Campaign || row->campaignKey == key);
+                    return row->dateJd == jd
+                        && (email.type != EmailType::Campaign || row->campaignKey == key);
                 });
                 if (match == stored.end()) {
                     unmatchedSkipped.push_back(email.status == EmailStatus::Skipped);

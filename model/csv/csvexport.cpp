@@ -357,10 +357,15 @@ QString staffEmailType(const QString &stored, bool inSentence = false)
     case EmailType::Campaign:
         return inSentence ? tr("campaign") : tr("Campaign");
     case EmailType::FollowupCold:
+        return inSentence ? tr("follow-up (no response)") : tr("Follow-up (no response)");
     case EmailType::FollowupClickedNoHq:
+        return inSentence ? tr("follow-up (clicked)") : tr("Follow-up (clicked)");
     case EmailType::FollowupHqNoYes:
+        return inSentence ? tr("follow-up (health answers, no yes)")
+                          : tr("Follow-up (health answers, no yes)");
     case EmailType::FollowupHqWithYes:
-        return inSentence ? tr("follow-up") : tr("Follow-up");
+        return inSentence ? tr("follow-up (health answers with a yes)")
+                          : tr("Follow-up (health answers with a yes)");
     }
     return stored;
 }

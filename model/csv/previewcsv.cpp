@@ -106,8 +106,9 @@ namespace PreviewCsv {
 
 QStringList header()
 {
-    return { QStringLiteral("contact_id"), QStringLiteral("email_type"), QStringLiteral("scheduled_send_date"),
-             QStringLiteral("status"),     QStringLiteral("reason_code"), QStringLiteral("detail") };
+    return { QStringLiteral("contact_id"),          QStringLiteral("email_type"),
+             QStringLiteral("scheduled_send_date"), QStringLiteral("status"),
+             QStringLiteral("reason_code"),         QStringLiteral("detail") };
 }
 
 Outcome write(CsvWriter &writer, const BatchResult &batch,
@@ -121,9 +122,8 @@ Outcome write(CsvWriter &writer, const BatchResult &batch,
     order.reserve(batch.schedules.size());
     for (const ContactSchedule &schedule : batch.schedules)
         order.push_back(&schedule);
-    const auto byId = [](const ContactSchedule *a, const ContactSchedule *b) {
-        return a->contactId < b->contactId;
-    };
+    const auto byId
+        = [](const ContactSchedule *a, const ContactSchedule *b) { return a->contactId < b->contactId; };
     if (!std::is_sorted(order.begin(), order.end(), byId))
         std::stable_sort(order.begin(), order.end(), byId);
 
@@ -159,7 +159,8 @@ Outcome write(CsvWriter &writer, const BatchResult &batch,
             rows.push_back(
                 { QDate(), {}, kSuppressed, kSuppressed, Explain::suppressionDetail(*schedule).toUtf8() });
         for (const ScheduledEmail &email : schedule->emails)
-            rows.push_back({ email.date, names.type(email), names.status(email.status), names.reason(email.reason),
+            rows.push_back({ email.date, names.type(email), names.status(email.status),
+                             names.reason(email.reason),
                              Explain::detail(*schedule, email, batch.campaigns.get()).toUtf8() });
         std::sort(rows.begin(), rows.end(), rowLess);
         const QByteArray id = QByteArray::number(schedule->contactId);

@@ -104,21 +104,22 @@ Result<CampaignCatalog> readCatalog(const OrgDatabase &db)
                                           "days_before_event", "target_all_contacts", "priority", "active",
                                           "spread_evenly", "skip_failed_underwriting" },
                                         "name");
-    auto readTypes = forEachRow(db, types.isEmpty() ? types : types + "ORDER BY 1", QString(), [&](const Statement &s) {
-        const CampaignTypeRow defaults;
-        CampaignTypeRow row;
-        row.id = intOr(s, 0, 0);
-        row.name = s.text(1);
-        row.respectExclusionWindows = flagOr(s, 2, defaults.respectExclusionWindows);
-        row.enableFollowups = flagOr(s, 3, defaults.enableFollowups);
-        row.daysBeforeEvent = int(intOr(s, 4, defaults.daysBeforeEvent));
-        row.targetAllContacts = flagOr(s, 5, defaults.targetAllContacts);
-        row.priority = int(intOr(s, 6, defaults.priority));
-        row.active = flagOr(s, 7, defaults.active);
-        row.spreadEvenly = flagOr(s, 8, defaults.spreadEvenly);
-        row.skipFailedUnderwriting = flagOr(s, 9, defaults.skipFailedUnderwriting);
-        catalog.types.push_back(std::move(row));
-    });
+    auto readTypes
+        = forEachRow(db, types.isEmpty() ? types : types + "ORDER BY 1", QString(), [&](const Statement &s) {
+              const CampaignTypeRow defaults;
+              CampaignTypeRow row;
+              row.id = intOr(s, 0, 0);
+              row.name = s.text(1);
+              row.respectExclusionWindows = flagOr(s, 2, defaults.respectExclusionWindows);
+              row.enableFollowups = flagOr(s, 3, defaults.enableFollowups);
+              row.daysBeforeEvent = int(intOr(s, 4, defaults.daysBeforeEvent));
+              row.targetAllContacts = flagOr(s, 5, defaults.targetAllContacts);
+              row.priority = int(intOr(s, 6, defaults.priority));
+              row.active = flagOr(s, 7, defaults.active);
+              row.spreadEvenly = flagOr(s, 8, defaults.spreadEvenly);
+              row.skipFailedUnderwriting = flagOr(s, 9, defaults.skipFailedUnderwriting);
+              catalog.types.push_back(std::move(row));
+          });
     if (!readTypes)
         return readTypes.error();
     const QByteArray instances = selectFrom(db, "campaign_instances",
@@ -126,21 +127,21 @@ Result<CampaignCatalog> readCatalog(const OrgDatabase &db)
                                               "active_end_date", "spread_start_date", "spread_end_date",
                                               "target_states", "target_carriers", "metadata" },
                                             "campaign_type");
-    auto readInstances
-        = forEachRow(db, instances.isEmpty() ? instances : instances + "ORDER BY 1", QString(), [&](const Statement &s) {
-              CampaignInstanceRow row;
-              row.id = intOr(s, 0, 0);
-              row.campaignType = s.text(1);
-              row.instanceName = s.text(2);
-              row.activeStartDate = s.text(3);
-              row.activeEndDate = s.text(4);
-              row.spreadStartDate = s.text(5);
-              row.spreadEndDate = s.text(6);
-              row.targetStates = s.text(7);
-              row.targetCarriers = s.text(8);
-              row.metadata = s.text(9);
-              catalog.instances.push_back(std::move(row));
-          });
+    auto readInstances = forEachRow(db, instances.isEmpty() ? instances : instances + "ORDER BY 1", QString(),
+                                    [&](const Statement &s) {
+                                        CampaignInstanceRow row;
+                                        row.id = intOr(s, 0, 0);
+                                        row.campaignType = s.text(1);
+                                        row.instanceName = s.text(2);
+                                        row.activeStartDate = s.text(3);
+                                        row.activeEndDate = s.text(4);
+                                        row.spreadStartDate = s.text(5);
+                                        row.spreadEndDate = s.text(6);
+                                        row.targetStates = s.text(7);
+                                        row.targetCarriers = s.text(8);
+                                        row.metadata = s.text(9);
+                                        catalog.instances.push_back(std::move(row));
+                                    });
     if (!readInstances)
         return readInstances.error();
     return catalog;

@@ -181,7 +181,8 @@ void planContact(const BatchResult &batch, const CampaignNames &names, quint32 s
     for (const quint32 index : order) {
         const ScheduledEmail &email = schedule.emails[index];
         const qint16 key = names.keyOf(email);
-        if (previous && nameOrder(*previous, names) == nameOrder(email, names) && previous->date == email.date) {
+        if (previous && nameOrder(*previous, names) == nameOrder(email, names)
+            && previous->date == email.date) {
             ++plan.collisions; // the engine gave the same key twice: the unique index allows one
             continue;
         }
@@ -249,7 +250,8 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     bool hasInstanceColumn = db.columns(QStringLiteral("email_schedules"))
                                  .contains(QStringLiteral("campaign_instance_id"), Qt::CaseInsensitive);
     if (campaigns && !hasInstanceColumn) {
-        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id INTEGER", action); !r)
+        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id INTEGER", action);
+            !r)
             return r.error();
         hasInstanceColumn = true;
     }
@@ -303,11 +305,9 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
               "event_month, event_day, catchup_note) SELECT contact_id, email_type, scheduled_send_date, "
               "?1, status, skip_reason, ?2, ?2, ?3, event_year, event_month, event_day, catchup_note "
               "FROM es_insert_rows";
-        auto r = step(
-            db, insert,
-            action, [&](Statement &stmt) {
-                stmt.bind(1, QString::fromUtf8(sendTime)).bind(2, now).bind(3, run.batchId);
-            });
+        auto r = step(db, insert, action, [&](Statement &stmt) {
+            stmt.bind(1, QString::fromUtf8(sendTime)).bind(2, now).bind(3, run.batchId);
+        });
         MemoryTable::unregister(db.handle(), "es_insert_rows");
         if (!r)
             return r.error();

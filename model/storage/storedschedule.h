@@ -28,7 +28,10 @@ class CampaignNames
 public:
     explicit CampaignNames(const CampaignRun *campaigns);
     // The key of the written name of the run's campaign `index` (ScheduledEmail::campaign).
-    qint16 keyOf(quint16 index) const { return index < m_keyOfIndex.size() ? m_keyOfIndex[index] : qint16(-1); }
+    qint16 keyOf(quint16 index) const
+    {
+        return index < m_keyOfIndex.size() ? m_keyOfIndex[index] : qint16(-1);
+    }
     // The key of a stored email_type (exact bytes); -1 when no live campaign writes it.
     qint16 keyOf(QByteArrayView storedName) const;
     const QByteArray &name(qint16 key) const { return m_names[std::size_t(key)]; }
@@ -39,8 +42,8 @@ public:
     }
 
 private:
-    std::vector<QByteArray> m_names;   // by key, ascending (the live table is sorted by name)
-    std::vector<qint16> m_keyOfIndex;  // by CampaignRun index
+    std::vector<QByteArray> m_names;  // by key, ascending (the live table is sorted by name)
+    std::vector<qint16> m_keyOfIndex; // by CampaignRun index
 };
 
 struct StoredRow

@@ -49,7 +49,8 @@ private slots:
             QCOMPARE(run.exitCode, 0);
             const QList<QByteArray> errLines = run.err.trimmed().split('\n');
             QCOMPARE(errLines.size(), 1);
-            QVERIFY2(errLines[0].startsWith("email-scheduler-cli: warning: campaign_invalid: "), run.err.constData());
+            QVERIFY2(errLines[0].startsWith("email-scheduler-cli: warning: campaign_invalid: "),
+                     run.err.constData());
             QVERIFY2(errLines[0].contains("Broken") && errLines[0].contains('9'), run.err.constData());
             // Same summary form as before campaigns; the warning is not a problem.
             static const QRegularExpression summary(QStringLiteral(
@@ -62,12 +63,15 @@ private slots:
             QCOMPARE(match.captured(2), pass == 0 ? QStringLiteral("2") : QStringLiteral("0"));
             QCOMPARE(match.captured(3), pass == 0 ? QStringLiteral("0") : QStringLiteral("6"));
         }
-        QCOMPARE(SqliteTestUtil::scalar(db, QStringLiteral("SELECT count(*) FROM email_schedules WHERE "
-                                                           "campaign_instance_id IS NOT NULL")),
+        QCOMPARE(SqliteTestUtil::scalar(db,
+                                        QStringLiteral("SELECT count(*) FROM email_schedules WHERE "
+                                                       "campaign_instance_id IS NOT NULL")),
                  4);
-        QCOMPARE(SqliteTestUtil::scalar(db, QStringLiteral("SELECT count(*) FROM email_schedules WHERE contact_id "
-                                                           "IN (2, 4) AND status IN ('pre-scheduled', 'skipped')")),
-                 0);
+        QCOMPARE(
+            SqliteTestUtil::scalar(db,
+                                   QStringLiteral("SELECT count(*) FROM email_schedules WHERE contact_id "
+                                                  "IN (2, 4) AND status IN ('pre-scheduled', 'skipped')")),
+            0);
     }
 
     void dryRunWritesNothing()
@@ -75,15 +79,17 @@ private slots:
         const QString db = m_dir.filePath(QStringLiteral("dry.sqlite3"));
         QVERIFY(SqliteTestUtil::execSql(db, CampaignFixture::sql()));
         const QStringList before = SqliteTestUtil::rows(db, "SELECT * FROM email_schedules ORDER BY id");
-        const Outcome run = cli({ QStringLiteral("run"), QStringLiteral("--db"), db, QStringLiteral("--today"),
-                                  QStringLiteral("2025-06-01"), QStringLiteral("--dry-run") });
+        const Outcome run
+            = cli({ QStringLiteral("run"), QStringLiteral("--db"), db, QStringLiteral("--today"),
+                    QStringLiteral("2025-06-01"), QStringLiteral("--dry-run") });
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.err.contains("warning: campaign_invalid: "));
         QVERIFY2(run.out.contains(" dry_run=yes would_add=6 "), run.out.constData());
         QCOMPARE(SqliteTestUtil::rows(db, "SELECT * FROM email_schedules ORDER BY id"), before);
         // Read-only: not even the campaign_instance_id column was added.
-        QVERIFY(!SqliteTestUtil::rows(db, "PRAGMA table_info(email_schedules)").join(u' ').contains(
-            QStringLiteral("campaign_instance_id")));
+        QVERIFY(!SqliteTestUtil::rows(db, "PRAGMA table_info(email_schedules)")
+                     .join(u' ')
+                     .contains(QStringLiteral("campaign_instance_id")));
     }
 };
 

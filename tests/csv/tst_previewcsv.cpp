@@ -45,10 +45,11 @@ private:
         const QString out = m_dir.filePath(QStringLiteral("cli.csv"));
         QFile::remove(out);
         QProcess p;
-        p.start(qEnvironmentVariable("ES_CLI"), QStringList { QStringLiteral("preview"), QStringLiteral("--db"), m_db,
-                                                              QStringLiteral("--today"), QStringLiteral("2025-06-01"),
-                                                              QStringLiteral("--output"), out }
-                                                    + extra);
+        p.start(qEnvironmentVariable("ES_CLI"),
+                QStringList { QStringLiteral("preview"), QStringLiteral("--db"), m_db,
+                              QStringLiteral("--today"), QStringLiteral("2025-06-01"),
+                              QStringLiteral("--output"), out }
+                    + extra);
         if (!p.waitForFinished(60000) || p.exitCode() != 0) {
             qWarning("%s", p.readAllStandardError().constData());
             return {};
@@ -83,17 +84,18 @@ private slots:
         }
         // Per contact: date (empty first), then email_type, then reason_code (worked out in
         // tests/common/campaignfixture.h).
-        QCOMPARE(got, (QStringList {
-                          QStringLiteral("1,campaign_carrier_update,2025-06-10,pre-scheduled,"),
-                          QStringLiteral("1,campaign_newsletter,2025-06-10,skipped,campaign_conflict"),
-                          QStringLiteral("1,aep,2025-08-25,pre-scheduled,"),
-                          QStringLiteral("2,,,suppressed,suppressed|unsubscribed"),
-                          QStringLiteral("3,campaign_carrier_update,2025-06-10,pre-scheduled,"),
-                          QStringLiteral("3,campaign_newsletter,2025-06-10,skipped,campaign_conflict"),
-                          QStringLiteral("3,aep,2025-09-07,pre-scheduled,"),
-                          QStringLiteral("4,,,warning,invalid_birth_date"),
-                          QStringLiteral("4,,,suppressed,suppressed|bounced"),
-                      }));
+        QCOMPARE(got,
+                 (QStringList {
+                     QStringLiteral("1,campaign_carrier_update,2025-06-10,pre-scheduled,"),
+                     QStringLiteral("1,campaign_newsletter,2025-06-10,skipped,campaign_conflict"),
+                     QStringLiteral("1,aep,2025-08-25,pre-scheduled,"),
+                     QStringLiteral("2,,,suppressed,suppressed|unsubscribed"),
+                     QStringLiteral("3,campaign_carrier_update,2025-06-10,pre-scheduled,"),
+                     QStringLiteral("3,campaign_newsletter,2025-06-10,skipped,campaign_conflict"),
+                     QStringLiteral("3,aep,2025-09-07,pre-scheduled,"),
+                     QStringLiteral("4,,,warning,invalid_birth_date"),
+                     QStringLiteral("4,,,suppressed,suppressed|bounced"),
+                 }));
     }
 
     void cliAndProgramExportAreByteEqual_data()

@@ -57,7 +57,8 @@ private slots:
         QCOMPARE(batch->contacts, 4);
         QCOMPARE(batch->scheduled, 4); // aep + carrier_update for contacts 1 and 3
         QCOMPARE(batch->skipped, 2);   // newsletter (campaign_conflict) for contacts 1 and 3
-        QCOMPARE(batch->problems, 1);  // contact 4's invalid_birth_date; campaign_invalid is no contact problem
+        QCOMPARE(batch->problems,
+                 1); // contact 4's invalid_birth_date; campaign_invalid is no contact problem
         QCOMPARE(batch->suppressed, 2);
         QCOMPARE(batch->warnings.size(), std::size_t(1));
         QCOMPARE(batch->warnings[0].code, QStringLiteral("campaign_invalid"));
@@ -85,21 +86,23 @@ private slots:
         QVERIFY2(written.ok(), qPrintable(written.errorMessage()));
         // The column was added by the run; campaign rows carry their instance, the others NULL.
         // Contact 2 keeps only its sent row; contact 4 has none.
-        QCOMPARE(rows(path), (QStringList {
-                                 QStringLiteral("1|aep|2025-08-25|pre-scheduled|-"),
-                                 QStringLiteral("1|campaign_carrier_update|2025-06-10|pre-scheduled|6"),
-                                 QStringLiteral("1|campaign_newsletter|2025-06-10|skipped|5"),
-                                 QStringLiteral("2|birthday|2024-07-01|sent|-"),
-                                 QStringLiteral("3|aep|2025-09-07|pre-scheduled|-"),
-                                 QStringLiteral("3|campaign_carrier_update|2025-06-10|pre-scheduled|6"),
-                                 QStringLiteral("3|campaign_newsletter|2025-06-10|skipped|5"),
-                             }));
+        QCOMPARE(rows(path),
+                 (QStringList {
+                     QStringLiteral("1|aep|2025-08-25|pre-scheduled|-"),
+                     QStringLiteral("1|campaign_carrier_update|2025-06-10|pre-scheduled|6"),
+                     QStringLiteral("1|campaign_newsletter|2025-06-10|skipped|5"),
+                     QStringLiteral("2|birthday|2024-07-01|sent|-"),
+                     QStringLiteral("3|aep|2025-09-07|pre-scheduled|-"),
+                     QStringLiteral("3|campaign_carrier_update|2025-06-10|pre-scheduled|6"),
+                     QStringLiteral("3|campaign_newsletter|2025-06-10|skipped|5"),
+                 }));
         QCOMPARE(written->added, 6);
         QCOMPARE(written->removed, 2);
         // event_year/month/day of a case-3 campaign email is its date.
-        QCOMPARE(SqliteTestUtil::rows(path, "SELECT event_year, event_month, event_day, skip_reason LIKE "
-                                            "'campaign_conflict: %' FROM email_schedules WHERE email_type = "
-                                            "'campaign_newsletter' AND contact_id = 1"),
+        QCOMPARE(SqliteTestUtil::rows(path,
+                                      "SELECT event_year, event_month, event_day, skip_reason LIKE "
+                                      "'campaign_conflict: %' FROM email_schedules WHERE email_type = "
+                                      "'campaign_newsletter' AND contact_id = 1"),
                  QStringList { QStringLiteral("2025|6|10|1") });
 
         // The run's warning is in the runs table, by instance id and name.
@@ -108,7 +111,8 @@ private slots:
         QCOMPARE(runs->size(), 1);
         const QString warnings = runs->first().warnings;
         QVERIFY2(warnings.startsWith(QStringLiteral("campaign_invalid: ")), qPrintable(warnings));
-        QVERIFY2(warnings.contains(u'9') && warnings.contains(QStringLiteral("Broken")), qPrintable(warnings));
+        QVERIFY2(warnings.contains(u'9') && warnings.contains(QStringLiteral("Broken")),
+                 qPrintable(warnings));
         QVERIFY(!warnings.contains(u'\n')); // one warning
         QCOMPARE(runs->first().problems, 1);
     }
@@ -143,9 +147,10 @@ private slots:
         auto written = ScheduleWriter::write(*compute(path));
         QVERIFY2(written.ok(), qPrintable(written.errorMessage()));
         // Contact 2: AEP slot 2 -> 2025-09-01, and the two campaigns as for the others.
-        QCOMPARE(SqliteTestUtil::rows(path, "SELECT email_type, scheduled_send_date, status, "
-                                            "ifnull(campaign_instance_id, '-') FROM email_schedules WHERE "
-                                            "contact_id = 2 ORDER BY email_type, scheduled_send_date"),
+        QCOMPARE(SqliteTestUtil::rows(path,
+                                      "SELECT email_type, scheduled_send_date, status, "
+                                      "ifnull(campaign_instance_id, '-') FROM email_schedules WHERE "
+                                      "contact_id = 2 ORDER BY email_type, scheduled_send_date"),
                  (QStringList { QStringLiteral("aep|2025-09-01|pre-scheduled|-"),
                                 QStringLiteral("birthday|2024-07-01|sent|-"),
                                 QStringLiteral("campaign_carrier_update|2025-06-10|pre-scheduled|6"),
@@ -169,9 +174,10 @@ private slots:
         for (const ScheduledEmail &email : one->schedule.emails)
             types << one->campaigns->emailTypeName(email) + u'@' + email.date.toQDate().toString(Qt::ISODate);
         types.sort();
-        QCOMPARE(types, (QStringList { QStringLiteral("aep@2025-08-25"),
-                                       QStringLiteral("campaign_carrier_update@2025-06-10"),
-                                       QStringLiteral("campaign_newsletter@2025-06-10") }));
+        QCOMPARE(types,
+                 (QStringList { QStringLiteral("aep@2025-08-25"),
+                                QStringLiteral("campaign_carrier_update@2025-06-10"),
+                                QStringLiteral("campaign_newsletter@2025-06-10") }));
         auto four = loadContactPreview(path, 4, CampaignFixture::kToday, Config());
         QVERIFY(four.ok());
         QVERIFY(four->schedule.isSuppressed());

@@ -341,6 +341,28 @@ private slots:
         QCOMPARE(emails[2].originalDate, d0);
     }
 
+    // Equal priorities and one contact: "then type" is the written name, so aep (a) keeps the
+    // day and birthday (b) moves, though Birthday comes first in the enum.
+    void equalPrioritiesKeepTypesInNameOrder()
+    {
+        const QDate d0(2025, 3, 1);
+        std::vector<ContactSchedule> schedules;
+        schedules.push_back(contact(7, { email(EmailType::Birthday, d0), email(EmailType::Aep, d0) }));
+        Config config = capConfig(0.1);
+        config.loadBalancing.overageThreshold = 1.0;
+        config.priorities[std::size_t(EmailType::Birthday)] = 20;
+        config.priorities[std::size_t(EmailType::Aep)] = 20;
+        // 10 contacts -> cap 1, threshold 1: D0 holds 2 emails, keeps one.
+        const auto stats = LoadBalancer::balance(schedules, 10, d0, config, excluding(schedules, {}));
+        QCOMPARE(stats.moved, qint64(1));
+        const auto &emails = schedules[0].emails;
+        QCOMPARE(emails[0].type, EmailType::Aep);
+        QCOMPARE(emails[0].date, d0);
+        QCOMPARE(emails[1].type, EmailType::Birthday);
+        QCOMPARE(emails[1].date, d0.addDays(1));
+        QCOMPARE(emails[1].originalDate, d0);
+    }
+
     void disabledChangesNothing()
     {
         const QDate d0(2025, 3, 1);
