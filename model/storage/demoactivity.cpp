@@ -71,22 +71,16 @@ QByteArray bucket(int salt)
 
 namespace DemoActivity {
 
-Result<void> write(OrgDatabase &db, const Options &options)
+Result<qint64> write(OrgDatabase &db, const Options &options)
 {
     const QString action = tr("write the demo database");
     if (auto tables = ManagementTables::ensureCampaignTables(db); !tables)
-        return tables;
+        return tables.error();
     if (auto tables = ManagementTables::ensureSuppressionTable(db); !tables)
-        return tables;
+        return tables.error();
     for (const char *sql : kActivityTables) {
         if (auto done = db.exec(sql, action); !done)
-            return done;
-    }
-    if (!db.columns(QStringLiteral("email_schedules")).contains(QStringLiteral("campaign_instance_id"))) {
-        if (auto done
-            = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id INTEGER", action);
-            !done)
-            return done;
+            return done.error();
     }
     const QDate t = options.today;
     const AuditActor actor { QStringLiteral("demo"), QString() };
@@ -126,7 +120,7 @@ Result<void> write(OrgDatabase &db, const Options &options)
                 .bind(8, type.skipFailed)
                 .bindText(9, t.addDays(-45).toString(Qt::ISODate));
             if (auto done = stmt->exec(); !done)
-                return done;
+                return done.error();
             QJsonObject after;
             after.insert(QStringLiteral("name"), QString::fromLatin1(type.name));
             after.insert(QStringLiteral("priority"), type.priority);
@@ -195,7 +189,7 @@ Result<void> write(OrgDatabase &db, const Options &options)
                 .bind(9, i.carriers ? QString::fromLatin1(i.carriers) : QString())
                 .bindText(10, t.addDays(-40).toString(Qt::ISODate));
             if (auto done = stmt->exec(); !done)
-                return done;
+                return done.error();
             QJsonObject after;
             after.insert(QStringLiteral("campaign_type"), QString::fromLatin1(i.type));
             after.insert(QStringLiteral("instance_name"), i.name);
@@ -223,15 +217,12 @@ Result<void> write(OrgDatabase &db, const Options &options)
             + b1 + " < ?2",
         // ~5%: a birthday, AEP or rate-increase email sent in the last 30 days (follow-ups due).
         "INSERT OR IGNORE INTO email_schedules (contact_id, email_type, scheduled_send_date, "
-        "scheduled_send_time, "
-        "status, created_at, updated_at, batch_id, event_year, event_month, event_day, actual_send_datetime, "
-        "campaign_instance_id) SELECT id, CASE id % 3 WHEN 0 THEN 'birthday' WHEN 1 THEN 'aep' ELSE "
-        "'campaign_rate_increase' END, date(?1, '-' || (1 + id % 30) || ' days'), '08:30:00', CASE WHEN id % "
-        "4 = 0 "
-        "THEN 'delivered' ELSE 'sent' END, date(?1, '-40 days'), date(?1, '-' || (1 + id % 30) || ' days'), "
-        "'demo-recent', NULL, NULL, NULL, date(?1, '-' || (1 + id % 30) || ' days') || ' 08:3' || (id % 10) "
-        "|| "
-        "':00', CASE WHEN id % 3 = 2 THEN 1 END FROM contacts WHERE "
+        "scheduled_send_time, status, created_at, updated_at, batch_id, event_year, event_month, event_day, "
+        "actual_send_datetime) SELECT id, CASE id % 3 WHEN 0 THEN 'birthday' WHEN 1 THEN 'aep' ELSE "
+        "'campaign_rate_increase' END, date(?1, '-' || (1 + id % 30) || ' days'), '08:30:00', CASE WHEN "
+        "id % 4 = 0 THEN 'delivered' ELSE 'sent' END, date(?1, '-40 days'), date(?1, '-' || (1 + id % 30) "
+        "|| ' days'), 'demo-recent', NULL, NULL, NULL, date(?1, '-' || (1 + id % 30) || ' days') || ' 08:3' "
+        "|| (id % 10) || ':00' FROM contacts WHERE "
             + b2 + " < 50",
         // Their send tracking: delivered, a few bounced or dropped.
         "INSERT INTO email_send_tracking (org_id, contact_id, email_type, scheduled_date, send_status, "
@@ -285,9 +276,15 @@ Result<void> write(OrgDatabase &db, const Options &options)
         if (sql.contains("?9"))
             stmt->bind(9, qint64(options.seed % 1000003));
         if (auto done = stmt->exec(); !done)
-            return done;
+            return done.error();
     }
-    return {};
+    auto recent = Statement::prepare(
+        db, "SELECT count(*) FROM email_schedules WHERE batch_id = 'demo-recent'", action);
+    if (!recent)
+        return recent.error();
+    if (auto row = recent->step(); !row)
+        return row.error();
+    return recent->int64(0);
 }
 
 } // namespace DemoActivity

@@ -1002,11 +1002,13 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
         }
         if (ok && options.activity) {
             const DemoActivity::Options activity { today, options.seed, options.enrolledFraction };
-            if (auto written = DemoActivity::write(writer.db(), activity); !written) {
+            auto written = DemoActivity::write(writer.db(), activity);
+            if (!written) {
                 writer.close();
                 removeDatabaseFiles(temporary);
                 return Error { written.errorMessage(), WriteFailed };
             }
+            summary.historyRows += *written;
         }
         Result<void> finished = ok ? writer.finish() : Result<void>(writer.failure());
         if (!finished) {
