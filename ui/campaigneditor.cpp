@@ -137,8 +137,13 @@ protected:
             pen.setStyle(Qt::DashLine);
             p.setPen(pen);
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
-            p.drawText(QRectF(area.left() + 4, y - 15, area.width() - 8, 14), Qt::AlignRight,
-                       chartTr("daily cap %1").arg(locale.toString(m_effect.dailyCap)));
+            // On a backing: the bars of a crowded campaign reach above the line.
+            const QString cap = chartTr("daily cap %1").arg(locale.toString(m_effect.dailyCap));
+            const QRectF box(area.left() + 4, y - 16, fontMetrics().horizontalAdvance(cap) + 8, 15);
+            QColor back = palette().color(QPalette::Base);
+            back.setAlpha(225);
+            p.fillRect(box, back);
+            p.drawText(box, Qt::AlignCenter, cap);
         }
     }
     bool event(QEvent *e) override
@@ -213,7 +218,9 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
     numbers->addWidget(daysLabel);
     numbers->addWidget(m_daysBefore);
     numbers->addStretch(1);
-    typeForm->addRow(tr("&Priority:"), numbers);
+    auto *priorityLabel = new QLabel(tr("&Priority:"), this);
+    priorityLabel->setBuddy(m_priority); // a row of several fields: the label names the first
+    typeForm->addRow(priorityLabel, numbers);
     auto *flags = new QGridLayout;
     flags->addWidget(m_allContacts, 0, 0);
     flags->addWidget(m_respectWindows, 0, 1);
@@ -230,12 +237,16 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
     dates->addWidget(m_from, 1);
     dates->addWidget(new QLabel(tr("until"), this));
     dates->addWidget(m_until, 1);
-    instanceForm->addRow(tr("&Live from:"), dates);
+    auto *liveLabel = new QLabel(tr("&Live from:"), this);
+    liveLabel->setBuddy(m_from->dateEdit());
+    instanceForm->addRow(liveLabel, dates);
     auto *spread = new QHBoxLayout;
     spread->addWidget(m_spreadFrom, 1);
     spread->addWidget(new QLabel(tr("until"), this));
     spread->addWidget(m_spreadUntil, 1);
-    instanceForm->addRow(tr("&Spread from:"), spread);
+    auto *spreadLabel = new QLabel(tr("&Spread from:"), this);
+    spreadLabel->setBuddy(m_spreadFrom->dateEdit());
+    instanceForm->addRow(spreadLabel, spread);
     instanceForm->addRow(tr("S&tates:"), m_states);
     instanceForm->addRow(tr("&Carriers:"), m_carriers);
 
@@ -469,8 +480,10 @@ void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
         text += m_effect.skipped > 0 ? QString(u" (" + m_effect.skippedText() + u").") : QStringLiteral(".");
         if (!m_effect.perDay.empty()) {
             text += u' '
-                + tr("Sends on %n day(s), at most %1 a day", "", int(m_effect.perDay.size()))
-                      .arg(locale.toString(m_effect.busiestDay()));
+                + (m_effect.perDay.size() == 1 ? tr("Sends on 1 day, %1 emails").arg(locale.toString(m_effect.busiestDay()))
+                                                : tr("Sends on %1 days, at most %2 a day")
+                                                      .arg(locale.toString(qint64(m_effect.perDay.size())),
+                                                           locale.toString(m_effect.busiestDay())));
             if (m_effect.dailyCap > 0)
                 text += u' ' + tr("(daily cap %1: campaign emails are never moved).").arg(locale.toString(m_effect.dailyCap));
             else

@@ -162,15 +162,17 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
     m_instanceView->setModel(m_instances);
     m_typeView->setModel(m_types);
     QHeaderView *header = m_instanceView->horizontalHeader();
-    header->resizeSection(CampaignInstanceModel::Name, 200);
-    header->resizeSection(CampaignInstanceModel::Type, 120);
-    header->resizeSection(CampaignInstanceModel::Live, 200);
-    header->resizeSection(CampaignInstanceModel::ActiveFrom, 100);
-    header->resizeSection(CampaignInstanceModel::ActiveUntil, 100);
-    header->resizeSection(CampaignInstanceModel::Spread, 190);
-    header->resizeSection(CampaignInstanceModel::Targets, 200);
-    header->resizeSection(CampaignInstanceModel::Audience, 80);
-    header->resizeSection(CampaignInstanceModel::Scheduled, 80);
+    // Every column in view at the window's first size; long names and targets are elided
+    // (their tooltips hold all of it).
+    header->resizeSection(CampaignInstanceModel::Name, 190);
+    header->resizeSection(CampaignInstanceModel::Type, 110);
+    header->resizeSection(CampaignInstanceModel::Live, 190);
+    header->resizeSection(CampaignInstanceModel::ActiveFrom, 95);
+    header->resizeSection(CampaignInstanceModel::ActiveUntil, 95);
+    header->resizeSection(CampaignInstanceModel::Spread, 185);
+    header->resizeSection(CampaignInstanceModel::Targets, 185);
+    header->resizeSection(CampaignInstanceModel::Audience, 75);
+    header->resizeSection(CampaignInstanceModel::Scheduled, 75);
     m_typeView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
     auto *menu = new QMenu(m_new);
@@ -232,7 +234,7 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
     layout->addWidget(m_banner);
     layout->addWidget(m_tabs, 1);
     layout->addLayout(bottom);
-    resize(1400, 680);
+    resize(1360, 680);
 
     connect(close, &QPushButton::clicked, this, &QDialog::close);
     connect(m_edit, &QPushButton::clicked, this, &CampaignsWindow::editCurrent);

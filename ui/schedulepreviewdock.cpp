@@ -50,8 +50,9 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->setWordWrap(true);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Type,
-                                                     QHeaderView::ResizeToContents);
+    // Long campaign names wrap within the Email column, leaving the reason room to be read.
+    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Type, QHeaderView::Interactive);
+    m_view->horizontalHeader()->resizeSection(SchedulePreviewModel::Type, 135);
     m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Date,
                                                      QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Status,

@@ -57,12 +57,12 @@ TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
 
 QSize TimelineWidget::sizeHint() const
 {
-    return { 480, 156 };
+    return { 480, 172 };
 }
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    return { 240, 156 };
+    return { 240, 172 };
 }
 
 void TimelineWidget::setPreview(const ContactPreview &preview)
@@ -103,7 +103,8 @@ QColor TimelineWidget::typeColor(EmailType type)
 
 QRectF TimelineWidget::plotRect() const
 {
-    return QRectF(8, kHeaderHeight, width() - 16, height() - kHeaderHeight - 2 * kLabelHeight);
+    // Below the strip: the month labels, then the legend (two rows when the widget is narrow).
+    return QRectF(8, kHeaderHeight, width() - 16, height() - kHeaderHeight - 3 * kLabelHeight);
 }
 
 double TimelineWidget::laneY(EmailType type) const
@@ -270,11 +271,18 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         }
     }
 
-    // Legend.
+    // Legend: one row when it fits, else it wraps onto the row below.
     double lx = plot.left();
-    const double ly = height() - kLabelHeight / 2.0;
+    double ly = height() - kLabelHeight * 1.5;
+    const auto place = [&](double w) {
+        if (lx > plot.left() && lx + w > width() - 4.0) {
+            lx = plot.left();
+            ly += kLabelHeight;
+        }
+    };
     for (EmailType type : ChartKinds) {
         const QString name = shortTypeLabel(type);
+        place(11 + fm.horizontalAdvance(name));
         p.setPen(Qt::NoPen);
         p.setBrush(typeColor(type));
         if (isPinned(type))
@@ -285,8 +293,10 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         p.drawText(QPointF(lx + 11, ly + fm.ascent() / 2.0 - 1), name);
         lx += 11 + fm.horizontalAdvance(name) + 10;
     }
+    const QString windowText = tr("Rule window");
+    place(18 + fm.horizontalAdvance(windowText));
     p.fillRect(QRectF(lx, ly - 5, 14, 10), windowColor);
-    p.drawText(QPointF(lx + 18, ly + fm.ascent() / 2.0 - 1), tr("Rule window"));
+    p.drawText(QPointF(lx + 18, ly + fm.ascent() / 2.0 - 1), windowText);
 }
 
 int TimelineWidget::emailAt(QPoint pos) const

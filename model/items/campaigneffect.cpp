@@ -30,7 +30,7 @@ QString skipReasonWords(SkipReason reason)
     case SkipReason::YearRound:
         return QCoreApplication::translate("CampaignEffect", "in a state rule window");
     case SkipReason::CampaignConflict:
-        return QCoreApplication::translate("CampaignEffect", "another campaign on the same day wins");
+        return QCoreApplication::translate("CampaignEffect", "lost to another campaign on the same day");
     case SkipReason::FrequencyLimit:
         return QCoreApplication::translate("CampaignEffect", "too many emails in the period");
     case SkipReason::FailedUnderwriting:
@@ -47,15 +47,18 @@ QString skipReasonWords(SkipReason reason)
 
 QString CampaignEffect::skippedText() const
 {
-    std::vector<std::pair<qint64, SkipReason>> sorted;
+    // The three rule-window reasons read the same to staff: one count each for what they read.
+    std::map<QString, qint64> byWords;
     for (const auto &[reason, count] : skippedBy)
-        sorted.emplace_back(count, reason);
+        byWords[skipReasonWords(reason)] += count;
+    std::vector<std::pair<qint64, QString>> sorted;
+    for (const auto &[words, count] : byWords)
+        sorted.emplace_back(count, words);
     std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
     QStringList parts;
     const QLocale locale;
-    for (const auto &[count, reason] : sorted) {
-        parts << locale.toString(count) + u' ' + skipReasonWords(reason);
-    }
+    for (const auto &[count, words] : sorted)
+        parts << locale.toString(count) + u' ' + words;
     return parts.join(QStringLiteral(", "));
 }
 

@@ -242,7 +242,7 @@ QVariant CampaignTypeModel::data(const QModelIndex &index, int role) const
     case Priority:
         return t->priority;
     case DaysBefore:
-        return tr("%n day(s)", "", t->daysBeforeEvent);
+        return t->daysBeforeEvent == 1 ? tr("1 day") : tr("%1 days").arg(t->daysBeforeEvent);
     case Audience:
         return t->targetAllContacts ? tr("All contacts") : tr("Enrolled");
     case Windows:
