@@ -54,19 +54,19 @@ private slots:
             QVERIFY2(errLines[0].contains("Broken") && errLines[0].contains('9'), run.err.constData());
             // Same summary form as before campaigns; the warning is not a problem.
             static const QRegularExpression summary(QStringLiteral(
-                "^contacts=4 scheduled=4 skipped=2 problems=1 seconds=[0-9.]+ added=(\\d+) removed=(\\d+) "
+                "^contacts=5 scheduled=7 skipped=3 problems=1 seconds=[0-9.]+ added=(\\d+) removed=(\\d+) "
                 "unchanged=(\\d+) batch_id=\\S+\n$"));
             const QRegularExpressionMatch match = summary.match(QString::fromUtf8(run.out));
             QVERIFY2(match.hasMatch(), run.out.constData());
-            // First run: 6 rows added, contact 2's two own rows removed; second: nothing changes.
-            QCOMPARE(match.captured(1), pass == 0 ? QStringLiteral("6") : QStringLiteral("0"));
+            // First run: 10 rows added, contact 2's two own rows removed; second: nothing changes.
+            QCOMPARE(match.captured(1), pass == 0 ? QStringLiteral("10") : QStringLiteral("0"));
             QCOMPARE(match.captured(2), pass == 0 ? QStringLiteral("2") : QStringLiteral("0"));
-            QCOMPARE(match.captured(3), pass == 0 ? QStringLiteral("0") : QStringLiteral("6"));
+            QCOMPARE(match.captured(3), pass == 0 ? QStringLiteral("0") : QStringLiteral("10"));
         }
         QCOMPARE(SqliteTestUtil::scalar(db,
                                         QStringLiteral("SELECT count(*) FROM email_schedules WHERE "
                                                        "campaign_instance_id IS NOT NULL")),
-                 4);
+                 6);
         QCOMPARE(
             SqliteTestUtil::scalar(db,
                                    QStringLiteral("SELECT count(*) FROM email_schedules WHERE contact_id "
@@ -84,7 +84,7 @@ private slots:
                     QStringLiteral("2025-06-01"), QStringLiteral("--dry-run") });
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.err.contains("warning: campaign_invalid: "));
-        QVERIFY2(run.out.contains(" dry_run=yes would_add=6 "), run.out.constData());
+        QVERIFY2(run.out.contains(" dry_run=yes would_add=10 "), run.out.constData());
         QCOMPARE(SqliteTestUtil::rows(db, "SELECT * FROM email_schedules ORDER BY id"), before);
         // Read-only: not even the campaign_instance_id column was added.
         QVERIFY(!SqliteTestUtil::rows(db, "PRAGMA table_info(email_schedules)")

@@ -7,9 +7,9 @@
 // the writer, preview CSV and CLI suites. As of kToday = 2025-06-01, every contact in TX (no
 // state rule), no birth or effective date, so each gets only AEP and campaign emails:
 // - AEP slot = id mod 4 of 08-18, 08-25, 09-01, 09-07 (2025): contact 1 -> 2025-08-25,
-//   contact 3 -> 2025-09-07.
-// - Two live campaigns for all contacts, both starting 2025-06-10 (case 3 of SPEC 12: D = active
-//   start): carrier_update (instance 6, priority 20) and newsletter (instance 5, priority 30).
+//   contact 3 -> 2025-09-07, contact 6 -> 2025-09-01.
+// - Two live campaigns for all contacts, both starting today (case 3 of SPEC 12: D = active
+//   start, no catch-up): carrier_update (instance 6, priority 20) and newsletter (instance 5, priority 30).
 //   Same date: campaign conflict, the lower priority number stays -> carrier_update
 //   pre-scheduled, newsletter skipped `campaign_conflict`.
 // - Instance 9 names a type that does not exist: one run warning `campaign_invalid`.
@@ -17,8 +17,11 @@
 //   no emails; its pre-scheduled and skipped rows go, its sent row stays.
 // - Contact 4 bounced (email_send_tracking) and has an unreadable birth date: suppressed
 //   (reason bounced) with the warning invalid_birth_date.
-// Valid contacts 4 -> daily cap 1; the only date with two emails (06-10) holds pinned campaign
-// emails, so load balancing moves nothing.
+// - Contact 6 was sent a birthday email (scheduled 05-20, actually sent 2025-05-21 09:00: S =
+//   05-21, within the 35-day lookback) and clicked on 05-22: followup_2_clicked_no_hq on
+//   max(S + 2, today) = 2025-06-01, event date S.
+// Valid contacts 5 -> daily cap 1; the only date with several emails (06-01) holds pinned
+// campaign and follow-up emails, so load balancing moves nothing.
 namespace CampaignFixture {
 
 inline const QDate kToday(2025, 6, 1);
@@ -30,7 +33,8 @@ CREATE TABLE contacts(id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, e
   plan_type TEXT, effective_date TEXT, birth_date TEXT, gender TEXT, state TEXT, zip_code TEXT, phone_number TEXT,
   status TEXT);
 INSERT INTO contacts(id, email, state, birth_date) VALUES (1, 'c1@example.com', 'TX', NULL),
-  (2, 'c2@example.com', 'TX', NULL), (3, 'c3@example.com', 'TX', NULL), (4, 'c4@example.com', 'TX', 'garbage');
+  (2, 'c2@example.com', 'TX', NULL), (3, 'c3@example.com', 'TX', NULL), (4, 'c4@example.com', 'TX', 'garbage'),
+  (6, 'c6@example.com', 'TX', NULL);
 CREATE TABLE email_schedules (id INTEGER PRIMARY KEY AUTOINCREMENT, contact_id INTEGER NOT NULL,
   email_type TEXT NOT NULL, scheduled_send_date TEXT NOT NULL, scheduled_send_time TEXT NOT NULL
   DEFAULT '08:30:00', status TEXT NOT NULL DEFAULT 'scheduled', skip_reason TEXT, created_at TEXT,
@@ -40,6 +44,11 @@ CREATE UNIQUE INDEX idx_email_schedules_unique ON email_schedules (contact_id, e
 INSERT INTO email_schedules(contact_id, email_type, scheduled_send_date, status, skip_reason) VALUES
   (2, 'birthday', '2025-07-01', 'pre-scheduled', NULL), (2, 'aep', '2025-09-01', 'skipped', 'spacing: x'),
   (2, 'birthday', '2024-07-01', 'sent', NULL);
+INSERT INTO email_schedules(contact_id, email_type, scheduled_send_date, status, actual_send_datetime) VALUES
+  (6, 'birthday', '2025-05-20', 'sent', '2025-05-21 09:00:00');
+CREATE TABLE tracking_clicks(id INTEGER PRIMARY KEY AUTOINCREMENT, tracking_id TEXT NOT NULL, contact_id INTEGER,
+  quote_id TEXT, clicked_at DATETIME DEFAULT CURRENT_TIMESTAMP);
+INSERT INTO tracking_clicks(tracking_id, contact_id, clicked_at) VALUES ('t1', 6, '2025-05-22 12:00:00');
 CREATE TABLE campaign_types(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, respect_exclusion_windows
   INTEGER NOT NULL DEFAULT 1, enable_followups INTEGER NOT NULL DEFAULT 0, days_before_event INTEGER NOT NULL
   DEFAULT 30, target_all_contacts INTEGER NOT NULL DEFAULT 0, priority INTEGER NOT NULL DEFAULT 30, active
@@ -52,8 +61,8 @@ CREATE TABLE campaign_instances(id INTEGER PRIMARY KEY, campaign_type TEXT NOT N
   spread_start_date TEXT, spread_end_date TEXT, target_states TEXT, target_carriers TEXT, metadata TEXT,
   created_at TEXT, updated_at TEXT);
 INSERT INTO campaign_instances(id, campaign_type, instance_name, active_start_date, active_end_date) VALUES
-  (5, 'newsletter', 'June news', '2025-06-10', '2025-06-30'),
-  (6, 'carrier_update', 'Carrier news', '06/10/2025', NULL),
+  (5, 'newsletter', 'June news', '2025-06-01', '2025-06-30'),
+  (6, 'carrier_update', 'Carrier news', '06/01/2025', NULL),
   (9, 'no_such_type', 'Broken', NULL, NULL);
 CREATE TABLE email_suppressions(id INTEGER PRIMARY KEY, email TEXT NOT NULL, reason TEXT NOT NULL, note TEXT,
   created_at DATETIME DEFAULT CURRENT_TIMESTAMP, created_by TEXT);

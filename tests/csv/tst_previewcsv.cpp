@@ -86,15 +86,19 @@ private slots:
         // tests/common/campaignfixture.h).
         QCOMPARE(got,
                  (QStringList {
-                     QStringLiteral("1,campaign_carrier_update,2025-06-10,pre-scheduled,"),
-                     QStringLiteral("1,campaign_newsletter,2025-06-10,skipped,campaign_conflict"),
+                     QStringLiteral("1,campaign_carrier_update,2025-06-01,pre-scheduled,"),
+                     QStringLiteral("1,campaign_newsletter,2025-06-01,skipped,campaign_conflict"),
                      QStringLiteral("1,aep,2025-08-25,pre-scheduled,"),
                      QStringLiteral("2,,,suppressed,suppressed|unsubscribed"),
-                     QStringLiteral("3,campaign_carrier_update,2025-06-10,pre-scheduled,"),
-                     QStringLiteral("3,campaign_newsletter,2025-06-10,skipped,campaign_conflict"),
+                     QStringLiteral("3,campaign_carrier_update,2025-06-01,pre-scheduled,"),
+                     QStringLiteral("3,campaign_newsletter,2025-06-01,skipped,campaign_conflict"),
                      QStringLiteral("3,aep,2025-09-07,pre-scheduled,"),
                      QStringLiteral("4,,,warning,invalid_birth_date"),
                      QStringLiteral("4,,,suppressed,suppressed|bounced"),
+                     QStringLiteral("6,campaign_carrier_update,2025-06-01,pre-scheduled,"),
+                     QStringLiteral("6,campaign_newsletter,2025-06-01,skipped,campaign_conflict"),
+                     QStringLiteral("6,followup_2_clicked_no_hq,2025-06-01,pre-scheduled,"),
+                     QStringLiteral("6,aep,2025-09-01,pre-scheduled,"),
                  }));
     }
 
@@ -118,7 +122,7 @@ private slots:
         const QString ours = m_dir.filePath(QStringLiteral("program.csv"));
         const ExportOutcome outcome = CsvExport::exportPreview(*batch, ours, CsvOptions());
         QVERIFY(outcome.ok());
-        QCOMPARE(outcome.rows, ids.isEmpty() ? 9 : 4);
+        QCOMPARE(outcome.rows, ids.isEmpty() ? 13 : 4);
         QCOMPARE(readFile(ours), cli);
     }
 };

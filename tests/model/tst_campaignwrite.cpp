@@ -54,9 +54,9 @@ private slots:
         QVERIFY(!path.isEmpty());
         const BatchResultPtr batch = compute(path);
         QVERIFY(batch);
-        QCOMPARE(batch->contacts, 4);
-        QCOMPARE(batch->scheduled, 4); // aep + carrier_update for contacts 1 and 3
-        QCOMPARE(batch->skipped, 2);   // newsletter (campaign_conflict) for contacts 1 and 3
+        QCOMPARE(batch->contacts, 5);
+        QCOMPARE(batch->scheduled, 7); // aep + carrier_update for contacts 1, 3 and 6, 6's follow-up
+        QCOMPARE(batch->skipped, 3);   // newsletter (campaign_conflict) for contacts 1, 3 and 6
         QCOMPARE(batch->problems,
                  1); // contact 4's invalid_birth_date; campaign_invalid is no contact problem
         QCOMPARE(batch->suppressed, 2);
@@ -65,7 +65,7 @@ private slots:
         QCOMPARE(batch->warnings[0].instanceId, 9);
         QVERIFY(batch->campaigns);
         QCOMPARE(batch->campaigns->live().size(), std::size_t(2));
-        QCOMPARE(batch->schedules.size(), std::size_t(4));
+        QCOMPARE(batch->schedules.size(), std::size_t(5));
         const ContactSchedule &two = batch->schedules[1];
         QVERIFY(two.isSuppressed());
         QCOMPARE(two.suppression()->reason, QStringLiteral("unsubscribed"));
@@ -74,6 +74,9 @@ private slots:
         QVERIFY(four.isSuppressed());
         QCOMPARE(four.suppression()->reason, QStringLiteral("bounced"));
         QCOMPARE(four.problems.size(), 1);
+        const ContactSchedule &six = batch->schedules[4];
+        QVERIFY(six.followup());
+        QCOMPARE(six.followup()->initialDate.toQDate(), QDate(2025, 5, 21));
     }
 
     void runWritesCampaignRowsAndDropsSuppressedOnes()
@@ -89,21 +92,31 @@ private slots:
         QCOMPARE(rows(path),
                  (QStringList {
                      QStringLiteral("1|aep|2025-08-25|pre-scheduled|-"),
-                     QStringLiteral("1|campaign_carrier_update|2025-06-10|pre-scheduled|6"),
-                     QStringLiteral("1|campaign_newsletter|2025-06-10|skipped|5"),
+                     QStringLiteral("1|campaign_carrier_update|2025-06-01|pre-scheduled|6"),
+                     QStringLiteral("1|campaign_newsletter|2025-06-01|skipped|5"),
                      QStringLiteral("2|birthday|2024-07-01|sent|-"),
                      QStringLiteral("3|aep|2025-09-07|pre-scheduled|-"),
-                     QStringLiteral("3|campaign_carrier_update|2025-06-10|pre-scheduled|6"),
-                     QStringLiteral("3|campaign_newsletter|2025-06-10|skipped|5"),
+                     QStringLiteral("3|campaign_carrier_update|2025-06-01|pre-scheduled|6"),
+                     QStringLiteral("3|campaign_newsletter|2025-06-01|skipped|5"),
+                     QStringLiteral("6|aep|2025-09-01|pre-scheduled|-"),
+                     QStringLiteral("6|birthday|2025-05-20|sent|-"),
+                     QStringLiteral("6|campaign_carrier_update|2025-06-01|pre-scheduled|6"),
+                     QStringLiteral("6|campaign_newsletter|2025-06-01|skipped|5"),
+                     QStringLiteral("6|followup_2_clicked_no_hq|2025-06-01|pre-scheduled|-"),
                  }));
-        QCOMPARE(written->added, 6);
+        QCOMPARE(written->added, 10);
         QCOMPARE(written->removed, 2);
         // event_year/month/day of a case-3 campaign email is its date.
         QCOMPARE(SqliteTestUtil::rows(path,
                                       "SELECT event_year, event_month, event_day, skip_reason LIKE "
                                       "'campaign_conflict: %' FROM email_schedules WHERE email_type = "
                                       "'campaign_newsletter' AND contact_id = 1"),
-                 QStringList { QStringLiteral("2025|6|10|1") });
+                 QStringList { QStringLiteral("2025|6|1|1") });
+        // A follow-up's event date is the initial email's send date S.
+        QCOMPARE(SqliteTestUtil::rows(path,
+                                      "SELECT event_year, event_month, event_day FROM email_schedules "
+                                      "WHERE email_type = 'followup_2_clicked_no_hq'"),
+                 QStringList { QStringLiteral("2025|5|21") });
 
         // The run's warning is in the runs table, by instance id and name.
         auto runs = RunHistory::list(path);
@@ -129,12 +142,12 @@ private slots:
         auto diff = ScheduleDiff::compute(*again);
         QVERIFY(diff.ok());
         QVERIFY(diff->changesNothing());
-        QCOMPARE(diff->total().unchanged, 6);
+        QCOMPARE(diff->total().unchanged, 10);
         auto second = ScheduleWriter::write(*again);
         QVERIFY2(second.ok(), qPrintable(second.errorMessage()));
         QCOMPARE(second->added, 0);
         QCOMPARE(second->removed, 0);
-        QCOMPARE(second->unchanged, 6);
+        QCOMPARE(second->unchanged, 10);
         QCOMPARE(SqliteTestUtil::rows(path, "SELECT * FROM email_schedules ORDER BY id"), before);
     }
 
@@ -153,10 +166,16 @@ private slots:
                                       "contact_id = 2 ORDER BY email_type, scheduled_send_date"),
                  (QStringList { QStringLiteral("aep|2025-09-01|pre-scheduled|-"),
                                 QStringLiteral("birthday|2024-07-01|sent|-"),
-                                QStringLiteral("campaign_carrier_update|2025-06-10|pre-scheduled|6"),
-                                QStringLiteral("campaign_newsletter|2025-06-10|skipped|5") }));
-        QCOMPARE(written->added, 3);
-        QCOMPARE(written->removed, 0);
+                                QStringLiteral("campaign_carrier_update|2025-06-01|pre-scheduled|6"),
+                                QStringLiteral("campaign_newsletter|2025-06-01|skipped|5") }));
+        // Contacts 2 and 6 now share 09-01 (daily cap 1): by (priority, contact_id) contact 6's
+        // AEP email moves to the next day.
+        QCOMPARE(SqliteTestUtil::rows(path,
+                                      "SELECT scheduled_send_date FROM email_schedules WHERE contact_id = "
+                                      "6 AND email_type = 'aep'"),
+                 QStringList { QStringLiteral("2025-09-02") });
+        QCOMPARE(written->added, 4);
+        QCOMPARE(written->removed, 1);
     }
 
     void contactPreviewReadsTheSameInputs()
@@ -176,8 +195,8 @@ private slots:
         types.sort();
         QCOMPARE(types,
                  (QStringList { QStringLiteral("aep@2025-08-25"),
-                                QStringLiteral("campaign_carrier_update@2025-06-10"),
-                                QStringLiteral("campaign_newsletter@2025-06-10") }));
+                                QStringLiteral("campaign_carrier_update@2025-06-01"),
+                                QStringLiteral("campaign_newsletter@2025-06-01") }));
         auto four = loadContactPreview(path, 4, CampaignFixture::kToday, Config());
         QVERIFY(four.ok());
         QVERIFY(four->schedule.isSuppressed());
