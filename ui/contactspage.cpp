@@ -242,7 +242,7 @@ void ContactsPage::setStateRules(const StateRuleTable &rules)
     m_quick->addItem(tr("Year-round states (%1)").arg(statesOf(rules, StateRule::Kind::YearRound)),
                      int(QuickFilter::YearRoundStates));
     m_quick->addItem(tr("Contacts with problems"), int(QuickFilter::WithProblems));
-    m_quick->addItem(tr("Do not email (on the do-not-email list)"), int(QuickFilter::DoNotEmail));
+    m_quick->addItem(tr("Do not email"), int(QuickFilter::DoNotEmail));
     m_quick->setCurrentIndex(current);
     applyFilters();
 }

@@ -211,7 +211,7 @@ void DoNotEmailWindow::updateCount()
     const QLocale locale;
     const int all = m_model->rowCount();
     const int shown = m_proxy->rowCount();
-    m_count->setText(shown == all ? tr("%1 address(es)").arg(locale.toString(all))
+    m_count->setText(shown == all ? (all == 1 ? tr("1 address") : tr("%1 addresses").arg(locale.toString(all)))
                                   : tr("%1 of %2 addresses").arg(locale.toString(shown), locale.toString(all)));
 }
 

@@ -74,6 +74,9 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     layout->addWidget(m_suppressed);
     layout->addWidget(m_timeline);
     layout->addWidget(m_view, 1);
+    // Takes the height the hidden schedule leaves (a contact on the do-not-email list), so the
+    // lines above stay together at the top.
+    layout->addStretch(0);
     setWidget(content);
 
     connect(&m_watcher, &QFutureWatcher<Answer>::finished, this, &SchedulePreviewDock::onFinished);
