@@ -98,8 +98,9 @@ void AuditTrailView::reload()
             m_message->setText(entries.errorMessage());
         } else {
             m_model->setEntries(std::move(*entries));
-            m_message->setText(m_model->rowCount() == 0 ? tr("No changes recorded yet.")
-                                                        : tr("%n change(s) recorded.", "", m_model->rowCount()));
+            m_message->setText(m_model->rowCount() == 0
+                                   ? tr("No changes recorded yet.")
+                                   : tr("%n change(s) recorded.", "", m_model->rowCount()));
         }
         showDetails();
         Q_EMIT loaded();
@@ -148,7 +149,8 @@ void AuditTrailView::exportTo(const QString &path)
         if (!outcome.ok())
             m_message->setText(outcome.error->message);
         else
-            m_message->setText(tr("Wrote %n change(s) to %1.", "", int(outcome.rows)).arg(QDir::toNativeSeparators(path)));
+            m_message->setText(
+                tr("Wrote %n change(s) to %1.", "", int(outcome.rows)).arg(QDir::toNativeSeparators(path)));
         Q_EMIT exported(outcome.ok());
     });
 }

@@ -401,7 +401,8 @@ QString BatchPanel::diffHtml(const ScheduleDiffSummary &diff)
         // Campaign and follow-up rows only when the run has such emails (most runs have few kinds).
         if (isPinned(type) && c.changesNothing() && c.unchanged == 0)
             continue;
-        html += row(isPinned(type) ? tr("%1 (pinned)").arg(emailTypeLabel(type)) : emailTypeLabel(type), c, false);
+        html += row(isPinned(type) ? tr("%1 (pinned)").arg(emailTypeLabel(type)) : emailTypeLabel(type), c,
+                    false);
     }
     html += row(tr("All"), diff.total(), true);
     html += u"</table><p>"
@@ -451,23 +452,26 @@ QString BatchPanel::campaignSummary(const BatchResult &batch)
         const QString name = live ? live->instanceName : tr("Campaign %1").arg(id);
         QString line = tr("Campaign “%1”: %2 to send").arg(name, locale.toString(c.send));
         if (c.held > 0) {
-            const auto most = std::max_element(c.why.begin(), c.why.end(),
-                                               [](const auto &a, const auto &b) { return a.second < b.second; });
-            line += u", " % tr("%1 held back (mostly %2)").arg(locale.toString(c.held), skipReasonWords(most->first));
+            const auto most = std::max_element(
+                c.why.begin(), c.why.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+            line += u", "
+                % tr("%1 held back (mostly %2)").arg(locale.toString(c.held), skipReasonWords(most->first));
         }
         lines << line % tr(" — pinned: the daily cap never moves them.");
     }
     QStringList kinds;
     for (int t = 0; t < EmailTypeCount; ++t) {
         if (followups[std::size_t(t)] > 0)
-            kinds << emailTypeLabel(static_cast<EmailType>(t)) % u": " % locale.toString(followups[std::size_t(t)]);
+            kinds << emailTypeLabel(static_cast<EmailType>(t)) % u": "
+                    % locale.toString(followups[std::size_t(t)]);
     }
     if (!kinds.isEmpty())
         lines << tr("Follow-ups to send — %1.").arg(kinds.join(QStringLiteral(", ")));
     if (suppressed > 0)
-        lines << tr("%n contact(s) on the do-not-email list (or bounced) get no emails; their pre-scheduled and "
-                    "skipped rows are removed.",
-                    "", int(suppressed));
+        lines << tr(
+            "%n contact(s) on the do-not-email list (or bounced) get no emails; their pre-scheduled and "
+            "skipped rows are removed.",
+            "", int(suppressed));
     for (const RunWarning &warning : batch.warnings)
         lines << tr("Not run: %1").arg(warning.message);
     return lines.join(u'\n');

@@ -6,13 +6,13 @@
 
 #include <QCheckBox>
 #include <QCoreApplication>
-#include <QHelpEvent>
 #include <QDateEdit>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -45,7 +45,8 @@ public:
         layout->addWidget(m_set);
         layout->addWidget(m_date, 1);
         connect(m_set, &QCheckBox::toggled, m_date, &QWidget::setEnabled);
-        connect(m_set, &QCheckBox::toggled, this, [this](bool on) { m_set->setText(on ? QString() : m_openText); });
+        connect(m_set, &QCheckBox::toggled, this,
+                [this](bool on) { m_set->setText(on ? QString() : m_openText); });
         setValue(QString());
     }
     // Empty: open. Unreadable text shows as open too (the preview then says it is not a date).
@@ -156,10 +157,11 @@ protected:
             const QDate day = first().addDays(index);
             const auto it = m_effect.perDay.find(day);
             if (index >= 0 && index < days)
-                QToolTip::showText(help->globalPos(),
-                                   chartTr("%1: %n email(s)", int(it == m_effect.perDay.end() ? 0 : it->second))
-                                       .arg(QLocale().toString(day, QStringLiteral("ddd MMM d, yyyy"))),
-                                   this);
+                QToolTip::showText(
+                    help->globalPos(),
+                    chartTr("%1: %n email(s)", int(it == m_effect.perDay.end() ? 0 : it->second))
+                        .arg(QLocale().toString(day, QStringLiteral("ddd MMM d, yyyy"))),
+                    this);
             return true;
         }
         return QWidget::event(e);
@@ -180,11 +182,11 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
       m_spread(new QCheckBox(tr("Spread evenly over the spread dates"), this)),
       m_skipFailed(new QCheckBox(tr("Skip contacts who failed underwriting"), this)),
       m_active(new QCheckBox(tr("Active"), this)), m_name(new QLineEdit(this)),
-      m_from(new OptionalDateEdit(tr("from the start"), this)), m_until(new OptionalDateEdit(tr("no end"), this)),
-      m_spreadFrom(new OptionalDateEdit(tr("none"), this)), m_spreadUntil(new OptionalDateEdit(tr("none"), this)),
-      m_states(new QLineEdit(this)), m_carriers(new QLineEdit(this)), m_effectText(new QLabel(this)),
-      m_chart(new EffectChart(this)), m_message(new QLabel(this)), m_save(new QPushButton(tr("Save"), this)),
-      m_delay(new QTimer(this))
+      m_from(new OptionalDateEdit(tr("from the start"), this)),
+      m_until(new OptionalDateEdit(tr("no end"), this)), m_spreadFrom(new OptionalDateEdit(tr("none"), this)),
+      m_spreadUntil(new OptionalDateEdit(tr("none"), this)), m_states(new QLineEdit(this)),
+      m_carriers(new QLineEdit(this)), m_effectText(new QLabel(this)), m_chart(new EffectChart(this)),
+      m_message(new QLabel(this)), m_save(new QPushButton(tr("Save"), this)), m_delay(new QTimer(this))
 {
     setWindowTitle(tr("New campaign"));
     m_typeName->setObjectName(QStringLiteral("campaignTypeName"));
@@ -204,7 +206,8 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
     m_typeName->setPlaceholderText(tr("lower-case letters, digits and _ (e.g. rate_increase)"));
     m_states->setPlaceholderText(tr("ALL, or state codes such as CA, TX"));
     m_carriers->setPlaceholderText(tr("ALL, or carriers separated by commas"));
-    m_spread->setToolTip(tr("Each contact gets its email on one day of the spread dates, so no day is crowded"));
+    m_spread->setToolTip(
+        tr("Each contact gets its email on one day of the spread dates, so no day is crowded"));
 
     auto *typeBox = new QGroupBox(tr("Kind of campaign (type: settings shared by its campaigns)"), this);
     auto *typeForm = new QFormLayout(typeBox);
@@ -286,7 +289,8 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
     connect(m_typeName, &QLineEdit::textChanged, this, &CampaignEditor::updateTypeNote);
     connect(m_spread, &QCheckBox::toggled, m_spreadFrom, &QWidget::setEnabled);
     connect(m_spread, &QCheckBox::toggled, m_spreadUntil, &QWidget::setEnabled);
-    connect(m_allContacts, &QCheckBox::toggled, m_daysBefore, [this](bool all) { m_daysBefore->setEnabled(!all); });
+    connect(m_allContacts, &QCheckBox::toggled, m_daysBefore,
+            [this](bool all) { m_daysBefore->setEnabled(!all); });
     resize(760, 780);
 }
 
@@ -397,7 +401,8 @@ CampaignInstanceRow CampaignEditor::instanceRow() const
 void CampaignEditor::updateTypeNote()
 {
     const QString name = m_typeName->text().trimmed();
-    if (const std::optional<QString> problem = CampaignStore::typeNameProblem(name); problem && !name.isEmpty()) {
+    if (const std::optional<QString> problem = CampaignStore::typeNameProblem(name);
+        problem && !name.isEmpty()) {
         m_typeNote->setStyleSheet(QStringLiteral("color: #a02020;"));
         m_typeNote->setText(*problem);
         return;
@@ -412,7 +417,8 @@ void CampaignEditor::updateTypeNote()
     if (!exists)
         m_typeNote->setText(tr("A new type; its emails are written as campaign_%1.").arg(name));
     else if (uses > 0)
-        m_typeNote->setText(tr("An existing type: changes to its settings apply to its %n other campaign(s) too.", "", uses));
+        m_typeNote->setText(
+            tr("An existing type: changes to its settings apply to its %n other campaign(s) too.", "", uses));
     else
         m_typeNote->setText(tr("An existing type."));
 }
@@ -439,14 +445,17 @@ void CampaignEditor::computeEffect()
     if (start.isValid() && start > m_today)
         day = start;
     m_effectDay = day;
-    m_effectBox->setTitle(day == m_today ? tr("Effect as of %1").arg(QLocale().toString(day, QStringLiteral("MMM d, yyyy")))
-                                         : tr("Effect as of %1, its first day").arg(QLocale().toString(day, QStringLiteral("MMM d, yyyy"))));
+    m_effectBox->setTitle(
+        day == m_today ? tr("Effect as of %1").arg(QLocale().toString(day, QStringLiteral("MMM d, yyyy")))
+                       : tr("Effect as of %1, its first day")
+                             .arg(QLocale().toString(day, QStringLiteral("MMM d, yyyy"))));
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_cancel = cancel;
     const QString path = m_dbPath;
     const Config config = m_config;
     QtConcurrent::run([path, catalog, draftId, day, config, cancel] {
-        return CampaignEffects::compute(path, catalog, draftId, day, config, [cancel] { return cancel->load(); });
+        return CampaignEffects::compute(path, catalog, draftId, day, config,
+                                        [cancel] { return cancel->load(); });
     }).then(this, [this, token](const Result<CampaignEffect> &effect) {
         if (token != m_token)
             return;
@@ -470,9 +479,10 @@ void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
     if (!m_effect.live) {
         m_effectText->setText(tr("Not live on this day (%1): it sends nothing yet.").arg(m_effect.notLive));
     } else if (m_effect.audience == 0) {
-        m_effectText->setText(typeRow().targetAllContacts
-                                  ? tr("Reaches no contact: check the states and carriers.")
-                                  : tr("Reaches no contact yet: enrol contacts from a CSV file after saving."));
+        m_effectText->setText(
+            typeRow().targetAllContacts
+                ? tr("Reaches no contact: check the states and carriers.")
+                : tr("Reaches no contact yet: enrol contacts from a CSV file after saving."));
     } else {
         QString text = tr("Reaches %1 contacts: %2 emails pre-scheduled, %3 skipped")
                            .arg(locale.toString(m_effect.audience), locale.toString(m_effect.scheduled),
@@ -480,12 +490,15 @@ void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
         text += m_effect.skipped > 0 ? QString(u" (" + m_effect.skippedText() + u").") : QStringLiteral(".");
         if (!m_effect.perDay.empty()) {
             text += u' '
-                + (m_effect.perDay.size() == 1 ? tr("Sends on 1 day, %1 emails").arg(locale.toString(m_effect.busiestDay()))
-                                                : tr("Sends on %1 days, at most %2 a day")
-                                                      .arg(locale.toString(qint64(m_effect.perDay.size())),
-                                                           locale.toString(m_effect.busiestDay())));
+                + (m_effect.perDay.size() == 1
+                       ? tr("Sends on 1 day, %1 emails").arg(locale.toString(m_effect.busiestDay()))
+                       : tr("Sends on %1 days, at most %2 a day")
+                             .arg(locale.toString(qint64(m_effect.perDay.size())),
+                                  locale.toString(m_effect.busiestDay())));
             if (m_effect.dailyCap > 0)
-                text += u' ' + tr("(daily cap %1: campaign emails are never moved).").arg(locale.toString(m_effect.dailyCap));
+                text += u' '
+                    + tr("(daily cap %1: campaign emails are never moved).")
+                          .arg(locale.toString(m_effect.dailyCap));
             else
                 text += u'.';
         }

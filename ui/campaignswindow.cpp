@@ -7,8 +7,8 @@
 #include "items/campaignlistmodel.h"
 #include "listimportdialog.h"
 #include "messagebanner.h"
-#include "storage/runcampaigncounts.h"
 #include "storage/orgdatabase.h"
+#include "storage/runcampaigncounts.h"
 
 #include <QDateEdit>
 #include <QDialogButtonBox>
@@ -47,8 +47,8 @@ QString longDate(QDate date)
 class EndCampaignDialog final : public QDialog
 {
 public:
-    EndCampaignDialog(const QString &dbPath, const CampaignCatalog &catalog, const CampaignInstanceRow &instance,
-                      QDate today, const Config &config, QWidget *parent)
+    EndCampaignDialog(const QString &dbPath, const CampaignCatalog &catalog,
+                      const CampaignInstanceRow &instance, QDate today, const Config &config, QWidget *parent)
         : QDialog(parent), m_dbPath(dbPath), m_catalog(catalog), m_instance(instance), m_today(today),
           m_config(config), m_date(new QDateEdit(this)), m_effect(new QLabel(this))
     {
@@ -60,15 +60,17 @@ public:
         m_date->setDate(today.addDays(-1)); // "end yesterday": nothing more goes out from today
         m_effect->setWordWrap(true);
         m_effect->setMinimumWidth(420);
-        auto *intro = new QLabel(CampaignsWindow::tr("%1 sends nothing after its last day. Emails already sent stay "
-                                                     "in the history; the next run removes its pre-scheduled ones.")
-                                     .arg(instance.instanceName),
-                                 this);
+        auto *intro
+            = new QLabel(CampaignsWindow::tr("%1 sends nothing after its last day. Emails already sent stay "
+                                             "in the history; the next run removes its pre-scheduled ones.")
+                             .arg(instance.instanceName),
+                         this);
         intro->setWordWrap(true);
         auto *form = new QFormLayout;
         form->addRow(CampaignsWindow::tr("&Last day:"), m_date);
         auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
-        QPushButton *end = buttons->addButton(CampaignsWindow::tr("End Campaign"), QDialogButtonBox::AcceptRole);
+        QPushButton *end
+            = buttons->addButton(CampaignsWindow::tr("End Campaign"), QDialogButtonBox::AcceptRole);
         end->setDefault(true);
         connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -110,14 +112,16 @@ private:
             }
             const QLocale locale;
             if (!effect->live)
-                m_effect->setText(CampaignsWindow::tr("As of %1 it is no longer live: a run then pre-schedules none "
-                                                      "of its emails.")
-                                      .arg(longDate(m_today)));
+                m_effect->setText(
+                    CampaignsWindow::tr("As of %1 it is no longer live: a run then pre-schedules none "
+                                        "of its emails.")
+                        .arg(longDate(m_today)));
             else
-                m_effect->setText(CampaignsWindow::tr("As of %1 it is still live until %2: a run then pre-schedules "
-                                                      "%3 of its emails for %4 contacts.")
-                                      .arg(longDate(m_today), longDate(m_date->date()),
-                                           locale.toString(effect->scheduled), locale.toString(effect->audience)));
+                m_effect->setText(
+                    CampaignsWindow::tr("As of %1 it is still live until %2: a run then pre-schedules "
+                                        "%3 of its emails for %4 contacts.")
+                        .arg(longDate(m_today), longDate(m_date->date()), locale.toString(effect->scheduled),
+                             locale.toString(effect->audience)));
         });
     }
 
@@ -137,8 +141,8 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
       m_types(new CampaignTypeModel(this)), m_tabs(new QTabWidget(this)), m_banner(new MessageBanner(this)),
       m_asOf(new QLabel(this)), m_instanceView(new QTableView(this)), m_typeView(new QTableView(this)),
       m_new(new QToolButton(this)), m_edit(new QPushButton(tr("&Change…"), this)),
-      m_enrol(new QPushButton(tr("&Enrol Contacts from CSV…"), this)), m_end(new QPushButton(tr("E&nd…"), this)),
-      m_export(new QPushButton(tr("E&xport…"), this)),
+      m_enrol(new QPushButton(tr("&Enrol Contacts from CSV…"), this)),
+      m_end(new QPushButton(tr("E&nd…"), this)), m_export(new QPushButton(tr("E&xport…"), this)),
       m_history(new AuditTrailView({ QStringLiteral("campaign_type"), QStringLiteral("campaign_instance"),
                                      QStringLiteral("enrolment") },
                                    this))
@@ -177,7 +181,8 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
 
     auto *menu = new QMenu(m_new);
     for (const CampaignPreset &preset : campaignPresets(m_today)) {
-        QAction *action = menu->addAction(preset.title, this, [this, kind = preset.kind] { newCampaign(kind); });
+        QAction *action
+            = menu->addAction(preset.title, this, [this, kind = preset.kind] { newCampaign(kind); });
         action->setToolTip(preset.description);
         action->setObjectName(QStringLiteral("newCampaign%1").arg(int(preset.kind)));
     }
@@ -188,8 +193,9 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
     m_new->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_new->setObjectName(QStringLiteral("newCampaign"));
     m_edit->setToolTip(tr("Change the selected campaign's dates, targeting or settings"));
-    m_enrol->setToolTip(tr("Add contacts to the selected campaign from a CSV file of contact IDs or emails and "
-                           "trigger dates"));
+    m_enrol->setToolTip(
+        tr("Add contacts to the selected campaign from a CSV file of contact IDs or emails and "
+           "trigger dates"));
     m_end->setToolTip(tr("Set the selected campaign's last day"));
     m_export->setToolTip(tr("Write the campaigns and their state as of the “as of” day to a CSV file"));
 
@@ -245,7 +251,8 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
             &CampaignsWindow::updateButtons);
     connect(m_export, &QPushButton::clicked, this, [this] {
         const QString out = QFileDialog::getSaveFileName(
-            this, tr("Export campaigns"), QDir(QFileInfo(m_path).absolutePath()).filePath(QStringLiteral("campaigns.csv")),
+            this, tr("Export campaigns"),
+            QDir(QFileInfo(m_path).absolutePath()).filePath(QStringLiteral("campaigns.csv")),
             tr("CSV files (*.csv);;All files (*)"));
         if (out.isEmpty())
             return;
@@ -258,8 +265,9 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
             if (!outcome.ok())
                 m_banner->showMessage(MessageBanner::Kind::Error, outcome.error->message);
             else
-                m_banner->showMessage(MessageBanner::Kind::Information,
-                                      tr("Wrote %n row(s) to %1.", "", int(outcome.rows)).arg(QDir::toNativeSeparators(out)));
+                m_banner->showMessage(
+                    MessageBanner::Kind::Information,
+                    tr("Wrote %n row(s) to %1.", "", int(outcome.rows)).arg(QDir::toNativeSeparators(out)));
         });
     });
     connect(this, &CampaignsWindow::campaignsChanged, m_history, &AuditTrailView::reload);
@@ -291,9 +299,10 @@ void CampaignsWindow::setConfig(const Config &config)
 void CampaignsWindow::reload()
 {
     const quint64 token = ++m_token;
-    m_asOf->setText(tr("As of %1 (the main window's “as of” day): which campaigns are live, whom they reach, and what "
-                       "the last run scheduled.")
-                        .arg(longDate(m_today)));
+    m_asOf->setText(
+        tr("As of %1 (the main window's “as of” day): which campaigns are live, whom they reach, and what "
+           "the last run scheduled.")
+            .arg(longDate(m_today)));
     if (m_path.isEmpty())
         return;
     const QString path = m_path;
@@ -402,7 +411,8 @@ void CampaignsWindow::editCurrent()
     if (editor.exec() != QDialog::Accepted)
         return;
     m_selectAfterLoad = id;
-    changed(tr("Saved the changes to %1. The next run schedules them.").arg(editor.instanceRow().instanceName));
+    changed(
+        tr("Saved the changes to %1. The next run schedules them.").arg(editor.instanceRow().instanceName));
 }
 
 void CampaignsWindow::enrolCurrent()
@@ -414,8 +424,9 @@ void CampaignsWindow::enrolCurrent()
                                         state->row.instanceName, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     const QString name = state->row.instanceName;
-    connect(dialog, &ListImportDialog::imported, this,
-            [this, name] { changed(tr("Enrolled contacts in %1. The next run schedules their emails.").arg(name)); });
+    connect(dialog, &ListImportDialog::imported, this, [this, name] {
+        changed(tr("Enrolled contacts in %1. The next run schedules their emails.").arg(name));
+    });
     dialog->open();
 }
 

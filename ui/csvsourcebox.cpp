@@ -23,7 +23,8 @@ constexpr int PreviewRows = 50;
 CsvSourceBox::CsvSourceBox(const QString &browseTitle, const QString &folderKey, QWidget *parent)
     : QWidget(parent), m_browseTitle(browseTitle), m_folderKey(folderKey), m_path(new QLineEdit(this)),
       m_detected(new QLabel(this)), m_separator(new QComboBox(this)), m_quote(new QComboBox(this)),
-      m_encoding(new QComboBox(this)), m_hasHeader(new QCheckBox(tr("First row holds the column names"), this)),
+      m_encoding(new QComboBox(this)),
+      m_hasHeader(new QCheckBox(tr("First row holds the column names"), this)),
       m_table(new QTableWidget(this))
 {
     m_separator->addItem(tr("Comma ( , )"), QStringLiteral(","));
@@ -105,8 +106,8 @@ CsvDialect CsvSourceBox::dialect() const
 
 void CsvSourceBox::setInputsEnabled(bool enabled)
 {
-    for (QWidget *w : std::initializer_list<QWidget *> { m_path, m_separator, m_quote, m_encoding, m_hasHeader,
-                                                         m_browse })
+    for (QWidget *w :
+         std::initializer_list<QWidget *> { m_path, m_separator, m_quote, m_encoding, m_hasHeader, m_browse })
         w->setEnabled(enabled);
 }
 
@@ -157,7 +158,8 @@ void CsvSourceBox::reloadPreview()
 {
     if (m_path->text().isEmpty())
         return;
-    const Result<ContactImport::FilePreview> p = ContactImport::preview(m_path->text(), dialect(), PreviewRows);
+    const Result<ContactImport::FilePreview> p
+        = ContactImport::preview(m_path->text(), dialect(), PreviewRows);
     if (!p.ok()) {
         Q_EMIT failed(p.errorMessage());
         return;

@@ -86,7 +86,8 @@ public:
             items.append({ TimelineWidget::typeColor(kind),
                            isPinned(kind) ? DailyLoadView::tr("%1 (pinned)").arg(chartKindLabel(kind))
                                           : chartKindLabel(kind),
-                           {}, isPinned(kind) });
+                           {},
+                           isPinned(kind) });
         const DailyLoad &load = m_model->load();
         if (std::any_of(load.days.begin(), load.days.end(),
                         [](const DailyLoad::Day &d) { return d.other > 0; }))
@@ -342,7 +343,8 @@ private:
         for (int t = 0; t < EmailTypeCount; ++t) {
             const auto type = static_cast<EmailType>(t);
             if (day.counts[t] > 0)
-                row(isPinned(type) ? DailyLoadView::tr("%1 (pinned)").arg(emailTypeLabel(type)) : emailTypeLabel(type),
+                row(isPinned(type) ? DailyLoadView::tr("%1 (pinned)").arg(emailTypeLabel(type))
+                                   : emailTypeLabel(type),
                     day.counts[t], TimelineWidget::typeColor(type));
         }
         if (day.other > 0)

@@ -46,7 +46,8 @@ DoNotEmailWindow::DoNotEmailWindow(QWidget *parent)
     : QDialog(parent), m_model(new SuppressionModel(this)), m_proxy(new QSortFilterProxyModel(this)),
       m_tabs(new QTabWidget(this)), m_banner(new MessageBanner(this)), m_search(new QLineEdit(this)),
       m_view(new QTableView(this)), m_count(new QLabel(this)), m_add(new QPushButton(tr("&Add…"), this)),
-      m_remove(new QPushButton(tr("&Remove"), this)), m_import(new QPushButton(tr("&Import from CSV…"), this)),
+      m_remove(new QPushButton(tr("&Remove"), this)),
+      m_import(new QPushButton(tr("&Import from CSV…"), this)),
       m_export(new QPushButton(tr("E&xport…"), this)),
       m_history(new AuditTrailView({ QStringLiteral("suppression") }, this))
 {
@@ -82,8 +83,9 @@ DoNotEmailWindow::DoNotEmailWindow(QWidget *parent)
     m_search->setPlaceholderText(tr("Find an address, reason or note"));
     m_search->setClearButtonEnabled(true);
     m_add->setToolTip(tr("Put one address on the list"));
-    m_remove->setToolTip(tr("Take the selected addresses off the list: they can get emails again from the next "
-                            "run (Delete)"));
+    m_remove->setToolTip(
+        tr("Take the selected addresses off the list: they can get emails again from the next "
+           "run (Delete)"));
     m_remove->setShortcut(QKeySequence::Delete);
     m_import->setToolTip(tr("Add the addresses of an unsubscribe, bounce or complaint export"));
     m_export->setToolTip(tr("Write the whole list to a CSV file"));
@@ -126,9 +128,10 @@ DoNotEmailWindow::DoNotEmailWindow(QWidget *parent)
     connect(close, &QPushButton::clicked, this, &QDialog::close);
     connect(m_export, &QPushButton::clicked, this, [this] {
         const QString folder = QFileInfo(m_path).absolutePath();
-        const QString out = QFileDialog::getSaveFileName(this, tr("Export the do-not-email list"),
-                                                         QDir(folder).filePath(QStringLiteral("do-not-email.csv")),
-                                                         tr("CSV files (*.csv);;All files (*)"));
+        const QString out
+            = QFileDialog::getSaveFileName(this, tr("Export the do-not-email list"),
+                                           QDir(folder).filePath(QStringLiteral("do-not-email.csv")),
+                                           tr("CSV files (*.csv);;All files (*)"));
         if (out.isEmpty())
             return;
         const QString db = m_path;
@@ -211,25 +214,27 @@ void DoNotEmailWindow::updateCount()
     const QLocale locale;
     const int all = m_model->rowCount();
     const int shown = m_proxy->rowCount();
-    m_count->setText(shown == all ? (all == 1 ? tr("1 address") : tr("%1 addresses").arg(locale.toString(all)))
-                                  : tr("%1 of %2 addresses").arg(locale.toString(shown), locale.toString(all)));
+    m_count->setText(shown == all
+                         ? (all == 1 ? tr("1 address") : tr("%1 addresses").arg(locale.toString(all)))
+                         : tr("%1 of %2 addresses").arg(locale.toString(shown), locale.toString(all)));
 }
 
 void DoNotEmailWindow::write(Work work)
 {
     const QString path = m_path;
-    QtConcurrent::run([path, work]() -> Result<QString> { return work(path); })
-        .then(this, [this](const Result<QString> &done) {
-            if (!done) {
-                m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
-                Q_EMIT writeFinished(false, done.errorMessage());
-                return;
-            }
-            m_banner->showMessage(MessageBanner::Kind::Information, *done);
-            reload();
-            Q_EMIT listChanged();
-            Q_EMIT writeFinished(true, *done);
-        });
+    QtConcurrent::run([path, work]() -> Result<QString> {
+        return work(path);
+    }).then(this, [this](const Result<QString> &done) {
+        if (!done) {
+            m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
+            Q_EMIT writeFinished(false, done.errorMessage());
+            return;
+        }
+        m_banner->showMessage(MessageBanner::Kind::Information, *done);
+        reload();
+        Q_EMIT listChanged();
+        Q_EMIT writeFinished(true, *done);
+    });
 }
 
 void DoNotEmailWindow::addAddress()
@@ -268,7 +273,8 @@ void DoNotEmailWindow::removeSelected()
     const QString question = emails.size() == 1
         ? tr("Take %1 off the do-not-email list? The contact can get emails again from the next run.")
               .arg(emails.first())
-        : tr("Take %n address(es) off the do-not-email list? These contacts can get emails again from the next "
+        : tr("Take %n address(es) off the do-not-email list? These contacts can get emails again from the "
+             "next "
              "run.",
              "", int(emails.size()));
     QMessageBox box(QMessageBox::Question, tr("Remove from the do-not-email list"), question,
@@ -287,8 +293,9 @@ void DoNotEmailWindow::removeSelected()
             if (Result<SuppressionEntry> removed = store.remove(email); !removed)
                 return removed.error();
         }
-        return emails.size() == 1 ? tr("Removed %1 from the do-not-email list.").arg(emails.first())
-                                  : tr("Removed %n address(es) from the do-not-email list.", "", int(emails.size()));
+        return emails.size() == 1
+            ? tr("Removed %1 from the do-not-email list.").arg(emails.first())
+            : tr("Removed %n address(es) from the do-not-email list.", "", int(emails.size()));
     });
 }
 
@@ -333,7 +340,8 @@ void DoNotEmailWindow::suppressContacts(const QList<qint64> &contactIds, QWidget
         if (report->alreadyListed > 0)
             text += u"; " + tr("%n already on it", "", int(report->alreadyListed));
         if (!report->rejected.empty())
-            text += u"; " + tr("%n not listed: ", "", int(report->rejected.size())) + rejectedText(report->rejected);
+            text += u"; " + tr("%n not listed: ", "", int(report->rejected.size()))
+                + rejectedText(report->rejected);
         return QString(text + u'.');
     });
 }

@@ -5,7 +5,6 @@
 #include <QDialog>
 #include <QFutureWatcher>
 
-
 class CsvMappingBox;
 class CsvSourceBox;
 class QComboBox;

@@ -7,11 +7,11 @@
 #include "storage/orgdatabase.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
 #include <QDir>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -41,8 +41,9 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
       m_source(new CsvSourceBox(kind == Kind::Enrolment ? tr("Enrol contacts from a CSV file")
                                                         : tr("Import the do-not-email list"),
                                 QStringLiteral("csv/importFolder"), this)),
-      m_mapping(new CsvMappingBox(kind == Kind::Enrolment ? tr("Columns → enrolment") : tr("Columns → list entry"),
-                                  fieldsOf(kind), 3, this)),
+      m_mapping(
+          new CsvMappingBox(kind == Kind::Enrolment ? tr("Columns → enrolment") : tr("Columns → list entry"),
+                            fieldsOf(kind), 3, this)),
       m_summary(new QLabel(this)), m_failures(new RejectedRowsView(this)), m_message(new QLabel(this)),
       m_import(new QPushButton(kind == Kind::Enrolment ? tr("Enrol") : tr("Import"), this)),
       m_close(new QPushButton(tr("Close"), this))
@@ -59,13 +60,15 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
     auto *intro = new QLabel(this);
     intro->setWordWrap(true);
     if (kind == Kind::Enrolment)
-        intro->setText(tr("Each row names a contact by its ID or email address, and may give the trigger date "
-                          "(the day the campaign is about, e.g. the new premium's start). Rows naming no known "
-                          "contact or with an unreadable date are listed below and not enrolled."));
+        intro->setText(
+            tr("Each row names a contact by its ID or email address, and may give the trigger date "
+               "(the day the campaign is about, e.g. the new premium's start). Rows naming no known "
+               "contact or with an unreadable date are listed below and not enrolled."));
     else
-        intro->setText(tr("An unsubscribe, bounce or complaint export of your email service: a column of email "
-                          "addresses, and optionally a reason and a note. Rows without a usable address are "
-                          "listed below and not imported."));
+        intro->setText(
+            tr("An unsubscribe, bounce or complaint export of your email service: a column of email "
+               "addresses, and optionally a reason and a note. Rows without a usable address are "
+               "listed below and not imported."));
 
     auto *options = new QFormLayout;
     if (kind == Kind::Suppressions) {
@@ -219,23 +222,27 @@ void ListImportDialog::check()
         QList<ContactImport::RowFailure> failures;
         Result<std::vector<EnrolmentInput>> rows = EnrolmentImport::read(settings, &failures);
         return std::pair { rows, failures };
-    }).then(this, [this, token](const std::pair<Result<std::vector<EnrolmentInput>>, QList<ContactImport::RowFailure>> &answer) {
-        if (token != m_token)
-            return;
-        const auto &[rows, failures] = answer;
-        if (!rows) {
-            m_summary->setText(rows.errorMessage());
-        } else {
-            const QLocale locale;
-            m_summary->setText(tr("%1 rows: %2 can be enrolled, %3 rejected so far. Contacts that are not in "
-                                  "the database are found when you enrol.")
-                                   .arg(locale.toString(qint64(rows->size()) + failures.size()),
-                                        locale.toString(qint64(rows->size())), locale.toString(failures.size())));
-            showFailures(failures);
-        }
-        Q_EMIT checked();
-        updateButtons();
-    });
+    })
+        .then(this,
+              [this, token](const std::pair<Result<std::vector<EnrolmentInput>>,
+                                            QList<ContactImport::RowFailure>> &answer) {
+                  if (token != m_token)
+                      return;
+                  const auto &[rows, failures] = answer;
+                  if (!rows) {
+                      m_summary->setText(rows.errorMessage());
+                  } else {
+                      const QLocale locale;
+                      m_summary->setText(
+                          tr("%1 rows: %2 can be enrolled, %3 rejected so far. Contacts that are not in "
+                             "the database are found when you enrol.")
+                              .arg(locale.toString(qint64(rows->size()) + failures.size()),
+                                   locale.toString(qint64(rows->size())), locale.toString(failures.size())));
+                      showFailures(failures);
+                  }
+                  Q_EMIT checked();
+                  updateButtons();
+              });
 }
 
 void ListImportDialog::showFailures(const QList<ContactImport::RowFailure> &failures)
@@ -272,9 +279,10 @@ void ListImportDialog::startImport()
             } else {
                 const QLocale locale;
                 m_done = true;
-                const QString text = tr("%1 rows: %2 enrolled, %3 rejected.")
-                                         .arg(locale.toString(report->rows), locale.toString(report->enrolled),
-                                              locale.toString(report->failures.size()));
+                const QString text
+                    = tr("%1 rows: %2 enrolled, %3 rejected.")
+                          .arg(locale.toString(report->rows), locale.toString(report->enrolled),
+                               locale.toString(report->failures.size()));
                 m_summary->setText(text);
                 m_message->setText(text);
                 showFailures(report->failures);
@@ -299,10 +307,10 @@ void ListImportDialog::startImport()
         } else {
             const QLocale locale;
             m_done = true;
-            const QString text = tr("%1 rows: %2 added, %3 already on the list, %4 rejected.")
-                                     .arg(locale.toString(report->rows), locale.toString(report->added),
-                                          locale.toString(report->alreadyListed),
-                                          locale.toString(report->failures.size()));
+            const QString text
+                = tr("%1 rows: %2 added, %3 already on the list, %4 rejected.")
+                      .arg(locale.toString(report->rows), locale.toString(report->added),
+                           locale.toString(report->alreadyListed), locale.toString(report->failures.size()));
             m_summary->setText(text);
             m_message->setText(text);
             showFailures(report->failures);
@@ -337,7 +345,8 @@ void ListImportDialog::updateButtons()
     const bool mapped = m_kind == Kind::Enrolment
         ? (m_mapping->column(EnrolContactId) >= 0 || m_mapping->column(EnrolEmail) >= 0)
         : m_mapping->column(SuppressEmail) >= 0;
-    m_import->setEnabled(!m_busy && !m_done && mapped && !m_source->csvPath().isEmpty() && !m_dbPath.isEmpty());
+    m_import->setEnabled(!m_busy && !m_done && mapped && !m_source->csvPath().isEmpty()
+                         && !m_dbPath.isEmpty());
     m_source->setInputsEnabled(!m_busy);
     m_close->setEnabled(!m_busy);
 }

@@ -24,8 +24,8 @@ public:
     enum class Kind { Suppressions, Enrolment };
 
     // `instanceId` and `instanceTitle`: the instance to enrol into (Enrolment only).
-    ListImportDialog(Kind kind, const QString &dbPath, qint64 instanceId = 0, const QString &instanceTitle = {},
-                     QWidget *parent = nullptr);
+    ListImportDialog(Kind kind, const QString &dbPath, qint64 instanceId = 0,
+                     const QString &instanceTitle = {}, QWidget *parent = nullptr);
     ~ListImportDialog() override;
 
     void setCsvPath(const QString &path);

@@ -4,8 +4,8 @@
 #include "batchpanel.h"
 #include "campaignswindow.h"
 #include "contactspage.h"
-#include "donotemailwindow.h"
 #include "dailyloadview.h"
+#include "donotemailwindow.h"
 #include "exportdialog.h"
 #include "filterheader.h"
 #include "importdialog.h"
@@ -153,9 +153,8 @@ void MainWindow::createDocks()
     connect(m_campaigns, &CampaignsWindow::campaignsChanged, this, &MainWindow::onManagementChanged);
     m_doNotEmail = new DoNotEmailWindow(this);
     connect(m_doNotEmail, &DoNotEmailWindow::listChanged, this, &MainWindow::onManagementChanged);
-    connect(m_doNotEmail, &DoNotEmailWindow::writeFinished, this, [this](bool, const QString &message) {
-        statusBar()->showMessage(message, 8000);
-    });
+    connect(m_doNotEmail, &DoNotEmailWindow::writeFinished, this,
+            [this](bool, const QString &message) { statusBar()->showMessage(message, 8000); });
 
     connect(m_batch, &BatchPanel::problemsFound, m_problems, &ProblemsDock::setProblems);
     connect(m_scanner, &ProblemScanner::runningChanged, m_problems, &ProblemsDock::setChecking);
@@ -254,7 +253,8 @@ void MainWindow::createActions()
     m_campaignsAction->setObjectName(QStringLiteral("campaignsAction"));
     m_campaignsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     setShortcutTip(m_campaignsAction);
-    m_doNotEmailListAction = lists->addAction(tr("&Do-Not-Email List…"), this, &MainWindow::showDoNotEmailList);
+    m_doNotEmailListAction
+        = lists->addAction(tr("&Do-Not-Email List…"), this, &MainWindow::showDoNotEmailList);
     m_doNotEmailListAction->setObjectName(QStringLiteral("doNotEmailListAction"));
     m_doNotEmailListAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     setShortcutTip(m_doNotEmailListAction);

@@ -19,7 +19,8 @@ QTableWidgetItem *readOnlyItem(const QString &text)
 } // namespace
 
 RejectedRowsView::RejectedRowsView(QWidget *parent)
-    : QWidget(parent), m_table(new QTableWidget(this)), m_save(new QPushButton(tr("Save rejected rows…"), this))
+    : QWidget(parent), m_table(new QTableWidget(this)),
+      m_save(new QPushButton(tr("Save rejected rows…"), this))
 {
     m_table->setObjectName(QStringLiteral("rejectedRows"));
     m_save->setObjectName(QStringLiteral("saveRejectedRows"));
@@ -75,7 +76,8 @@ int RejectedRowsView::shownRows() const
 QString RejectedRowsView::askSavePath(const QString &csvPath)
 {
     const QFileInfo csv(csvPath);
-    return QFileDialog::getSaveFileName(this, tr("Save rejected rows"),
-                                        csv.absoluteDir().filePath(csv.completeBaseName() + tr("-rejected.csv")),
-                                        tr("CSV files (*.csv);;All files (*)"));
+    return QFileDialog::getSaveFileName(
+        this, tr("Save rejected rows"),
+        csv.absoluteDir().filePath(csv.completeBaseName() + tr("-rejected.csv")),
+        tr("CSV files (*.csv);;All files (*)"));
 }

@@ -16,8 +16,8 @@
 
 SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     : QDockWidget(tr("Schedule preview"), parent), m_today(QDate::currentDate()), m_title(new QLabel),
-      m_details(new QLabel), m_problems(new QLabel), m_suppressed(new QLabel), m_timeline(new TimelineWidget), m_view(new QTableView),
-      m_model(new SchedulePreviewModel(this))
+      m_details(new QLabel), m_problems(new QLabel), m_suppressed(new QLabel), m_timeline(new TimelineWidget),
+      m_view(new QTableView), m_model(new SchedulePreviewModel(this))
 {
     setObjectName(QStringLiteral("schedulePreviewDock"));
     QFont bold = m_title->font();
@@ -34,8 +34,9 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     m_suppressed->setObjectName(QStringLiteral("previewSuppressed"));
     m_suppressed->setWordWrap(true);
     m_suppressed->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_suppressed->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #7a1f16; border: 1px solid "
-                                               "#e6b0aa; border-radius: 4px; padding: 10px; }"));
+    m_suppressed->setStyleSheet(
+        QStringLiteral("QLabel { background: #fdecea; color: #7a1f16; border: 1px solid "
+                       "#e6b0aa; border-radius: 4px; padding: 10px; }"));
     {
         QFont font = m_suppressed->font();
         font.setPointSizeF(font.pointSizeF() * 1.1);

@@ -11,7 +11,8 @@
 #include <QVBoxLayout>
 
 SuppressDialog::SuppressDialog(const QString &intro, bool askEmail, QWidget *parent)
-    : QDialog(parent), m_email(new QLineEdit(this)), m_reason(new QComboBox(this)), m_note(new QLineEdit(this))
+    : QDialog(parent), m_email(new QLineEdit(this)), m_reason(new QComboBox(this)),
+      m_note(new QLineEdit(this))
 {
     setWindowTitle(tr("Do not email"));
     m_email->setObjectName(QStringLiteral("suppressEmail"));

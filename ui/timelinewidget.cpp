@@ -40,8 +40,8 @@ constexpr int kLabelHeight = 16;
 // The mark of a pinned email (campaign, follow-up): load balancing never moves it.
 QPolygonF diamond(QPointF centre, double r)
 {
-    return QPolygonF({ centre + QPointF(0, -r), centre + QPointF(r, 0), centre + QPointF(0, r),
-                       centre + QPointF(-r, 0) });
+    return QPolygonF(
+        { centre + QPointF(0, -r), centre + QPointF(r, 0), centre + QPointF(0, r), centre + QPointF(-r, 0) });
 }
 // The row above the strip: the "Today" label and the markers of emails beyond the span, so
 // neither is drawn over the year-round notice or inside a shaded window.
@@ -322,12 +322,13 @@ bool TimelineWidget::event(QEvent *event)
         const int i = emailAt(help->pos());
         if (i >= 0) {
             const ScheduledEmail &e = m_preview.schedule.emails[std::size_t(i)];
-            QToolTip::showText(help->globalPos(),
-                               emailLabel(e, m_preview.campaigns.get()) % u" — "
-                                   % QLocale().toString(e.date, QStringLiteral("MMM d, yyyy"))
-                                   % (isPinned(e.type) ? tr(" (pinned: the daily cap never moves it)") : QString())
-                                   % u"\n" % Explain::explainEmail(m_preview.schedule, e, m_preview.campaigns.get()),
-                               this);
+            QToolTip::showText(
+                help->globalPos(),
+                emailLabel(e, m_preview.campaigns.get()) % u" — "
+                    % QLocale().toString(e.date, QStringLiteral("MMM d, yyyy"))
+                    % (isPinned(e.type) ? tr(" (pinned: the daily cap never moves it)") : QString()) % u"\n"
+                    % Explain::explainEmail(m_preview.schedule, e, m_preview.campaigns.get()),
+                this);
         } else {
             QToolTip::hideText();
             event->ignore();

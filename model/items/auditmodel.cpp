@@ -62,8 +62,9 @@ QString AuditModel::jsonText(const QString &json)
         else if (v.isNull())
             text = QStringLiteral("—");
         else
-            text = QString::fromUtf8(v.isArray() ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
-                                                 : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+            text
+                = QString::fromUtf8(v.isArray() ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
+                                                : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
         lines << it.key() + QStringLiteral(": ") + text;
     }
     return lines.join(u'\n');
@@ -78,7 +79,8 @@ QVariant AuditModel::displayValue(const AuditEntry &entry, int column) const
                             : entry.at;
     }
     case Who:
-        return entry.serverUser.isEmpty() ? entry.user : QString(entry.serverUser + u" (" + entry.user + u')');
+        return entry.serverUser.isEmpty() ? entry.user
+                                          : QString(entry.serverUser + u" (" + entry.user + u')');
     case Action:
         return actionLabel(entry.action);
     case Summary:

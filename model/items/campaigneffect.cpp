@@ -104,7 +104,8 @@ CampaignCatalog withDraft(CampaignCatalog catalog, CampaignTypeRow type, Campaig
     auto sameType = [&type](const CampaignTypeRow &t) {
         return type.id != 0 ? t.id == type.id : t.name.compare(type.name, Qt::CaseInsensitive) == 0;
     };
-    if (auto it = std::find_if(catalog.types.begin(), catalog.types.end(), sameType); it != catalog.types.end()) {
+    if (auto it = std::find_if(catalog.types.begin(), catalog.types.end(), sameType);
+        it != catalog.types.end()) {
         type.id = it->id;
         *it = type;
     } else {
@@ -115,8 +116,9 @@ CampaignCatalog withDraft(CampaignCatalog catalog, CampaignTypeRow type, Campaig
         catalog.types.push_back(type);
     }
     instance.campaignType = type.name;
-    auto it = std::find_if(catalog.instances.begin(), catalog.instances.end(),
-                           [&instance](const CampaignInstanceRow &i) { return instance.id != 0 && i.id == instance.id; });
+    auto it = std::find_if(
+        catalog.instances.begin(), catalog.instances.end(),
+        [&instance](const CampaignInstanceRow &i) { return instance.id != 0 && i.id == instance.id; });
     if (it != catalog.instances.end()) {
         *it = instance;
     } else {
@@ -138,8 +140,9 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
 {
     CampaignEffect effect;
     effect.today = today;
-    const auto instance = std::find_if(catalog.instances.begin(), catalog.instances.end(),
-                                       [instanceId](const CampaignInstanceRow &i) { return i.id == instanceId; });
+    const auto instance
+        = std::find_if(catalog.instances.begin(), catalog.instances.end(),
+                       [instanceId](const CampaignInstanceRow &i) { return i.id == instanceId; });
     if (instance == catalog.instances.end())
         return Error { tr("No campaign instance %1.").arg(instanceId) };
 
@@ -208,7 +211,8 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
         return *failure;
     if (!read)
         return read.error();
-    effect.dailyCap = LoadBalancer::dailyCap(effect.validContacts, config.loadBalancing.dailySendPercentageCap);
+    effect.dailyCap
+        = LoadBalancer::dailyCap(effect.validContacts, config.loadBalancing.dailySendPercentageCap);
     return effect;
 }
 

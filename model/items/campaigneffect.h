@@ -19,13 +19,13 @@ struct CampaignEffect
 {
     QDate today;
     bool live = false;
-    QString notLive;       // why the instance is not live on `today` (readable); empty when live
-    qint64 audience = 0;   // contacts with an email of the instance (pre-scheduled or skipped)
-    qint64 scheduled = 0;  // its pre-scheduled emails
-    qint64 skipped = 0;    // its skipped emails
+    QString notLive;      // why the instance is not live on `today` (readable); empty when live
+    qint64 audience = 0;  // contacts with an email of the instance (pre-scheduled or skipped)
+    qint64 scheduled = 0; // its pre-scheduled emails
+    qint64 skipped = 0;   // its skipped emails
     std::map<SkipReason, qint64> skippedBy; // the skipped emails by reason
     qint64 validContacts = 0;
-    int dailyCap = 0;      // SPEC 8's cap for these contacts: what a day's total is measured against
+    int dailyCap = 0;               // SPEC 8's cap for these contacts: what a day's total is measured against
     std::map<QDate, qint64> perDay; // pre-scheduled emails by send date
     qint64 busiestDay() const;
     // "312 campaign conflict, 40 rule windows": the reasons, most frequent first; empty when none.
@@ -41,7 +41,8 @@ namespace CampaignEffects {
 // put in) and counts the emails of instance `instanceId`. `cancelled` is polled per contact; a
 // cancelled computation returns an error with DbErrorKind::Cancelled.
 Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &catalog, qint64 instanceId,
-                               QDate today, const Config &config, const std::function<bool()> &cancelled = {});
+                               QDate today, const Config &config,
+                               const std::function<bool()> &cancelled = {});
 
 // The catalog with `type` and `instance` put in: replacing the rows with their ids, or added
 // (with a new id, returned through `instanceId`) when the id is 0.

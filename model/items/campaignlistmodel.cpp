@@ -67,7 +67,8 @@ QString CampaignInstanceModel::dateText(const QString &stored, const QString &em
     if (stored.trimmed().isEmpty())
         return empty;
     const QDate d = storedDate(stored);
-    return d.isValid() ? QLocale().toString(d, QStringLiteral("MMM d, yyyy")) : tr("“%1” (not a date)").arg(stored);
+    return d.isValid() ? QLocale().toString(d, QStringLiteral("MMM d, yyyy"))
+                       : tr("“%1” (not a date)").arg(stored);
 }
 
 QString CampaignInstanceModel::targetsText(const CampaignInstanceRow &instance, const CampaignTypeRow *type)
@@ -103,7 +104,8 @@ QVariant CampaignInstanceModel::displayValue(const CampaignInstanceState &state,
     case Spread:
         if (row.spreadStartDate.isEmpty() && row.spreadEndDate.isEmpty())
             return QString();
-        return tr("%1 – %2").arg(dateText(row.spreadStartDate, tr("?")), dateText(row.spreadEndDate, tr("?")));
+        return tr("%1 – %2").arg(dateText(row.spreadStartDate, tr("?")),
+                                 dateText(row.spreadEndDate, tr("?")));
     case Targets:
         return targetsText(row, typeOf(row));
     case Audience:
@@ -158,7 +160,8 @@ QVariant CampaignInstanceModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         if (index.column() == Audience)
-            return tr("Contacts this instance emails as of %1 (valid, not on the do-not-email list, targeted)")
+            return tr("Contacts this instance emails as of %1 (valid, not on the do-not-email list, "
+                      "targeted)")
                 .arg(QLocale().toString(m_overview.asOf, QStringLiteral("MMM d, yyyy")));
         if (index.column() == Scheduled || index.column() == Skipped)
             return tr("Emails of this instance the last run pre-scheduled / skipped");

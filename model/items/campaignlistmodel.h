@@ -1,7 +1,7 @@
 #pragma once
 
-#include "storage/runcampaigncounts.h"
 #include "storage/campaignstore.h"
+#include "storage/runcampaigncounts.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -13,7 +13,19 @@ class CampaignInstanceModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Name, Type, Live, ActiveFrom, ActiveUntil, Spread, Targets, Audience, Scheduled, Skipped, ColumnCount };
+    enum Column {
+        Name,
+        Type,
+        Live,
+        ActiveFrom,
+        ActiveUntil,
+        Spread,
+        Targets,
+        Audience,
+        Scheduled,
+        Skipped,
+        ColumnCount
+    };
     enum Role {
         RawValueRole = Qt::UserRole + 1, // dates as QDate, counts as qint64, Live as bool
         IdRole,                          // the instance id
@@ -22,7 +34,8 @@ public:
     explicit CampaignInstanceModel(QObject *parent = nullptr);
 
     // `counts` by instance id; `hasRun` false when no run wrote campaign rows yet.
-    void setOverview(const CampaignOverview &overview, const QHash<qint64, InstanceRunCounts> &counts, bool hasRun);
+    void setOverview(const CampaignOverview &overview, const QHash<qint64, InstanceRunCounts> &counts,
+                     bool hasRun);
     const CampaignOverview &overview() const { return m_overview; }
     const CampaignInstanceState *instance(int row) const;
     const CampaignTypeRow *typeOf(const CampaignInstanceRow &instance) const;
@@ -53,8 +66,19 @@ class CampaignTypeModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Name, Active, Priority, DaysBefore, Audience, Windows, Followups, Spread, FailedUnderwriting,
-                  Instances, ColumnCount };
+    enum Column {
+        Name,
+        Active,
+        Priority,
+        DaysBefore,
+        Audience,
+        Windows,
+        Followups,
+        Spread,
+        FailedUnderwriting,
+        Instances,
+        ColumnCount
+    };
     enum Role { IdRole = Qt::UserRole + 1 };
 
     explicit CampaignTypeModel(QObject *parent = nullptr);

@@ -23,20 +23,23 @@ CampaignPreset campaignPreset(CampaignPreset::Kind kind, QDate today)
     switch (kind) {
     case CampaignPreset::Kind::RateIncrease:
         p.title = tr("Rate increase notice");
-        p.description = tr("Tells each enrolled contact about the new premium 30 days before it starts "
-                           "(the trigger date of the enrolment). Enrol the contacts from a CSV file after saving.");
+        p.description
+            = tr("Tells each enrolled contact about the new premium 30 days before it starts "
+                 "(the trigger date of the enrolment). Enrol the contacts from a CSV file after saving.");
         p.type.name = QStringLiteral("rate_increase");
         p.type.daysBeforeEvent = 30;
         p.type.priority = 15;
         p.type.enableFollowups = true;
-        p.instance.instanceName = tr("Rate increase %1").arg(english.toString(today.addDays(45), QStringLiteral("MMMM yyyy")));
+        p.instance.instanceName
+            = tr("Rate increase %1").arg(english.toString(today.addDays(45), QStringLiteral("MMMM yyyy")));
         p.instance.activeStartDate = iso(today);
         p.instance.activeEndDate = iso(today.addDays(180));
         break;
     case CampaignPreset::Kind::InitialBlast: {
         p.title = tr("Initial blast");
-        p.description = tr("One email to every contact, spread evenly over 14 days from tomorrow so no day is "
-                           "crowded.");
+        p.description
+            = tr("One email to every contact, spread evenly over 14 days from tomorrow so no day is "
+                 "crowded.");
         p.type.name = QStringLiteral("initial_blast");
         p.type.daysBeforeEvent = 0;
         p.type.targetAllContacts = true;
@@ -70,15 +73,17 @@ CampaignPreset campaignPreset(CampaignPreset::Kind kind, QDate today)
     }
     case CampaignPreset::Kind::Newsletter: {
         p.title = tr("Newsletter");
-        p.description = tr("A newsletter to every contact, spread over the first week of next month; it gives "
-                           "way to every other email.");
+        p.description
+            = tr("A newsletter to every contact, spread over the first week of next month; it gives "
+                 "way to every other email.");
         p.type.name = QStringLiteral("newsletter");
         p.type.daysBeforeEvent = 0;
         p.type.targetAllContacts = true;
         p.type.spreadEvenly = true;
         p.type.priority = 60;
         const QDate first = QDate(today.year(), today.month(), 1).addMonths(1);
-        p.instance.instanceName = tr("Newsletter %1").arg(english.toString(first, QStringLiteral("MMMM yyyy")));
+        p.instance.instanceName
+            = tr("Newsletter %1").arg(english.toString(first, QStringLiteral("MMMM yyyy")));
         p.instance.activeStartDate = iso(today);
         p.instance.activeEndDate = iso(first.addMonths(1).addDays(-1));
         p.instance.spreadStartDate = iso(first);

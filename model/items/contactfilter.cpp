@@ -42,7 +42,8 @@ bool ContactFilter::isPredicateEmpty() const
 
 bool ContactFilter::needsCheck() const
 {
-    return (m_quick != QuickFilter::All && m_quick != QuickFilter::DoNotEmail) || !m_texts[Problems].isEmpty();
+    return (m_quick != QuickFilter::All && m_quick != QuickFilter::DoNotEmail)
+        || !m_texts[Problems].isEmpty();
 }
 
 quint32 ContactFilter::usedColumns() const

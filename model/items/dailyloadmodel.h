@@ -17,7 +17,19 @@ class DailyLoadModel final : public QAbstractTableModel
 
 public:
     // Campaign and Followup (the four follow-up types) are pinned: the cap never moves them.
-    enum Column { Date, Birthday, EffectiveDate, Aep, PostWindow, Campaign, Followup, Other, Total, OverCap, ColumnCount };
+    enum Column {
+        Date,
+        Birthday,
+        EffectiveDate,
+        Aep,
+        PostWindow,
+        Campaign,
+        Followup,
+        Other,
+        Total,
+        OverCap,
+        ColumnCount
+    };
     enum Role {
         RawRole = Qt::UserRole + 1, // QDate for Date, qint64 counts, bool for OverCap (above dailyCap)
     };

@@ -19,9 +19,9 @@ QString emailLabel(const ScheduledEmail &email, const CampaignRun *campaigns);
 
 // The kinds of email a chart or legend shows: the types, with the four follow-up types as one
 // ("Follow-up"); each stands for the types chartKindOf() maps onto it.
-inline constexpr std::array<EmailType, 6> ChartKinds = { EmailType::Birthday,   EmailType::EffectiveDate,
-                                                         EmailType::Aep,        EmailType::PostWindow,
-                                                         EmailType::Campaign,   EmailType::FollowupCold };
+inline constexpr std::array<EmailType, 6> ChartKinds
+    = { EmailType::Birthday,   EmailType::EffectiveDate, EmailType::Aep,
+        EmailType::PostWindow, EmailType::Campaign,      EmailType::FollowupCold };
 constexpr EmailType chartKindOf(EmailType type)
 {
     return isFollowup(type) ? EmailType::FollowupCold : type;

@@ -7,7 +7,8 @@
 
 SchedulePreviewModel::SchedulePreviewModel(QObject *parent) : QAbstractTableModel(parent) { }
 
-void SchedulePreviewModel::setSchedule(const ContactSchedule &schedule, std::shared_ptr<const CampaignRun> campaigns)
+void SchedulePreviewModel::setSchedule(const ContactSchedule &schedule,
+                                       std::shared_ptr<const CampaignRun> campaigns)
 {
     beginResetModel();
     m_schedule = schedule;

@@ -30,8 +30,8 @@ int SuppressionModel::columnCount(const QModelIndex &parent) const
 
 QStringList SuppressionModel::reasonCodes()
 {
-    return { QStringLiteral("unsubscribed"), QStringLiteral("bounced"), QStringLiteral("complained"),
-             QStringLiteral("deceased"), QStringLiteral("agent_request"), QStringLiteral("other") };
+    return { QStringLiteral("unsubscribed"), QStringLiteral("bounced"),       QStringLiteral("complained"),
+             QStringLiteral("deceased"),     QStringLiteral("agent_request"), QStringLiteral("other") };
 }
 
 QString SuppressionModel::reasonLabel(const QString &code)

@@ -182,7 +182,8 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
                                      "WHERE scheduled_send_date = ?1 AND status = 'pre-scheduled')");
     // The list's own matching rule (SPEC 14): trimmed, case-insensitive.
     if (request.filter.doNotEmailOnly())
-        conditions << QStringLiteral("lower(trim(email)) IN (SELECT lower(trim(email)) FROM email_suppressions)");
+        conditions << QStringLiteral(
+            "lower(trim(email)) IN (SELECT lower(trim(email)) FROM email_suppressions)");
     QString sql = QStringLiteral("SELECT id FROM contacts");
     if (!conditions.isEmpty())
         sql += u" WHERE " % conditions.join(QStringLiteral(" AND "));

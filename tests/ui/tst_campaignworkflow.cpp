@@ -23,12 +23,12 @@
 #include "sqlitetestutil.h"
 
 #include <QFile>
-#include <QSet>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -166,8 +166,10 @@ CampaignsWindow *TestCampaignWorkflow::openCampaigns(MainWindow &window)
 QList<qint64> TestCampaignWorkflow::validContacts(const QString &db, int count) const
 {
     QList<qint64> ids;
-    const QStringList all = rows(db, "SELECT id, email, state, zip_code, birth_date, effective_date FROM contacts "
-                                     "ORDER BY id");
+    const QStringList all
+        = rows(db,
+               "SELECT id, email, state, zip_code, birth_date, effective_date FROM contacts "
+               "ORDER BY id");
     for (const QString &line : all) {
         const QStringList f = line.split(u'|');
         Contact c;
@@ -186,7 +188,7 @@ QList<qint64> TestCampaignWorkflow::validContacts(const QString &db, int count) 
 }
 
 qint64 TestCampaignWorkflow::newCampaign(CampaignsWindow *campaigns, const QString &preset,
-                                        const std::function<void(CampaignEditor *)> &check)
+                                         const std::function<void(CampaignEditor *)> &check)
 {
     QPointer<CampaignEditor> editor;
     qint64 saved = 0;
@@ -217,7 +219,10 @@ qint64 TestCampaignWorkflow::newCampaign(CampaignsWindow *campaigns, const QStri
         return 0;
     // The list reloads and selects the new campaign.
     if (!QTest::qWaitFor(
-            [&] { return campaigns->currentInstanceId() != 0 && !before.contains(campaigns->currentInstanceId()); },
+            [&] {
+                return campaigns->currentInstanceId() != 0
+                    && !before.contains(campaigns->currentInstanceId());
+            },
             10000))
         return 0;
     saved = campaigns->currentInstanceId();
@@ -229,8 +234,10 @@ void TestCampaignWorkflow::newCampaignFromStartingPoint()
     // No campaigns yet (the demo's own would share the days and win the conflicts).
     const QString db = m_dir.filePath(QStringLiteral("new.sqlite3"));
     QVERIFY(QFile::copy(m_db, db));
-    QVERIFY(execSql(db, "DELETE FROM contact_campaigns; DELETE FROM campaign_instances; DELETE FROM campaign_types; "
-                        "DELETE FROM audit_log;"));
+    QVERIFY(
+        execSql(db,
+                "DELETE FROM contact_campaigns; DELETE FROM campaign_instances; DELETE FROM campaign_types; "
+                "DELETE FROM audit_log;"));
     auto window = openWindow(db);
     QVERIFY(window);
     CampaignsWindow *campaigns = openCampaigns(*window);
@@ -255,16 +262,19 @@ void TestCampaignWorkflow::newCampaignFromStartingPoint()
     QVERIFY(shown.perDay.rbegin()->first <= m_today.addDays(14));
 
     // In the database: the type and the instance with the preset's dates, and their audit entries.
-    QCOMPARE(rows(db, QByteArray("SELECT campaign_type, instance_name, active_start_date, spread_start_date, "
-                                 "spread_end_date FROM campaign_instances WHERE id = ")
-                          + QByteArray::number(id)),
+    QCOMPARE(rows(db,
+                  QByteArray("SELECT campaign_type, instance_name, active_start_date, spread_start_date, "
+                             "spread_end_date FROM campaign_instances WHERE id = ")
+                      + QByteArray::number(id)),
              QStringList { QStringLiteral("initial_blast|Initial blast|%1|%2|%3")
                                .arg(iso(m_today), iso(m_today.addDays(1)), iso(m_today.addDays(14))) });
-    QCOMPARE(scalar(db, QStringLiteral("SELECT target_all_contacts * 10 + spread_evenly FROM campaign_types "
-                                       "WHERE name = 'initial_blast'")),
+    QCOMPARE(scalar(db,
+                    QStringLiteral("SELECT target_all_contacts * 10 + spread_evenly FROM campaign_types "
+                                   "WHERE name = 'initial_blast'")),
              11);
-    QCOMPARE(rows(db, "SELECT entity, action FROM audit_log WHERE entity_id = " + QByteArray::number(id)
-                          + " AND entity = 'campaign_instance'"),
+    QCOMPARE(rows(db,
+                  "SELECT entity, action FROM audit_log WHERE entity_id = " + QByteArray::number(id)
+                      + " AND entity = 'campaign_instance'"),
              QStringList { QStringLiteral("campaign_instance|add") });
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'campaign_type'")), 1);
 
@@ -272,10 +282,12 @@ void TestCampaignWorkflow::newCampaignFromStartingPoint()
     QTRY_COMPARE(campaigns->instanceModel()->rowCount(), before + 1);
     const int row = campaigns->instanceModel()->rowOf(id);
     QVERIFY(row >= 0);
-    const auto cell = [&](int column) { return campaigns->instanceModel()->index(row, column).data().toString(); };
+    const auto cell
+        = [&](int column) { return campaigns->instanceModel()->index(row, column).data().toString(); };
     QCOMPARE(cell(CampaignInstanceModel::Name), QStringLiteral("Initial blast"));
     QCOMPARE(cell(CampaignInstanceModel::Live), QStringLiteral("Live"));
-    QCOMPARE(campaigns->instanceModel()->index(row, CampaignInstanceModel::Audience)
+    QCOMPARE(campaigns->instanceModel()
+                 ->index(row, CampaignInstanceModel::Audience)
                  .data(CampaignInstanceModel::RawValueRole)
                  .toLongLong(),
              shown.audience);
@@ -298,17 +310,18 @@ void TestCampaignWorkflow::enrolFromCsvListsRejectedRows()
     m_enrolled = validContacts(m_flowDb, 3);
     QCOMPARE(m_enrolled.size(), 3);
     const QString secondEmail
-        = rows(m_flowDb, "SELECT email FROM contacts WHERE id = " + QByteArray::number(m_enrolled[1])).value(0);
+        = rows(m_flowDb, "SELECT email FROM contacts WHERE id = " + QByteArray::number(m_enrolled[1]))
+              .value(0);
     const QString csv = m_dir.filePath(QStringLiteral("enrol.csv"));
     {
         QFile f(csv);
         QVERIFY(f.open(QIODevice::WriteOnly));
         QTextStream out(&f);
-        out << "contact_id,email,trigger_date\r\n";                                            // line 1
-        out << m_enrolled[0] << ",," << iso(m_today.addDays(40)) << "\r\n";                   // line 2
-        out << "," << secondEmail << ',' << iso(m_today.addDays(50)) << "\r\n";               // line 3
-        out << "999999,," << iso(m_today.addDays(40)) << "\r\n";                              // line 4: unknown
-        out << m_enrolled[2] << ",,31/02/2025\r\n";                                           // line 5: no date
+        out << "contact_id,email,trigger_date\r\n";                             // line 1
+        out << m_enrolled[0] << ",," << iso(m_today.addDays(40)) << "\r\n";     // line 2
+        out << "," << secondEmail << ',' << iso(m_today.addDays(50)) << "\r\n"; // line 3
+        out << "999999,," << iso(m_today.addDays(40)) << "\r\n";                // line 4: unknown
+        out << m_enrolled[2] << ",,31/02/2025\r\n";                             // line 5: no date
     }
 
     QVERIFY(ModalScript::click(campaigns, u"Enrol Contacts from CSV…"));
@@ -332,21 +345,25 @@ void TestCampaignWorkflow::enrolFromCsvListsRejectedRows()
         lines << rejected->item(r, 0)->text();
     QCOMPARE(lines, (QStringList { QStringLiteral("4"), QStringLiteral("5") }));
     QVERIFY2(dialog->summaryText().contains(u"2 enrolled"), qPrintable(dialog->summaryText()));
-    QCOMPARE(rows(m_flowDb, "SELECT contact_id, trigger_date, status FROM contact_campaigns WHERE campaign_instance_id = "
-                                + QByteArray::number(m_rateIncrease) + " ORDER BY contact_id"),
-             (QStringList { QStringLiteral("%1|%2|pending").arg(m_enrolled[0]).arg(iso(m_today.addDays(40))),
-                            QStringLiteral("%1|%2|pending").arg(m_enrolled[1]).arg(iso(m_today.addDays(50))) }));
-    QCOMPARE(scalar(m_flowDb, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'enrolment'")), 1);
+    QCOMPARE(
+        rows(m_flowDb,
+             "SELECT contact_id, trigger_date, status FROM contact_campaigns WHERE campaign_instance_id = "
+                 + QByteArray::number(m_rateIncrease) + " ORDER BY contact_id"),
+        (QStringList { QStringLiteral("%1|%2|pending").arg(m_enrolled[0]).arg(iso(m_today.addDays(40))),
+                       QStringLiteral("%1|%2|pending").arg(m_enrolled[1]).arg(iso(m_today.addDays(50))) }));
+    QCOMPARE(scalar(m_flowDb, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'enrolment'")),
+             1);
     QVERIFY(ModalScript::click(dialog, u"Close"));
 
     // The list shows the audience as of the "as of" day: the two enrolled contacts.
     const int row = campaigns->instanceModel()->rowOf(m_rateIncrease);
     QVERIFY(row >= 0);
-    QTRY_COMPARE(campaigns->instanceModel()
-                     ->index(campaigns->instanceModel()->rowOf(m_rateIncrease), CampaignInstanceModel::Audience)
-                     .data(CampaignInstanceModel::RawValueRole)
-                     .toLongLong(),
-                 2);
+    QTRY_COMPARE(
+        campaigns->instanceModel()
+            ->index(campaigns->instanceModel()->rowOf(m_rateIncrease), CampaignInstanceModel::Audience)
+            .data(CampaignInstanceModel::RawValueRole)
+            .toLongLong(),
+        2);
 }
 
 void TestCampaignWorkflow::campaignEmailInThePreviewWithItsReason()
@@ -398,11 +415,13 @@ void TestCampaignWorkflow::endInstance()
     QCOMPARE(title, QStringLiteral("End campaign"));
     QVERIFY2(effect.contains(u"no longer live"), qPrintable(effect));
 
-    QTRY_COMPARE(rows(m_flowDb, "SELECT active_end_date FROM campaign_instances WHERE id = "
-                                    + QByteArray::number(m_rateIncrease)),
+    QTRY_COMPARE(rows(m_flowDb,
+                      "SELECT active_end_date FROM campaign_instances WHERE id = "
+                          + QByteArray::number(m_rateIncrease)),
                  QStringList { iso(m_today.addDays(-1)) });
-    QCOMPARE(scalar(m_flowDb, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'campaign_instance' AND "
-                                             "action = 'end'")),
+    QCOMPARE(scalar(m_flowDb,
+                    QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'campaign_instance' AND "
+                                   "action = 'end'")),
              1);
     QTRY_VERIFY(campaigns->instanceModel()
                     ->index(campaigns->instanceModel()->rowOf(m_rateIncrease), CampaignInstanceModel::Live)
@@ -418,8 +437,9 @@ void TestCampaignWorkflow::historyOfChangesIsExported()
     CampaignsWindow *campaigns = openCampaigns(*window);
     QVERIFY(campaigns);
     campaigns->tabs()->setCurrentIndex(1);
-    const qint64 recorded = scalar(m_flowDb, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity IN "
-                                                            "('campaign_type', 'campaign_instance', 'enrolment')"));
+    const qint64 recorded = scalar(m_flowDb,
+                                   QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity IN "
+                                                  "('campaign_type', 'campaign_instance', 'enrolment')"));
     QVERIFY(recorded >= 4); // type, instance, enrolment, end
     QTRY_COMPARE(campaigns->history()->model()->rowCount(), int(recorded));
 
@@ -436,7 +456,8 @@ void TestCampaignWorkflow::historyOfChangesIsExported()
     QVERIFY(exported.first().first().toBool());
     const QList<QStringList> csv = ReferenceCsv::parse(QString::fromUtf8(readAll(out)));
     QVERIFY(!csv.isEmpty());
-    QCOMPARE(csv.first().mid(0, 3), (QStringList { QStringLiteral("id"), QStringLiteral("at"), QStringLiteral("user") }));
+    QCOMPARE(csv.first().mid(0, 3),
+             (QStringList { QStringLiteral("id"), QStringLiteral("at"), QStringLiteral("user") }));
     QCOMPARE(qint64(csv.size() - 1), scalar(m_flowDb, QStringLiteral("SELECT COUNT(*) FROM audit_log")));
 }
 

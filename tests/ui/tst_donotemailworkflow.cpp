@@ -171,8 +171,10 @@ void TestDoNotEmailWorkflow::addAndRemoveThroughTheWindow()
     script.then([](QWidget *modal) {
         typeInto(modal->findChild<QLineEdit *>(QStringLiteral("suppressEmail")),
                  QStringLiteral("  Gone.Away@Example.com "));
-        QVERIFY(choose(modal->findChild<QComboBox *>(QStringLiteral("suppressReason")), QStringLiteral("Bounced")));
-        typeInto(modal->findChild<QLineEdit *>(QStringLiteral("suppressNote")), QStringLiteral("mailbox closed"));
+        QVERIFY(choose(modal->findChild<QComboBox *>(QStringLiteral("suppressReason")),
+                       QStringLiteral("Bounced")));
+        typeInto(modal->findChild<QLineEdit *>(QStringLiteral("suppressNote")),
+                 QStringLiteral("mailbox closed"));
         QVERIFY(ModalScript::click(modal, u"Add to List"));
     });
     QVERIFY(ModalScript::click(list, u"Add…"));
@@ -186,12 +188,18 @@ void TestDoNotEmailWorkflow::addAndRemoveThroughTheWindow()
     QCOMPARE(list->model()->index(0, SuppressionModel::AddedBy).data().toString(), QStringLiteral("tester"));
     QVERIFY(!list->model()->index(0, SuppressionModel::Added).data().toString().isEmpty());
     // The change is in the audit trail and on the "History of changes" tab.
-    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'suppression' AND action = 'add'")),
+    QCOMPARE(scalar(db,
+                    QStringLiteral(
+                        "SELECT COUNT(*) FROM audit_log WHERE entity = 'suppression' AND action = 'add'")),
              1);
     list->tabs()->setCurrentIndex(1);
     QTRY_COMPARE(list->history()->model()->rowCount(), 1);
-    QVERIFY2(list->history()->model()->index(0, AuditModel::Summary).data().toString().contains(u"gone.away",
-                                                                                                 Qt::CaseInsensitive),
+    QVERIFY2(list->history()
+                 ->model()
+                 ->index(0, AuditModel::Summary)
+                 .data()
+                 .toString()
+                 .contains(u"gone.away", Qt::CaseInsensitive),
              qPrintable(list->history()->model()->index(0, AuditModel::Summary).data().toString()));
     list->tabs()->setCurrentIndex(0);
 
@@ -203,7 +211,9 @@ void TestDoNotEmailWorkflow::addAndRemoveThroughTheWindow()
     QCOMPARE(script.titles().last(), QStringLiteral("Remove from the do-not-email list"));
     QTRY_COMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM email_suppressions")), 0);
     QTRY_COMPARE(list->model()->rowCount(), 0);
-    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'suppression' AND action = 'remove'")),
+    QCOMPARE(scalar(db,
+                    QStringLiteral(
+                        "SELECT COUNT(*) FROM audit_log WHERE entity = 'suppression' AND action = 'remove'")),
              1);
     QTRY_COMPARE(list->history()->model()->rowCount(), 2);
 }
@@ -217,11 +227,11 @@ void TestDoNotEmailWorkflow::importFromCsvListsRejectedRows()
         QFile f(csv);
         QVERIFY(f.open(QIODevice::WriteOnly));
         // A Mailchimp-style export: "Email Address" and a reason in words.
-        f.write("Email Address,Reason,Notes\r\n"                 // line 1
-                "one@example.com,Unsubscribed,web form\r\n"      // line 2
-                "two@example.com,hard bounce,\r\n"               // line 3
-                "not-an-address,Unsubscribed,\r\n"               // line 4: rejected
-                "three@example.com,,no reason given\r\n");       // line 5: the default reason
+        f.write("Email Address,Reason,Notes\r\n"            // line 1
+                "one@example.com,Unsubscribed,web form\r\n" // line 2
+                "two@example.com,hard bounce,\r\n"          // line 3
+                "not-an-address,Unsubscribed,\r\n"          // line 4: rejected
+                "three@example.com,,no reason given\r\n");  // line 5: the default reason
     }
     auto window = openWindow(db);
     QVERIFY(window);
@@ -241,10 +251,11 @@ void TestDoNotEmailWorkflow::importFromCsvListsRejectedRows()
                    QStringLiteral("Complained")));
     QSignalSpy finished(dialog, &ListImportDialog::finished);
     // Enter loaded the file; nothing is written before Import is clicked.
-    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'email_suppressions'"))
-                 ? scalar(db, QStringLiteral("SELECT COUNT(*) FROM email_suppressions"))
-                 : 0,
-             0);
+    QCOMPARE(
+        scalar(db, QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name = 'email_suppressions'"))
+            ? scalar(db, QStringLiteral("SELECT COUNT(*) FROM email_suppressions"))
+            : 0,
+        0);
     QVERIFY(ModalScript::click(dialog, u"Import"));
     QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 20000);
     QCOMPARE(finished.first().first().toBool(), true);
@@ -283,9 +294,10 @@ void TestDoNotEmailWorkflow::doNotEmailSelectedContactsFromTheContextMenu()
     clickRow(5, Qt::ControlModifier);
     const QList<qint64> ids = page->selectedContactIds();
     QCOMPARE(ids.size(), 2);
-    const QStringList emails = rows(db, QByteArray("SELECT lower(trim(email)) FROM contacts WHERE id IN (")
-                                            + QByteArray::number(ids[0]) + ',' + QByteArray::number(ids[1])
-                                            + ") ORDER BY 1");
+    const QStringList emails
+        = rows(db,
+               QByteArray("SELECT lower(trim(email)) FROM contacts WHERE id IN (")
+                   + QByteArray::number(ids[0]) + ',' + QByteArray::number(ids[1]) + ") ORDER BY 1");
     QCOMPARE(emails.size(), 2);
 
     // Right-click ▸ Do Not Email…, then the reason chosen and "Add to List".
@@ -303,7 +315,8 @@ void TestDoNotEmailWorkflow::doNotEmailSelectedContactsFromTheContextMenu()
     QVERIFY(popup.found());
     QTRY_VERIFY(script.done());
     QTRY_COMPARE(rows(db, "SELECT lower(trim(email)), reason FROM email_suppressions ORDER BY 1"),
-                 (QStringList { emails[0] + QStringLiteral("|unsubscribed"), emails[1] + QStringLiteral("|unsubscribed") }));
+                 (QStringList { emails[0] + QStringLiteral("|unsubscribed"),
+                                emails[1] + QStringLiteral("|unsubscribed") }));
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE entity = 'suppression'")), 2);
 
     // The "Do not email" quick filter lists exactly them.
