@@ -75,9 +75,10 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     layout->addWidget(m_suppressed);
     layout->addWidget(m_timeline);
     layout->addWidget(m_view, 1);
-    // Takes the height the hidden schedule leaves (a contact on the do-not-email list), so the
-    // lines above stay together at the top.
+    // Takes the height a hidden schedule leaves (a contact on the do-not-email list; its stretch
+    // is set then), so the lines above stay together at the top.
     layout->addStretch(0);
+    m_layout = layout;
     setWidget(content);
 
     connect(&m_watcher, &QFutureWatcher<Answer>::finished, this, &SchedulePreviewDock::onFinished);
@@ -147,6 +148,7 @@ void SchedulePreviewDock::showMessage(const QString &text)
     m_suppressed->clear();
     m_timeline->show();
     m_view->show();
+    m_layout->setStretch(m_layout->count() - 1, 0);
     m_timeline->clear();
     m_model->clear();
 }
@@ -196,6 +198,7 @@ void SchedulePreviewDock::showPreview(const ContactPreview &preview)
     m_suppressed->setVisible(!suppressed.isEmpty());
     m_timeline->setVisible(suppressed.isEmpty());
     m_view->setVisible(suppressed.isEmpty());
+    m_layout->setStretch(m_layout->count() - 1, suppressed.isEmpty() ? 0 : 1);
     m_timeline->setPreview(preview);
     m_model->setSchedule(preview.schedule, preview.campaigns);
     Q_EMIT previewShown(preview.contactId);

@@ -11,6 +11,7 @@
 class QAction;
 class QLabel;
 class QTableView;
+class QVBoxLayout;
 class SchedulePreviewModel;
 class TimelineWidget;
 
@@ -66,6 +67,7 @@ private:
     QLabel *m_details = nullptr;
     QLabel *m_problems = nullptr;
     QLabel *m_suppressed = nullptr;
+    QVBoxLayout *m_layout = nullptr;
     TimelineWidget *m_timeline = nullptr;
     QTableView *m_view = nullptr;
     SchedulePreviewModel *m_model = nullptr;
