@@ -5,10 +5,20 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QThread>
+#include <QThreadPool>
+
+#include <algorithm>
 
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    // Workaround for Qt 6.4's raster paint engine, which splits large fills (a scroll bar, a
+    // table background) across the *global* thread pool and blocks the GUI thread until they are
+    // done: spare threads keep painting from queuing behind the short background reads the views
+    // start there (run history, sends per day, open checks). See docs/GUI.md.
+    QThreadPool *pool = QThreadPool::globalInstance();
+    pool->setMaxThreadCount(std::max(pool->maxThreadCount(), QThread::idealThreadCount() + 4));
     QApplication::setOrganizationName(QStringLiteral("EmailScheduler"));
     QApplication::setApplicationName(QStringLiteral("email-scheduler"));
     QApplication::setApplicationDisplayName(QStringLiteral("Email Scheduler"));

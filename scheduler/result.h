@@ -2,15 +2,43 @@
 
 #include <QString>
 
+#include <any>
+#include <concepts>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
-// An error as a value: what went wrong, in one readable line (engine and storage never throw).
-struct Error
+// A layer's kinds of failure: a scoped enum (`enum class`) such as storage's DbErrorKind or the
+// CSV layer's CsvErrorKind. Plain enums and integers are refused, so kinds never share numbers.
+template<typename E>
+concept ErrorKindEnum = std::is_enum_v<E> && !std::is_convertible_v<E, int>;
+
+// An error as a value: what went wrong, in one readable line, and optionally which kind of
+// failure it is in the layer that reported it (engine and storage never throw). The kind keeps
+// its enum type: kind<DbErrorKind>() answers only for a storage error, so kinds of different
+// layers cannot be confused. Only the command line turns kinds into exit codes.
+class Error
 {
+public:
+    Error() = default;
+    explicit Error(QString message) : message(std::move(message)) { }
+    template<ErrorKindEnum E> Error(E kind, QString message) : message(std::move(message)), m_kind(kind) { }
+
+    // The kind when this error is of layer enum E; nullopt for another layer's error or none.
+    template<ErrorKindEnum E> std::optional<E> kind() const
+    {
+        if (const E *kind = std::any_cast<E>(&m_kind))
+            return *kind;
+        return std::nullopt;
+    }
+    template<ErrorKindEnum E> bool is(E kind) const { return this->kind<E>() == kind; }
+    bool hasKind() const { return m_kind.has_value(); }
+
     QString message;
-    int code = 0; // layer-specific kind (e.g. storage's DbErrorKind); 0 when unspecified
+
+private:
+    std::any m_kind; // empty, or one value of a layer's ErrorKindEnum
 };
 
 // Either a value or an Error; the engine and storage return these instead of throwing.

@@ -1,6 +1,7 @@
 #include "campaigneditor.h"
 
 #include "dates.h"
+#include "messagebanner.h"
 #include "storage/campaignstore.h"
 #include "storage/orgdatabase.h"
 
@@ -186,7 +187,8 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
       m_until(new OptionalDateEdit(tr("no end"), this)), m_spreadFrom(new OptionalDateEdit(tr("none"), this)),
       m_spreadUntil(new OptionalDateEdit(tr("none"), this)), m_states(new QLineEdit(this)),
       m_carriers(new QLineEdit(this)), m_effectText(new QLabel(this)), m_chart(new EffectChart(this)),
-      m_message(new QLabel(this)), m_save(new QPushButton(tr("Save"), this)), m_delay(new QTimer(this))
+      m_message(new QLabel(this)), m_banner(new MessageBanner(this)),
+      m_save(new QPushButton(tr("Save"), this)), m_delay(new QTimer(this))
 {
     setWindowTitle(tr("New campaign"));
     m_typeName->setObjectName(QStringLiteral("campaignTypeName"));
@@ -199,6 +201,7 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
     m_typeNote->setWordWrap(true);
     m_effectText->setWordWrap(true);
     m_message->setWordWrap(true);
+    m_banner->hide();
     m_priority->setRange(1, 99);
     m_priority->setToolTip(tr("Lower numbers win when a contact has too many emails in a period"));
     m_daysBefore->setRange(0, 365);
@@ -270,6 +273,7 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
     layout->addWidget(typeBox);
     layout->addWidget(instanceBox);
     layout->addWidget(effectBox);
+    layout->addWidget(m_banner);
     layout->addWidget(m_message);
     layout->addWidget(buttons);
 
@@ -519,8 +523,9 @@ QString CampaignEditor::messageText() const
 
 void CampaignEditor::showError(const QString &message)
 {
-    m_message->setStyleSheet(QStringLiteral("color: white; background: #b00020; padding: 4px;"));
-    m_message->setText(message);
+    // Errors in a banner, like every dialog's (KeePassXC MessageWidget style).
+    m_message->clear();
+    m_banner->showMessage(MessageBanner::Kind::Error, message);
 }
 
 void CampaignEditor::save()
@@ -547,7 +552,7 @@ void CampaignEditor::save()
     }
     m_saving = true;
     m_save->setEnabled(false);
-    m_message->setStyleSheet(QString());
+    m_banner->hide();
     m_message->setText(tr("Saving…"));
     const QString path = m_dbPath;
     QtConcurrent::run([path, type, instance, stored]() -> Result<qint64> {

@@ -15,6 +15,7 @@ class EffectChart;
 class OptionalDateEdit;
 class QCheckBox;
 class QGroupBox;
+class MessageBanner;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -100,6 +101,7 @@ private:
     QLabel *m_effectText = nullptr;
     EffectChart *m_chart = nullptr;
     QLabel *m_message = nullptr;
+    MessageBanner *m_banner = nullptr;
     QPushButton *m_save = nullptr;
     QTimer *m_delay = nullptr;
 };

@@ -3,6 +3,7 @@
 #include "batch/batchjob.h"
 #include "config.h"
 #include "items/contacttablemodel.h"
+#include "messagebanner.h"
 
 #include <QAbstractItemModel>
 #include <QCheckBox>
@@ -45,7 +46,7 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
       m_bom(new QCheckBox(tr("Start with a UTF-8 BOM (Excel needs it for accents)"), this)),
       m_formulaGuard(new QCheckBox(tr("Protect against formulas (prefix = + - @ with ')"), this)),
       m_excelText(new QCheckBox(tr("Write ZIP and phone as =\"…\" so Excel keeps leading zeros"), this)),
-      m_progress(new QProgressBar(this)), m_message(new QLabel(this)),
+      m_progress(new QProgressBar(this)), m_message(new QLabel(this)), m_banner(new MessageBanner(this)),
       m_exportButton(new QPushButton(tr("Export"), this)), m_closeButton(new QPushButton(tr("Close"), this)),
       m_viewTimer(new QTimer(this))
 {
@@ -55,6 +56,7 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
     m_separator->setObjectName(QStringLiteral("exportSeparator"));
     m_lineEnding->setObjectName(QStringLiteral("exportLineEnding"));
     m_message->setObjectName(QStringLiteral("exportMessage"));
+    m_banner->setObjectName(QStringLiteral("exportBanner"));
 
     m_source->addItem(tr("Rows of the current table (as filtered)"), int(Source::CurrentView));
     m_source->addItem(tr("Stored schedule (email_schedules)"), int(Source::Schedule));
@@ -113,6 +115,7 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_progress);
+    layout->addWidget(m_banner);
     layout->addWidget(m_message);
     layout->addWidget(buttons);
 
@@ -152,10 +155,9 @@ ExportDialog::ExportDialog(QAbstractItemModel *currentView, const QString &dbPat
             finished(future.result());
         } else {
             ExportOutcome cancelled;
-            cancelled.error = Error {
-                tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())),
-                int(CsvErrorKind::Cancelled)
-            };
+            cancelled.error = Error(
+                CsvErrorKind::Cancelled,
+                tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())));
             finished(cancelled);
         }
     });
@@ -372,7 +374,7 @@ void ExportDialog::startExport()
     settings.setValue(LastFolderKey, QFileInfo(path).absolutePath());
 
     m_message->setProperty("outcome", false);
-    m_message->setStyleSheet(QString());
+    m_banner->hide();
     m_message->setText(tr("Writing %1…").arg(QDir::toNativeSeparators(path)));
     m_progress->setValue(0);
     m_progress->setVisible(true);
@@ -434,9 +436,9 @@ void ExportDialog::writeViewSlice()
         m_viewExport->cancel();
         m_viewExport.reset();
         ExportOutcome gone;
-        gone.error = Error { tr("The table was closed during the export; %1 was not changed.")
-                                 .arg(QDir::toNativeSeparators(m_path->text())),
-                             int(CsvErrorKind::Cancelled) };
+        gone.error = Error(CsvErrorKind::Cancelled,
+                           tr("The table was closed during the export; %1 was not changed.")
+                               .arg(QDir::toNativeSeparators(m_path->text())));
         finished(gone);
         return;
     }
@@ -456,16 +458,18 @@ void ExportDialog::finished(const ExportOutcome &outcome)
     m_progress->setVisible(false);
     m_message->setProperty("outcome", true);
     if (outcome.ok()) {
-        m_message->setStyleSheet(QString());
+        m_banner->hide();
         const QString where = QDir::toNativeSeparators(m_path->text());
         m_message->setText(outcome.rows == 1
                                ? tr("Wrote 1 row to %1.").arg(where)
                                : tr("Wrote %1 rows to %2.").arg(QLocale().toString(outcome.rows), where));
         emit exported(m_path->text(), outcome.rows);
     } else {
-        m_message->setStyleSheet(
-            QStringLiteral("color: palette(bright-text); background: #b00020; padding: 4px;"));
-        m_message->setText(outcome.error->message);
+        // A cancel is the user's choice, not a failure: said as a warning.
+        m_message->clear();
+        m_banner->showMessage(outcome.error->is(CsvErrorKind::Cancelled) ? MessageBanner::Kind::Warning
+                                                                         : MessageBanner::Kind::Error,
+                              outcome.error->message);
     }
     updateState();
 }
@@ -483,10 +487,9 @@ void ExportDialog::reject()
         m_viewExport->cancel();
         m_viewExport.reset();
         ExportOutcome cancelled;
-        cancelled.error = Error {
-            tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())),
-            int(CsvErrorKind::Cancelled)
-        };
+        cancelled.error = Error(
+            CsvErrorKind::Cancelled,
+            tr("Export cancelled; %1 was not changed.").arg(QDir::toNativeSeparators(m_path->text())));
         finished(cancelled);
         return;
     }

@@ -11,6 +11,7 @@
 class QAbstractItemModel;
 class QCheckBox;
 class QComboBox;
+class MessageBanner;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -100,7 +101,8 @@ private:
     QCheckBox *m_formulaGuard;
     QCheckBox *m_excelText;
     QProgressBar *m_progress;
-    QLabel *m_message;
+    QLabel *m_message;       // progress and outcome
+    MessageBanner *m_banner; // errors
     QPushButton *m_exportButton;
     QPushButton *m_closeButton;
 

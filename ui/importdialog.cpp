@@ -3,6 +3,7 @@
 #include "config.h"
 #include "csvmappingbox.h"
 #include "csvsourcebox.h"
+#include "messagebanner.h"
 #include "rejectedrowsview.h"
 
 #include <QCheckBox>
@@ -53,8 +54,8 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
       m_mapping(new CsvMappingBox(tr("Columns → contact fields"), fieldNames(), 3, this)),
       m_dates(new QLabel(this)), m_summary(new QLabel(this)), m_failures(new RejectedRowsView(this)),
       m_conflict(new QComboBox(this)), m_progress(new QProgressBar(this)), m_message(new QLabel(this)),
-      m_importButton(new QPushButton(tr("Import"), this)), m_closeButton(new QPushButton(tr("Close"), this)),
-      m_analysisTimer(new QTimer(this))
+      m_banner(new MessageBanner(this)), m_importButton(new QPushButton(tr("Import"), this)),
+      m_closeButton(new QPushButton(tr("Close"), this)), m_analysisTimer(new QTimer(this))
 {
     setWindowTitle(tr("Import contacts"));
 
@@ -67,6 +68,7 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     m_source->pathEdit()->setObjectName(QStringLiteral("importPath"));
     m_summary->setObjectName(QStringLiteral("importSummary"));
     m_message->setObjectName(QStringLiteral("importMessage"));
+    m_banner->setObjectName(QStringLiteral("importBanner"));
     m_conflict->setObjectName(QStringLiteral("importConflict"));
 
     auto *checkBox = new QGroupBox(tr("Check"), this);
@@ -103,6 +105,7 @@ ImportDialog::ImportDialog(const QString &dbPath, QWidget *parent)
     layout->addWidget(splitter, 1);
     layout->addLayout(conflictRow);
     layout->addWidget(m_progress);
+    layout->addWidget(m_banner);
     layout->addWidget(m_message);
     layout->addWidget(buttons);
 
@@ -183,8 +186,7 @@ void ImportDialog::setCsvPath(const QString &path)
 
 void ImportDialog::onPreviewLoaded()
 {
-    m_message->clear();
-    m_message->setStyleSheet(QString());
+    showStatus(QString());
     const FilePreview &p = m_source->preview();
     QList<int> guess;
     for (int f = 0; f < FieldCount; ++f)
@@ -266,8 +268,7 @@ void ImportDialog::saveFailures()
     if (!outcome.ok())
         showError(outcome.error->message);
     else
-        m_message->setText(
-            tr("Saved %1 rejected rows to %2.").arg(outcome.rows).arg(QDir::toNativeSeparators(path)));
+        showStatus(tr("Saved %1 rejected rows to %2.").arg(outcome.rows).arg(QDir::toNativeSeparators(path)));
 }
 
 void ImportDialog::startImport()
@@ -277,8 +278,7 @@ void ImportDialog::startImport()
     m_analysisWatcher.cancel();
     m_progress->setValue(0);
     m_progress->setVisible(true);
-    m_message->setStyleSheet(QString());
-    m_message->setText(tr("Importing into %1…").arg(QDir::toNativeSeparators(m_dbPath)));
+    showStatus(tr("Importing into %1…").arg(QDir::toNativeSeparators(m_dbPath)));
     m_importWatcher.setFuture(ContactImport::runAsync(m_dbPath, settings()));
     updateButtons();
 }
@@ -288,7 +288,7 @@ void ImportDialog::importFinished()
     m_progress->setVisible(false);
     const QFuture<Result<ImportReport>> future = m_importWatcher.future();
     if (future.resultCount() == 0) {
-        m_message->setText(tr("Import cancelled; the database was not changed."));
+        showStatus(tr("Import cancelled; the database was not changed."));
         updateButtons();
         return;
     }
@@ -296,12 +296,11 @@ void ImportDialog::importFinished()
     if (!result.ok()) {
         showError(result.errorMessage());
     } else {
-        m_message->setStyleSheet(QString());
-        m_message->setText(tr("Imported %1 new contacts, updated %2, skipped %3 existing, rejected %4.")
-                               .arg(result->inserted)
-                               .arg(result->updated)
-                               .arg(result->skippedExisting)
-                               .arg(result->failedRows));
+        showStatus(tr("Imported %1 new contacts, updated %2, skipped %3 existing, rejected %4.")
+                       .arg(result->inserted)
+                       .arg(result->updated)
+                       .arg(result->skippedExisting)
+                       .arg(result->failedRows));
         // Pressing Import again would only skip the rows just added: done, Close is next.
         m_imported = true;
         emit imported(*result);
@@ -311,8 +310,14 @@ void ImportDialog::importFinished()
 
 void ImportDialog::showError(const QString &message)
 {
-    m_message->setStyleSheet(QStringLiteral("color: white; background: #b00020; padding: 4px;"));
-    m_message->setText(message);
+    m_message->clear();
+    m_banner->showMessage(MessageBanner::Kind::Error, message);
+}
+
+void ImportDialog::showStatus(const QString &text)
+{
+    m_banner->hide();
+    m_message->setText(text);
 }
 
 void ImportDialog::updateButtons()

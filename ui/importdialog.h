@@ -8,6 +8,7 @@
 class CsvMappingBox;
 class CsvSourceBox;
 class QComboBox;
+class MessageBanner;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -63,7 +64,8 @@ private:
     void importFinished();
     void saveFailures();
     void updateButtons();
-    void showError(const QString &message);
+    void showError(const QString &message); // in the banner
+    void showStatus(const QString &text);   // progress or outcome; hides the banner
 
     QString m_dbPath;
     QDate m_today;
@@ -77,7 +79,8 @@ private:
     RejectedRowsView *m_failures;
     QComboBox *m_conflict;
     QProgressBar *m_progress;
-    QLabel *m_message;
+    QLabel *m_message;       // progress and outcome
+    MessageBanner *m_banner; // errors
     QPushButton *m_importButton;
     QPushButton *m_closeButton;
     QTimer *m_analysisTimer;

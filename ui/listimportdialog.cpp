@@ -3,6 +3,7 @@
 #include "csvmappingbox.h"
 #include "csvsourcebox.h"
 #include "items/suppressionmodel.h"
+#include "messagebanner.h"
 #include "rejectedrowsview.h"
 #include "storage/orgdatabase.h"
 
@@ -45,6 +46,7 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
           new CsvMappingBox(kind == Kind::Enrolment ? tr("Columns → enrolment") : tr("Columns → list entry"),
                             fieldsOf(kind), 3, this)),
       m_summary(new QLabel(this)), m_failures(new RejectedRowsView(this)), m_message(new QLabel(this)),
+      m_banner(new MessageBanner(this)),
       m_import(new QPushButton(kind == Kind::Enrolment ? tr("Enrol") : tr("Import"), this)),
       m_close(new QPushButton(tr("Close"), this))
 {
@@ -55,6 +57,7 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
     m_message->setObjectName(QStringLiteral("listImportMessage"));
     m_summary->setWordWrap(true);
     m_message->setWordWrap(true);
+    m_banner->hide();
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *intro = new QLabel(this);
@@ -107,6 +110,7 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
     layout->addWidget(m_source);
     layout->addWidget(splitter, 1);
     layout->addLayout(options);
+    layout->addWidget(m_banner);
     layout->addWidget(m_message);
     layout->addLayout(buttons);
 
@@ -144,7 +148,7 @@ QString ListImportDialog::summaryText() const
 void ListImportDialog::onPreviewLoaded()
 {
     m_message->clear();
-    m_message->setStyleSheet(QString());
+    m_banner->hide();
     const QStringList header = m_source->preview().header;
     QList<int> guess;
     if (m_kind == Kind::Enrolment) {
@@ -260,7 +264,7 @@ void ListImportDialog::startImport()
         return;
     m_busy = true;
     ++m_token; // a check still running is stale now
-    m_message->setStyleSheet(QString());
+    m_banner->hide();
     m_message->setText(tr("Writing to %1…").arg(QDir::toNativeSeparators(m_dbPath)));
     updateButtons();
     const QString path = m_dbPath;
@@ -336,8 +340,9 @@ void ListImportDialog::saveFailures()
 
 void ListImportDialog::showError(const QString &message)
 {
-    m_message->setStyleSheet(QStringLiteral("color: white; background: #b00020; padding: 4px;"));
-    m_message->setText(message);
+    // Errors in a banner, like every dialog's (KeePassXC MessageWidget style).
+    m_message->clear();
+    m_banner->showMessage(MessageBanner::Kind::Error, message);
 }
 
 void ListImportDialog::updateButtons()

@@ -7,6 +7,7 @@
 class CsvMappingBox;
 class CsvSourceBox;
 class QComboBox;
+class MessageBanner;
 class QLabel;
 class QPushButton;
 class RejectedRowsView;
@@ -69,6 +70,7 @@ private:
     QLabel *m_summary = nullptr;
     RejectedRowsView *m_failures = nullptr;
     QLabel *m_message = nullptr;
+    MessageBanner *m_banner = nullptr;
     QPushButton *m_import = nullptr;
     QPushButton *m_close = nullptr;
 };

@@ -37,8 +37,6 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
-#include <QThread>
-#include <QThreadPool>
 #include <QTimeZone>
 #include <QToolBar>
 #include <QToolButton>
@@ -94,10 +92,6 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
       m_contacts(new ContactsPage(this)), m_scanner(new ProblemScanner(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
-    // Qt's raster engine splits large fills across the global pool and waits for them; spare
-    // threads keep painting from queuing behind long background reads (see docs/GUI.md).
-    QThreadPool *pool = QThreadPool::globalInstance();
-    pool->setMaxThreadCount(std::max(pool->maxThreadCount(), QThread::idealThreadCount() + 4));
     setWindowTitle(tr("Email Scheduler"));
     setAcceptDrops(true);
     setCentralWidget(m_contacts);

@@ -3,6 +3,7 @@
 
 #include "batch/batchjob.h"
 #include "csv/csvexport.h"
+#include "storage/demogenerator.h"
 #include "storage/orgdatabase.h"
 
 #include <QCoreApplication>
@@ -234,20 +235,28 @@ QString tr(const char *text)
 
 int exitCodeFor(const Error &error)
 {
-    return dbErrorKind(error) == DbErrorKind::Cancelled ? 3 : 2;
-}
-
-int exitCodeForCsv(const Error &error)
-{
-    switch (CsvErrorKind(error.code)) {
-    case CsvErrorKind::Database:
-        return DatabaseError;
-    case CsvErrorKind::Cancelled:
-        return Cancelled;
-    case CsvErrorKind::File:
-        break;
+    if (const auto csv = error.kind<CsvErrorKind>()) {
+        switch (*csv) {
+        case CsvErrorKind::File:
+            return UsageError;
+        case CsvErrorKind::Database:
+            return DatabaseError;
+        case CsvErrorKind::Cancelled:
+            return Cancelled;
+        }
     }
-    return UsageError;
+    if (const auto demo = error.kind<DemoGenerator::ErrorKind>()) {
+        switch (*demo) {
+        case DemoGenerator::ErrorKind::FileExists:
+            return UsageError;
+        case DemoGenerator::ErrorKind::WriteFailed:
+            return DatabaseError;
+        case DemoGenerator::ErrorKind::Cancelled:
+            return Cancelled;
+        }
+    }
+    // Storage and batch errors (DbErrorKind) and anything without a kind: a database error.
+    return error.is(DbErrorKind::Cancelled) ? Cancelled : DatabaseError;
 }
 
 std::optional<int> checkDatabase(const QString &path, bool forWriting)

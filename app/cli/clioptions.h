@@ -96,11 +96,10 @@ struct ComputeInputs
 // exit code when the command must stop (the error is printed).
 std::optional<int> readComputeInputs(const CommandLine &cli, ComputeInputs &inputs);
 
-// The exit code of a storage/batch error: 3 for a cancel, 2 for every database error.
+// The exit code of an error, by its layer's kind (SPEC section 11): 1 for a bad CSV file or an
+// existing demo file, 3 for a cancel, 2 for every database error. The only place kinds become
+// numbers.
 int exitCodeFor(const Error &error);
-
-// The exit code of a CSV export/import error (CsvErrorKind: 1 file, 2 database, 3 cancelled).
-int exitCodeForCsv(const Error &error);
 
 // Opens the database once to fail fast with the classified error (missing, not a database,
 // read-only, ...) before any thread starts. Returns the exit code when the command must stop

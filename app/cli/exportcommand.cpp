@@ -88,7 +88,7 @@ int exportCommand(const QStringList &args)
         : CsvExport::run(request, [](qint64, qint64) { return !CancelOnSignal::isCancelled(); });
     if (!outcome.ok()) {
         printError(outcome.error->message);
-        return exitCodeForCsv(*outcome.error);
+        return exitCodeFor(*outcome.error);
     }
     return Success;
 }

@@ -83,16 +83,10 @@ int generateCommand(const QStringList &args)
         = DemoGenerator::generate(options, {}, CancelOnSignal::flag());
     if (!summary) {
         printError(summary.errorMessage()
-                   + (summary.error().code == DemoGenerator::FileExists ? tr(" (use --force to replace it)")
-                                                                        : QString()));
-        switch (summary.error().code) {
-        case DemoGenerator::FileExists:
-            return UsageError;
-        case DemoGenerator::Cancelled:
-            return Cancelled;
-        default:
-            return DatabaseError;
-        }
+                   + (summary.error().is(DemoGenerator::ErrorKind::FileExists)
+                          ? tr(" (use --force to replace it)")
+                          : QString()));
+        return exitCodeFor(summary.error());
     }
     printLine(tr("generated %1: contacts=%2 messy=%3 history=%4 seconds=%5")
                   .arg(QDir::toNativeSeparators(*path))

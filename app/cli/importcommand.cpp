@@ -103,7 +103,7 @@ int importCommand(const QStringList &args)
                          : ContactImport::run(cli.value(QStringLiteral("db")), settings, progress);
     if (!report.ok()) {
         printError(report.errorMessage());
-        return exitCodeForCsv(report.error());
+        return exitCodeFor(report.error());
     }
 
     const QString shown = QDir::toNativeSeparators(settings.csvPath);

@@ -311,32 +311,35 @@ private:
 Result<void> checkSettings(const ImportSettings &settings)
 {
     if (!settings.mapping.isMapped(Field::Email)) {
-        return Error { tr("%1: no column is mapped to Email; every contact needs one.")
-                           .arg(nativePath(settings.csvPath)),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("%1: no column is mapped to Email; every contact needs one.")
+                         .arg(nativePath(settings.csvPath)));
     }
     if (!settings.mapping.isMapped(Field::ZipCode) && !settings.mapping.isMapped(Field::State)) {
-        return Error { tr("%1: map a ZIP code or a state column; without either no contact has a state.")
-                           .arg(nativePath(settings.csvPath)),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("%1: map a ZIP code or a state column; without either no contact has a state.")
+                         .arg(nativePath(settings.csvPath)));
     }
     return {};
 }
 
-// Opens the CSV file and positions the reader after the header; `header` receives it.
+// The CSV file of an import, read after its header.
 class CsvInput
 {
 public:
     explicit CsvInput(const ImportSettings &settings)
-        : m_file(settings.csvPath), m_reader(&m_file, settings.dialect), m_path(settings.csvPath),
-          m_header(settings.dialect.header)
+        : m_settings(settings), m_file(settings.csvPath), m_reader(&m_file, settings.dialect),
+          m_path(settings.csvPath), m_header(settings.dialect.header)
     { }
 
+    // Checks the settings (checkSettings), opens the file and reads its header, if it has one.
     Result<QStringList> open()
     {
+        if (auto ok = checkSettings(m_settings); !ok.ok())
+            return ok.error();
         if (!m_file.open(QIODevice::ReadOnly))
-            return Error { tr("Could not read %1: %2").arg(nativePath(m_path), m_file.errorString()),
-                           int(CsvErrorKind::File) };
+            return Error(CsvErrorKind::File,
+                         tr("Could not read %1: %2").arg(nativePath(m_path), m_file.errorString()));
         m_size = m_file.size();
         QStringList header;
         if (m_header && !m_reader.readRecord(header) && !m_reader.errorString().isEmpty())
@@ -348,11 +351,12 @@ public:
     qint64 size() const { return m_size; }
     Error readError() const
     {
-        return Error { tr("Could not read %1: %2").arg(nativePath(m_path), m_reader.errorString()),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read %1: %2").arg(nativePath(m_path), m_reader.errorString()));
     }
 
 private:
+    const ImportSettings &m_settings;
     QFile m_file;
     CsvReader m_reader;
     QString m_path;
@@ -416,11 +420,11 @@ public:
 private:
     Error spillError(const QString &why) const
     {
-        return Error { tr("Could not keep the rejected rows beyond the first %1 in a temporary file in %2: "
-                          "%3. Free some disk space and try again.")
-                           .arg(ImportReport::MaxFailures)
-                           .arg(nativePath(QDir::tempPath()), why),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not keep the rejected rows beyond the first %1 in a temporary file in %2: "
+                        "%3. Free some disk space and try again.")
+                         .arg(ImportReport::MaxFailures)
+                         .arg(nativePath(QDir::tempPath()), why));
     }
 
     ImportReport &m_report;
@@ -430,8 +434,8 @@ private:
 
 Error cancelledImport(const QString &path)
 {
-    return Error { tr("Import of %1 cancelled; the database was not changed.").arg(nativePath(path)),
-                   int(CsvErrorKind::Cancelled) };
+    return Error(CsvErrorKind::Cancelled,
+                 tr("Import of %1 cancelled; the database was not changed.").arg(nativePath(path)));
 }
 
 constexpr qint64 ProgressEvery = 2048;
@@ -515,8 +519,8 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
         }
     }
     if (!s.insertFields.contains(Field::Email)) {
-        return Error { tr("%1: the contacts table has no email column.").arg(nativePath(db.path())),
-                       int(CsvErrorKind::Database) };
+        return Error(CsvErrorKind::Database,
+                     tr("%1: the contacts table has no email column.").arg(nativePath(db.path())));
     }
     for (qsizetype i = 0; i < fillerNames.size(); ++i)
         s.fillers.append({ int(s.insertFields.size() + i + 1), fillerNumeric.at(i) });
@@ -642,12 +646,12 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        return Error { tr("%1: not a JSON object field -> column header (%2)")
-                           .arg(nativePath(fileName),
-                                parseError.error != QJsonParseError::NoError
-                                    ? parseError.errorString()
-                                    : tr("the top level is not an object")),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("%1: not a JSON object field -> column header (%2)")
+                         .arg(nativePath(fileName),
+                              parseError.error != QJsonParseError::NoError
+                                  ? parseError.errorString()
+                                  : tr("the top level is not an object")));
     }
     Mapping m = guess(header);
     std::array<bool, FieldCount> explicitFields {};
@@ -655,12 +659,11 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
     for (auto it = object.begin(); it != object.end(); ++it) {
         const auto field = fieldFromColumnName(it.key());
         if (!field) {
-            return Error {
+            return Error(
+                CsvErrorKind::File,
                 tr("%1: unknown field \"%2\" (use first_name, last_name, email, phone_number, birth_date, "
                    "effective_date, state, zip_code, current_carrier, plan_type, gender, status)")
-                    .arg(nativePath(fileName), it.key()),
-                int(CsvErrorKind::File)
-            };
+                    .arg(nativePath(fileName), it.key()));
         }
         if (it.value().isNull()) {
             m.setColumn(*field, -1); // explicitly not imported
@@ -668,9 +671,9 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
             continue;
         }
         if (!it.value().isString()) {
-            return Error { tr("%1: the value of \"%2\" must be a column header (a string) or null")
-                               .arg(nativePath(fileName), it.key()),
-                           int(CsvErrorKind::File) };
+            return Error(CsvErrorKind::File,
+                         tr("%1: the value of \"%2\" must be a column header (a string) or null")
+                             .arg(nativePath(fileName), it.key()));
         }
         const QString column = it.value().toString();
         qsizetype index = header.indexOf(column);
@@ -681,10 +684,9 @@ Result<Mapping> Mapping::fromJson(const QByteArray &json, const QStringList &hea
             }
         }
         if (index < 0) {
-            return Error { tr("%1: \"%2\" maps to column \"%3\", which is not in the CSV header (%4)")
-                               .arg(nativePath(fileName), it.key(), column,
-                                    header.join(QStringLiteral(", "))),
-                           int(CsvErrorKind::File) };
+            return Error(CsvErrorKind::File,
+                         tr("%1: \"%2\" maps to column \"%3\", which is not in the CSV header (%4)")
+                             .arg(nativePath(fileName), it.key(), column, header.join(QStringLiteral(", "))));
         }
         // An explicit mapping takes the column from a guessed field (explicit ones may share).
         for (int i = 0; i < FieldCount; ++i) {
@@ -747,8 +749,8 @@ Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, i
 {
     QFile file(csvPath);
     if (!file.open(QIODevice::ReadOnly))
-        return Error { tr("Could not read %1: %2").arg(nativePath(csvPath), file.errorString()),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read %1: %2").arg(nativePath(csvPath), file.errorString()));
     CsvReader reader(&file, dialect);
     FilePreview p;
     QStringList record;
@@ -762,8 +764,8 @@ Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, i
         p.rows.append(record);
     }
     if (!reader.errorString().isEmpty() && p.rows.isEmpty() && p.header.isEmpty())
-        return Error { tr("Could not read %1: %2").arg(nativePath(csvPath), reader.errorString()),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read %1: %2").arg(nativePath(csvPath), reader.errorString()));
     if (!dialect.header) {
         for (qsizetype i = 0; i < columns; ++i)
             p.header.append(tr("Column %1").arg(i + 1));
@@ -773,27 +775,32 @@ Result<FilePreview> preview(const QString &csvPath, const CsvDialect &dialect, i
     return p;
 }
 
-Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &progress)
+namespace {
+
+// The one pass over the file that analyse() and run() share: every record is checked; a failed
+// row goes to the report's failures (the first MaxFailures kept, the rest spilled), a good one
+// to `store` (which analyse() leaves empty). Fills the report's counts and date columns and asks
+// `progress` every ProgressEvery rows; a refusal cancels.
+template<typename StoreRow>
+Result<ImportReport> readRows(CsvInput &input, QStringList header, const ImportSettings &settings,
+                              const CsvProgress &progress, StoreRow &&store)
 {
-    if (auto ok = checkSettings(settings); !ok.ok())
-        return ok.error();
-    CsvInput input(settings);
-    auto header = input.open();
-    if (!header.ok())
-        return header.error();
     ImportReport report;
-    report.header = *header;
+    report.header = std::move(header);
     FailureSink failures(report);
     RowChecker checker(settings);
     QStringList fields;
     while (input.reader().readRecord(fields)) {
         ++report.rows;
-        CheckedRow row = checker.check(fields, input.reader().recordLine());
+        const qint64 line = input.reader().recordLine();
+        CheckedRow row = checker.check(fields, line);
         if (row.failure) {
             if (auto error = failures.add(std::move(*row.failure)))
                 return *error;
         } else {
             ++report.good;
+            if (Result<void> stored = store(row, line, report); !stored.ok())
+                return stored.error();
         }
         if (progress && report.rows % ProgressEvery == 0
             && !progress(input.reader().bytesRead(), input.size()))
@@ -807,10 +814,20 @@ Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &
     return report;
 }
 
+} // namespace
+
+Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &progress)
+{
+    CsvInput input(settings);
+    auto header = input.open();
+    if (!header.ok())
+        return header.error();
+    return readRows(input, std::move(header).value(), settings, progress,
+                    [](const CheckedRow &, qint64, ImportReport &) { return Result<void>(); });
+}
+
 Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, const CsvProgress &progress)
 {
-    if (auto ok = checkSettings(settings); !ok.ok())
-        return ok.error();
     CsvInput input(settings);
     auto header = input.open();
     if (!header.ok())
@@ -832,22 +849,19 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         return CsvSqlite::fromDbError(transaction.error());
     const QString writeAction = tr("import contacts into");
     const auto rowError = [&](qint64 line, const Error &error) -> Error {
-        return Error { tr("%1 line %2: %3").arg(nativePath(settings.csvPath)).arg(line).arg(error.message),
-                       int(CsvErrorKind::Database) };
+        return Error(CsvErrorKind::Database,
+                     tr("%1 line %2: %3").arg(nativePath(settings.csvPath)).arg(line).arg(error.message));
     };
 
     // Existing emails in a temporary table (not in the database file) with an index: one
     // lookup per row, whatever the size of the table and whether `email` is indexed there.
     if (auto r
         = db.exec("CREATE TEMP TABLE IF NOT EXISTS es_import_emails (email TEXT PRIMARY KEY, id INTEGER) "
-                  "WITHOUT ROWID",
-                  tr("prepare the import into"));
-        !r.ok())
-        return CsvSqlite::fromDbError(r.error());
-    if (auto r = db.exec(
-            "DELETE FROM temp.es_import_emails; INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
-            "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
-            tr("read the contacts of"));
+                  "WITHOUT ROWID; "
+                  "DELETE FROM temp.es_import_emails; "
+                  "INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
+                  "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
+                  tr("read the contacts of"));
         !r.ok())
         return CsvSqlite::fromDbError(r.error());
 
@@ -856,24 +870,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         return prepared.error();
     ImportStatements &s = *prepared;
 
-    ImportReport report;
-    report.header = *header;
-    FailureSink failures(report);
-    RowChecker checker(settings);
-    QStringList fields;
-    while (input.reader().readRecord(fields)) {
-        ++report.rows;
-        const qint64 line = input.reader().recordLine();
-        CheckedRow row = checker.check(fields, line);
-        if (progress && report.rows % ProgressEvery == 0
-            && !progress(input.reader().bytesRead(), input.size()))
-            return cancelledImport(settings.csvPath);
-        if (row.failure) {
-            if (auto error = failures.add(std::move(*row.failure)))
-                return *error;
-            continue;
-        }
-        ++report.good;
+    // A good row: skipped, updated or inserted, by whether its email is stored already.
+    const auto store = [&](const CheckedRow &row, qint64 line, ImportReport &report) -> Result<void> {
         const QString key = emailKey(row.contact.email);
         Statement &lookup = *s.lookup;
         lookup.reset();
@@ -886,17 +884,17 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
             lookup.reset();
             if (settings.onConflict == OnConflict::Skip) {
                 ++report.skippedExisting;
-                continue;
+                return {};
             }
             if (settings.onConflict == OnConflict::Abort) {
-                return Error { tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was "
-                                  "changed.")
-                                   .arg(nativePath(settings.csvPath))
-                                   .arg(line)
-                                   .arg(row.contact.email)
-                                   .arg(existing)
-                                   .arg(nativePath(dbPath)),
-                               int(CsvErrorKind::File) };
+                return Error(CsvErrorKind::File,
+                             tr("%1 line %2: %3 is already contact %4 in %5; import aborted, nothing was "
+                                "changed.")
+                                 .arg(nativePath(settings.csvPath))
+                                 .arg(line)
+                                 .arg(row.contact.email)
+                                 .arg(existing)
+                                 .arg(nativePath(dbPath)));
             }
             Statement &u = *s.update;
             u.reset();
@@ -908,7 +906,7 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
             if (auto done = u.exec(); !done)
                 return rowError(line, done.error());
             ++report.updated;
-            continue;
+            return {};
         }
         lookup.reset();
         Statement &ins = *s.insert;
@@ -930,18 +928,17 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
         if (auto done = remember.exec(); !done)
             return rowError(line, done.error());
         ++report.inserted;
-    }
-    if (!input.reader().errorString().isEmpty())
-        return input.readError();
-    if (auto error = failures.finish())
-        return *error;
+        return {};
+    };
+    Result<ImportReport> report = readRows(input, std::move(header).value(), settings, progress, store);
+    if (!report.ok())
+        return report;
     // Statements must not keep the table busy while committing.
     s = ImportStatements();
     if (auto r = transaction->commit(writeAction); !r.ok())
         return CsvSqlite::fromDbError(r.error());
     // The import is committed; a temp table that cannot be dropped goes with the connection.
     (void)db.exec("DROP TABLE IF EXISTS temp.es_import_emails", writeAction);
-    report.dates = checker.dateReports();
     return report;
 }
 
@@ -1007,9 +1004,9 @@ public:
 private:
     Error readError(const QString &why) const
     {
-        return Error { tr("Could not read the rejected rows back from %1: %2")
-                           .arg(nativePath(m_report.moreFailures->path()), why),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read the rejected rows back from %1: %2")
+                         .arg(nativePath(m_report.moreFailures->path()), why));
     }
 
     const ImportReport &m_report;

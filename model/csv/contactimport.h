@@ -137,7 +137,7 @@ Result<void> forEachFailure(const ImportReport &report, const std::function<bool
 Result<ImportReport> analyse(const ImportSettings &settings, const CsvProgress &progress = {});
 
 // Checks and imports the good rows in one transaction: on any error, an abort on conflict or a
-// cancel nothing is written. Errors: CsvErrorKind in Error::code.
+// cancel nothing is written. Errors are of kind CsvErrorKind.
 Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings,
                          const CsvProgress &progress = {});
 

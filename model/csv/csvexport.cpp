@@ -30,16 +30,13 @@ QString tr(const char *text)
 
 Error fileError(const QString &path, const QString &what)
 {
-    return Error { tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), what),
-                   int(CsvErrorKind::File) };
+    return Error(CsvErrorKind::File, tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), what));
 }
 
 Error cancelledError(const QString &path)
 {
-    return Error {
-        tr("Export to %1 cancelled; the file was not changed.").arg(QDir::toNativeSeparators(path)),
-        int(CsvErrorKind::Cancelled)
-    };
+    return Error(CsvErrorKind::Cancelled,
+                 tr("Export to %1 cancelled; the file was not changed.").arg(QDir::toNativeSeparators(path)));
 }
 
 // How often the progress callback runs: often enough for a smooth bar, rarely enough to cost
@@ -274,15 +271,15 @@ ExportOutcome exportContactView(const ExportRequest::ContactView &view, const QS
     ExportOutcome outcome;
     ContactQuery query;
     if (const Result<void> opened = query.open(dbPath); !opened.ok()) {
-        outcome.error = Error { opened.error().message, int(CsvErrorKind::Database) };
+        outcome.error = Error(CsvErrorKind::Database, opened.error().message);
         return outcome;
     }
     const auto cancelled = [&progress] { return progress && !progress(0, -1); };
     const Result<QList<qint64>> index = query.buildIndex(view.index, cancelled);
     if (!index.ok()) {
-        outcome.error = index.error().code == ContactQuery::Cancelled
+        outcome.error = index.error().is(DbErrorKind::Cancelled)
             ? cancelledError(out.path())
-            : Error { index.error().message, int(CsvErrorKind::Database) };
+            : Error(CsvErrorKind::Database, index.error().message);
         return outcome;
     }
     out.writer().setTextColumns(textColumnsFor(view.headers));
@@ -298,7 +295,7 @@ ExportOutcome exportContactView(const ExportRequest::ContactView &view, const QS
     for (qsizetype first = 0; first < ids.size(); first += Slice) {
         const Result<QList<ContactRow>> rows = query.fetchRows(ids.mid(first, Slice), view.index.today);
         if (!rows.ok()) {
-            outcome.error = Error { rows.error().message, int(CsvErrorKind::Database) };
+            outcome.error = Error(CsvErrorKind::Database, rows.error().message);
             return outcome;
         }
         for (const ContactRow &row : *rows) {
@@ -550,9 +547,9 @@ ExportOutcome run(const ExportRequest &request, const CsvProgress &progress)
     }
     if (request.what == ExportRequest::What::Schedule && !db->hasTable(QStringLiteral("email_schedules"))) {
         outcome.error
-            = Error { tr("%1 has no schedule yet (no email_schedules table). Run the scheduler first.")
-                          .arg(QDir::toNativeSeparators(request.dbPath)),
-                      int(CsvErrorKind::Database) };
+            = Error(CsvErrorKind::Database,
+                    tr("%1 has no schedule yet (no email_schedules table). Run the scheduler first.")
+                        .arg(QDir::toNativeSeparators(request.dbPath)));
         return outcome;
     }
     AtomicCsvFile out(request.outputPath, request.options, request.dbPath);
@@ -597,10 +594,10 @@ std::optional<Error> checkOutputPath(const QString &outputPath, const QString &d
 {
     const QString shown = QDir::toNativeSeparators(outputPath);
     const auto refuse = [&shown](const QString &why) {
-        return Error { tr("Will not write %1: %2").arg(shown, why), int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File, tr("Will not write %1: %2").arg(shown, why));
     };
     if (outputPath.isEmpty())
-        return Error { tr("No file name given for the CSV file."), int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File, tr("No file name given for the CSV file."));
     // QFileInfo follows symbolic links: a link to the database is the database.
     const QFileInfo info(outputPath);
     const QString database = dbPath.isEmpty() ? QString() : QFileInfo(dbPath).canonicalFilePath();

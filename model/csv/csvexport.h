@@ -1,5 +1,6 @@
 #pragma once
 
+#include "csv/csverror.h"
 #include "csv/csvwriter.h"
 #include "result.h"
 #include "storage/contactquery.h"
@@ -16,14 +17,6 @@
 class QAbstractItemModel;
 class QSaveFile;
 struct BatchResult;
-
-// Error::code values of CSV export and import; they equal the CLI exit codes on purpose
-// (1 usage/file, 2 database, 3 cancelled), so a command can return error().code directly.
-enum class CsvErrorKind : int {
-    File = 1,      // the CSV file could not be read, written or committed, or bad input/options
-    Database = 2,  // missing, locked, not a database, table missing
-    Cancelled = 3, // the user cancelled; nothing was written
-};
 
 // Called every few thousand rows from the working thread; returning false cancels.
 using CsvProgress = std::function<bool(qint64 done, qint64 total)>;

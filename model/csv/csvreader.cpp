@@ -1,4 +1,5 @@
 #include "csv/csvreader.h"
+#include "csv/csverror.h"
 
 #include <QBuffer>
 #include <QCoreApplication>
@@ -197,9 +198,9 @@ Result<CsvDialect> CsvDialect::detectFile(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return Error { QCoreApplication::translate("CsvReader", "Could not read %1: %2")
-                           .arg(QDir::toNativeSeparators(path), file.errorString()),
-                       1 };
+        return Error(CsvErrorKind::File,
+                     QCoreApplication::translate("CsvReader", "Could not read %1: %2")
+                         .arg(QDir::toNativeSeparators(path), file.errorString()));
     }
     const QByteArray sample = file.read(SampleSize);
     CsvDialect dialect = detect(sample);

@@ -15,38 +15,40 @@ bool isDigit(char c)
     return c >= '0' && c <= '9';
 }
 
+// Moves `i` past the digits of `s` starting there; returns how many it passed.
+qsizetype skipDigits(QByteArrayView s, qsizetype &i)
+{
+    const qsizetype start = i;
+    while (i < s.size() && isDigit(s[i]))
+        ++i;
+    return i - start;
+}
+
+// Moves `i` past one `+` or `-` at it, if there is one.
+void skipSign(QByteArrayView s, qsizetype &i)
+{
+    if (i < s.size() && (s[i] == '+' || s[i] == '-'))
+        ++i;
+}
+
 // [+-]? (digits [. digits*] | . digits) ([eE] [+-]? digits)?
 bool isPlainNumber(QByteArrayView s)
 {
     qsizetype i = 0;
     const qsizetype n = s.size();
-    if (i < n && (s[i] == '+' || s[i] == '-'))
-        ++i;
-    qsizetype intDigits = 0;
-    while (i < n && isDigit(s[i])) {
-        ++i;
-        ++intDigits;
-    }
+    skipSign(s, i);
+    const qsizetype intDigits = skipDigits(s, i);
     qsizetype fracDigits = 0;
     if (i < n && s[i] == '.') {
         ++i;
-        while (i < n && isDigit(s[i])) {
-            ++i;
-            ++fracDigits;
-        }
+        fracDigits = skipDigits(s, i);
     }
     if (intDigits + fracDigits == 0)
         return false;
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
         ++i;
-        if (i < n && (s[i] == '+' || s[i] == '-'))
-            ++i;
-        qsizetype expDigits = 0;
-        while (i < n && isDigit(s[i])) {
-            ++i;
-            ++expDigits;
-        }
-        if (expDigits == 0)
+        skipSign(s, i);
+        if (skipDigits(s, i) == 0)
             return false;
     }
     return i == n;

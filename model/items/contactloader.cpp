@@ -29,7 +29,7 @@ void ContactLoader::buildIndex(quint64 token, const ContactIndexRequest &request
         = m_query.buildIndex(request, [latest, token] { return latest->load() != token; });
     if (ids)
         Q_EMIT indexReady(token, ids.value(), QString());
-    else if (ids.error().code != ContactQuery::Cancelled)
+    else if (!ids.error().is(DbErrorKind::Cancelled))
         Q_EMIT indexReady(token, {}, ids.errorMessage());
 }
 

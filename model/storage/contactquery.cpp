@@ -98,12 +98,6 @@ ContactQuery::~ContactQuery()
     close();
 }
 
-// A storage error keeps OrgDatabase's message; its code becomes this class's ErrorKind.
-Error ContactQuery::fromDbError(const Error &error)
-{
-    return Error { error.message, dbErrorKind(error) == DbErrorKind::Cancelled ? Cancelled : SqlFailed };
-}
-
 Result<void> ContactQuery::open(const QString &path)
 {
     close();
@@ -113,7 +107,7 @@ Result<void> ContactQuery::open(const QString &path)
     // timeout waits for it here, on the worker thread, rather than failing the page.
     auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
     if (!db)
-        return fromDbError(db.error());
+        return db.error();
     m_db.emplace(std::move(db).value());
     m_immutableState = m_db->isImmutable() ? OrgDatabase::fileState(path) : QByteArray();
     sqlite3_create_function(m_db->handle(), "es_date", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
@@ -158,7 +152,8 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
     if (auto reopened = reopenIfChanged(); !reopened)
         return reopened.error();
     if (!m_db.has_value())
-        return Error { QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed };
+        return dbError(DbErrorKind::Other,
+                       QCoreApplication::translate("ContactQuery", "No database is open."));
 
     FilterContext fc { &request.filter, request.filter.usedColumns(), request.today };
     QDate today = request.today;
@@ -196,7 +191,7 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
     CancelScope scope(*m_db, isCancelled);
     auto stmt = Statement::prepare(*m_db, sql, action);
     if (!stmt)
-        return fromDbError(stmt.error());
+        return stmt.error();
     if (scheduledOn.isValid())
         stmt->bind(1, scheduledOn.toString(Qt::ISODate));
     QList<qint64> ids;
@@ -204,9 +199,9 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
     for (; row.ok() && *row; row = stmt->step())
         ids.append(stmt->int64(0));
     if ((!row.ok() && dbErrorKind(row.error()) == DbErrorKind::Cancelled) || scope.isCancelled())
-        return Error { QCoreApplication::translate("ContactQuery", "Cancelled."), Cancelled };
+        return dbError(DbErrorKind::Cancelled, QCoreApplication::translate("ContactQuery", "Cancelled."));
     if (!row)
-        return fromDbError(row.error());
+        return row.error();
     return ids;
 }
 
@@ -215,7 +210,8 @@ Result<QList<ContactRow>> ContactQuery::fetchRows(const QList<qint64> &ids, QDat
     if (auto reopened = reopenIfChanged(); !reopened)
         return reopened.error();
     if (!m_db.has_value())
-        return Error { QCoreApplication::translate("ContactQuery", "No database is open."), SqlFailed };
+        return dbError(DbErrorKind::Other,
+                       QCoreApplication::translate("ContactQuery", "No database is open."));
     // One statement with every id of the page: a page is small (a few hundred ids).
     QString sql = u"SELECT " % allColumns() % u" FROM contacts WHERE id IN (";
     for (qsizetype i = 0; i < ids.size(); ++i)
@@ -224,7 +220,7 @@ Result<QList<ContactRow>> ContactQuery::fetchRows(const QList<qint64> &ids, QDat
     const QString action = QCoreApplication::translate("ContactQuery", "read contacts from");
     auto stmt = Statement::prepare(*m_db, sql, action);
     if (!stmt)
-        return fromDbError(stmt.error());
+        return stmt.error();
     for (qsizetype i = 0; i < ids.size(); ++i)
         stmt->bind(int(i + 1), ids[i]);
 
@@ -240,7 +236,7 @@ Result<QList<ContactRow>> ContactQuery::fetchRows(const QList<qint64> &ids, QDat
         byId.insert(row.contact.id, std::move(row));
     }
     if (!step)
-        return fromDbError(step.error());
+        return step.error();
 
     QList<ContactRow> rows;
     rows.reserve(ids.size());

@@ -49,7 +49,7 @@ public:
 
     // Every contact id that matches, in the requested order (dates sort as dates, unparsable
     // dates first). `isCancelled` is polled while SQLite works; a cancelled build returns an
-    // error with code Cancelled.
+    // storage error of kind DbErrorKind::Cancelled.
     Result<QList<qint64>> buildIndex(const ContactIndexRequest &request,
                                      const std::function<bool()> &isCancelled = {});
 
@@ -60,10 +60,7 @@ public:
     // The SQL expression the index sorts `column` by (exposed for tests).
     static QString sortExpression(int column);
 
-    enum ErrorKind { Cancelled = 1, SqlFailed = 2 };
-
 private:
-    static Error fromDbError(const Error &error);
     bool hasSchedules() const; // whether the database has an email_schedules table
 
     Result<void> reopenIfChanged();

@@ -9,13 +9,12 @@
 // cancel scopes are the kit's (storage/statement.h).
 namespace CsvSqlite {
 
-// A storage error keeps its readable message; its code becomes the CSV layer's (and thereby the
-// CLI exit code): cancelled stays cancelled, everything else is a database error.
+// A storage error keeps its readable message; its kind becomes the CSV layer's: cancelled stays
+// cancelled, everything else is a database error.
 inline Error fromDbError(const Error &error)
 {
-    return Error { error.message,
-                   dbErrorKind(error) == DbErrorKind::Cancelled ? int(CsvErrorKind::Cancelled)
-                                                                : int(CsvErrorKind::Database) };
+    return Error(error.is(DbErrorKind::Cancelled) ? CsvErrorKind::Cancelled : CsvErrorKind::Database,
+                 error.message);
 }
 
 // The first column of the first row of `sql` as an integer (0 without rows); errors in CSV kinds.

@@ -490,7 +490,7 @@ public:
     Error failure() const
     {
         return m_error ? *m_error
-                       : Error { tr("cannot write the demo database"), DemoGenerator::WriteFailed };
+                       : Error(DemoGenerator::ErrorKind::WriteFailed, tr("cannot write the demo database"));
     }
 
     std::optional<Statement> m_contact;  // one row
@@ -502,7 +502,10 @@ public:
 private:
     static QString action() { return tr("write the demo database"); }
     // The connection's message (it names the file), with the generator's error code.
-    static Error failure(const Error &error) { return Error { error.message, DemoGenerator::WriteFailed }; }
+    static Error failure(const Error &error)
+    {
+        return Error(DemoGenerator::ErrorKind::WriteFailed, error.message);
+    }
 
     std::optional<OrgDatabase> m_db;
     std::optional<Error> m_error;
@@ -944,23 +947,23 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
     const QString path = target.absoluteFilePath();
     const QString shownPath = QDir::toNativeSeparators(path);
     if (options.path.isEmpty())
-        return Error { tr("no file name given for the demo database"), WriteFailed };
+        return Error(DemoGenerator::ErrorKind::WriteFailed, tr("no file name given for the demo database"));
     if (options.contacts < 0)
-        return Error { tr("the number of contacts cannot be negative"), WriteFailed };
+        return Error(DemoGenerator::ErrorKind::WriteFailed, tr("the number of contacts cannot be negative"));
     if (target.exists() && !options.overwrite)
-        return Error {
-            tr("%1 already exists; choose another file name or allow overwriting it").arg(shownPath),
-            FileExists
-        };
+        return Error(
+            DemoGenerator::ErrorKind::FileExists,
+            tr("%1 already exists; choose another file name or allow overwriting it").arg(shownPath));
     if (!target.absoluteDir().exists())
-        return Error { tr("cannot write the demo database %1: the folder %2 does not exist")
-                           .arg(shownPath, QDir::toNativeSeparators(target.absolutePath())),
-                       WriteFailed };
+        return Error(DemoGenerator::ErrorKind::WriteFailed,
+                     tr("cannot write the demo database %1: the folder %2 does not exist")
+                         .arg(shownPath, QDir::toNativeSeparators(target.absolutePath())));
 
     const QDate today = options.today.isValid() ? options.today : QDate::currentDate();
     RowFactory rows(options.seed, today);
     if (const QString state = rows.missingState(); !state.isEmpty())
-        return Error { tr("the ZIP table has no ZIP codes for %1").arg(state), WriteFailed };
+        return Error(DemoGenerator::ErrorKind::WriteFailed,
+                     tr("the ZIP table has no ZIP codes for %1").arg(state));
 
     const QString temporary = path + QStringLiteral(".generating");
     removeDatabaseFiles(temporary);
@@ -990,7 +993,8 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
                 if (cancel && cancel->load(std::memory_order_relaxed)) {
                     writer.close();
                     removeDatabaseFiles(temporary);
-                    return Error { tr("generating the demo database was cancelled"), Cancelled };
+                    return Error(DemoGenerator::ErrorKind::Cancelled,
+                                 tr("generating the demo database was cancelled"));
                 }
                 if (progress)
                     progress(id, options.contacts);
@@ -1022,10 +1026,9 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
         removeDatabaseFiles(path);
     if (!QFile::rename(temporary, path)) {
         removeDatabaseFiles(temporary);
-        return Error {
-            tr("cannot write the demo database %1: renaming the finished file failed").arg(shownPath),
-            WriteFailed
-        };
+        return Error(
+            DemoGenerator::ErrorKind::WriteFailed,
+            tr("cannot write the demo database %1: renaming the finished file failed").arg(shownPath));
     }
     if (progress)
         progress(options.contacts, options.contacts);

@@ -15,11 +15,11 @@
 class DemoGenerator
 {
 public:
-    // Error::code values of generate().
-    enum ErrorKind {
-        FileExists = 1,  // the target exists and overwriting was not asked for
-        WriteFailed = 2, // the file could not be created or written
-        Cancelled = 3,   // the cancel flag was raised; no file was left behind
+    // The kinds of generate()'s errors.
+    enum class ErrorKind {
+        FileExists,  // the target exists and overwriting was not asked for
+        WriteFailed, // the file could not be created or written
+        Cancelled,   // the cancel flag was raised; no file was left behind
     };
 
     struct Options

@@ -137,19 +137,6 @@ QString quoted(const QString &identifier)
 
 } // namespace
 
-DbErrorKind dbErrorKind(const Error &error)
-{
-    if (error.code >= static_cast<int>(DbErrorKind::Missing)
-        && error.code <= static_cast<int>(DbErrorKind::Other))
-        return static_cast<DbErrorKind>(error.code);
-    return DbErrorKind::Other;
-}
-
-Error dbError(DbErrorKind kind, const QString &message)
-{
-    return Error { message, static_cast<int>(kind) };
-}
-
 OrgDatabase::OrgDatabase(sqlite3 *db, QString path, Mode mode, int busyTimeoutMs)
     : m_db(db), m_path(std::move(path)), m_mode(mode), m_busyTimeoutMs(busyTimeoutMs)
 { }

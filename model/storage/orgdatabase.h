@@ -7,9 +7,9 @@
 
 struct sqlite3;
 
-// What went wrong with an organisation database; stored in Error::code (never 0).
-enum class DbErrorKind : int {
-    Missing = 1,     // the file does not exist
+// What went wrong with an organisation database: the kind of every storage error.
+enum class DbErrorKind {
+    Missing,         // the file does not exist
     NotADatabase,    // the file is not an SQLite database (or is corrupt)
     NoContactsTable, // an SQLite database without a `contacts` table
     Locked,          // another program kept the database locked for the whole busy timeout
@@ -20,8 +20,14 @@ enum class DbErrorKind : int {
 };
 
 // The kind of a storage error; Other for errors of other layers.
-DbErrorKind dbErrorKind(const Error &error);
-Error dbError(DbErrorKind kind, const QString &message);
+inline DbErrorKind dbErrorKind(const Error &error)
+{
+    return error.kind<DbErrorKind>().value_or(DbErrorKind::Other);
+}
+inline Error dbError(DbErrorKind kind, const QString &message)
+{
+    return Error(kind, message);
+}
 
 // One open SQLite connection to an organisation database (SPEC section 9), opened through the
 // C API. Move-only; use one per thread. Opening validates the file (exists, is a database, has
@@ -34,7 +40,7 @@ public:
     // A database locked by another writer gives up after this long with DbErrorKind::Locked.
     static constexpr int DefaultBusyTimeoutMs = 10000;
 
-    // Errors (DbErrorKind in Error::code) name the file and say what to do, in one line.
+    // Errors (of kind DbErrorKind) name the file and say what to do, in one line.
     static Result<OrgDatabase> open(const QString &path, Mode mode, int busyTimeoutMs = DefaultBusyTimeoutMs);
 
     // Creates a new database file (or opens the empty file at `path`) for writing, without the

@@ -224,7 +224,7 @@ Transaction::~Transaction()
 Result<void> Transaction::commit(const QString &action)
 {
     if (!m_db)
-        return Error { QStringLiteral("Internal error: no transaction to commit."), int(DbErrorKind::Other) };
+        return Error(DbErrorKind::Other, QStringLiteral("Internal error: no transaction to commit."));
     auto committed
         = m_db->exec("COMMIT", action.isEmpty() ? m_action : action); // the error is read before the rollback
     if (!committed) {

@@ -18,6 +18,23 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// Whether process `pid` catches SIGINT (the SigCgt mask of /proc/<pid>/status, bit SIGINT - 1).
+bool catchesSigint(qint64 pid)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return false;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("SigCgt:"))
+            return (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (SIGINT - 1)) & 1U;
+    }
+    return false;
+}
+
+} // namespace
+
 // Drives the real email-scheduler-cli binary (path in $ES_CLI): exit codes, error lines, the
 // preview CSV contract and the run's idempotence (SPEC section 11).
 class TestCli : public QObject
@@ -737,7 +754,9 @@ void TestCli::cancelledRunLeavesDatabaseUnchanged()
     QProcess process;
     process.start(m_cli, { u"run"_s, u"--db"_s, db, u"--today"_s, m_today, u"--jobs"_s, u"1"_s });
     QVERIFY(process.waitForStarted());
-    QTest::qWait(400);
+    // Interrupt once the run has installed its SIGINT handler (before that, SIGINT would just
+    // kill the process).
+    QTRY_VERIFY_WITH_TIMEOUT(catchesSigint(process.processId()), 10000);
     QCOMPARE(process.state(), QProcess::Running); // a 300,000-contact run takes seconds
     ::kill(pid_t(process.processId()), SIGINT);
     QVERIFY(process.waitForFinished(60000));

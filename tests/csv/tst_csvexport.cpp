@@ -187,7 +187,7 @@ private slots:
         const QByteArray before = readFile(m_db);
         const auto check = [&](const std::optional<Error> &error, const QString &why) {
             QVERIFY(error.has_value());
-            QCOMPARE(error->code, int(CsvErrorKind::File));
+            QVERIFY2(error->is(CsvErrorKind::File), qPrintable(error->message));
             QVERIFY2(error->message.contains(output), qPrintable(error->message));
             QVERIFY2(error->message.contains(why), qPrintable(error->message));
             QVERIFY(!error->message.contains(u'\n'));
@@ -242,7 +242,7 @@ private slots:
         r.dbPath = m_dir.filePath(u"nope.sqlite3"_s);
         const ExportOutcome outcome = CsvExport::run(r);
         QVERIFY(!outcome.ok());
-        QCOMPARE(outcome.error->code, int(CsvErrorKind::Database));
+        QVERIFY2(outcome.error->is(CsvErrorKind::Database), qPrintable(outcome.error->message));
         QVERIFY(outcome.error->message.contains(u"nope.sqlite3"_s));
         QVERIFY(!QFile::exists(r.outputPath));
     }
@@ -261,7 +261,7 @@ private slots:
         QFETCH(QString, path);
         const ExportOutcome outcome = CsvExport::run(request(ExportRequest::What::Schedule, path));
         QVERIFY(!outcome.ok());
-        QCOMPARE(outcome.error->code, int(CsvErrorKind::File));
+        QVERIFY2(outcome.error->is(CsvErrorKind::File), qPrintable(outcome.error->message));
         QVERIFY2(outcome.error->message.contains(path), qPrintable(outcome.error->message));
         if (path != m_dir.path())
             QVERIFY(!QFile::exists(path));
@@ -283,7 +283,7 @@ private slots:
                   return done < 8192; // cancel half way
               });
         QVERIFY(!outcome.ok());
-        QCOMPARE(outcome.error->code, int(CsvErrorKind::Cancelled));
+        QVERIFY2(outcome.error->is(CsvErrorKind::Cancelled), qPrintable(outcome.error->message));
         QVERIFY(calls >= 2);
         QCOMPARE(readFile(out), QByteArray("previous content\n"));
         QCOMPARE(QDir(m_dir.path()).entryList({ u"keep.csv*"_s }, QDir::Files | QDir::Hidden).size(), 1);

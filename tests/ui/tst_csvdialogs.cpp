@@ -9,6 +9,7 @@
 #include "items/contactcolumn.h"
 #include "items/contacttablemodel.h"
 #include "mainwindow.h"
+#include "messagebanner.h"
 #include "referencecsv.h"
 #include "sqlitetestutil.h"
 #include "storage/contactsource.h"
@@ -21,6 +22,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
@@ -55,6 +57,7 @@ private slots:
     void cancelledViewExportKeepsFile();
     void cancelledSqlExportKeepsFile();
     void importWithSynonymHeaders();
+    void errorsShowInTheBanner();
     void mainWindowActions();
 
 private:
@@ -201,7 +204,11 @@ void TestCsvDialogs::cancelledViewExportKeepsFile()
     dialog.open();
     dialog.startExport();
     QVERIFY(dialog.isRunning());
-    QTest::qWait(0);
+    // Cancel once the first slice is written, while the rest is still to come.
+    auto *progress = dialog.findChild<QProgressBar *>();
+    QVERIFY(progress);
+    QTRY_VERIFY(progress->value() > 0);
+    QVERIFY(dialog.isRunning());
     dialog.reject();
     QVERIFY(!dialog.isRunning());
     QCOMPARE(readAll(out), previous);
@@ -291,6 +298,59 @@ void TestCsvDialogs::importWithSynonymHeaders()
     const auto report = imported.first().at(0).value<ContactImport::ImportReport>();
     QCOMPARE(report.inserted, 2);
     QCOMPARE(contactCount(db), before + 2);
+}
+
+// Both dialogs say what went wrong in the project's MessageBanner (error style, the file named),
+// not in a restyled label, and hide it again when the next step works.
+void TestCsvDialogs::errorsShowInTheBanner()
+{
+    ImportDialog importer(m_db);
+    importer.setToday(m_today);
+    importer.open();
+    auto *importBanner = importer.findChild<MessageBanner *>(QStringLiteral("importBanner"));
+    auto *importMessage = importer.findChild<QLabel *>(QStringLiteral("importMessage"));
+    QVERIFY(importBanner);
+    QVERIFY(importMessage);
+    QVERIFY(!importBanner->isVisible());
+    const QString missing = m_dir.filePath(QStringLiteral("no-such-file.csv"));
+    importer.setCsvPath(missing);
+    QVERIFY(importBanner->isVisible());
+    QCOMPARE(importBanner->kind(), MessageBanner::Kind::Error);
+    QVERIFY2(importBanner->text().startsWith(u"Could not read " + QDir::toNativeSeparators(missing)),
+             qPrintable(importBanner->text()));
+    QVERIFY(importMessage->text().isEmpty());
+    QVERIFY(importMessage->styleSheet().isEmpty());
+
+    const QString good = m_dir.filePath(QStringLiteral("banner-good.csv"));
+    {
+        QFile file(good);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("First Name,E-mail,Zip\r\nAnn,ann.banner@example.org,02134\r\n");
+    }
+    QSignalSpy analysed(&importer, &ImportDialog::analysed);
+    importer.setCsvPath(good);
+    QVERIFY(analysed.wait(20000));
+    QVERIFY(!importBanner->isVisible());
+
+    // Export into a folder that does not exist: the banner names the file, nothing is written.
+    QStandardItemModel model(3, 2);
+    ExportDialog exporter(&model, QString());
+    const QString out = m_dir.filePath(QStringLiteral("no-such-folder/out.csv"));
+    exporter.setOutputPath(out);
+    exporter.open();
+    auto *exportBanner = exporter.findChild<MessageBanner *>(QStringLiteral("exportBanner"));
+    auto *exportMessage = exporter.findChild<QLabel *>(QStringLiteral("exportMessage"));
+    QVERIFY(exportBanner);
+    QVERIFY(exportMessage);
+    QVERIFY(!exportBanner->isVisible());
+    exporter.startExport();
+    QTRY_VERIFY(!exporter.isRunning());
+    QVERIFY(exportBanner->isVisible());
+    QCOMPARE(exportBanner->kind(), MessageBanner::Kind::Error);
+    QVERIFY2(exportBanner->text().contains(QDir::toNativeSeparators(out)), qPrintable(exportBanner->text()));
+    QVERIFY(exportMessage->text().isEmpty());
+    QVERIFY(exportMessage->styleSheet().isEmpty());
+    QVERIFY(!QFile::exists(out));
 }
 
 void TestCsvDialogs::mainWindowActions()

@@ -18,6 +18,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 #include <sqlite3.h>
 
@@ -349,8 +350,10 @@ void TestDailyLoad::staleAnswerIsDropped()
     model.loadDatabase(path, m_today, 90, capConfig());
     QVERIFY(loaded.wait());
     QCOMPARE(model.rowCount(), 90);
-    // The first answer never replaces the second, not even if it arrives late.
-    QTest::qWait(100);
+    // The first answer never replaces the second, not even if it arrives late: wait until the
+    // first read has finished too, then deliver anything it queued.
+    QTRY_COMPARE(QThreadPool::globalInstance()->activeThreadCount(), 0);
+    QCoreApplication::processEvents();
     QCOMPARE(loaded.count(), 1);
     QCOMPARE(model.rowCount(), 90);
     QCOMPARE(failed.count(), 0);

@@ -5,8 +5,10 @@
 // keyboard ways into "Show:", "As of" and the docks.
 
 #include "contactspage.h"
+#include "dailyloadview.h"
 #include "filterheader.h"
 #include "items/contacttablemodel.h"
+#include "items/dailyloadmodel.h"
 #include "items/schedulepreviewmodel.h"
 #include "mainwindow.h"
 #include "modalscript.h"
@@ -28,6 +30,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QToolButton>
 
 #include <sqlite3.h>
@@ -349,7 +352,12 @@ void TestOpenWorkflow::demoNoticeStaysAfterOpen()
     m_window->openDemoDatabase();
     QVERIFY(opened.wait(60000));
     waitLoaded();
-    QTest::qWait(200); // anything hiding it after the open would have run by now
+    // Everything the open started (the table, sends per day, run history) has answered, and what
+    // it queued has been delivered: anything hiding the notice after the open has run.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->dailyLoadView()->model()->isLoading()
+                                 && QThreadPool::globalInstance()->activeThreadCount() == 0,
+                             kWaitMs);
+    QCoreApplication::processEvents();
     QVERIFY2(m_window->noticeText().contains(u"made-up contacts"), qPrintable(m_window->noticeText()));
 
     // It stays while the demo is open, also when the demo is opened again, and goes with it.
