@@ -303,7 +303,7 @@ int enrollCommand(const QStringList &args)
         if (ManagementTables::isInvalidInput(report.error()))
             return storeError(cli, report.error());
         printError(report.errorMessage());
-        return report.error().code == int(CsvErrorKind::File) ? UsageError : exitCodeFor(report.error());
+        return report.error().is(CsvErrorKind::File) ? UsageError : exitCodeFor(report.error());
     }
     const QString shown = QDir::toNativeSeparators(settings.csvPath);
     for (const ContactImport::RowFailure &f : std::as_const(report->failures))

@@ -62,8 +62,8 @@ Result<void> readRecords(const QString &path, const CsvDialect &dialect,
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error { tr("Could not read %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
     CsvReader reader(&file, dialect);
     QStringList fields;
     bool first = dialect.header;
@@ -75,8 +75,8 @@ Result<void> readRecords(const QString &path, const CsvDialect &dialect,
         visit(fields, reader.recordLine());
     }
     if (!reader.errorString().isEmpty())
-        return Error { tr("Could not read %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString()),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("Could not read %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString()));
     return {};
 }
 
@@ -135,9 +135,9 @@ ContactImport::ImportReport Report::asImportReport() const
 Result<std::vector<EnrolmentInput>> read(const Settings &settings, QList<ContactImport::RowFailure> *failures)
 {
     if (settings.mapping.contactId < 0 && settings.mapping.email < 0)
-        return Error { tr("%1: no column holds contact_id or email; name one of them in the header")
-                           .arg(QDir::toNativeSeparators(settings.csvPath)),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("%1: no column holds contact_id or email; name one of them in the header")
+                         .arg(QDir::toNativeSeparators(settings.csvPath)));
     std::vector<EnrolmentInput> rows;
     const Mapping &m = settings.mapping;
     auto done = readRecords(settings.csvPath, settings.dialect, [&](const QStringList &fields, qint64 line) {
@@ -212,9 +212,9 @@ ContactImport::ImportReport Report::asImportReport() const
 Result<Report> run(OrgDatabase &db, const Settings &settings, const AuditActor &actor)
 {
     if (settings.mapping.email < 0)
-        return Error { tr("%1: no column holds email addresses; name it email or Email Address in the header")
-                           .arg(QDir::toNativeSeparators(settings.csvPath)),
-                       int(CsvErrorKind::File) };
+        return Error(CsvErrorKind::File,
+                     tr("%1: no column holds email addresses; name it email or Email Address in the header")
+                         .arg(QDir::toNativeSeparators(settings.csvPath)));
     Report report;
     Records records;
     std::vector<SuppressionInput> rows;

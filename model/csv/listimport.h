@@ -54,7 +54,7 @@ struct Report
 
 // Reads the file (a missing contact_id and email mapping is an error naming the file) and
 // enrols its rows through CampaignStore::enrol. Errors: CsvErrorKind in Error::code for the
-// file, the store's errors otherwise (ManagementTables::InvalidInput, DbErrorKind).
+// file, the store's errors otherwise (ManagementTables::ErrorKind::InvalidInput, DbErrorKind).
 Result<Report> run(OrgDatabase &db, const Settings &settings,
                    const AuditActor &actor = AuditActor::current());
 // The rows as they would be enrolled, without a database (the dialog's preview).

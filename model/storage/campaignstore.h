@@ -54,7 +54,7 @@ struct EnrolmentReport
 // Reads and changes campaign types, instances and enrolments (SPEC section 12) in an
 // organisation database. Reads work on any connection (a missing table is empty); each write is
 // one transaction on a ReadWrite connection that creates the campaign tables when missing and
-// records the change in the audit log. Input errors (ManagementTables::InvalidInput) name the
+// records the change in the audit log. Input errors (ManagementTables::ErrorKind::InvalidInput) name the
 // field; nothing is written then.
 class CampaignStore final
 {

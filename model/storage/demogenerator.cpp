@@ -1010,7 +1010,7 @@ Result<DemoGenerator::Summary> DemoGenerator::generate(const Options &options,
             if (!written) {
                 writer.close();
                 removeDatabaseFiles(temporary);
-                return Error { written.errorMessage(), WriteFailed };
+                return Error(ErrorKind::WriteFailed, written.errorMessage());
             }
             summary.historyRows += *written;
         }

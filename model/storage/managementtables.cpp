@@ -180,12 +180,12 @@ namespace ManagementTables {
 
 Error invalidInput(const QString &message)
 {
-    return Error { message, InvalidInput };
+    return Error(ErrorKind::InvalidInput, message);
 }
 
 bool isInvalidInput(const Error &error)
 {
-    return error.code == InvalidInput;
+    return error.is(ErrorKind::InvalidInput);
 }
 
 Result<void> ensureCampaignTables(OrgDatabase &db)

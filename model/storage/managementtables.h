@@ -12,9 +12,11 @@ class OrgDatabase;
 // that write's transaction; a read-only open creates nothing and reads a missing table as empty.
 namespace ManagementTables {
 
-// Error::code of a rejected input (bad name, reserved name, unknown type, unreadable date,
+// The error kind of a rejected input (bad name, reserved name, unknown type, unreadable date,
 // unknown reason, ...): the message names the field. Distinct from every DbErrorKind.
-inline constexpr int InvalidInput = 64;
+enum class ErrorKind {
+    InvalidInput,
+};
 Error invalidInput(const QString &message);
 bool isInvalidInput(const Error &error);
 
