@@ -20,7 +20,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("CampaignStore", text);
 }
 
+using ManagementTables::emailKey;
 using ManagementTables::invalidInput;
+using ManagementTables::requireWritable;
 
 QJsonObject toJson(const CampaignTypeRow &t)
 {
@@ -59,13 +61,6 @@ QJsonObject toJson(const CampaignInstanceRow &i)
     return o;
 }
 
-Result<void> requireWritable(const OrgDatabase &db)
-{
-    if (db.mode() != OrgDatabase::Mode::ReadWrite)
-        return dbError(DbErrorKind::ReadOnly,
-                       tr("Internal error: %1 was opened read-only and cannot be changed.").arg(db.path()));
-    return {};
-}
 
 constexpr char kTypeSelect[]
     = "SELECT id, name, respect_exclusion_windows, enable_followups, days_before_event, target_all_contacts, "
@@ -601,21 +596,6 @@ Result<void> CampaignStore::endInstance(qint64 instanceId, QDate on)
         return audited.error();
     return transaction->commit();
 }
-
-namespace {
-
-// Trimmed, ASCII letters lower-cased, like SQLite's lower(trim()).
-QString emailKey(QStringView email)
-{
-    QString key = email.trimmed().toString();
-    for (QChar &c : key) {
-        if (c >= u'A' && c <= u'Z')
-            c = QChar(c.unicode() + 32);
-    }
-    return key;
-}
-
-} // namespace
 
 Result<EnrolmentReport> CampaignStore::enrol(qint64 instanceId, std::span<const EnrolmentInput> rows)
 {
