@@ -379,16 +379,25 @@ void CampaignsWindow::changed(const QString &message)
     Q_EMIT campaignsChanged();
 }
 
-void CampaignsWindow::newCampaign(CampaignPreset::Kind kind)
+namespace {
+
+// The types and instances the editor checks a campaign against, as the window last read them.
+CampaignCatalog catalogOf(const CampaignOverview &overview)
 {
-    if (m_path.isEmpty())
-        return;
-    const CampaignOverview &overview = m_instances->overview();
     CampaignCatalog catalog;
     catalog.types = overview.types;
     for (const CampaignInstanceState &s : overview.instances)
         catalog.instances.push_back(s.row);
-    CampaignEditor editor(m_path, catalog, m_today, m_config, this);
+    return catalog;
+}
+
+} // namespace
+
+void CampaignsWindow::newCampaign(CampaignPreset::Kind kind)
+{
+    if (m_path.isEmpty())
+        return;
+    CampaignEditor editor(m_path, catalogOf(m_instances->overview()), m_today, m_config, this);
     editor.startFrom(campaignPreset(kind, m_today));
     if (editor.exec() != QDialog::Accepted)
         return;
@@ -401,12 +410,7 @@ void CampaignsWindow::editCurrent()
     const qint64 id = currentInstanceId();
     if (id == 0)
         return;
-    const CampaignOverview &overview = m_instances->overview();
-    CampaignCatalog catalog;
-    catalog.types = overview.types;
-    for (const CampaignInstanceState &s : overview.instances)
-        catalog.instances.push_back(s.row);
-    CampaignEditor editor(m_path, catalog, m_today, m_config, this);
+    CampaignEditor editor(m_path, catalogOf(m_instances->overview()), m_today, m_config, this);
     editor.editInstance(id);
     if (editor.exec() != QDialog::Accepted)
         return;

@@ -34,6 +34,13 @@ QStringList fieldsOf(ListImportDialog::Kind kind)
                  ListImportDialog::tr("Trigger date") };
     return { ListImportDialog::tr("Email"), ListImportDialog::tr("Reason"), ListImportDialog::tr("Note") };
 }
+
+// What an import of either kind comes to: the summary line and the rows it did not take.
+struct ImportOutcome
+{
+    QString summary;
+    QList<ContactImport::RowFailure> failures;
+};
 } // namespace
 
 ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 instanceId,
@@ -267,62 +274,56 @@ void ListImportDialog::startImport()
     m_banner->hide();
     m_message->setText(tr("Writing to %1…").arg(QDir::toNativeSeparators(m_dbPath)));
     updateButtons();
-    const QString path = m_dbPath;
+    // Each kind runs its import and says what came of it; the rest is shared.
+    std::function<Result<ImportOutcome>(OrgDatabase &)> import;
     if (m_kind == Kind::Enrolment) {
-        const EnrolmentImport::Settings settings = enrolmentSettings();
-        QtConcurrent::run([path, settings]() -> Result<EnrolmentImport::Report> {
-            Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
-            if (!db)
-                return db.error();
-            return EnrolmentImport::run(*db, settings);
-        }).then(this, [this](const Result<EnrolmentImport::Report> &report) {
-            m_busy = false;
-            if (!report) {
-                showError(report.errorMessage());
-                Q_EMIT finished(false);
-            } else {
-                const QLocale locale;
-                m_done = true;
-                const QString text
-                    = tr("%1 rows: %2 enrolled, %3 rejected.")
-                          .arg(locale.toString(report->rows), locale.toString(report->enrolled),
-                               locale.toString(report->failures.size()));
-                m_summary->setText(text);
-                m_message->setText(text);
-                showFailures(report->failures);
-                Q_EMIT imported();
-                Q_EMIT finished(true);
-            }
-            updateButtons();
-        });
-        return;
+        import = [settings = enrolmentSettings()](OrgDatabase & db)
+                     ->Result<ImportOutcome> {
+                         auto report = EnrolmentImport::run(db, settings);
+        if (!report)
+            return report.error();
+        const QLocale locale;
+        return ImportOutcome { tr("%1 rows: %2 enrolled, %3 rejected.")
+                                   .arg(locale.toString(report->rows), locale.toString(report->enrolled),
+                                        locale.toString(report->failures.size())),
+                               report->failures };
+    };
+}
+else
+{
+    import = [settings = suppressionSettings()](OrgDatabase & db)
+                 ->Result<ImportOutcome> {
+                     auto report = SuppressionImport::run(db, settings);
+    if (!report)
+        return report.error();
+    const QLocale locale;
+    return ImportOutcome { tr("%1 rows: %2 added, %3 already on the list, %4 rejected.")
+                               .arg(locale.toString(report->rows), locale.toString(report->added),
+                                    locale.toString(report->alreadyListed),
+                                    locale.toString(report->failures.size())),
+                           report->failures };
+};
+}
+QtConcurrent::run([path = m_dbPath, import]() -> Result<ImportOutcome> {
+    Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
+    if (!db)
+        return db.error();
+    return import(*db);
+}).then(this, [this](const Result<ImportOutcome> &outcome) {
+    m_busy = false;
+    if (!outcome) {
+        showError(outcome.errorMessage());
+        Q_EMIT finished(false);
+    } else {
+        m_done = true;
+        m_summary->setText(outcome->summary);
+        m_message->setText(outcome->summary);
+        showFailures(outcome->failures);
+        Q_EMIT imported();
+        Q_EMIT finished(true);
     }
-    const SuppressionImport::Settings settings = suppressionSettings();
-    QtConcurrent::run([path, settings]() -> Result<SuppressionImport::Report> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
-        if (!db)
-            return db.error();
-        return SuppressionImport::run(*db, settings);
-    }).then(this, [this](const Result<SuppressionImport::Report> &report) {
-        m_busy = false;
-        if (!report) {
-            showError(report.errorMessage());
-            Q_EMIT finished(false);
-        } else {
-            const QLocale locale;
-            m_done = true;
-            const QString text
-                = tr("%1 rows: %2 added, %3 already on the list, %4 rejected.")
-                      .arg(locale.toString(report->rows), locale.toString(report->added),
-                           locale.toString(report->alreadyListed), locale.toString(report->failures.size()));
-            m_summary->setText(text);
-            m_message->setText(text);
-            showFailures(report->failures);
-            Q_EMIT imported();
-            Q_EMIT finished(true);
-        }
-        updateButtons();
-    });
+    updateButtons();
+});
 }
 
 void ListImportDialog::saveFailures()

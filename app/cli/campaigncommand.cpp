@@ -44,11 +44,50 @@ std::optional<OrgDatabase> openForWriting(const QString &path, int &exitCode)
     return std::move(*db);
 }
 
+// Detects the dialect of an import's --input file (which has a header) and reads its header;
+// prints the error and returns nothing when the file cannot be read.
+std::optional<QStringList> readInputHeader(const QString &csvPath, CsvDialect &dialect)
+{
+    auto detected = CsvDialect::detectFile(csvPath);
+    if (!detected) {
+        printError(tr("--input: %1").arg(detected.errorMessage()));
+        return std::nullopt;
+    }
+    dialect = *detected;
+    dialect.header = true;
+    auto head = ContactImport::preview(csvPath, dialect, 0);
+    if (!head) {
+        printError(tr("--input: %1").arg(head.errorMessage()));
+        return std::nullopt;
+    }
+    return head->header;
+}
+
+// The exit code of an import that failed as a whole (input refused, unreadable file or database).
+int importError(const CommandLine &cli, const Error &error)
+{
+    if (ManagementTables::isInvalidInput(error))
+        return storeError(cli, error);
+    printError(error.message);
+    return error.is(CsvErrorKind::File) ? UsageError : exitCodeFor(error);
+}
+
+// Prints the rows of `csvPath` an import did not take, one line each.
+void printRejected(const QString &csvPath, const QList<ContactImport::RowFailure> &failures)
+{
+    const QString shown = QDir::toNativeSeparators(csvPath);
+    for (const ContactImport::RowFailure &f : failures)
+        printError(tr("%1 line %2: %3").arg(shown).arg(f.line).arg(f.reason));
+}
+
 } // namespace Management
 
 namespace {
 
+using Management::importError;
 using Management::openForWriting;
+using Management::printRejected;
+using Management::readInputHeader;
 using Management::storeError;
 
 const QString kSynopsis = QStringLiteral(
@@ -278,36 +317,21 @@ int enrollCommand(const QStringList &args)
     EnrolmentImport::Settings settings;
     settings.csvPath = cli.value(QStringLiteral("input"));
     settings.instanceId = *id;
-    auto dialect = CsvDialect::detectFile(settings.csvPath);
-    if (!dialect) {
-        printError(tr("--input: %1").arg(dialect.errorMessage()));
+    const auto header = readInputHeader(settings.csvPath, settings.dialect);
+    if (!header)
         return UsageError;
-    }
-    settings.dialect = *dialect;
-    settings.dialect.header = true;
-    auto head = ContactImport::preview(settings.csvPath, settings.dialect, 0);
-    if (!head) {
-        printError(tr("--input: %1").arg(head.errorMessage()));
-        return UsageError;
-    }
-    settings.mapping = EnrolmentImport::Mapping::guess(head->header);
+    settings.mapping = EnrolmentImport::Mapping::guess(*header);
     if (settings.mapping.contactId < 0 && settings.mapping.email < 0)
         return cli.usageError(tr("--input: %1 has no contact_id or email column (header: %2)")
-                                  .arg(QDir::toNativeSeparators(settings.csvPath), head->header.join(u',')));
+                                  .arg(QDir::toNativeSeparators(settings.csvPath), header->join(u',')));
     int code = Success;
     auto db = openForWriting(cli.value(QStringLiteral("db")), code);
     if (!db)
         return code;
     auto report = EnrolmentImport::run(*db, settings);
-    if (!report) {
-        if (ManagementTables::isInvalidInput(report.error()))
-            return storeError(cli, report.error());
-        printError(report.errorMessage());
-        return report.error().is(CsvErrorKind::File) ? UsageError : exitCodeFor(report.error());
-    }
-    const QString shown = QDir::toNativeSeparators(settings.csvPath);
-    for (const ContactImport::RowFailure &f : std::as_const(report->failures))
-        printError(tr("%1 line %2: %3").arg(shown).arg(f.line).arg(f.reason));
+    if (!report)
+        return importError(cli, report.error());
+    printRejected(settings.csvPath, report->failures);
     printLine(tr("rows %1, enrolled %2, rejected %3")
                   .arg(report->rows)
                   .arg(report->enrolled)

@@ -16,6 +16,9 @@ namespace Cli {
 namespace Management {
 int storeError(const CommandLine &cli, const Error &error);
 std::optional<OrgDatabase> openForWriting(const QString &path, int &exitCode);
+std::optional<QStringList> readInputHeader(const QString &csvPath, CsvDialect &dialect);
+int importError(const CommandLine &cli, const Error &error);
+void printRejected(const QString &csvPath, const QList<ContactImport::RowFailure> &failures);
 } // namespace Management
 
 int suppressCommand(const QStringList &args)
@@ -77,36 +80,21 @@ int suppressCommand(const QStringList &args)
     settings.csvPath = cli.value(QStringLiteral("input"));
     if (!reason.isEmpty())
         settings.defaultReason = reason;
-    auto dialect = CsvDialect::detectFile(settings.csvPath);
-    if (!dialect) {
-        printError(tr("--input: %1").arg(dialect.errorMessage()));
+    const auto header = Management::readInputHeader(settings.csvPath, settings.dialect);
+    if (!header)
         return UsageError;
-    }
-    settings.dialect = *dialect;
-    settings.dialect.header = true;
-    auto head = ContactImport::preview(settings.csvPath, settings.dialect, 0);
-    if (!head) {
-        printError(tr("--input: %1").arg(head.errorMessage()));
-        return UsageError;
-    }
-    settings.mapping = SuppressionImport::Mapping::guess(head->header);
+    settings.mapping = SuppressionImport::Mapping::guess(*header);
     if (settings.mapping.email < 0)
         return cli.usageError(tr("--input: %1 has no email column (header: %2)")
-                                  .arg(QDir::toNativeSeparators(settings.csvPath), head->header.join(u',')));
+                                  .arg(QDir::toNativeSeparators(settings.csvPath), header->join(u',')));
     int code = Success;
     auto db = Management::openForWriting(cli.value(QStringLiteral("db")), code);
     if (!db)
         return code;
     auto report = SuppressionImport::run(*db, settings);
-    if (!report) {
-        if (ManagementTables::isInvalidInput(report.error()))
-            return Management::storeError(cli, report.error());
-        printError(report.errorMessage());
-        return report.error().is(CsvErrorKind::File) ? UsageError : exitCodeFor(report.error());
-    }
-    const QString shown = QDir::toNativeSeparators(settings.csvPath);
-    for (const ContactImport::RowFailure &f : std::as_const(report->failures))
-        printError(tr("%1 line %2: %3").arg(shown).arg(f.line).arg(f.reason));
+    if (!report)
+        return Management::importError(cli, report.error());
+    Management::printRejected(settings.csvPath, report->failures);
     printLine(tr("rows %1, added %2, already listed %3, rejected %4")
                   .arg(report->rows)
                   .arg(report->added)

@@ -68,55 +68,45 @@ QStringList header(What what)
 
 QList<QStringList> campaignRows(const CampaignOverview &overview)
 {
+    const QStringList columns = header(What::Campaigns);
+    // A row of empty cells but for the named ones: types and instances fill different columns.
+    const auto row = [&columns](std::initializer_list<std::pair<QLatin1StringView, QString>> cells) {
+        QStringList out(columns.size());
+        for (const auto &[name, value] : cells)
+            out[columns.indexOf(name)] = value;
+        return out;
+    };
+    using L = QLatin1StringView;
     QList<QStringList> rows;
     for (const CampaignTypeRow &t : overview.types) {
-        rows.append({ QStringLiteral("type"),
-                      QString::number(t.id),
-                      t.name,
-                      QString(),
-                      flag(t.active),
-                      QString::number(t.priority),
-                      QString::number(t.daysBeforeEvent),
-                      flag(t.targetAllContacts),
-                      flag(t.respectExclusionWindows),
-                      flag(t.enableFollowups),
-                      flag(t.spreadEvenly),
-                      flag(t.skipFailedUnderwriting),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString() });
+        rows.append(row({ { L("kind"), QStringLiteral("type") },
+                          { L("id"), QString::number(t.id) },
+                          { L("name"), t.name },
+                          { L("active"), flag(t.active) },
+                          { L("priority"), QString::number(t.priority) },
+                          { L("days_before_event"), QString::number(t.daysBeforeEvent) },
+                          { L("target_all_contacts"), flag(t.targetAllContacts) },
+                          { L("respect_exclusion_windows"), flag(t.respectExclusionWindows) },
+                          { L("enable_followups"), flag(t.enableFollowups) },
+                          { L("spread_evenly"), flag(t.spreadEvenly) },
+                          { L("skip_failed_underwriting"), flag(t.skipFailedUnderwriting) } }));
     }
     for (const CampaignInstanceState &s : overview.instances) {
         const CampaignInstanceRow &i = s.row;
-        rows.append({ QStringLiteral("instance"),
-                      QString::number(i.id),
-                      i.instanceName,
-                      i.campaignType,
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      QString(),
-                      i.activeStartDate,
-                      i.activeEndDate,
-                      i.spreadStartDate,
-                      i.spreadEndDate,
-                      i.targetStates,
-                      i.targetCarriers,
-                      s.live ? QStringLiteral("yes") : QStringLiteral("no"),
-                      QString::number(s.audience),
-                      QString::number(s.enrolled),
-                      s.liveDetail });
+        rows.append(row({ { L("kind"), QStringLiteral("instance") },
+                          { L("id"), QString::number(i.id) },
+                          { L("name"), i.instanceName },
+                          { L("campaign_type"), i.campaignType },
+                          { L("active_start_date"), i.activeStartDate },
+                          { L("active_end_date"), i.activeEndDate },
+                          { L("spread_start_date"), i.spreadStartDate },
+                          { L("spread_end_date"), i.spreadEndDate },
+                          { L("target_states"), i.targetStates },
+                          { L("target_carriers"), i.targetCarriers },
+                          { L("live"), s.live ? QStringLiteral("yes") : QStringLiteral("no") },
+                          { L("audience"), QString::number(s.audience) },
+                          { L("enrolled"), QString::number(s.enrolled) },
+                          { L("detail"), s.liveDetail } }));
     }
     return rows;
 }

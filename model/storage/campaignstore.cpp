@@ -20,7 +20,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("CampaignStore", text);
 }
 
+using ManagementTables::emailKey;
 using ManagementTables::invalidInput;
+using ManagementTables::requireWritable;
 
 QJsonObject toJson(const CampaignTypeRow &t)
 {
@@ -57,14 +59,6 @@ QJsonObject toJson(const CampaignInstanceRow &i)
     o.insert(QStringLiteral("target_carriers"), nullable(i.targetCarriers));
     o.insert(QStringLiteral("metadata"), nullable(i.metadata));
     return o;
-}
-
-Result<void> requireWritable(const OrgDatabase &db)
-{
-    if (db.mode() != OrgDatabase::Mode::ReadWrite)
-        return dbError(DbErrorKind::ReadOnly,
-                       tr("Internal error: %1 was opened read-only and cannot be changed.").arg(db.path()));
-    return {};
 }
 
 constexpr char kTypeSelect[]
@@ -273,6 +267,41 @@ void bindInstance(Statement &s, const CampaignInstanceRow &i)
         .bind(9, orNull(i.metadata));
 }
 
+// Opens the write transaction of `action` with the campaign tables in place; rolled back
+// when they cannot be made.
+Result<Transaction> beginCampaignWrite(OrgDatabase &db, const QString &action)
+{
+    auto transaction = Transaction::begin(db, action);
+    if (!transaction)
+        return transaction.error();
+    if (auto tables = ManagementTables::ensureCampaignTables(db); !tables)
+        return tables.error();
+    return transaction;
+}
+
+// Prepares `sql`, lets `bind` fill in its parameters and runs it once.
+Result<void> execOnce(OrgDatabase &db, const char *sql, const QString &action,
+                      const std::function<void(Statement &)> &bind)
+{
+    auto stmt = Statement::prepare(db, sql, action);
+    if (!stmt)
+        return stmt.error();
+    bind(*stmt);
+    return stmt->exec();
+}
+
+// Records the change in the audit log and commits it with `transaction`.
+Result<void> auditAndCommit(Transaction &transaction, OrgDatabase &db, const AuditActor &actor,
+                            const char *action, const char *entity, qint64 entityId, const QString &summary,
+                            const QJsonObject &before, const QJsonObject &after)
+{
+    if (auto audited = AuditLog::record(db, actor, QLatin1StringView(action), QLatin1StringView(entity),
+                                        entityId, summary, before, after);
+        !audited)
+        return audited.error();
+    return transaction.commit();
+}
+
 } // namespace
 
 CampaignStore::CampaignStore(OrgDatabase &db, AuditActor actor) : m_db(db), m_actor(std::move(actor)) { }
@@ -396,36 +425,28 @@ Result<qint64> CampaignStore::addType(const CampaignTypeRow &type)
     if (auto writable = requireWritable(m_db); !writable)
         return writable.error();
     const QString action = tr("add a campaign type to");
-    auto transaction = Transaction::begin(m_db, action);
+    auto transaction = beginCampaignWrite(m_db, action);
     if (!transaction)
         return transaction.error();
-    if (auto tables = ManagementTables::ensureCampaignTables(m_db); !tables)
-        return tables.error();
     auto existing = findType(m_db, type.name);
     if (!existing)
         return existing.error();
     if (existing->has_value())
         return invalidInput(tr("name: a campaign type named \"%1\" already exists").arg(type.name));
-    auto stmt = Statement::prepare(
-        m_db,
-        "INSERT INTO campaign_types (name, respect_exclusion_windows, enable_followups, days_before_event, "
-        "target_all_contacts, priority, active, spread_evenly, skip_failed_underwriting, created_at, "
-        "updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now'))",
-        action);
-    if (!stmt)
-        return stmt.error();
-    bindType(*stmt, type);
-    if (auto done = stmt->exec(); !done)
+    if (auto done = execOnce(m_db,
+                             "INSERT INTO campaign_types (name, respect_exclusion_windows, enable_followups, "
+                             "days_before_event, target_all_contacts, priority, active, spread_evenly, "
+                             "skip_failed_underwriting, created_at, updated_at) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now'))",
+                             action, [&](Statement &stmt) { bindType(stmt, type); });
+        !done)
         return done.error();
     CampaignTypeRow stored = type;
     stored.id = m_db.lastInsertRowId();
-    if (auto audited = AuditLog::record(m_db, m_actor, QLatin1StringView(AuditLog::Action::Add),
-                                        QLatin1StringView(AuditLog::Entity::CampaignType), stored.id,
-                                        tr("Added campaign type %1").arg(stored.name), {}, toJson(stored));
-        !audited)
-        return audited.error();
-    if (auto done = transaction->commit(); !done)
+    if (auto done
+        = auditAndCommit(*transaction, m_db, m_actor, AuditLog::Action::Add, AuditLog::Entity::CampaignType,
+                         stored.id, tr("Added campaign type %1").arg(stored.name), {}, toJson(stored));
+        !done)
         return done.error();
     return stored.id;
 }
@@ -442,11 +463,9 @@ Result<void> CampaignStore::editType(const CampaignTypeRow &type)
     if (!before->has_value())
         return invalidInput(tr("type: there is no campaign type with id %1").arg(type.id));
     const QString action = tr("change a campaign type of");
-    auto transaction = Transaction::begin(m_db, action);
+    auto transaction = beginCampaignWrite(m_db, action);
     if (!transaction)
         return transaction.error();
-    if (auto tables = ManagementTables::ensureCampaignTables(m_db); !tables)
-        return tables.error();
     if ((*before)->name != type.name) {
         auto clash = findType(m_db, type.name);
         if (!clash)
@@ -465,25 +484,21 @@ Result<void> CampaignStore::editType(const CampaignTypeRow &type)
                                     .arg((*before)->name)
                                     .arg(used->int64(0)));
     }
-    auto stmt = Statement::prepare(
-        m_db,
-        "UPDATE campaign_types SET name = ?1, respect_exclusion_windows = ?2, enable_followups = ?3, "
-        "days_before_event = ?4, target_all_contacts = ?5, priority = ?6, active = ?7, spread_evenly = ?8, "
-        "skip_failed_underwriting = ?9, updated_at = datetime('now') WHERE id = ?10",
-        action);
-    if (!stmt)
-        return stmt.error();
-    bindType(*stmt, type);
-    stmt->bind(10, type.id);
-    if (auto done = stmt->exec(); !done)
+    if (auto done = execOnce(
+            m_db,
+            "UPDATE campaign_types SET name = ?1, respect_exclusion_windows = ?2, enable_followups = ?3, "
+            "days_before_event = ?4, target_all_contacts = ?5, priority = ?6, active = ?7, "
+            "spread_evenly = ?8, skip_failed_underwriting = ?9, updated_at = datetime('now') WHERE id = ?10",
+            action,
+            [&](Statement &stmt) {
+                bindType(stmt, type);
+                stmt.bind(10, type.id);
+            });
+        !done)
         return done.error();
-    if (auto audited
-        = AuditLog::record(m_db, m_actor, QLatin1StringView(AuditLog::Action::Edit),
-                           QLatin1StringView(AuditLog::Entity::CampaignType), type.id,
-                           tr("Changed campaign type %1").arg(type.name), toJson(**before), toJson(type));
-        !audited)
-        return audited.error();
-    return transaction->commit();
+    return auditAndCommit(*transaction, m_db, m_actor, AuditLog::Action::Edit, AuditLog::Entity::CampaignType,
+                          type.id, tr("Changed campaign type %1").arg(type.name), toJson(**before),
+                          toJson(type));
 }
 
 Result<qint64> CampaignStore::addInstance(const CampaignInstanceRow &instance)
@@ -494,32 +509,25 @@ Result<qint64> CampaignStore::addInstance(const CampaignInstanceRow &instance)
     if (auto writable = requireWritable(m_db); !writable)
         return writable.error();
     const QString action = tr("add a campaign instance to");
-    auto transaction = Transaction::begin(m_db, action);
+    auto transaction = beginCampaignWrite(m_db, action);
     if (!transaction)
         return transaction.error();
-    if (auto tables = ManagementTables::ensureCampaignTables(m_db); !tables)
-        return tables.error();
-    auto stmt = Statement::prepare(
-        m_db,
-        "INSERT INTO campaign_instances (campaign_type, instance_name, active_start_date, active_end_date, "
-        "spread_start_date, spread_end_date, target_states, target_carriers, metadata, created_at, "
-        "updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now'))",
-        action);
-    if (!stmt)
-        return stmt.error();
-    bindInstance(*stmt, *checked);
-    if (auto done = stmt->exec(); !done)
+    if (auto done = execOnce(
+            m_db,
+            "INSERT INTO campaign_instances (campaign_type, instance_name, active_start_date, "
+            "active_end_date, spread_start_date, spread_end_date, target_states, target_carriers, metadata, "
+            "created_at, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now'))",
+            action, [&](Statement &stmt) { bindInstance(stmt, *checked); });
+        !done)
         return done.error();
     checked->id = m_db.lastInsertRowId();
-    if (auto audited = AuditLog::record(
-            m_db, m_actor, QLatin1StringView(AuditLog::Action::Add),
-            QLatin1StringView(AuditLog::Entity::CampaignInstance), checked->id,
+    if (auto done = auditAndCommit(
+            *transaction, m_db, m_actor, AuditLog::Action::Add, AuditLog::Entity::CampaignInstance,
+            checked->id,
             tr("Added campaign instance %1 \"%2\"").arg(checked->campaignType, checked->instanceName), {},
             toJson(*checked));
-        !audited)
-        return audited.error();
-    if (auto done = transaction->commit(); !done)
+        !done)
         return done.error();
     return checked->id;
 }
@@ -537,31 +545,25 @@ Result<void> CampaignStore::editInstance(const CampaignInstanceRow &instance)
     if (auto writable = requireWritable(m_db); !writable)
         return writable.error();
     const QString action = tr("change a campaign instance of");
-    auto transaction = Transaction::begin(m_db, action);
+    auto transaction = beginCampaignWrite(m_db, action);
     if (!transaction)
         return transaction.error();
-    if (auto tables = ManagementTables::ensureCampaignTables(m_db); !tables)
-        return tables.error();
-    auto stmt = Statement::prepare(
-        m_db,
-        "UPDATE campaign_instances SET campaign_type = ?1, instance_name = ?2, active_start_date = ?3, "
-        "active_end_date = ?4, spread_start_date = ?5, spread_end_date = ?6, target_states = ?7, "
-        "target_carriers = ?8, metadata = ?9, updated_at = datetime('now') WHERE id = ?10",
-        action);
-    if (!stmt)
-        return stmt.error();
-    bindInstance(*stmt, *checked);
-    stmt->bind(10, instance.id);
-    if (auto done = stmt->exec(); !done)
+    if (auto done = execOnce(
+            m_db,
+            "UPDATE campaign_instances SET campaign_type = ?1, instance_name = ?2, active_start_date = ?3, "
+            "active_end_date = ?4, spread_start_date = ?5, spread_end_date = ?6, target_states = ?7, "
+            "target_carriers = ?8, metadata = ?9, updated_at = datetime('now') WHERE id = ?10",
+            action,
+            [&](Statement &stmt) {
+                bindInstance(stmt, *checked);
+                stmt.bind(10, instance.id);
+            });
+        !done)
         return done.error();
-    if (auto audited = AuditLog::record(
-            m_db, m_actor, QLatin1StringView(AuditLog::Action::Edit),
-            QLatin1StringView(AuditLog::Entity::CampaignInstance), instance.id,
-            tr("Changed campaign instance %1 \"%2\"").arg(checked->campaignType, checked->instanceName),
-            toJson(**before), toJson(*checked));
-        !audited)
-        return audited.error();
-    return transaction->commit();
+    return auditAndCommit(
+        *transaction, m_db, m_actor, AuditLog::Action::Edit, AuditLog::Entity::CampaignInstance, instance.id,
+        tr("Changed campaign instance %1 \"%2\"").arg(checked->campaignType, checked->instanceName),
+        toJson(**before), toJson(*checked));
 }
 
 Result<void> CampaignStore::endInstance(qint64 instanceId, QDate on)
@@ -576,46 +578,23 @@ Result<void> CampaignStore::endInstance(qint64 instanceId, QDate on)
     if (auto writable = requireWritable(m_db); !writable)
         return writable.error();
     const QString action = tr("end a campaign instance of");
-    auto transaction = Transaction::begin(m_db, action);
+    auto transaction = beginCampaignWrite(m_db, action);
     if (!transaction)
         return transaction.error();
-    if (auto tables = ManagementTables::ensureCampaignTables(m_db); !tables)
-        return tables.error();
-    auto stmt = Statement::prepare(
-        m_db,
-        "UPDATE campaign_instances SET active_end_date = ?1, updated_at = datetime('now') WHERE id = ?2",
-        action);
-    if (!stmt)
-        return stmt.error();
-    stmt->bindText(1, on.toString(Qt::ISODate)).bind(2, instanceId);
-    if (auto done = stmt->exec(); !done)
+    if (auto done = execOnce(
+            m_db,
+            "UPDATE campaign_instances SET active_end_date = ?1, updated_at = datetime('now') WHERE id = ?2",
+            action, [&](Statement &stmt) { stmt.bindText(1, on.toString(Qt::ISODate)).bind(2, instanceId); });
+        !done)
         return done.error();
     CampaignInstanceRow after = **before;
     after.activeEndDate = on.toString(Qt::ISODate);
-    if (auto audited = AuditLog::record(m_db, m_actor, QLatin1StringView(AuditLog::Action::End),
-                                        QLatin1StringView(AuditLog::Entity::CampaignInstance), instanceId,
-                                        tr("Ended campaign instance %1 \"%2\" on %3")
-                                            .arg(after.campaignType, after.instanceName, after.activeEndDate),
-                                        toJson(**before), toJson(after));
-        !audited)
-        return audited.error();
-    return transaction->commit();
+    return auditAndCommit(*transaction, m_db, m_actor, AuditLog::Action::End,
+                          AuditLog::Entity::CampaignInstance, instanceId,
+                          tr("Ended campaign instance %1 \"%2\" on %3")
+                              .arg(after.campaignType, after.instanceName, after.activeEndDate),
+                          toJson(**before), toJson(after));
 }
-
-namespace {
-
-// Trimmed, ASCII letters lower-cased, like SQLite's lower(trim()).
-QString emailKey(QStringView email)
-{
-    QString key = email.trimmed().toString();
-    for (QChar &c : key) {
-        if (c >= u'A' && c <= u'Z')
-            c = QChar(c.unicode() + 32);
-    }
-    return key;
-}
-
-} // namespace
 
 Result<EnrolmentReport> CampaignStore::enrol(qint64 instanceId, std::span<const EnrolmentInput> rows)
 {
@@ -712,11 +691,9 @@ Result<EnrolmentReport> CampaignStore::enrol(qint64 instanceId, std::span<const 
         good.push_back({ contactId, *trigger });
     }
 
-    auto transaction = Transaction::begin(m_db, action);
+    auto transaction = beginCampaignWrite(m_db, action);
     if (!transaction)
         return transaction.error();
-    if (auto tables = ManagementTables::ensureCampaignTables(m_db); !tables)
-        return tables.error();
     // The counting row of each enrolled contact: the lowest id that is not cancelled.
     QHash<qint64, std::pair<qint64, QString>> existing; // contact -> (enrolment id, trigger date)
     {

@@ -166,6 +166,10 @@ Result<void> ensure(OrgDatabase &db, const TableSpec &table)
     return {};
 }
 
+} // namespace
+
+namespace ManagementTables {
+
 Result<void> requireWritable(const OrgDatabase &db)
 {
     if (db.mode() != OrgDatabase::Mode::ReadWrite)
@@ -174,9 +178,15 @@ Result<void> requireWritable(const OrgDatabase &db)
     return {};
 }
 
-} // namespace
-
-namespace ManagementTables {
+QString emailKey(QStringView email)
+{
+    QString key = email.trimmed().toString();
+    for (QChar &c : key) {
+        if (c >= u'A' && c <= u'Z')
+            c = QChar(c.unicode() + 32);
+    }
+    return key;
+}
 
 Error invalidInput(const QString &message)
 {

@@ -3,6 +3,7 @@
 #include "result.h"
 
 #include <QString>
+#include <QStringView>
 
 class OrgDatabase;
 
@@ -19,6 +20,13 @@ enum class ErrorKind {
 };
 Error invalidInput(const QString &message);
 bool isInvalidInput(const Error &error);
+
+// Fails with DbErrorKind::ReadOnly unless `db` was opened read-write; every writer checks it first.
+Result<void> requireWritable(const OrgDatabase &db);
+
+// An email as the unique index on lower(trim(email)) keys it: trimmed, ASCII letters lower-cased,
+// so in-memory checks and SQLite agree.
+QString emailKey(QStringView email);
 
 // `campaign_types`, `campaign_instances` and `contact_campaigns` with the columns of SPEC 12
 // (the production migration's), plus their indexes; missing columns of an existing table are

@@ -15,19 +15,10 @@ QString tr(const char *text)
     return QCoreApplication::translate("SuppressionStore", text);
 }
 
-constexpr char kTable[] = "email_suppressions";
+using ManagementTables::emailKey;
+using ManagementTables::requireWritable;
 
-// Trimmed, ASCII letters lower-cased: what SQLite's lower(trim(email)) gives, so the in-memory
-// check and the unique index agree.
-QString emailKey(QStringView email)
-{
-    QString key = email.trimmed().toString();
-    for (QChar &c : key) {
-        if (c >= u'A' && c <= u'Z')
-            c = QChar(c.unicode() + 32);
-    }
-    return key;
-}
+constexpr char kTable[] = "email_suppressions";
 
 // Lenient on purpose: a bounced address may be odd, but it must look like one address.
 std::optional<QString> emailProblem(QStringView email)
@@ -88,14 +79,6 @@ Result<std::optional<SuppressionEntry>> findEntry(const OrgDatabase &db, const Q
     if (!*row)
         return std::optional<SuppressionEntry>();
     return std::optional<SuppressionEntry>(readEntry(*stmt));
-}
-
-Result<void> requireWritable(const OrgDatabase &db)
-{
-    if (db.mode() != OrgDatabase::Mode::ReadWrite)
-        return dbError(DbErrorKind::ReadOnly,
-                       tr("Internal error: %1 was opened read-only and cannot be changed.").arg(db.path()));
-    return {};
 }
 
 // Inserts one checked entry and its audit record; inside the caller's transaction.
