@@ -1,6 +1,7 @@
 #include "batchpanel.h"
 
 #include "exportdialog.h"
+#include "items/campaigneffect.h"
 #include "items/emailtypelabel.h"
 
 #include "storage/orgdatabase.h"
@@ -18,6 +19,8 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <map>
 #include <utility>
 
 namespace {
@@ -238,6 +241,7 @@ void BatchPanel::onComputed()
         Analysis analysis;
         analysis.diff = ScheduleDiff::compute(*batch, [&promise] { return promise.isCanceled(); });
         analysis.problems = ProblemsModel::collect(*batch);
+        analysis.campaigns = campaignSummary(*batch);
         promise.addResult(std::move(analysis));
     }));
 }
@@ -260,6 +264,7 @@ void BatchPanel::onAnalysed()
         return;
     }
     m_diff = analysis.diff.value();
+    m_campaignSummary = analysis.campaigns;
     setStage(Stage::Confirming);
     m_pollTimer->stop();
     m_state->setText(tr("Waiting for your answer: write the new schedule?"));
@@ -390,8 +395,15 @@ QString BatchPanel::diffHtml(const ScheduleDiffSummary &diff)
         % tr("Email").toHtmlEscaped() % u"</th>" % head(tr("New sends")) % head(tr("New held back"))
         % head(tr("Moved")) % head(tr("Removed")) % head(tr("Status changed")) % head(tr("Unchanged"))
         % u"</tr>";
-    for (int t = 0; t < EmailTypeCount; ++t)
-        html += row(emailTypeLabel(static_cast<EmailType>(t)), diff.perType[std::size_t(t)], false);
+    for (int t = 0; t < EmailTypeCount; ++t) {
+        const auto type = static_cast<EmailType>(t);
+        const DiffCounts &c = diff.perType[std::size_t(t)];
+        // Campaign and follow-up rows only when the run has such emails (most runs have few kinds).
+        if (isPinned(type) && c.changesNothing() && c.unchanged == 0)
+            continue;
+        html += row(isPinned(type) ? tr("%1 (pinned)").arg(emailTypeLabel(type)) : emailTypeLabel(type), c,
+                    false);
+    }
     html += row(tr("All"), diff.total(), true);
     html += u"</table><p>"
         % tr("Held back: computed but skipped (a rule window, the frequency limit…); stored as skipped, "
@@ -405,14 +417,76 @@ QString BatchPanel::diffHtml(const ScheduleDiffSummary &diff)
     return html;
 }
 
+QString BatchPanel::campaignSummary(const BatchResult &batch)
+{
+    struct Counts
+    {
+        qint64 send = 0;
+        qint64 held = 0;
+        std::map<SkipReason, qint64> why;
+    };
+    std::map<qint64, Counts> campaigns; // by instance id
+    std::array<qint64, EmailTypeCount> followups {};
+    qint64 suppressed = 0;
+    const CampaignRun *run = batch.campaigns.get();
+    for (const ContactSchedule &schedule : batch.schedules) {
+        suppressed += schedule.isSuppressed() ? 1 : 0;
+        for (const ScheduledEmail &email : schedule.emails) {
+            if (email.type == EmailType::Campaign && run) {
+                Counts &c = campaigns[run->instanceId(email)];
+                if (email.status == EmailStatus::PreScheduled) {
+                    ++c.send;
+                } else {
+                    ++c.held;
+                    ++c.why[email.reason];
+                }
+            } else if (isFollowup(email.type) && email.status == EmailStatus::PreScheduled) {
+                ++followups[std::size_t(email.type)];
+            }
+        }
+    }
+    const QLocale locale;
+    QStringList lines;
+    for (const auto &[id, c] : campaigns) {
+        const LiveCampaign *live = run ? run->byInstanceId(id) : nullptr;
+        const QString name = live ? live->instanceName : tr("Campaign %1").arg(id);
+        QString line = tr("Campaign “%1”: %2 to send").arg(name, locale.toString(c.send));
+        if (c.held > 0) {
+            const auto most = std::max_element(
+                c.why.begin(), c.why.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+            line += u", "
+                % tr("%1 held back (mostly %2)").arg(locale.toString(c.held), skipReasonWords(most->first));
+        }
+        lines << line % tr(" — pinned: the daily cap never moves them.");
+    }
+    QStringList kinds;
+    for (int t = 0; t < EmailTypeCount; ++t) {
+        if (followups[std::size_t(t)] > 0)
+            kinds << emailTypeLabel(static_cast<EmailType>(t)) % u": "
+                    % locale.toString(followups[std::size_t(t)]);
+    }
+    if (!kinds.isEmpty())
+        lines << tr("Follow-ups to send — %1.").arg(kinds.join(QStringLiteral(", ")));
+    if (suppressed > 0)
+        lines << tr(
+            "%n contact(s) on the do-not-email list (or bounced) get no emails; their pre-scheduled and "
+            "skipped rows are removed.",
+            "", int(suppressed));
+    for (const RunWarning &warning : batch.warnings)
+        lines << tr("Not run: %1").arg(warning.message);
+    return lines.join(u'\n');
+}
+
 bool BatchPanel::confirmWithDialog(const BatchResultPtr &batch, const ScheduleDiffSummary &diff)
 {
     const QLocale locale;
     const bool nothing = diff.changesNothing();
-    const QString computed
+    QString computed
         = tr("The run as of %1 computed %2 emails to send and %3 held back (skipped) for %4 contacts.")
               .arg(locale.toString(batch->today, QLocale::LongFormat), locale.toString(batch->scheduled),
                    locale.toString(batch->skipped), locale.toString(batch->contacts));
+    if (!m_campaignSummary.isEmpty())
+        computed += u"\n\n" % m_campaignSummary % u"\n";
     QMessageBox box(QMessageBox::Question, tr("Write the new schedule?"), QString(), QMessageBox::NoButton,
                     window());
     box.setTextFormat(Qt::PlainText);

@@ -58,6 +58,13 @@ public:
 
     // "Added 120, moved 4, removed 7" per type, for the confirm dialog (HTML table).
     static QString diffHtml(const ScheduleDiffSummary &diff);
+    // What the run does with campaigns, follow-ups and the do-not-email list, in lines of plain
+    // text for the confirm dialog: each campaign by name with its emails to send and held back
+    // (with the most common reason), the follow-ups by kind, the contacts that get no email
+    // because of the list, and the campaigns left out (run warnings). Empty when none applies.
+    static QString campaignSummary(const BatchResult &batch);
+    // The campaign summary of the run waiting for the answer (tests read it).
+    QString pendingCampaignSummary() const { return m_campaignSummary; }
 
 Q_SIGNALS:
     void runningChanged(bool running);
@@ -75,6 +82,7 @@ private:
     {
         Result<ScheduleDiffSummary> diff = Error {};
         QList<ProblemRow> problems;
+        QString campaigns; // campaignSummary() of the batch
     };
 
     void setStage(Stage stage);
@@ -98,6 +106,7 @@ private:
     std::shared_ptr<BatchProgress> m_counters;
     BatchResultPtr m_batch;
     ScheduleDiffSummary m_diff;
+    QString m_campaignSummary;
     QElapsedTimer m_clock;
     QFutureWatcher<Result<BatchResultPtr>> m_computeWatcher;
     QFutureWatcher<Analysis> m_analysisWatcher;

@@ -110,7 +110,8 @@ ContactsPage::ContactsPage(QWidget *parent)
     m_quick->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_quick->setMinimumContentsLength(20);
     m_quick->setToolTip(tr("Show a group of contacts: states with a birthday or anniversary rule, "
-                           "year-round states, or contacts with data problems"));
+                           "year-round states, contacts with data problems, or contacts on the "
+                           "do-not-email list"));
     m_dayFilter->setObjectName(QStringLiteral("scheduledDayFilter"));
     m_dayFilter->hide();
     m_dayClear->setObjectName(QStringLiteral("scheduledDayClear"));
@@ -241,6 +242,7 @@ void ContactsPage::setStateRules(const StateRuleTable &rules)
     m_quick->addItem(tr("Year-round states (%1)").arg(statesOf(rules, StateRule::Kind::YearRound)),
                      int(QuickFilter::YearRoundStates));
     m_quick->addItem(tr("Contacts with problems"), int(QuickFilter::WithProblems));
+    m_quick->addItem(tr("Do not email"), int(QuickFilter::DoNotEmail));
     m_quick->setCurrentIndex(current);
     applyFilters();
 }
@@ -422,6 +424,18 @@ bool ContactsPage::selectContact(qint64 id)
         index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(index);
     return true;
+}
+
+QList<qint64> ContactsPage::selectedContactIds() const
+{
+    QList<qint64> ids;
+    for (const QItemSelectionRange &range : m_view->selectionModel()->selection()) {
+        for (int row = range.top(); row <= range.bottom(); ++row)
+            ids << m_model->contactId(row);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
 }
 
 int ContactsPage::copySelection() const

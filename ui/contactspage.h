@@ -56,6 +56,8 @@ public:
 
     qint64 currentContactId() const { return m_currentId; }
     bool selectContact(qint64 id);
+    // The ids of the selected rows, ascending.
+    QList<qint64> selectedContactIds() const;
     int copySelection() const;
     QString statusText() const;
 

@@ -26,6 +26,8 @@ const QColor kCapColor(0xc0, 0x39, 0x2b);
 // Background of a day over the cap, and of one above the overflow threshold.
 constexpr int kOverCapAlpha = 45;
 constexpr int kOverflowAlpha = 100;
+// Drawn over the pinned part of a bar (campaign and follow-up emails, which the cap never moves).
+const QBrush kPinnedHatch(QColor(255, 255, 255, 150), Qt::BDiagPattern);
 
 // 1, 2 or 5 times a power of ten, at least `raw`: gridlines people can read at a glance.
 qint64 niceStep(double raw)
@@ -73,16 +75,19 @@ public:
     {
         QColor color;
         QString label;
-        QPointF at; // top left of the swatch line
+        QPointF at;          // top left of the swatch line
+        bool pinned = false; // campaign and follow-up emails: hatched, never moved by the cap
     };
 
     QList<LegendItem> legendItems() const
     {
         QList<LegendItem> items;
-        for (int t = 0; t < EmailTypeCount; ++t) {
-            const auto type = static_cast<EmailType>(t);
-            items.append({ TimelineWidget::typeColor(type), emailTypeLabel(type), {} });
-        }
+        for (EmailType kind : ChartKinds)
+            items.append({ TimelineWidget::typeColor(kind),
+                           isPinned(kind) ? DailyLoadView::tr("%1 (pinned)").arg(chartKindLabel(kind))
+                                          : chartKindLabel(kind),
+                           {},
+                           isPinned(kind) });
         const DailyLoad &load = m_model->load();
         if (std::any_of(load.days.begin(), load.days.end(),
                         [](const DailyLoad::Day &d) { return d.other > 0; }))
@@ -219,8 +224,13 @@ protected:
                 p.fillRect(QRectF(x, top, w, yOf(base) - top), color);
                 base += double(count);
             };
-            for (int t = 0; t < EmailTypeCount; ++t)
-                stack(day.counts[t], TimelineWidget::typeColor(static_cast<EmailType>(t)));
+            for (EmailType kind : ChartKinds) {
+                const double below = base;
+                stack(chartKindCount(day.counts, kind), TimelineWidget::typeColor(kind));
+                // Pinned emails (campaigns, follow-ups) are hatched: the cap never moves them.
+                if (isPinned(kind) && base > below)
+                    p.fillRect(QRectF(x, yOf(base), w, yOf(below) - yOf(base)), kPinnedHatch);
+            }
             stack(day.other, kOtherColor);
         }
 
@@ -333,7 +343,9 @@ private:
         for (int t = 0; t < EmailTypeCount; ++t) {
             const auto type = static_cast<EmailType>(t);
             if (day.counts[t] > 0)
-                row(emailTypeLabel(type), day.counts[t], TimelineWidget::typeColor(type));
+                row(isPinned(type) ? DailyLoadView::tr("%1 (pinned)").arg(emailTypeLabel(type))
+                                   : emailTypeLabel(type),
+                    day.counts[t], TimelineWidget::typeColor(type));
         }
         if (day.other > 0)
             row(DailyLoadView::tr("Other types"), day.other, kOtherColor);
@@ -394,6 +406,8 @@ private:
         for (const LegendItem &item : legendItems()) {
             const QRectF swatch(item.at.x(), item.at.y() + fm.height() / 2.0 - 5, 10, 10);
             p.fillRect(swatch, item.color);
+            if (item.pinned)
+                p.fillRect(swatch, kPinnedHatch);
             if (item.color.alpha() < 255) { // a band: outlined so that a pale one still shows
                 p.setPen(kCapColor);
                 p.drawRect(swatch.adjusted(0, 0, -1, -1));

@@ -5,17 +5,15 @@
 #include <QDialog>
 #include <QFutureWatcher>
 
-#include <array>
-
-class QCheckBox;
+class CsvMappingBox;
+class CsvSourceBox;
 class QComboBox;
 class MessageBanner;
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QTableWidget;
 class QTimer;
+class RejectedRowsView;
 
 // The contact import dialog: pick a CSV file, check the detected separator/quote/encoding/header
 // (overridable) against a live preview, map columns onto contact fields (guessed from header
@@ -59,37 +57,26 @@ signals:
     void analysed(bool ok);
 
 private:
-    void browse();
-    void reloadPreview();
+    void onPreviewLoaded();
     void scheduleAnalysis();
     void startAnalysis();
     void showAnalysis();
     void importFinished();
     void saveFailures();
-    void rebuildMappingCombos(const QStringList &header, const ContactImport::Mapping &guess);
     void updateButtons();
-    CsvDialect dialect() const;
     void showError(const QString &message); // in the banner
     void showStatus(const QString &text);   // progress or outcome; hides the banner
 
     QString m_dbPath;
     QDate m_today;
-    QStringList m_header;
-    QString m_loadedPath; // the file the preview shows
+    QString m_mappedPath; // the file whose header the mapping was guessed from
     ContactImport::ImportReport m_analysis;
 
-    QLineEdit *m_path;
-    QLabel *m_detected;
-    QComboBox *m_separator;
-    QComboBox *m_quote;
-    QComboBox *m_encoding;
-    QCheckBox *m_hasHeader;
-    QTableWidget *m_preview;
-    std::array<QComboBox *, ContactImport::FieldCount> m_mapping {};
+    CsvSourceBox *m_source;
+    CsvMappingBox *m_mapping;
     QLabel *m_dates;
     QLabel *m_summary;
-    QTableWidget *m_failures;
-    QPushButton *m_saveFailures;
+    RejectedRowsView *m_failures;
     QComboBox *m_conflict;
     QProgressBar *m_progress;
     QLabel *m_message;       // progress and outcome

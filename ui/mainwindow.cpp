@@ -2,8 +2,10 @@
 
 #include "batch/problemscan.h"
 #include "batchpanel.h"
+#include "campaignswindow.h"
 #include "contactspage.h"
 #include "dailyloadview.h"
+#include "donotemailwindow.h"
 #include "exportdialog.h"
 #include "filterheader.h"
 #include "importdialog.h"
@@ -108,6 +110,7 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     m_contacts->setToday(today);
     m_preview->setToday(today);
     m_dailyLoad->setToday(today);
+    m_campaigns->setToday(today);
     m_position->setText(m_contacts->statusText());
     resize(1280, 800);
 }
@@ -139,6 +142,13 @@ void MainWindow::createDocks()
     m_problems->raise();
     resizeDocks({ m_preview }, { 640 }, Qt::Horizontal);
     resizeDocks({ m_batchDock }, { 200 }, Qt::Vertical);
+
+    m_campaigns = new CampaignsWindow(this);
+    connect(m_campaigns, &CampaignsWindow::campaignsChanged, this, &MainWindow::onManagementChanged);
+    m_doNotEmail = new DoNotEmailWindow(this);
+    connect(m_doNotEmail, &DoNotEmailWindow::listChanged, this, &MainWindow::onManagementChanged);
+    connect(m_doNotEmail, &DoNotEmailWindow::writeFinished, this,
+            [this](bool, const QString &message) { statusBar()->showMessage(message, 8000); });
 
     connect(m_batch, &BatchPanel::problemsFound, m_problems, &ProblemsDock::setProblems);
     connect(m_scanner, &ProblemScanner::runningChanged, m_problems, &ProblemsDock::setChecking);
@@ -194,6 +204,16 @@ void MainWindow::createActions()
         }
     });
     find->setShortcut(QKeySequence::Find);
+    edit->addSeparator();
+    m_doNotEmailAction = edit->addAction(tr("&Do Not Email…"), this, &MainWindow::doNotEmailSelected);
+    m_doNotEmailAction->setObjectName(QStringLiteral("doNotEmailAction"));
+    m_doNotEmailAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    m_doNotEmailAction->setStatusTip(tr("Put the selected contacts' addresses on the do-not-email list"));
+    setShortcutTip(m_doNotEmailAction);
+    // The contact table's context menu: what the Edit menu does to the selected contacts.
+    m_contacts->view()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_contacts->view()->addAction(copy);
+    m_contacts->view()->addAction(m_doNotEmailAction);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     QAction *refresh = m_viewMenu->addAction(tr("&Refresh"), this, &MainWindow::refresh);
@@ -221,6 +241,17 @@ void MainWindow::createActions()
             [this](bool running) { m_runAction->setEnabled(!running); });
     // Like the panel's Cancel button: not while the question is open, not twice.
     connect(m_batch, &BatchPanel::cancellableChanged, m_cancelAction, &QAction::setEnabled);
+
+    QMenu *lists = menuBar()->addMenu(tr("&Campaigns"));
+    m_campaignsAction = lists->addAction(tr("&Campaigns…"), this, &MainWindow::showCampaigns);
+    m_campaignsAction->setObjectName(QStringLiteral("campaignsAction"));
+    m_campaignsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    setShortcutTip(m_campaignsAction);
+    m_doNotEmailListAction
+        = lists->addAction(tr("&Do-Not-Email List…"), this, &MainWindow::showDoNotEmailList);
+    m_doNotEmailListAction->setObjectName(QStringLiteral("doNotEmailListAction"));
+    m_doNotEmailListAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    setShortcutTip(m_doNotEmailListAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Email Scheduler"), this, &MainWindow::showAbout);
@@ -313,6 +344,7 @@ void MainWindow::setConfig(const Config &config)
     m_contacts->setStateRules(config.stateRules);
     m_preview->setConfig(config);
     m_dailyLoad->setConfig(config);
+    m_campaigns->setConfig(config);
     if (m_asOfFollowsToday)
         setAsOfDate(QDate());
 }
@@ -329,6 +361,7 @@ void MainWindow::setAsOfDate(QDate date)
     m_contacts->setToday(effective);
     m_preview->setToday(effective);
     m_dailyLoad->setToday(effective);
+    m_campaigns->setToday(effective);
     // A birth date after the new "as of" date is a problem (or no longer one).
     if (changed && !m_path.isEmpty())
         checkProblems();
@@ -422,6 +455,8 @@ void MainWindow::onOpenChecked()
     m_preview->setDatabase(m_path);
     m_history->setDatabase(m_path);
     m_dailyLoad->setDatabase(m_path);
+    m_doNotEmail->setDatabase(m_path);
+    m_campaigns->setDatabase(m_path);
     m_problems->clear();
     checkProblems();
     setWindowTitle(tr("%1 — Email Scheduler").arg(QFileInfo(m_path).fileName()));
@@ -538,6 +573,8 @@ void MainWindow::refresh()
 {
     m_contacts->refresh();
     m_preview->reload();
+    m_campaigns->reload();
+    m_doNotEmail->reload();
     m_history->reload();
     m_dailyLoad->reload();
     checkProblems();
@@ -638,6 +675,39 @@ void MainWindow::showAbout()
         tr("<p><b>Email Scheduler</b> %1</p><p>Plans birthday, policy anniversary and AEP emails "
            "for Medicare contacts while keeping out of each state's rule windows.</p>")
             .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::showDoNotEmailList()
+{
+    m_doNotEmail->show();
+    m_doNotEmail->raise();
+    m_doNotEmail->activateWindow();
+}
+
+void MainWindow::showCampaigns()
+{
+    m_campaigns->show();
+    m_campaigns->raise();
+    m_campaigns->activateWindow();
+}
+
+void MainWindow::doNotEmailSelected()
+{
+    const QList<qint64> ids = m_contacts->selectedContactIds();
+    if (ids.isEmpty()) {
+        statusBar()->showMessage(tr("Select the contacts that must not get emails first."), 5000);
+        return;
+    }
+    m_doNotEmail->suppressContacts(ids, this);
+}
+
+void MainWindow::onManagementChanged()
+{
+    // The list decides who gets emails: the preview says so at once, the quick filter lists
+    // them; the stored schedule changes only with the next run.
+    if (m_contacts->model()->filter().doNotEmailOnly())
+        m_contacts->refresh();
+    m_preview->reload();
 }
 
 void MainWindow::saveSettings()

@@ -10,8 +10,10 @@
 #include <memory>
 
 class BatchPanel;
+class CampaignsWindow;
 class ContactsPage;
 class DailyLoadView;
+class DoNotEmailWindow;
 class ProblemScanner;
 class ProblemsDock;
 class QAction;
@@ -57,6 +59,12 @@ public:
     QAction *runAction() const { return m_runAction; }
     QAction *refreshAction() const { return m_refreshAction; }
     ProblemScanner *problemScanner() const { return m_scanner; }
+    DoNotEmailWindow *doNotEmailWindow() const { return m_doNotEmail; }
+    CampaignsWindow *campaignsWindow() const { return m_campaigns; }
+    // Edit ▸ Do Not Email… (also in the contact table's context menu).
+    QAction *doNotEmailAction() const { return m_doNotEmailAction; }
+    QAction *doNotEmailListAction() const { return m_doNotEmailListAction; }
+    QAction *campaignsAction() const { return m_campaignsAction; }
     // The message of the last failed open (empty when none is shown).
     QString bannerText() const;
     // What the open database is: made-up demo contacts, read-only (empty when nothing to say).
@@ -105,6 +113,11 @@ private:
     void exportCsv();
     void importContacts();
     void showAbout();
+    void showDoNotEmailList();
+    void showCampaigns();
+    void doNotEmailSelected();
+    // The do-not-email list or the campaigns changed: what shows their effect reloads.
+    void onManagementChanged();
     void saveSettings();
 
     std::unique_ptr<QSettings> m_settings;
@@ -132,4 +145,9 @@ private:
     QAction *m_cancelAction = nullptr;
     QAction *m_refreshAction = nullptr;
     ProblemScanner *m_scanner = nullptr;
+    DoNotEmailWindow *m_doNotEmail = nullptr;
+    CampaignsWindow *m_campaigns = nullptr;
+    QAction *m_doNotEmailAction = nullptr;
+    QAction *m_doNotEmailListAction = nullptr;
+    QAction *m_campaignsAction = nullptr;
 };

@@ -1,5 +1,6 @@
 #include "schedulepreviewdock.h"
 
+#include "explain.h"
 #include "exportdialog.h"
 #include "items/contactfilter.h"
 #include "items/schedulepreviewmodel.h"
@@ -15,8 +16,8 @@
 
 SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     : QDockWidget(tr("Schedule preview"), parent), m_today(QDate::currentDate()), m_title(new QLabel),
-      m_details(new QLabel), m_problems(new QLabel), m_timeline(new TimelineWidget), m_view(new QTableView),
-      m_model(new SchedulePreviewModel(this))
+      m_details(new QLabel), m_problems(new QLabel), m_suppressed(new QLabel), m_timeline(new TimelineWidget),
+      m_view(new QTableView), m_model(new SchedulePreviewModel(this))
 {
     setObjectName(QStringLiteral("schedulePreviewDock"));
     QFont bold = m_title->font();
@@ -29,6 +30,19 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     m_problems->setWordWrap(true);
     m_problems->setStyleSheet(QStringLiteral("color: #a02020;"));
     m_problems->hide();
+    // Said where the schedule would be, large enough to be read first.
+    m_suppressed->setObjectName(QStringLiteral("previewSuppressed"));
+    m_suppressed->setWordWrap(true);
+    m_suppressed->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_suppressed->setStyleSheet(
+        QStringLiteral("QLabel { background: #fdecea; color: #7a1f16; border: 1px solid "
+                       "#e6b0aa; border-radius: 4px; padding: 10px; }"));
+    {
+        QFont font = m_suppressed->font();
+        font.setPointSizeF(font.pointSizeF() * 1.1);
+        m_suppressed->setFont(font);
+    }
+    m_suppressed->hide();
 
     m_view->setObjectName(QStringLiteral("previewTable"));
     m_view->setModel(m_model);
@@ -37,8 +51,9 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->setWordWrap(true);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Type,
-                                                     QHeaderView::ResizeToContents);
+    // Long campaign names wrap within the Email column, leaving the reason room to be read.
+    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Type, QHeaderView::Interactive);
+    m_view->horizontalHeader()->resizeSection(SchedulePreviewModel::Type, 135);
     m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Date,
                                                      QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Status,
@@ -57,8 +72,13 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_details);
     layout->addWidget(m_problems);
+    layout->addWidget(m_suppressed);
     layout->addWidget(m_timeline);
     layout->addWidget(m_view, 1);
+    // Takes the height a hidden schedule leaves (a contact on the do-not-email list; its stretch
+    // is set then), so the lines above stay together at the top.
+    layout->addStretch(0);
+    m_layout = layout;
     setWidget(content);
 
     connect(&m_watcher, &QFutureWatcher<Answer>::finished, this, &SchedulePreviewDock::onFinished);
@@ -124,6 +144,11 @@ void SchedulePreviewDock::showMessage(const QString &text)
     m_title->setText(text);
     m_details->clear();
     m_problems->hide();
+    m_suppressed->hide();
+    m_suppressed->clear();
+    m_timeline->show();
+    m_view->show();
+    m_layout->setStretch(m_layout->count() - 1, 0);
     m_timeline->clear();
     m_model->clear();
 }
@@ -166,9 +191,22 @@ void SchedulePreviewDock::showPreview(const ContactPreview &preview)
         m_problems->setText(prefix % problemSummary(problems));
         m_problems->show();
     }
+    // A contact on the do-not-email list gets no emails: the sentence says so where its
+    // schedule would be.
+    const QString suppressed = Explain::suppressionText(preview.schedule);
+    m_suppressed->setText(suppressed);
+    m_suppressed->setVisible(!suppressed.isEmpty());
+    m_timeline->setVisible(suppressed.isEmpty());
+    m_view->setVisible(suppressed.isEmpty());
+    m_layout->setStretch(m_layout->count() - 1, suppressed.isEmpty() ? 0 : 1);
     m_timeline->setPreview(preview);
-    m_model->setSchedule(preview.schedule);
+    m_model->setSchedule(preview.schedule, preview.campaigns);
     Q_EMIT previewShown(preview.contactId);
+}
+
+QString SchedulePreviewDock::suppressionText() const
+{
+    return m_suppressed->text();
 }
 
 QString SchedulePreviewDock::headline() const

@@ -11,6 +11,7 @@
 class QAction;
 class QLabel;
 class QTableView;
+class QVBoxLayout;
 class SchedulePreviewModel;
 class TimelineWidget;
 
@@ -37,6 +38,9 @@ public:
     // "Export…" in the table's context menu: the emails shown, through ExportDialog.
     QAction *exportAction() const { return m_export; }
     QString headline() const;
+    // "On the do-not-email list since 3 Mar 2025 — unsubscribed" while such a contact is shown
+    // (instead of its schedule); empty otherwise.
+    QString suppressionText() const;
 
 Q_SIGNALS:
     // The preview of the current contact is on screen.
@@ -62,6 +66,8 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_details = nullptr;
     QLabel *m_problems = nullptr;
+    QLabel *m_suppressed = nullptr;
+    QVBoxLayout *m_layout = nullptr;
     TimelineWidget *m_timeline = nullptr;
     QTableView *m_view = nullptr;
     SchedulePreviewModel *m_model = nullptr;

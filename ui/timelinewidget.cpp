@@ -24,7 +24,7 @@ QString shortTypeLabel(EmailType type)
     case EmailType::Aep:
         return TimelineWidget::tr("AEP");
     case EmailType::PostWindow:
-        return TimelineWidget::tr("Follow-up");
+        return TimelineWidget::tr("After window");
     case EmailType::Campaign:
         return TimelineWidget::tr("Campaign");
     case EmailType::FollowupCold:
@@ -36,6 +36,13 @@ QString shortTypeLabel(EmailType type)
     return {};
 }
 constexpr int kLabelHeight = 16;
+
+// The mark of a pinned email (campaign, follow-up): load balancing never moves it.
+QPolygonF diamond(QPointF centre, double r)
+{
+    return QPolygonF(
+        { centre + QPointF(0, -r), centre + QPointF(r, 0), centre + QPointF(0, r), centre + QPointF(-r, 0) });
+}
 // The row above the strip: the "Today" label and the markers of emails beyond the span, so
 // neither is drawn over the year-round notice or inside a shaded window.
 constexpr int kHeaderHeight = 18;
@@ -50,12 +57,12 @@ TimelineWidget::TimelineWidget(QWidget *parent) : QWidget(parent)
 
 QSize TimelineWidget::sizeHint() const
 {
-    return { 480, 138 };
+    return { 480, 172 };
 }
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    return { 240, 138 };
+    return { 240, 172 };
 }
 
 void TimelineWidget::setPreview(const ContactPreview &preview)
@@ -96,14 +103,17 @@ QColor TimelineWidget::typeColor(EmailType type)
 
 QRectF TimelineWidget::plotRect() const
 {
-    return QRectF(8, kHeaderHeight, width() - 16, height() - kHeaderHeight - 2 * kLabelHeight);
+    // Below the strip: the month labels, then the legend (two rows when the widget is narrow).
+    return QRectF(8, kHeaderHeight, width() - 16, height() - kHeaderHeight - 3 * kLabelHeight);
 }
 
 double TimelineWidget::laneY(EmailType type) const
 {
-    // Lanes start below the strip's top row, which holds the year-round notice.
+    // One lane per kind (the follow-up types share one), so same-day emails stay visible;
+    // lanes start below the strip's top row, which holds the year-round notice.
     const QRectF plot = plotRect();
-    return plot.top() + plot.height() * (0.36 + 0.15 * int(type));
+    const auto lane = std::find(ChartKinds.begin(), ChartKinds.end(), chartKindOf(type)) - ChartKinds.begin();
+    return plot.top() + plot.height() * (0.30 + 0.125 * double(lane));
 }
 
 TimelineWidget::Labels TimelineWidget::labels() const
@@ -252,27 +262,41 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         p.drawLine(QPointF(x, lane), QPointF(x, plot.bottom()));
         p.setPen(QPen(color, 2));
         p.setBrush(skipped ? QBrush(pal.color(QPalette::Base)) : QBrush(color));
-        p.drawEllipse(QPointF(x, lane), kMarkRadius, kMarkRadius);
+        if (isPinned(e.type)) // campaigns and follow-ups: a diamond, they keep their day
+            p.drawPolygon(diamond(QPointF(x, lane), kMarkRadius + 1));
+        else
+            p.drawEllipse(QPointF(x, lane), kMarkRadius, kMarkRadius);
         if (skipped) {
             p.drawLine(QPointF(x - 3, lane - 3), QPointF(x + 3, lane + 3));
         }
     }
 
-    // Legend.
+    // Legend: one row when it fits, else it wraps onto the row below.
     double lx = plot.left();
-    const double ly = height() - kLabelHeight / 2.0;
-    for (int t = 0; t < EmailTypeCount; ++t) {
-        const auto type = static_cast<EmailType>(t);
+    double ly = height() - kLabelHeight * 1.5;
+    const auto place = [&](double w) {
+        if (lx > plot.left() && lx + w > width() - 4.0) {
+            lx = plot.left();
+            ly += kLabelHeight;
+        }
+    };
+    for (EmailType type : ChartKinds) {
         const QString name = shortTypeLabel(type);
+        place(11 + fm.horizontalAdvance(name));
         p.setPen(Qt::NoPen);
         p.setBrush(typeColor(type));
-        p.drawEllipse(QPointF(lx + 4, ly), 4, 4);
+        if (isPinned(type))
+            p.drawPolygon(diamond(QPointF(lx + 4, ly), 5));
+        else
+            p.drawEllipse(QPointF(lx + 4, ly), 4, 4);
         p.setPen(pal.color(QPalette::Text));
         p.drawText(QPointF(lx + 11, ly + fm.ascent() / 2.0 - 1), name);
-        lx += 11 + fm.horizontalAdvance(name) + 12;
+        lx += 11 + fm.horizontalAdvance(name) + 10;
     }
+    const QString windowText = tr("Rule window");
+    place(18 + fm.horizontalAdvance(windowText));
     p.fillRect(QRectF(lx, ly - 5, 14, 10), windowColor);
-    p.drawText(QPointF(lx + 18, ly + fm.ascent() / 2.0 - 1), tr("Rule window"));
+    p.drawText(QPointF(lx + 18, ly + fm.ascent() / 2.0 - 1), windowText);
 }
 
 int TimelineWidget::emailAt(QPoint pos) const
@@ -298,11 +322,13 @@ bool TimelineWidget::event(QEvent *event)
         const int i = emailAt(help->pos());
         if (i >= 0) {
             const ScheduledEmail &e = m_preview.schedule.emails[std::size_t(i)];
-            QToolTip::showText(help->globalPos(),
-                               emailTypeLabel(e.type) % u" — "
-                                   % QLocale().toString(e.date, QStringLiteral("MMM d, yyyy")) % u"\n"
-                                   % Explain::explainEmail(m_preview.schedule, e),
-                               this);
+            QToolTip::showText(
+                help->globalPos(),
+                emailLabel(e, m_preview.campaigns.get()) % u" — "
+                    % QLocale().toString(e.date, QStringLiteral("MMM d, yyyy"))
+                    % (isPinned(e.type) ? tr(" (pinned: the daily cap never moves it)") : QString()) % u"\n"
+                    % Explain::explainEmail(m_preview.schedule, e, m_preview.campaigns.get()),
+                this);
         } else {
             QToolTip::hideText();
             event->ignore();

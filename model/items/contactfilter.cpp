@@ -30,19 +30,20 @@ QString ContactFilter::columnText(int column) const
 
 bool ContactFilter::isEmpty() const
 {
-    return isPredicateEmpty() && !m_scheduledOn.isValid();
+    return isPredicateEmpty() && !m_scheduledOn.isValid() && !doNotEmailOnly();
 }
 
 bool ContactFilter::isPredicateEmpty() const
 {
-    if (m_quick != QuickFilter::All)
+    if (m_quick != QuickFilter::All && m_quick != QuickFilter::DoNotEmail)
         return false;
     return std::all_of(m_texts.begin(), m_texts.end(), [](const QString &t) { return t.isEmpty(); });
 }
 
 bool ContactFilter::needsCheck() const
 {
-    return m_quick != QuickFilter::All || !m_texts[Problems].isEmpty();
+    return (m_quick != QuickFilter::All && m_quick != QuickFilter::DoNotEmail)
+        || !m_texts[Problems].isEmpty();
 }
 
 quint32 ContactFilter::usedColumns() const
@@ -86,6 +87,7 @@ bool ContactFilter::matches(const Contact &contact, QDate today) const
         return false;
     switch (m_quick) {
     case QuickFilter::All:
+    case QuickFilter::DoNotEmail: // in ContactQuery's SQL
         return true;
     case QuickFilter::WithProblems:
         return !facts.problems.isEmpty();

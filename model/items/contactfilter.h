@@ -19,6 +19,9 @@ enum class QuickFilter : quint8 {
     AnniversaryRuleStates,
     YearRoundStates,
     WithProblems,
+    // Contacts whose email is on the do-not-email list (SPEC 14). The list is not part of a
+    // Contact, so matches() ignores it and ContactQuery adds it to its SQL.
+    DoNotEmail,
 };
 
 // What the contact table shows: per column a case-insensitive "contains" text, plus one quick
@@ -39,9 +42,13 @@ public:
     void setScheduledOn(QDate date) { m_scheduledOn = date; }
     QDate scheduledOn() const { return m_scheduledOn; }
 
+    // Only contacts on the do-not-email list (the DoNotEmail quick filter).
+    bool doNotEmailOnly() const { return m_quick == QuickFilter::DoNotEmail; }
+
     // True when every contact matches (the loader then skips the predicate entirely).
     bool isEmpty() const;
-    // True when matches() accepts every contact (the scheduled-on day aside).
+    // True when matches() accepts every contact (the scheduled-on day and the do-not-email
+    // list aside).
     bool isPredicateEmpty() const;
     // Bit (1 << column) for every stored column the predicate reads; lets the SQL side convert
     // only what is needed. Checks of the contact need email, state, ZIP and both dates.

@@ -30,11 +30,12 @@ int DailyLoadModel::columnOfType(EmailType type)
     case EmailType::PostWindow:
         return PostWindow;
     case EmailType::Campaign:
+        return Campaign;
     case EmailType::FollowupCold:
     case EmailType::FollowupClickedNoHq:
     case EmailType::FollowupHqNoYes:
     case EmailType::FollowupHqWithYes:
-        break;
+        return Followup;
     }
     return Other;
 }
@@ -128,6 +129,10 @@ QVariant DailyLoadModel::rawValue(const DailyLoad::Day &day, int column) const
     case Aep:
     case PostWindow:
         return day.counts[column - Birthday];
+    case Campaign:
+        return chartKindCount(day.counts, EmailType::Campaign);
+    case Followup:
+        return chartKindCount(day.counts, EmailType::FollowupCold);
     case Other:
         return day.other;
     case Total:
@@ -188,6 +193,10 @@ QVariant DailyLoadModel::headerData(int section, Qt::Orientation orientation, in
     case Aep:
     case PostWindow:
         return emailTypeLabel(static_cast<EmailType>(section - Birthday));
+    case Campaign:
+        return chartKindLabel(EmailType::Campaign);
+    case Followup:
+        return chartKindLabel(EmailType::FollowupCold);
     case Other:
         return tr("Other");
     case Total:

@@ -16,7 +16,20 @@ class DailyLoadModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Date, Birthday, EffectiveDate, Aep, PostWindow, Other, Total, OverCap, ColumnCount };
+    // Campaign and Followup (the four follow-up types) are pinned: the cap never moves them.
+    enum Column {
+        Date,
+        Birthday,
+        EffectiveDate,
+        Aep,
+        PostWindow,
+        Campaign,
+        Followup,
+        Other,
+        Total,
+        OverCap,
+        ColumnCount
+    };
     enum Role {
         RawRole = Qt::UserRole + 1, // QDate for Date, qint64 counts, bool for OverCap (above dailyCap)
     };

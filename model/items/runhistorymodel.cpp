@@ -61,6 +61,8 @@ QVariant RunHistoryModel::displayValue(const RunRecord &run, int column) const
         return run.user;
     case Error:
         return run.error;
+    case Warnings:
+        return QString(run.warnings).replace(u'\n', QStringLiteral("; "));
     default:
         return {};
     }
@@ -101,6 +103,8 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (!run.stored)
             return tr("This run wrote nothing to the database; it is listed until the program closes.");
+        if (index.column() == Warnings && !run.warnings.isEmpty())
+            return run.warnings;
         return run.error.isEmpty() ? tr("Batch %1").arg(run.batchId) : run.error;
     case Qt::TextAlignmentRole:
         if (index.column() >= Contacts && index.column() <= Changes)
@@ -136,6 +140,8 @@ QVariant RunHistoryModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Who");
     case Error:
         return tr("Message");
+    case Warnings:
+        return tr("Campaigns left out");
     default:
         return {};
     }

@@ -21,6 +21,7 @@ public:
         Changes,
         User,
         Error,
+        Warnings, // campaigns the run left out (SPEC 12's campaign_invalid), one per line
         ColumnCount
     };
     enum Role { RawValueRole = Qt::UserRole + 1 };

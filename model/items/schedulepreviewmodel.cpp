@@ -7,10 +7,12 @@
 
 SchedulePreviewModel::SchedulePreviewModel(QObject *parent) : QAbstractTableModel(parent) { }
 
-void SchedulePreviewModel::setSchedule(const ContactSchedule &schedule)
+void SchedulePreviewModel::setSchedule(const ContactSchedule &schedule,
+                                       std::shared_ptr<const CampaignRun> campaigns)
 {
     beginResetModel();
     m_schedule = schedule;
+    m_campaigns = std::move(campaigns);
     endResetModel();
 }
 
@@ -45,7 +47,7 @@ QVariant SchedulePreviewModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return displayValue(email, index.column());
     case Qt::ToolTipRole:
-        return Explain::explainEmail(m_schedule, email);
+        return Explain::explainEmail(m_schedule, email, m_campaigns.get());
     case RawValueRole:
         switch (index.column()) {
         case Type:
@@ -59,6 +61,8 @@ QVariant SchedulePreviewModel::data(const QModelIndex &index, int role) const
         }
     case SkippedRole:
         return email.status == EmailStatus::Skipped;
+    case PinnedRole:
+        return isPinned(email.type);
     default:
         return {};
     }
@@ -68,13 +72,13 @@ QVariant SchedulePreviewModel::displayValue(const ScheduledEmail &email, int col
 {
     switch (column) {
     case Type:
-        return emailTypeLabel(email.type);
+        return emailLabel(email, m_campaigns.get());
     case Date:
         return QLocale().toString(email.date, QStringLiteral("ddd MMM d, yyyy"));
     case Status:
         return statusLabel(email);
     case Details:
-        return Explain::explainEmail(m_schedule, email);
+        return Explain::explainEmail(m_schedule, email, m_campaigns.get());
     default:
         return {};
     }

@@ -167,12 +167,18 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
     const QDate scheduledOn = request.filter.scheduledOn();
     if (scheduledOn.isValid() && !hasSchedules())
         return QList<qint64>(); // nothing has been scheduled in this database yet
+    if (request.filter.doNotEmailOnly() && !m_db->hasTable(QStringLiteral("email_suppressions")))
+        return QList<qint64>(); // nobody has been put on the do-not-email list yet
     QStringList conditions;
     if (!request.filter.isPredicateEmpty())
         conditions << u"es_filter(" % allColumns() % u')';
     if (scheduledOn.isValid())
         conditions << QStringLiteral("id IN (SELECT contact_id FROM email_schedules "
                                      "WHERE scheduled_send_date = ?1 AND status = 'pre-scheduled')");
+    // The list's own matching rule (SPEC 14): trimmed, case-insensitive.
+    if (request.filter.doNotEmailOnly())
+        conditions << QStringLiteral(
+            "lower(trim(email)) IN (SELECT lower(trim(email)) FROM email_suppressions)");
     QString sql = QStringLiteral("SELECT id FROM contacts");
     if (!conditions.isEmpty())
         sql += u" WHERE " % conditions.join(QStringLiteral(" AND "));

@@ -338,7 +338,8 @@ void TestDialogWorkflow::dialogLabelsShowNoAmpersand()
         });
         action->trigger();
         QTRY_VERIFY(script.done());
-        QTRY_VERIFY(!window->findChild<QDialog *>());
+        // (The Campaigns and do-not-email windows are dialogs that live with the main window.)
+        QTRY_VERIFY(!window->findChild<ExportDialog *>() && !window->findChild<ImportDialog *>());
         QVERIFY(labels > 2);
         QVERIFY2(literal.isEmpty(), qPrintable(item + u": " + literal.join(u" | ")));
     }
