@@ -93,7 +93,8 @@ Result<CampaignCatalog> readCatalog(const OrgDatabase &db)
                                 [&](const Statement &s) { catalog.types.push_back(campaignTypeRow(s)); });
     if (!readTypes)
         return readTypes.error();
-    const QByteArray instances = selectFrom(db, "campaign_instances", CampaignInstanceColumns, "campaign_type");
+    const QByteArray instances
+        = selectFrom(db, "campaign_instances", CampaignInstanceColumns, "campaign_type");
     auto readInstances
         = forEachRow(db, instances.isEmpty() ? instances : instances + "ORDER BY 1", QString(),
                      [&](const Statement &s) { catalog.instances.push_back(campaignInstanceRow(s)); });
@@ -218,7 +219,8 @@ Result<ActivityCursor> ActivityCursor::openRange(const OrgDatabase &db, qint64 f
                                    .contains(QStringLiteral("send_status"), Qt::CaseInsensitive);
     const QByteArray sql[4] = {
         scan("contact_campaigns", ActivitySource::EnrolmentColumns, "", ", 2"),
-        scan("contact_events", ActivitySource::EventColumns, "AND event_type = 'eligibility_answered' COLLATE NOCASE", ", 2"),
+        scan("contact_events", ActivitySource::EventColumns,
+             "AND event_type = 'eligibility_answered' COLLATE NOCASE", ", 2"),
         scan("tracking_clicks", kClickColumns, "", ""),
         // Without send_status nothing can suppress.
         hasSendStatus ? scan("email_send_tracking", kSendColumns,
@@ -267,13 +269,11 @@ Result<ContactActivity> ActivityCursor::seek(qint64 contactId)
             }
         }
     }
-    auto r = t.enrolments.collect(contactId, [&](const Statement &s) {
-        data.enrolments.push_back(ActivitySource::enrolmentRow(s));
-    });
+    auto r = t.enrolments.collect(
+        contactId, [&](const Statement &s) { data.enrolments.push_back(ActivitySource::enrolmentRow(s)); });
     if (r)
-        r = t.events.collect(contactId, [&](const Statement &s) {
-            data.events.push_back(ActivitySource::eventRow(s));
-        });
+        r = t.events.collect(contactId,
+                             [&](const Statement &s) { data.events.push_back(ActivitySource::eventRow(s)); });
     if (r)
         r = t.clicks.collect(contactId, [&](const Statement &s) {
             if (!s.isNull(1))

@@ -40,15 +40,31 @@ bool isSuppressingSendStatus(QStringView status);
 // made of them. `Row` is anything with isNull(i), int64(i) and text(i) (an SQLite Statement, a
 // PostgreSQL COPY row): numbers and flags as integers (NULL: the SPEC default, non-zero: set),
 // everything else as text.
-inline constexpr const char *CampaignTypeColumns[]
-    = { "id", "name", "respect_exclusion_windows", "enable_followups", "days_before_event",
-        "target_all_contacts", "priority", "active", "spread_evenly", "skip_failed_underwriting" };
-inline constexpr const char *CampaignInstanceColumns[]
-    = { "id", "campaign_type", "instance_name", "active_start_date", "active_end_date", "spread_start_date",
-        "spread_end_date", "target_states", "target_carriers", "metadata" };
-inline constexpr const char *SuppressionColumns[] = { "id", "email", "reason", "note", "created_at", "created_by" };
+inline constexpr const char *CampaignTypeColumns[] = { "id",
+                                                       "name",
+                                                       "respect_exclusion_windows",
+                                                       "enable_followups",
+                                                       "days_before_event",
+                                                       "target_all_contacts",
+                                                       "priority",
+                                                       "active",
+                                                       "spread_evenly",
+                                                       "skip_failed_underwriting" };
+inline constexpr const char *CampaignInstanceColumns[] = { "id",
+                                                           "campaign_type",
+                                                           "instance_name",
+                                                           "active_start_date",
+                                                           "active_end_date",
+                                                           "spread_start_date",
+                                                           "spread_end_date",
+                                                           "target_states",
+                                                           "target_carriers",
+                                                           "metadata" };
+inline constexpr const char *SuppressionColumns[]
+    = { "id", "email", "reason", "note", "created_at", "created_by" };
 // Activity scans: column 0 is the contact id.
-inline constexpr const char *EnrolmentColumns[] = { "contact_id", "id", "campaign_instance_id", "trigger_date", "status" };
+inline constexpr const char *EnrolmentColumns[]
+    = { "contact_id", "id", "campaign_instance_id", "trigger_date", "status" };
 inline constexpr const char *EventColumns[] = { "contact_id", "id", "event_type", "created_at", "metadata" };
 
 template<typename Row> qint64 intOr(const Row &row, int column, qint64 fallback)

@@ -360,20 +360,19 @@ struct TextRow
 class PgActivityStream final : public ActivityStream
 {
 public:
-    PgActivityStream(PgConnection *db, std::array<PgTableScan, 4> scans) : m_db(*db), m_scans(std::move(scans))
-    {
-    }
+    PgActivityStream(PgConnection *db, std::array<PgTableScan, 4> scans)
+        : m_db(*db), m_scans(std::move(scans))
+    { }
     PgActivityStream(PgConnection own, std::array<PgTableScan, 4> scans)
         : m_own(std::make_unique<PgConnection>(std::move(own))), m_db(*m_own), m_scans(std::move(scans)),
           m_points(true)
-    {
-    }
+    { }
 
     Result<void> loadRange(qint64 firstId, qint64 lastId)
     {
         for (PgTableScan &scan : m_scans) {
-            if (auto r = scan.load(m_db, " BETWEEN " + QByteArray::number(firstId) + " AND "
-                                             + QByteArray::number(lastId));
+            if (auto r = scan.load(
+                    m_db, " BETWEEN " + QByteArray::number(firstId) + " AND " + QByteArray::number(lastId));
                 !r)
                 return r;
         }
@@ -396,7 +395,8 @@ public:
             for (; scan.next < scan.rows.size() && scan.ids[scan.next] == contactId; ++scan.next)
                 take(TextRow { scan.rows[scan.next] });
         };
-        collect(m_scans[0], [&](const TextRow &r) { m_data.enrolments.push_back(ActivitySource::enrolmentRow(r)); });
+        collect(m_scans[0],
+                [&](const TextRow &r) { m_data.enrolments.push_back(ActivitySource::enrolmentRow(r)); });
         collect(m_scans[1], [&](const TextRow &r) { m_data.events.push_back(ActivitySource::eventRow(r)); });
         collect(m_scans[2], [&](const TextRow &r) {
             if (!r.isNull(1))
@@ -421,8 +421,8 @@ Result<RunInputs> PgContactSource::readRunInputs() const
     RunInputs inputs;
     const QString action = activityAction();
     // Numbers and flags: id, respect_exclusion_windows ... skip_failed_underwriting.
-    const QByteArray types
-        = selectFrom(m_db, "campaign_types", ActivitySource::CampaignTypeColumns, { 0, 2, 3, 4, 5, 6, 7, 8, 9 }, "name");
+    const QByteArray types = selectFrom(m_db, "campaign_types", ActivitySource::CampaignTypeColumns,
+                                        { 0, 2, 3, 4, 5, 6, 7, 8, 9 }, "name");
     if (!types.isEmpty()) {
         auto r = m_db.copyOut("COPY (" + types + "ORDER BY 1) TO STDOUT", action, [&](const PgCopyRow &row) {
             inputs.catalog.types.push_back(ActivitySource::campaignTypeRow(row));
@@ -431,24 +431,26 @@ Result<RunInputs> PgContactSource::readRunInputs() const
         if (!r)
             return r.error();
     }
-    const QByteArray instances
-        = selectFrom(m_db, "campaign_instances", ActivitySource::CampaignInstanceColumns, { 0 }, "campaign_type");
+    const QByteArray instances = selectFrom(m_db, "campaign_instances",
+                                            ActivitySource::CampaignInstanceColumns, { 0 }, "campaign_type");
     if (!instances.isEmpty()) {
-        auto r = m_db.copyOut("COPY (" + instances + "ORDER BY 1) TO STDOUT", action, [&](const PgCopyRow &row) {
-            inputs.catalog.instances.push_back(ActivitySource::campaignInstanceRow(row));
-            return true;
-        });
+        auto r
+            = m_db.copyOut("COPY (" + instances + "ORDER BY 1) TO STDOUT", action, [&](const PgCopyRow &row) {
+                  inputs.catalog.instances.push_back(ActivitySource::campaignInstanceRow(row));
+                  return true;
+              });
         if (!r)
             return r.error();
     }
     const QByteArray suppressions
         = selectFrom(m_db, "email_suppressions", ActivitySource::SuppressionColumns, { 0 }, "email");
     if (!suppressions.isEmpty()) {
-        auto r = m_db.copyOut("COPY (" + suppressions + "ORDER BY 1) TO STDOUT", action, [&](const PgCopyRow &row) {
-            if (auto entry = ActivitySource::suppressionEntry(row))
-                inputs.suppressions.push_back(std::move(*entry));
-            return true;
-        });
+        auto r = m_db.copyOut("COPY (" + suppressions + "ORDER BY 1) TO STDOUT", action,
+                              [&](const PgCopyRow &row) {
+                                  if (auto entry = ActivitySource::suppressionEntry(row))
+                                      inputs.suppressions.push_back(std::move(*entry));
+                                  return true;
+                              });
         if (!r)
             return r.error();
     }
@@ -474,8 +476,8 @@ std::array<PgTableScan, 4> activityScans(const PgConnection &db)
         const QByteArray id = activityIdExpression(db, table);
         // select starts "SELECT <contact_id text>, ...": the id replaces the first column.
         const qsizetype comma = select.indexOf(',');
-        result.sql = "SELECT " + id + "::text" + select.mid(comma) + filter + (filter.isEmpty() ? "WHERE " : " AND ")
-            + id;
+        result.sql = "SELECT " + id + "::text" + select.mid(comma) + filter
+            + (filter.isEmpty() ? "WHERE " : " AND ") + id;
         // Then by the stored id (as SQLite orders its values), when the table has one.
         result.order = QByteArray(" ORDER BY ") + id;
         if (then && db.columns(QString::fromLatin1(table)).contains(QStringLiteral("id")))
@@ -499,7 +501,8 @@ std::array<PgTableScan, 4> activityScans(const PgConnection &db)
 
 } // namespace
 
-Result<std::unique_ptr<ActivityStream>> PgContactSource::openActivityRange(qint64 firstId, qint64 lastId) const
+Result<std::unique_ptr<ActivityStream>> PgContactSource::openActivityRange(qint64 firstId,
+                                                                           qint64 lastId) const
 {
     auto stream = std::make_unique<PgActivityStream>(&m_db, activityScans(m_db));
     if (auto r = stream->loadRange(firstId, lastId); !r)
@@ -513,5 +516,6 @@ Result<std::unique_ptr<ActivityStream>> PgContactSource::openActivityPoints() co
     if (!own)
         return own.error();
     auto scans = activityScans(*own);
-    return std::unique_ptr<ActivityStream>(std::make_unique<PgActivityStream>(std::move(own).value(), std::move(scans)));
+    return std::unique_ptr<ActivityStream>(
+        std::make_unique<PgActivityStream>(std::move(own).value(), std::move(scans)));
 }

@@ -1,8 +1,8 @@
 #include "storage/pg/pgschedulewriter.h"
 
+#include "campaignrun.h"
 #include "dates.h"
 #include "datetext.h"
-#include "campaignrun.h"
 #include "storage/orgdatabase.h"
 #include "storage/pg/pgconnection.h"
 #include "storage/pg/pgrunhistory.h"
@@ -223,7 +223,8 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
     bool hasInstanceColumn = db.columns(QStringLiteral("email_schedules"))
                                  .contains(QStringLiteral("campaign_instance_id"), Qt::CaseInsensitive);
     if (campaigns && !hasInstanceColumn) {
-        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id bigint", action); !r)
+        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id bigint", action);
+            !r)
             return r.error();
         hasInstanceColumn = true;
     }
@@ -301,13 +302,13 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
         "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, scheduled_send_time, "
         "status, "
         "skip_reason, created_at, updated_at, batch_id, event_year, event_month, event_day, catchup_note"
-            + instanceColumn + ") "
-        "SELECT n.contact_id, n.email_type, n.scheduled_send_date, CAST($1::text AS "
+            + instanceColumn
+            + ") "
+              "SELECT n.contact_id, n.email_type, n.scheduled_send_date, CAST($1::text AS "
             + typeOf("scheduled_send_time") + "), n.status, n.skip_reason, CAST($2::text AS "
             + typeOf("created_at") + "), CAST($2::text AS " + typeOf("updated_at")
             + "), $3, n.event_year, n.event_month, n.event_day, n.catchup_note" + instanceValue
-            + " FROM es_new_rows n"
-            + skipTaken,
+            + " FROM es_new_rows n" + skipTaken,
         action, { sendTime, now.toUtf8(), run.batchId.toUtf8() }, options.isCanceled);
     if (!added)
         return added.error();
