@@ -414,6 +414,12 @@ private:
     ContactActivityData m_data;
 };
 
+// " ORDER BY id" (by the stored value, as SQLite's ORDER BY 1), or nothing without an id.
+QByteArray orderById(const PgConnection &db, const char *table)
+{
+    return db.columns(QString::fromLatin1(table)).contains(QStringLiteral("id")) ? " ORDER BY \"id\"" : "";
+}
+
 } // namespace
 
 Result<RunInputs> PgContactSource::readRunInputs() const
@@ -424,10 +430,11 @@ Result<RunInputs> PgContactSource::readRunInputs() const
     const QByteArray types = selectFrom(m_db, "campaign_types", ActivitySource::CampaignTypeColumns,
                                         { 0, 2, 3, 4, 5, 6, 7, 8, 9 }, "name");
     if (!types.isEmpty()) {
-        auto r = m_db.copyOut("COPY (" + types + "ORDER BY 1) TO STDOUT", action, [&](const PgCopyRow &row) {
-            inputs.catalog.types.push_back(ActivitySource::campaignTypeRow(row));
-            return true;
-        });
+        auto r = m_db.copyOut("COPY (" + types + orderById(m_db, "campaign_types") + ") TO STDOUT", action,
+                              [&](const PgCopyRow &row) {
+                                  inputs.catalog.types.push_back(ActivitySource::campaignTypeRow(row));
+                                  return true;
+                              });
         if (!r)
             return r.error();
     }
@@ -435,18 +442,19 @@ Result<RunInputs> PgContactSource::readRunInputs() const
                                             ActivitySource::CampaignInstanceColumns, { 0 }, "campaign_type");
     if (!instances.isEmpty()) {
         auto r
-            = m_db.copyOut("COPY (" + instances + "ORDER BY 1) TO STDOUT", action, [&](const PgCopyRow &row) {
-                  inputs.catalog.instances.push_back(ActivitySource::campaignInstanceRow(row));
-                  return true;
-              });
+            = m_db.copyOut("COPY (" + instances + orderById(m_db, "campaign_instances") + ") TO STDOUT",
+                           action, [&](const PgCopyRow &row) {
+                               inputs.catalog.instances.push_back(ActivitySource::campaignInstanceRow(row));
+                               return true;
+                           });
         if (!r)
             return r.error();
     }
     const QByteArray suppressions
         = selectFrom(m_db, "email_suppressions", ActivitySource::SuppressionColumns, { 0 }, "email");
     if (!suppressions.isEmpty()) {
-        auto r = m_db.copyOut("COPY (" + suppressions + "ORDER BY 1) TO STDOUT", action,
-                              [&](const PgCopyRow &row) {
+        auto r = m_db.copyOut("COPY (" + suppressions + orderById(m_db, "email_suppressions") + ") TO STDOUT",
+                              action, [&](const PgCopyRow &row) {
                                   if (auto entry = ActivitySource::suppressionEntry(row))
                                       inputs.suppressions.push_back(std::move(*entry));
                                   return true;
