@@ -5,7 +5,7 @@
 
 #include <QCoreApplication>
 
-#include <initializer_list>
+#include <span>
 
 namespace {
 
@@ -16,7 +16,7 @@ QString readAction()
 
 // "SELECT a, NULL, c FROM table " with NULL for each column the table lacks; empty when the
 // table (or its `required` column) is missing, which callers read as "no rows".
-QByteArray selectFrom(const OrgDatabase &db, const char *table, std::initializer_list<const char *> columns,
+QByteArray selectFrom(const OrgDatabase &db, const char *table, std::span<const char *const> columns,
                       const char *required = nullptr)
 {
     const QStringList existing = db.columns(QString::fromLatin1(table));
@@ -34,17 +34,6 @@ QByteArray selectFrom(const OrgDatabase &db, const char *table, std::initializer
                                                                                  : QByteArray("NULL");
     }
     return sql + " FROM \"" + table + "\" ";
-}
-
-// An integer flag or number; `fallback` for NULL (a missing column, or NULL stored).
-qint64 intOr(const Statement &stmt, int column, qint64 fallback)
-{
-    return stmt.isNull(column) ? fallback : stmt.int64(column);
-}
-
-bool flagOr(const Statement &stmt, int column, bool fallback)
-{
-    return stmt.isNull(column) ? fallback : stmt.int64(column) != 0;
 }
 
 // Runs `sql` (may be empty: no rows) and calls `row` for every result row.
@@ -99,49 +88,16 @@ bool isSuppressingSendStatus(QStringView status)
 Result<CampaignCatalog> readCatalog(const OrgDatabase &db)
 {
     CampaignCatalog catalog;
-    const QByteArray types = selectFrom(db, "campaign_types",
-                                        { "id", "name", "respect_exclusion_windows", "enable_followups",
-                                          "days_before_event", "target_all_contacts", "priority", "active",
-                                          "spread_evenly", "skip_failed_underwriting" },
-                                        "name");
-    auto readTypes
-        = forEachRow(db, types.isEmpty() ? types : types + "ORDER BY 1", QString(), [&](const Statement &s) {
-              const CampaignTypeRow defaults;
-              CampaignTypeRow row;
-              row.id = intOr(s, 0, 0);
-              row.name = s.text(1);
-              row.respectExclusionWindows = flagOr(s, 2, defaults.respectExclusionWindows);
-              row.enableFollowups = flagOr(s, 3, defaults.enableFollowups);
-              row.daysBeforeEvent = int(intOr(s, 4, defaults.daysBeforeEvent));
-              row.targetAllContacts = flagOr(s, 5, defaults.targetAllContacts);
-              row.priority = int(intOr(s, 6, defaults.priority));
-              row.active = flagOr(s, 7, defaults.active);
-              row.spreadEvenly = flagOr(s, 8, defaults.spreadEvenly);
-              row.skipFailedUnderwriting = flagOr(s, 9, defaults.skipFailedUnderwriting);
-              catalog.types.push_back(std::move(row));
-          });
+    const QByteArray types = selectFrom(db, "campaign_types", CampaignTypeColumns, "name");
+    auto readTypes = forEachRow(db, types.isEmpty() ? types : types + "ORDER BY 1", QString(),
+                                [&](const Statement &s) { catalog.types.push_back(campaignTypeRow(s)); });
     if (!readTypes)
         return readTypes.error();
-    const QByteArray instances = selectFrom(db, "campaign_instances",
-                                            { "id", "campaign_type", "instance_name", "active_start_date",
-                                              "active_end_date", "spread_start_date", "spread_end_date",
-                                              "target_states", "target_carriers", "metadata" },
-                                            "campaign_type");
-    auto readInstances = forEachRow(db, instances.isEmpty() ? instances : instances + "ORDER BY 1", QString(),
-                                    [&](const Statement &s) {
-                                        CampaignInstanceRow row;
-                                        row.id = intOr(s, 0, 0);
-                                        row.campaignType = s.text(1);
-                                        row.instanceName = s.text(2);
-                                        row.activeStartDate = s.text(3);
-                                        row.activeEndDate = s.text(4);
-                                        row.spreadStartDate = s.text(5);
-                                        row.spreadEndDate = s.text(6);
-                                        row.targetStates = s.text(7);
-                                        row.targetCarriers = s.text(8);
-                                        row.metadata = s.text(9);
-                                        catalog.instances.push_back(std::move(row));
-                                    });
+    const QByteArray instances
+        = selectFrom(db, "campaign_instances", CampaignInstanceColumns, "campaign_type");
+    auto readInstances
+        = forEachRow(db, instances.isEmpty() ? instances : instances + "ORDER BY 1", QString(),
+                     [&](const Statement &s) { catalog.instances.push_back(campaignInstanceRow(s)); });
     if (!readInstances)
         return readInstances.error();
     return catalog;
@@ -152,22 +108,13 @@ namespace {
 Result<std::vector<SuppressionEntry>> readEntries(const OrgDatabase &db, const QString *email)
 {
     std::vector<SuppressionEntry> entries;
-    QByteArray sql = selectFrom(db, "email_suppressions",
-                                { "id", "email", "reason", "note", "created_at", "created_by" }, "email");
+    QByteArray sql = selectFrom(db, "email_suppressions", SuppressionColumns, "email");
     if (!sql.isEmpty())
         sql += email ? "WHERE lower(trim(email)) = lower(trim(?1)) ORDER BY 1" : "ORDER BY 1";
     const QString bound = email ? (email->isNull() ? QStringLiteral("") : *email) : QString();
     auto read = forEachRow(db, sql, bound, [&](const Statement &s) {
-        if (s.isNull(1))
-            return; // names nobody
-        SuppressionEntry entry;
-        entry.id = intOr(s, 0, 0);
-        entry.email = s.text(1);
-        entry.reason = s.text(2);
-        entry.note = s.text(3);
-        entry.createdAt = s.text(4);
-        entry.createdBy = s.text(5);
-        entries.push_back(std::move(entry));
+        if (auto entry = suppressionEntry(s))
+            entries.push_back(std::move(*entry));
     });
     if (!read)
         return read.error();
@@ -257,7 +204,7 @@ Result<ActivityCursor> ActivityCursor::openRange(const OrgDatabase &db, qint64 f
     auto tables = std::make_unique<Tables>();
     // "SELECT <id>, columns... FROM table WHERE <id> BETWEEN ?1 AND ?2 <filter> ORDER BY <id><then>",
     // or empty when the table or its contact_id is missing.
-    auto scan = [&db](const char *table, std::initializer_list<const char *> columns, const char *filter,
+    auto scan = [&db](const char *table, std::span<const char *const> columns, const char *filter,
                       const char *then) -> QByteArray {
         const QByteArray select = selectFrom(db, table, columns, "contact_id");
         if (select.isEmpty())
@@ -266,16 +213,17 @@ Result<ActivityCursor> ActivityCursor::openRange(const OrgDatabase &db, qint64 f
         return "SELECT " + id + select.mid(int(qstrlen("SELECT contact_id"))) + "WHERE " + id
             + " BETWEEN ?1 AND ?2 " + filter + " ORDER BY " + id + then;
     };
+    static constexpr const char *kClickColumns[] = { "contact_id", "clicked_at" };
+    static constexpr const char *kSendColumns[] = { "contact_id", "send_status" };
     const bool hasSendStatus = db.columns(QStringLiteral("email_send_tracking"))
                                    .contains(QStringLiteral("send_status"), Qt::CaseInsensitive);
     const QByteArray sql[4] = {
-        scan("contact_campaigns", { "contact_id", "id", "campaign_instance_id", "trigger_date", "status" },
-             "", ", 2"),
-        scan("contact_events", { "contact_id", "id", "event_type", "created_at", "metadata" },
+        scan("contact_campaigns", ActivitySource::EnrolmentColumns, "", ", 2"),
+        scan("contact_events", ActivitySource::EventColumns,
              "AND event_type = 'eligibility_answered' COLLATE NOCASE", ", 2"),
-        scan("tracking_clicks", { "contact_id", "clicked_at" }, "", ""),
+        scan("tracking_clicks", kClickColumns, "", ""),
         // Without send_status nothing can suppress.
-        hasSendStatus ? scan("email_send_tracking", { "contact_id", "send_status" },
+        hasSendStatus ? scan("email_send_tracking", kSendColumns,
                              "AND lower(trim(send_status)) IN ('bounced', 'dropped')", "")
                       : QByteArray(),
     };
@@ -321,13 +269,11 @@ Result<ContactActivity> ActivityCursor::seek(qint64 contactId)
             }
         }
     }
-    auto r = t.enrolments.collect(contactId, [&](const Statement &s) {
-        data.enrolments.push_back({ intOr(s, 1, 0), intOr(s, 2, 0), s.text(3), s.text(4) });
-    });
+    auto r = t.enrolments.collect(
+        contactId, [&](const Statement &s) { data.enrolments.push_back(ActivitySource::enrolmentRow(s)); });
     if (r)
-        r = t.events.collect(contactId, [&](const Statement &s) {
-            data.events.push_back({ intOr(s, 1, 0), s.text(2), s.text(3), s.text(4) });
-        });
+        r = t.events.collect(contactId,
+                             [&](const Statement &s) { data.events.push_back(ActivitySource::eventRow(s)); });
     if (r)
         r = t.clicks.collect(contactId, [&](const Statement &s) {
             if (!s.isNull(1))

@@ -36,6 +36,105 @@ Result<RunInputs> readRunInputs(const OrgDatabase &db);
 // The send statuses of `email_send_tracking` read for a contact (SPEC 14: suppress_bounced).
 bool isSuppressingSendStatus(QStringView status);
 
+// The columns each backend selects, in this order (NULL for a missing column), and the rows
+// made of them. `Row` is anything with isNull(i), int64(i) and text(i) (an SQLite Statement, a
+// PostgreSQL COPY row): numbers and flags as integers (NULL: the SPEC default, non-zero: set),
+// everything else as text.
+inline constexpr const char *CampaignTypeColumns[] = { "id",
+                                                       "name",
+                                                       "respect_exclusion_windows",
+                                                       "enable_followups",
+                                                       "days_before_event",
+                                                       "target_all_contacts",
+                                                       "priority",
+                                                       "active",
+                                                       "spread_evenly",
+                                                       "skip_failed_underwriting" };
+inline constexpr const char *CampaignInstanceColumns[] = { "id",
+                                                           "campaign_type",
+                                                           "instance_name",
+                                                           "active_start_date",
+                                                           "active_end_date",
+                                                           "spread_start_date",
+                                                           "spread_end_date",
+                                                           "target_states",
+                                                           "target_carriers",
+                                                           "metadata" };
+inline constexpr const char *SuppressionColumns[]
+    = { "id", "email", "reason", "note", "created_at", "created_by" };
+// Activity scans: column 0 is the contact id.
+inline constexpr const char *EnrolmentColumns[]
+    = { "contact_id", "id", "campaign_instance_id", "trigger_date", "status" };
+inline constexpr const char *EventColumns[] = { "contact_id", "id", "event_type", "created_at", "metadata" };
+
+template<typename Row> qint64 intOr(const Row &row, int column, qint64 fallback)
+{
+    return row.isNull(column) ? fallback : row.int64(column);
+}
+
+template<typename Row> bool flagOr(const Row &row, int column, bool fallback)
+{
+    return row.isNull(column) ? fallback : row.int64(column) != 0;
+}
+
+template<typename Row> CampaignTypeRow campaignTypeRow(const Row &s)
+{
+    const CampaignTypeRow defaults;
+    CampaignTypeRow row;
+    row.id = intOr(s, 0, 0);
+    row.name = s.text(1);
+    row.respectExclusionWindows = flagOr(s, 2, defaults.respectExclusionWindows);
+    row.enableFollowups = flagOr(s, 3, defaults.enableFollowups);
+    row.daysBeforeEvent = int(intOr(s, 4, defaults.daysBeforeEvent));
+    row.targetAllContacts = flagOr(s, 5, defaults.targetAllContacts);
+    row.priority = int(intOr(s, 6, defaults.priority));
+    row.active = flagOr(s, 7, defaults.active);
+    row.spreadEvenly = flagOr(s, 8, defaults.spreadEvenly);
+    row.skipFailedUnderwriting = flagOr(s, 9, defaults.skipFailedUnderwriting);
+    return row;
+}
+
+template<typename Row> CampaignInstanceRow campaignInstanceRow(const Row &s)
+{
+    CampaignInstanceRow row;
+    row.id = intOr(s, 0, 0);
+    row.campaignType = s.text(1);
+    row.instanceName = s.text(2);
+    row.activeStartDate = s.text(3);
+    row.activeEndDate = s.text(4);
+    row.spreadStartDate = s.text(5);
+    row.spreadEndDate = s.text(6);
+    row.targetStates = s.text(7);
+    row.targetCarriers = s.text(8);
+    row.metadata = s.text(9);
+    return row;
+}
+
+// Empty when the row names nobody (a NULL email).
+template<typename Row> std::optional<SuppressionEntry> suppressionEntry(const Row &s)
+{
+    if (s.isNull(1))
+        return std::nullopt;
+    SuppressionEntry entry;
+    entry.id = intOr(s, 0, 0);
+    entry.email = s.text(1);
+    entry.reason = s.text(2);
+    entry.note = s.text(3);
+    entry.createdAt = s.text(4);
+    entry.createdBy = s.text(5);
+    return entry;
+}
+
+template<typename Row> EnrolmentRow enrolmentRow(const Row &s)
+{
+    return { intOr(s, 1, 0), intOr(s, 2, 0), s.text(3), s.text(4) };
+}
+
+template<typename Row> ContactEventRow eventRow(const Row &s)
+{
+    return { intOr(s, 1, 0), s.text(2), s.text(3), s.text(4) };
+}
+
 } // namespace ActivitySource
 
 // Streams the activity of contacts (enrolments, eligibility events, clicks, suppressing send

@@ -2,7 +2,9 @@
 // it was copied from, idempotent runs, the run lock's message and --lock-timeout, copy-db in both
 // directions with its counts, and the one-line connection errors (exit code 2).
 
+#include "campaignfixture.h"
 #include "pgcluster.h"
+#include "sqlitetestutil.h"
 #include "storage/pg/pgconnection.h"
 
 #include <QElapsedTimer>
@@ -24,6 +26,7 @@ private slots:
     void previewIsByteForByteTheSame_data();
     void previewIsByteForByteTheSame();
     void runIsIdempotent();
+    void campaignsAndSuppressionsAsOnSqlite();
     void secondRunWaitsWithAClearMessage();
     void lockTimeoutGivesUp();
     void copyDbBothDirectionsWithCounts();
@@ -144,6 +147,70 @@ void TestPgCli::runIsIdempotent()
     QVERIFY2(serverDry.out.contains(" would_move="), serverDry.out.constData());
     QVERIFY2(!serverDry.out.contains(" would_move=0 "), serverDry.out.constData());
     QCOMPARE(counts(serverDry.out), counts(localDry.out));
+}
+
+// The campaign fixture (campaigns, a conflict, an unknown type, the do-not-email list, a bounce,
+// a click follow-up): the same preview bytes and, after a run, the same rows as the SQLite file,
+// campaign rows with their written name and instance.
+void TestPgCli::campaignsAndSuppressionsAsOnSqlite()
+{
+    const QString file = m_dir.filePath(u"campaigns.sqlite3"_s);
+    QVERIFY(SqliteTestUtil::execSql(file, CampaignFixture::sql()));
+    // copy-db creates email_schedules with the server's NOT NULL timestamps.
+    QVERIFY(SqliteTestUtil::execSql(file,
+                                    "UPDATE email_schedules SET created_at = '2025-01-01 00:00:00', "
+                                    "updated_at = '2025-01-01 00:00:00'"));
+    const QString uri = m_cluster.createDatabase(u"campaigns"_s);
+    const Outcome copied = cli({ u"copy-db"_s, u"--from"_s, file, u"--to"_s, uri });
+    QVERIFY2(copied.exitCode == 0, copied.err.constData());
+    const QString today = CampaignFixture::kToday.toString(Qt::ISODate);
+
+    for (const QStringList &options : { QStringList {}, QStringList { u"--contact"_s, u"2,4,6"_s } }) {
+        const Outcome local
+            = cli(QStringList { u"preview"_s, u"--db"_s, file, u"--today"_s, today } + options);
+        const Outcome server
+            = cli(QStringList { u"preview"_s, u"--db"_s, uri, u"--today"_s, today } + options);
+        QVERIFY2(local.exitCode == 0, local.err.constData());
+        QVERIFY2(server.exitCode == 0, server.err.constData());
+        QVERIFY2(local.out.contains("campaign_carrier_update"), local.out.constData());
+        QCOMPARE(server.out, local.out);
+        QCOMPARE(server.err, local.err); // the same run warnings
+    }
+
+    const QStringList run { u"run"_s, u"--today"_s, today, u"--db"_s };
+    const Outcome local = cli(run + QStringList { file });
+    const Outcome server = cli(run + QStringList { uri });
+    QVERIFY2(local.exitCode == 0, local.err.constData());
+    QVERIFY2(server.exitCode == 0, server.err.constData());
+    auto counts = [](const QByteArray &line) {
+        return QString::fromUtf8(line).remove(QRegularExpression(u" seconds=\\S+| batch_id=\\S+"_s));
+    };
+    QCOMPARE(counts(server.out), counts(local.out));
+    const QByteArray rows
+        = "SELECT contact_id, email_type, scheduled_send_date, status, coalesce(skip_reason, ''), "
+          "coalesce(CAST(campaign_instance_id AS text), ''), event_year, catchup_note FROM email_schedules "
+          "ORDER BY contact_id, email_type, scheduled_send_date";
+    const QStringList serverRows = m_cluster.rows(rows, u"campaigns"_s);
+    QCOMPARE(serverRows.join(u'\n'), SqliteTestUtil::rows(file, rows).join(u'\n'));
+    // Campaign rows carry their instance; the suppressed contact 2 keeps only its sent row.
+    QCOMPARE(
+        m_cluster.rows(
+            "SELECT email_type, status, campaign_instance_id FROM email_schedules WHERE contact_id = 1 "
+            "AND email_type LIKE 'campaign%' ORDER BY 1",
+            u"campaigns"_s),
+        (QStringList { u"campaign_carrier_update|pre-scheduled|6"_s, u"campaign_newsletter|skipped|5"_s }));
+    QCOMPARE(
+        m_cluster.rows("SELECT email_type, status FROM email_schedules WHERE contact_id = 2", u"campaigns"_s),
+        QStringList { u"birthday|sent"_s });
+    QCOMPARE(m_cluster.rows(
+                 "SELECT data_type FROM information_schema.columns WHERE table_name = 'email_schedules' "
+                 "AND column_name = 'campaign_instance_id'",
+                 u"campaigns"_s),
+             QStringList { u"bigint"_s });
+    // Idempotent: a second run changes nothing.
+    const Outcome again = cli(run + QStringList { uri });
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    QVERIFY2(again.out.contains(" added=0 removed=0 "), again.out.constData());
 }
 
 void TestPgCli::secondRunWaitsWithAClearMessage()

@@ -1,5 +1,6 @@
 #include "storage/pg/pgschedulewriter.h"
 
+#include "campaignrun.h"
 #include "dates.h"
 #include "datetext.h"
 #include "storage/orgdatabase.h"
@@ -100,7 +101,7 @@ Result<void> lockOrganisation(PgConnection &db, const WriteOptions &options)
 constexpr const char *kNewRows
     = "CREATE TEMP TABLE es_new_rows (contact_id bigint, email_type text, scheduled_send_date date, status "
       "text, skip_reason text, event_year integer, event_month integer, event_day integer, catchup_note "
-      "text) "
+      "text, campaign_instance_id bigint) "
       "ON COMMIT DROP";
 
 // Fills the COPY buffer with the batch's emails, contact by contact, each contact's in the
@@ -108,7 +109,7 @@ constexpr const char *kNewRows
 class NewRows
 {
 public:
-    explicit NewRows(const BatchResult &batch) : m_batch(batch) { }
+    explicit NewRows(const BatchResult &batch) : m_batch(batch), m_names(batch.campaigns.get()) { }
 
     bool fill(QByteArray &buffer)
     {
@@ -118,17 +119,25 @@ public:
             m_order.resize(schedule.emails.size());
             for (std::size_t i = 0; i < m_order.size(); ++i)
                 m_order[i] = quint32(i);
-            std::sort(m_order.begin(), m_order.end(), [&schedule](quint32 a, quint32 b) {
+            // As the SQLite writer: by written name and date; of two emails with one written key
+            // (two instances of a campaign type on one date) the pre-scheduled, else the first.
+            std::sort(m_order.begin(), m_order.end(), [this, &schedule](quint32 a, quint32 b) {
                 const ScheduledEmail &ea = schedule.emails[a];
                 const ScheduledEmail &eb = schedule.emails[b];
-                const int ra = emailTypeOrder(ea.type), rb = emailTypeOrder(eb.type);
-                return ra != rb ? ra < rb : ea.date < eb.date;
+                const int ra = nameOrder(ea), rb = nameOrder(eb);
+                if (ra != rb)
+                    return ra < rb;
+                if (ea.date != eb.date)
+                    return ea.date < eb.date;
+                if (ea.status != eb.status)
+                    return ea.status == EmailStatus::PreScheduled;
+                return ea.campaign < eb.campaign;
             });
             const ScheduledEmail *previous = nullptr;
             const QByteArray id = QByteArray::number(schedule.contactId);
             for (const quint32 index : m_order) {
                 const ScheduledEmail &email = schedule.emails[index];
-                if (previous && previous->type == email.type && previous->date == email.date) {
+                if (previous && nameOrder(*previous) == nameOrder(email) && previous->date == email.date) {
                     ++collisions;
                     continue;
                 }
@@ -139,7 +148,10 @@ public:
                     return false;
                 }
                 pgCopyField(buffer, id, true);
-                pgCopyField(buffer, QByteArrayView(StoredSchedule::typeName(email.type)), false);
+                if (email.type == EmailType::Campaign)
+                    pgCopyField(buffer, m_names.name(m_names.keyOf(email)), false);
+                else
+                    pgCopyField(buffer, QByteArrayView(StoredSchedule::typeName(email.type)), false);
                 pgCopyField(buffer, QByteArrayView(date, DateText::Length), false);
                 pgCopyField(buffer, email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled",
                             false);
@@ -153,6 +165,8 @@ public:
                 pgCopyField(buffer, event ? QByteArray::number(email.eventDate.day()) : QByteArray(), false);
                 const QByteArray note = StoredSchedule::catchupNote(email);
                 pgCopyField(buffer, note.isNull() ? QByteArrayView() : QByteArrayView(note), false);
+                const qint64 instance = m_batch.campaigns ? m_batch.campaigns->instanceId(email) : 0;
+                pgCopyField(buffer, instance ? QByteArray::number(instance) : QByteArray(), false);
                 buffer += '\n';
                 ++rows;
             }
@@ -165,7 +179,14 @@ public:
     bool badDate = false;
 
 private:
+    // The written name's order: type, then campaign name (as the SQLite writer).
+    int nameOrder(const ScheduledEmail &email) const
+    {
+        return emailTypeOrder(email.type) * 0x10000 + m_names.keyOf(email) + 1;
+    }
+
     const BatchResult &m_batch;
+    const StoredSchedule::CampaignNames m_names;
     std::size_t m_next = 0;
     std::vector<quint32> m_order;
 };
@@ -196,6 +217,17 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
         return r.error();
     if (auto r = PgSchema::ensure(db); !r)
         return r.error();
+    // Campaign rows carry their instance (SPEC 9): the column is added, in this transaction, the
+    // first time a run has live campaigns (as on SQLite).
+    const bool campaigns = batch.campaigns && !batch.campaigns->isEmpty();
+    bool hasInstanceColumn = db.columns(QStringLiteral("email_schedules"))
+                                 .contains(QStringLiteral("campaign_instance_id"), Qt::CaseInsensitive);
+    if (campaigns && !hasInstanceColumn) {
+        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id bigint", action);
+            !r)
+            return r.error();
+        hasInstanceColumn = true;
+    }
     phaseTime("lock+schema", phase);
 
     // The processed contacts and the new rows, streamed into temporary tables.
@@ -237,7 +269,9 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
     const QByteArray identical = key + " AND n.status = s.status AND " + same(db, "skip_reason", "text")
         + " AND s.scheduled_send_time::text IS NOT DISTINCT FROM $1 AND " + same(db, "event_year", "integer")
         + " AND " + same(db, "event_month", "integer") + " AND " + same(db, "event_day", "integer") + " AND "
-        + same(db, "catchup_note", "text");
+        + same(db, "catchup_note", "text")
+        + (hasInstanceColumn ? " AND " + same(db, "campaign_instance_id", "bigint")
+                             : QByteArray(" AND n.campaign_instance_id IS NULL"));
     auto removed = db.queryCancellable(
         "DELETE FROM email_schedules s USING es_run_contacts c WHERE s.contact_id = "
         "c.contact_id AND "
@@ -257,18 +291,24 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
     auto typeOf = [&db](const char *column) {
         return db.columnType(QStringLiteral("email_schedules"), QString::fromLatin1(column)).toUtf8();
     };
+    const QByteArray instanceColumn = hasInstanceColumn ? ", campaign_instance_id" : "";
+    const QByteArray instanceValue = hasInstanceColumn
+        ? ", CAST(n.campaign_instance_id AS " + typeOf("campaign_instance_id") + ')'
+        : QByteArray();
     const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     // Keys that are taken (an identical own row, or a row of another status) are skipped.
     const QByteArray skipTaken = " WHERE NOT EXISTS (SELECT 1 FROM email_schedules s WHERE " + key + ')';
     auto added = db.queryCancellable(
         "INSERT INTO email_schedules (contact_id, email_type, scheduled_send_date, scheduled_send_time, "
         "status, "
-        "skip_reason, created_at, updated_at, batch_id, event_year, event_month, event_day, catchup_note) "
-        "SELECT n.contact_id, n.email_type, n.scheduled_send_date, CAST($1::text AS "
+        "skip_reason, created_at, updated_at, batch_id, event_year, event_month, event_day, catchup_note"
+            + instanceColumn
+            + ") "
+              "SELECT n.contact_id, n.email_type, n.scheduled_send_date, CAST($1::text AS "
             + typeOf("scheduled_send_time") + "), n.status, n.skip_reason, CAST($2::text AS "
             + typeOf("created_at") + "), CAST($2::text AS " + typeOf("updated_at")
-            + "), $3, n.event_year, n.event_month, n.event_day, n.catchup_note FROM es_new_rows n"
-            + skipTaken,
+            + "), $3, n.event_year, n.event_month, n.event_day, n.catchup_note" + instanceValue
+            + " FROM es_new_rows n" + skipTaken,
         action, { sendTime, now.toUtf8(), run.batchId.toUtf8() }, options.isCanceled);
     if (!added)
         return added.error();
