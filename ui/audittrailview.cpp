@@ -4,6 +4,7 @@
 #include "items/auditmodel.h"
 #include "storage/orgdatabase.h"
 
+#include <QCoreApplication>
 #include <QDate>
 #include <QDir>
 #include <QFileDialog>
@@ -11,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QTableView>
@@ -90,21 +92,27 @@ void AuditTrailView::reload()
                 mine.push_back(std::move(e));
         }
         return mine;
-    }).then(this, [this, token](Result<std::vector<AuditEntry>> entries) {
-        if (token != m_token)
-            return;
-        if (!entries) {
-            m_model->setEntries({});
-            m_message->setText(entries.errorMessage());
-        } else {
-            m_model->setEntries(std::move(*entries));
-            m_message->setText(m_model->rowCount() == 0
-                                   ? tr("No changes recorded yet.")
-                                   : tr("%n change(s) recorded.", "", m_model->rowCount()));
-        }
-        showDetails();
-        Q_EMIT loaded();
-    });
+    })
+        .then(QCoreApplication::instance(),
+              [guard = QPointer<QObject>(this), this, token](Result<std::vector<AuditEntry>> entries) {
+                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                  if (!guard)
+                      return;
+
+                  if (token != m_token)
+                      return;
+                  if (!entries) {
+                      m_model->setEntries({});
+                      m_message->setText(entries.errorMessage());
+                  } else {
+                      m_model->setEntries(std::move(*entries));
+                      m_message->setText(m_model->rowCount() == 0
+                                             ? tr("No changes recorded yet.")
+                                             : tr("%n change(s) recorded.", "", m_model->rowCount()));
+                  }
+                  showDetails();
+                  Q_EMIT loaded();
+              });
 }
 
 void AuditTrailView::showDetails()
@@ -145,14 +153,20 @@ void AuditTrailView::exportTo(const QString &path)
     m_message->setText(tr("Writing %1…").arg(QDir::toNativeSeparators(path)));
     QtConcurrent::run([db, path, options] {
         return ManagementExport::run(ManagementExport::What::Audit, db, path, QDate::currentDate(), options);
-    }).then(this, [this, path](const ExportOutcome &outcome) {
-        if (!outcome.ok())
-            m_message->setText(outcome.error->message);
-        else
-            m_message->setText(
-                tr("Wrote %n change(s) to %1.", "", int(outcome.rows)).arg(QDir::toNativeSeparators(path)));
-        Q_EMIT exported(outcome.ok());
-    });
+    })
+        .then(QCoreApplication::instance(),
+              [guard = QPointer<QObject>(this), this, path](const ExportOutcome &outcome) {
+                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                  if (!guard)
+                      return;
+
+                  if (!outcome.ok())
+                      m_message->setText(outcome.error->message);
+                  else
+                      m_message->setText(tr("Wrote %n change(s) to %1.", "", int(outcome.rows))
+                                             .arg(QDir::toNativeSeparators(path)));
+                  Q_EMIT exported(outcome.ok());
+              });
 }
 
 QString AuditTrailView::messageText() const

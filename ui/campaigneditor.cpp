@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPainter>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
@@ -460,12 +461,18 @@ void CampaignEditor::computeEffect()
     QtConcurrent::run([path, catalog, draftId, day, config, cancel] {
         return CampaignEffects::compute(path, catalog, draftId, day, config,
                                         [cancel] { return cancel->load(); });
-    }).then(this, [this, token](const Result<CampaignEffect> &effect) {
-        if (token != m_token)
-            return;
-        m_computing = false;
-        showEffect(effect);
-    });
+    })
+        .then(QCoreApplication::instance(),
+              [guard = QPointer<QObject>(this), this, token](const Result<CampaignEffect> &effect) {
+                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                  if (!guard)
+                      return;
+
+                  if (token != m_token)
+                      return;
+                  m_computing = false;
+                  showEffect(effect);
+              });
 }
 
 void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
@@ -586,7 +593,11 @@ void CampaignEditor::save()
         if (Result<void> edited = store.editInstance(i); !edited)
             return edited.error();
         return i.id;
-    }).then(this, [this](const Result<qint64> &id) {
+    }).then(QCoreApplication::instance(), [guard = QPointer<QObject>(this), this](const Result<qint64> &id) {
+        // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+        if (!guard)
+            return;
+
         m_saving = false;
         m_save->setEnabled(true);
         if (!id) {

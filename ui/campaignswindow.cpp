@@ -10,6 +10,7 @@
 #include "storage/orgdatabase.h"
 #include "storage/runcampaigncounts.h"
 
+#include <QCoreApplication>
 #include <QDateEdit>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -103,26 +105,34 @@ private:
         const Config config = m_config;
         QtConcurrent::run([path, catalog, id, today, config] {
             return CampaignEffects::compute(path, catalog, id, today, config);
-        }).then(this, [this, token](const Result<CampaignEffect> &effect) {
-            if (token != m_token)
-                return;
-            if (!effect) {
-                m_effect->setText(effect.errorMessage());
-                return;
-            }
-            const QLocale locale;
-            if (!effect->live)
-                m_effect->setText(
-                    CampaignsWindow::tr("As of %1 it is no longer live: a run then pre-schedules none "
-                                        "of its emails.")
-                        .arg(longDate(m_today)));
-            else
-                m_effect->setText(
-                    CampaignsWindow::tr("As of %1 it is still live until %2: a run then pre-schedules "
-                                        "%3 of its emails for %4 contacts.")
-                        .arg(longDate(m_today), longDate(m_date->date()), locale.toString(effect->scheduled),
-                             locale.toString(effect->audience)));
-        });
+        })
+            .then(
+                QCoreApplication::instance(),
+                [guard = QPointer<QObject>(this), this, token](const Result<CampaignEffect> &effect) {
+                    // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                    if (!guard)
+                        return;
+
+                    if (token != m_token)
+                        return;
+                    if (!effect) {
+                        m_effect->setText(effect.errorMessage());
+                        return;
+                    }
+                    const QLocale locale;
+                    if (!effect->live)
+                        m_effect->setText(CampaignsWindow::tr(
+                                              "As of %1 it is no longer live: a run then pre-schedules none "
+                                              "of its emails.")
+                                              .arg(longDate(m_today)));
+                    else
+                        m_effect->setText(CampaignsWindow::tr(
+                                              "As of %1 it is still live until %2: a run then pre-schedules "
+                                              "%3 of its emails for %4 contacts.")
+                                              .arg(longDate(m_today), longDate(m_date->date()),
+                                                   locale.toString(effect->scheduled),
+                                                   locale.toString(effect->audience)));
+                });
     }
 
     QString m_dbPath;
@@ -261,14 +271,20 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
         const CsvOptions options = CsvOptions::load(QSettings());
         QtConcurrent::run([db, out, asOf, options] {
             return ManagementExport::run(ManagementExport::What::Campaigns, db, out, asOf, options);
-        }).then(this, [this, out](const ExportOutcome &outcome) {
-            if (!outcome.ok())
-                m_banner->showMessage(MessageBanner::Kind::Error, outcome.error->message);
-            else
-                m_banner->showMessage(
-                    MessageBanner::Kind::Information,
-                    tr("Wrote %n row(s) to %1.", "", int(outcome.rows)).arg(QDir::toNativeSeparators(out)));
-        });
+        })
+            .then(QCoreApplication::instance(),
+                  [guard = QPointer<QObject>(this), this, out](const ExportOutcome &outcome) {
+                      // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                      if (!guard)
+                          return;
+
+                      if (!outcome.ok())
+                          m_banner->showMessage(MessageBanner::Kind::Error, outcome.error->message);
+                      else
+                          m_banner->showMessage(MessageBanner::Kind::Information,
+                                                tr("Wrote %n row(s) to %1.", "", int(outcome.rows))
+                                                    .arg(QDir::toNativeSeparators(out)));
+                  });
     });
     connect(this, &CampaignsWindow::campaignsChanged, m_history, &AuditTrailView::reload);
     updateButtons();
@@ -321,24 +337,30 @@ void CampaignsWindow::reload()
             return counts.error();
         loaded.counts = std::move(*counts);
         return loaded;
-    }).then(this, [this, token](const Result<Loaded> &answer) {
-        if (token != m_token)
-            return;
-        const qint64 current = m_selectAfterLoad != 0 ? m_selectAfterLoad : currentInstanceId();
-        m_selectAfterLoad = 0;
-        if (!answer) {
-            m_banner->showMessage(MessageBanner::Kind::Error, answer.errorMessage());
-            m_instances->setOverview({}, {}, false);
-            m_types->setOverview({});
-        } else {
-            m_instances->setOverview(answer->overview, answer->counts, answer->hasRun);
-            m_types->setOverview(answer->overview);
-        }
-        if (current != 0)
-            selectInstance(current);
-        updateButtons();
-        Q_EMIT loaded();
-    });
+    })
+        .then(QCoreApplication::instance(),
+              [guard = QPointer<QObject>(this), this, token](const Result<Loaded> &answer) {
+                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                  if (!guard)
+                      return;
+
+                  if (token != m_token)
+                      return;
+                  const qint64 current = m_selectAfterLoad != 0 ? m_selectAfterLoad : currentInstanceId();
+                  m_selectAfterLoad = 0;
+                  if (!answer) {
+                      m_banner->showMessage(MessageBanner::Kind::Error, answer.errorMessage());
+                      m_instances->setOverview({}, {}, false);
+                      m_types->setOverview({});
+                  } else {
+                      m_instances->setOverview(answer->overview, answer->counts, answer->hasRun);
+                      m_types->setOverview(answer->overview);
+                  }
+                  if (current != 0)
+                      selectInstance(current);
+                  updateButtons();
+                  Q_EMIT loaded();
+              });
 }
 
 QString CampaignsWindow::bannerText() const
@@ -456,12 +478,18 @@ void CampaignsWindow::endCurrent()
         if (!db)
             return db.error();
         return CampaignStore(*db).endInstance(id, on);
-    }).then(this, [this, instance, on](const Result<void> &done) {
-        if (!done) {
-            m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
-            return;
-        }
-        m_selectAfterLoad = instance.id;
-        changed(tr("%1 ends on %2.").arg(instance.instanceName, longDate(on)));
-    });
+    })
+        .then(QCoreApplication::instance(),
+              [guard = QPointer<QObject>(this), this, instance, on](const Result<void> &done) {
+                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                  if (!guard)
+                      return;
+
+                  if (!done) {
+                      m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
+                      return;
+                  }
+                  m_selectAfterLoad = instance.id;
+                  changed(tr("%1 ends on %2.").arg(instance.instanceName, longDate(on)));
+              });
 }

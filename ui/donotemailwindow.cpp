@@ -9,6 +9,7 @@
 #include "storage/suppressionstore.h"
 #include "suppressdialog.h"
 
+#include <QCoreApplication>
 #include <QDate>
 #include <QDir>
 #include <QFileDialog>
@@ -19,6 +20,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -139,14 +141,20 @@ DoNotEmailWindow::DoNotEmailWindow(QWidget *parent)
         QtConcurrent::run([db, out, options] {
             return ManagementExport::run(ManagementExport::What::Suppressions, db, out, QDate::currentDate(),
                                          options);
-        }).then(this, [this, out](const ExportOutcome &outcome) {
-            if (!outcome.ok())
-                m_banner->showMessage(MessageBanner::Kind::Error, outcome.error->message);
-            else
-                m_banner->showMessage(MessageBanner::Kind::Information,
-                                      tr("Wrote %n address(es) to %1.", "", int(outcome.rows))
-                                          .arg(QDir::toNativeSeparators(out)));
-        });
+        })
+            .then(QCoreApplication::instance(),
+                  [guard = QPointer<QObject>(this), this, out](const ExportOutcome &outcome) {
+                      // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                      if (!guard)
+                          return;
+
+                      if (!outcome.ok())
+                          m_banner->showMessage(MessageBanner::Kind::Error, outcome.error->message);
+                      else
+                          m_banner->showMessage(MessageBanner::Kind::Information,
+                                                tr("Wrote %n address(es) to %1.", "", int(outcome.rows))
+                                                    .arg(QDir::toNativeSeparators(out)));
+                  });
     });
     connect(this, &DoNotEmailWindow::listChanged, m_history, &AuditTrailView::reload);
     updateButtons();
@@ -180,19 +188,25 @@ void DoNotEmailWindow::reload()
         if (!list)
             return list.error();
         return QList<SuppressionEntry>(list->begin(), list->end());
-    }).then(this, [this, token](const Result<QList<SuppressionEntry>> &entries) {
-        if (token != m_token)
-            return;
-        if (!entries) {
-            m_banner->showMessage(MessageBanner::Kind::Error, entries.errorMessage());
-            m_model->setEntries({});
-        } else {
-            m_model->setEntries(*entries);
-        }
-        updateCount();
-        updateButtons();
-        Q_EMIT loaded();
-    });
+    })
+        .then(QCoreApplication::instance(),
+              [guard = QPointer<QObject>(this), this, token](const Result<QList<SuppressionEntry>> &entries) {
+                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                  if (!guard)
+                      return;
+
+                  if (token != m_token)
+                      return;
+                  if (!entries) {
+                      m_banner->showMessage(MessageBanner::Kind::Error, entries.errorMessage());
+                      m_model->setEntries({});
+                  } else {
+                      m_model->setEntries(*entries);
+                  }
+                  updateCount();
+                  updateButtons();
+                  Q_EMIT loaded();
+              });
 }
 
 QString DoNotEmailWindow::bannerText() const
@@ -222,19 +236,23 @@ void DoNotEmailWindow::updateCount()
 void DoNotEmailWindow::write(Work work)
 {
     const QString path = m_path;
-    QtConcurrent::run([path, work]() -> Result<QString> {
-        return work(path);
-    }).then(this, [this](const Result<QString> &done) {
-        if (!done) {
-            m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
-            Q_EMIT writeFinished(false, done.errorMessage());
-            return;
-        }
-        m_banner->showMessage(MessageBanner::Kind::Information, *done);
-        reload();
-        Q_EMIT listChanged();
-        Q_EMIT writeFinished(true, *done);
-    });
+    QtConcurrent::run([path, work]() -> Result<QString> { return work(path); })
+        .then(QCoreApplication::instance(),
+              [guard = QPointer<QObject>(this), this](const Result<QString> &done) {
+                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                  if (!guard)
+                      return;
+
+                  if (!done) {
+                      m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
+                      Q_EMIT writeFinished(false, done.errorMessage());
+                      return;
+                  }
+                  m_banner->showMessage(MessageBanner::Kind::Information, *done);
+                  reload();
+                  Q_EMIT listChanged();
+                  Q_EMIT writeFinished(true, *done);
+              });
 }
 
 void DoNotEmailWindow::addAddress()

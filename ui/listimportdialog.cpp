@@ -8,6 +8,7 @@
 #include "storage/orgdatabase.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -16,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPointer>
 #include <QPushButton>
 #include <QScreen>
 #include <QSplitter>
@@ -234,9 +236,14 @@ void ListImportDialog::check()
         Result<std::vector<EnrolmentInput>> rows = EnrolmentImport::read(settings, &failures);
         return std::pair { rows, failures };
     })
-        .then(this,
-              [this, token](const std::pair<Result<std::vector<EnrolmentInput>>,
-                                            QList<ContactImport::RowFailure>> &answer) {
+        .then(QCoreApplication::instance(),
+              [guard = QPointer<QObject>(this), this,
+               token](const std::pair<Result<std::vector<EnrolmentInput>>, QList<ContactImport::RowFailure>>
+                          &answer) {
+                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+                  if (!guard)
+                      return;
+
                   if (token != m_token)
                       return;
                   const auto &[rows, failures] = answer;
@@ -309,21 +316,27 @@ QtConcurrent::run([path = m_dbPath, import]() -> Result<ImportOutcome> {
     if (!db)
         return db.error();
     return import(*db);
-}).then(this, [this](const Result<ImportOutcome> &outcome) {
-    m_busy = false;
-    if (!outcome) {
-        showError(outcome.errorMessage());
-        Q_EMIT finished(false);
-    } else {
-        m_done = true;
-        m_summary->setText(outcome->summary);
-        m_message->setText(outcome->summary);
-        showFailures(outcome->failures);
-        Q_EMIT imported();
-        Q_EMIT finished(true);
-    }
-    updateButtons();
-});
+})
+    .then(QCoreApplication::instance(),
+          [guard = QPointer<QObject>(this), this](const Result<ImportOutcome> &outcome) {
+              // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
+              if (!guard)
+                  return;
+
+              m_busy = false;
+              if (!outcome) {
+                  showError(outcome.errorMessage());
+                  Q_EMIT finished(false);
+              } else {
+                  m_done = true;
+                  m_summary->setText(outcome->summary);
+                  m_message->setText(outcome->summary);
+                  showFailures(outcome->failures);
+                  Q_EMIT imported();
+                  Q_EMIT finished(true);
+              }
+              updateButtons();
+          });
 }
 
 void ListImportDialog::saveFailures()
