@@ -205,6 +205,13 @@ Result<qint64> write(OrgDatabase &db, const Options &options)
         }
     }
 
+    // The setup's audit rows are dated on the demo's today, not the clock: the same seed and
+    // today give the same file (generate is deterministic).
+    const QByteArray datedSql = "UPDATE audit_log SET at = '" + t.toString(Qt::ISODate).toLatin1()
+        + " 09:00:00' WHERE user = 'demo'";
+    if (auto dated = db.exec(datedSql.constData(), action); !dated)
+        return dated.error();
+
     // Set-based rows over the contacts. ?1 today, ?2 the enrolled share in thousandths, ?9 seed.
     const int enrolledPerMille = int(std::clamp(options.enrolledFraction, 0.0, 1.0) * 1000.0 + 0.5);
     const QByteArray b1 = bucket(1), b2 = bucket(2), b3 = bucket(3);
