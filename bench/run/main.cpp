@@ -218,6 +218,8 @@ int main(int argc, char *argv[])
         generate.contacts = contacts;
         generate.today = today;
         generate.overwrite = true;
+        // The demo's own campaigns and activity would hide what --no-campaigns measures.
+        generate.activity = !parser.isSet(QStringLiteral("no-campaigns"));
         auto generated = DemoGenerator::generate(generate);
         if (!generated) {
             out() << generated.errorMessage() << Qt::endl;
