@@ -1,20 +1,18 @@
 #include "audittrailview.h"
 
+#include "continueongui.h"
 #include "csv/managementexport.h"
 #include "items/auditmodel.h"
-#include "storage/orgdatabase.h"
+#include "managementcsv.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 #include <QDate>
 #include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPointer>
 #include <QPushButton>
-#include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -79,11 +77,11 @@ void AuditTrailView::reload()
     }
     const QString path = m_path;
     const QStringList entities = m_entities;
-    QtConcurrent::run([path, entities]() -> Result<std::vector<AuditEntry>> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
+    auto load = QtConcurrent::run([path, entities]() -> Result<std::vector<AuditEntry>> {
+        auto db = SqlSession::open(path, SqlSession::Mode::ReadOnly);
         if (!db)
             return db.error();
-        Result<std::vector<AuditEntry>> all = AuditLog::list(*db);
+        Result<std::vector<AuditEntry>> all = AuditLog::list(**db);
         if (!all)
             return all.error();
         std::vector<AuditEntry> mine;
@@ -92,27 +90,22 @@ void AuditTrailView::reload()
                 mine.push_back(std::move(e));
         }
         return mine;
-    })
-        .then(QCoreApplication::instance(),
-              [guard = QPointer<QObject>(this), this, token](Result<std::vector<AuditEntry>> entries) {
-                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                  if (!guard)
-                      return;
-
-                  if (token != m_token)
-                      return;
-                  if (!entries) {
-                      m_model->setEntries({});
-                      m_message->setText(entries.errorMessage());
-                  } else {
-                      m_model->setEntries(std::move(*entries));
-                      m_message->setText(m_model->rowCount() == 0
-                                             ? tr("No changes recorded yet.")
-                                             : tr("%n change(s) recorded.", "", m_model->rowCount()));
-                  }
-                  showDetails();
-                  Q_EMIT loaded();
-              });
+    });
+    continueOnGui(std::move(load), this, [this, token](Result<std::vector<AuditEntry>> entries) {
+        if (token != m_token)
+            return;
+        if (!entries) {
+            m_model->setEntries({});
+            m_message->setText(entries.errorMessage());
+        } else {
+            m_model->setEntries(std::move(*entries));
+            m_message->setText(m_model->rowCount() == 0
+                                   ? tr("No changes recorded yet.")
+                                   : tr("%n change(s) recorded.", "", m_model->rowCount()));
+        }
+        showDetails();
+        Q_EMIT loaded();
+    });
 }
 
 void AuditTrailView::showDetails()
@@ -135,11 +128,8 @@ void AuditTrailView::showDetails()
 
 void AuditTrailView::askExport()
 {
-    const QString folder = m_path.isEmpty() ? QDir::homePath() : QFileInfo(m_path).absolutePath();
-    const QString path
-        = QFileDialog::getSaveFileName(this, tr("Export history of changes"),
-                                       QDir(folder).filePath(QStringLiteral("history-of-changes.csv")),
-                                       tr("CSV files (*.csv);;All files (*)"));
+    const QString path = ManagementCsv::askPath(this, tr("Export history of changes"), m_path,
+                                                QStringLiteral("history-of-changes.csv"));
     if (!path.isEmpty())
         exportTo(path);
 }
@@ -148,25 +138,16 @@ void AuditTrailView::exportTo(const QString &path)
 {
     if (m_path.isEmpty())
         return;
-    const QString db = m_path;
-    const CsvOptions options = CsvOptions::load(QSettings());
     m_message->setText(tr("Writing %1…").arg(QDir::toNativeSeparators(path)));
-    QtConcurrent::run([db, path, options] {
-        return ManagementExport::run(ManagementExport::What::Audit, db, path, QDate::currentDate(), options);
-    })
-        .then(QCoreApplication::instance(),
-              [guard = QPointer<QObject>(this), this, path](const ExportOutcome &outcome) {
-                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                  if (!guard)
-                      return;
-
-                  if (!outcome.ok())
-                      m_message->setText(outcome.error->message);
-                  else
-                      m_message->setText(tr("Wrote %n change(s) to %1.", "", int(outcome.rows))
-                                             .arg(QDir::toNativeSeparators(path)));
-                  Q_EMIT exported(outcome.ok());
-              });
+    ManagementCsv::write(this, ManagementExport::What::Audit, m_path, path, QDate::currentDate(),
+                         [this, path](const ExportOutcome &outcome) {
+                             if (!outcome.ok())
+                                 m_message->setText(outcome.error->message);
+                             else
+                                 m_message->setText(tr("Wrote %n change(s) to %1.", "", int(outcome.rows))
+                                                        .arg(QDir::toNativeSeparators(path)));
+                             Q_EMIT exported(outcome.ok());
+                         });
 }
 
 QString AuditTrailView::messageText() const

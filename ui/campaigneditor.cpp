@@ -1,9 +1,10 @@
 #include "campaigneditor.h"
 
+#include "continueongui.h"
 #include "dates.h"
 #include "messagebanner.h"
 #include "storage/campaignstore.h"
-#include "storage/orgdatabase.h"
+#include "storage/sqlsession.h"
 
 #include <QCheckBox>
 #include <QCoreApplication>
@@ -18,7 +19,6 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPainter>
-#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
@@ -458,21 +458,16 @@ void CampaignEditor::computeEffect()
     m_cancel = cancel;
     const QString path = m_dbPath;
     const Config config = m_config;
-    QtConcurrent::run([path, catalog, draftId, day, config, cancel] {
-        return CampaignEffects::compute(path, catalog, draftId, day, config,
-                                        [cancel] { return cancel->load(); });
-    })
-        .then(QCoreApplication::instance(),
-              [guard = QPointer<QObject>(this), this, token](const Result<CampaignEffect> &effect) {
-                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                  if (!guard)
-                      return;
-
-                  if (token != m_token)
-                      return;
-                  m_computing = false;
-                  showEffect(effect);
-              });
+    continueOnGui(QtConcurrent::run([path, catalog, draftId, day, config, cancel] {
+                      return CampaignEffects::compute(path, catalog, draftId, day, config,
+                                                      [cancel] { return cancel->load(); });
+                  }),
+                  this, [this, token](const Result<CampaignEffect> &effect) {
+                      if (token != m_token)
+                          return;
+                      m_computing = false;
+                      showEffect(effect);
+                  });
 }
 
 void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
@@ -562,50 +557,48 @@ void CampaignEditor::save()
     m_banner->hide();
     m_message->setText(tr("Saving…"));
     const QString path = m_dbPath;
-    QtConcurrent::run([path, type, instance, stored]() -> Result<qint64> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
-        if (!db)
-            return db.error();
-        CampaignStore store(*db);
-        CampaignTypeRow t = type;
-        if (!stored) {
-            Result<qint64> id = store.addType(t);
-            if (!id)
-                return id.error();
-        } else {
-            t.id = stored->id;
-            t.name = stored->name;
-            CampaignTypeRow before = *stored;
-            const bool same = before.priority == t.priority && before.daysBeforeEvent == t.daysBeforeEvent
-                && before.targetAllContacts == t.targetAllContacts
-                && before.respectExclusionWindows == t.respectExclusionWindows
-                && before.enableFollowups == t.enableFollowups && before.spreadEvenly == t.spreadEvenly
-                && before.skipFailedUnderwriting == t.skipFailedUnderwriting && before.active == t.active;
-            if (!same) {
-                if (Result<void> edited = store.editType(t); !edited)
-                    return edited.error();
+    continueOnGui(
+        QtConcurrent::run([path, type, instance, stored]() -> Result<qint64> {
+            auto db = SqlSession::open(path, SqlSession::Mode::ReadWrite);
+            if (!db)
+                return db.error();
+            CampaignStore store(**db);
+            CampaignTypeRow t = type;
+            if (!stored) {
+                Result<qint64> id = store.addType(t);
+                if (!id)
+                    return id.error();
+            } else {
+                t.id = stored->id;
+                t.name = stored->name;
+                CampaignTypeRow before = *stored;
+                const bool same = before.priority == t.priority && before.daysBeforeEvent == t.daysBeforeEvent
+                    && before.targetAllContacts == t.targetAllContacts
+                    && before.respectExclusionWindows == t.respectExclusionWindows
+                    && before.enableFollowups == t.enableFollowups && before.spreadEvenly == t.spreadEvenly
+                    && before.skipFailedUnderwriting == t.skipFailedUnderwriting && before.active == t.active;
+                if (!same) {
+                    if (Result<void> edited = store.editType(t); !edited)
+                        return edited.error();
+                }
             }
-        }
-        CampaignInstanceRow i = instance;
-        i.campaignType = t.name;
-        if (i.id == 0)
-            return store.addInstance(i);
-        if (Result<void> edited = store.editInstance(i); !edited)
-            return edited.error();
-        return i.id;
-    }).then(QCoreApplication::instance(), [guard = QPointer<QObject>(this), this](const Result<qint64> &id) {
-        // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-        if (!guard)
-            return;
-
-        m_saving = false;
-        m_save->setEnabled(true);
-        if (!id) {
-            showError(id.errorMessage());
-            return;
-        }
-        m_savedId = *id;
-        Q_EMIT saved(*id);
-        accept();
-    });
+            CampaignInstanceRow i = instance;
+            i.campaignType = t.name;
+            if (i.id == 0)
+                return store.addInstance(i);
+            if (Result<void> edited = store.editInstance(i); !edited)
+                return edited.error();
+            return i.id;
+        }),
+        this, [this](const Result<qint64> &id) {
+            m_saving = false;
+            m_save->setEnabled(true);
+            if (!id) {
+                showError(id.errorMessage());
+                return;
+            }
+            m_savedId = *id;
+            Q_EMIT saved(*id);
+            accept();
+        });
 }

@@ -2,29 +2,27 @@
 
 #include "audittrailview.h"
 #include "campaigneditor.h"
+#include "continueongui.h"
 #include "csv/managementexport.h"
 #include "items/campaigneffect.h"
 #include "items/campaignlistmodel.h"
 #include "listimportdialog.h"
+#include "managementcsv.h"
 #include "messagebanner.h"
-#include "storage/orgdatabase.h"
 #include "storage/runcampaigncounts.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 #include <QDateEdit>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
-#include <QPointer>
 #include <QPushButton>
-#include <QSettings>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -103,36 +101,30 @@ private:
         const QString path = m_dbPath;
         const QDate today = m_today;
         const Config config = m_config;
-        QtConcurrent::run([path, catalog, id, today, config] {
-            return CampaignEffects::compute(path, catalog, id, today, config);
-        })
-            .then(
-                QCoreApplication::instance(),
-                [guard = QPointer<QObject>(this), this, token](const Result<CampaignEffect> &effect) {
-                    // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                    if (!guard)
-                        return;
-
-                    if (token != m_token)
-                        return;
-                    if (!effect) {
-                        m_effect->setText(effect.errorMessage());
-                        return;
-                    }
-                    const QLocale locale;
-                    if (!effect->live)
-                        m_effect->setText(CampaignsWindow::tr(
-                                              "As of %1 it is no longer live: a run then pre-schedules none "
-                                              "of its emails.")
-                                              .arg(longDate(m_today)));
-                    else
-                        m_effect->setText(CampaignsWindow::tr(
-                                              "As of %1 it is still live until %2: a run then pre-schedules "
-                                              "%3 of its emails for %4 contacts.")
-                                              .arg(longDate(m_today), longDate(m_date->date()),
-                                                   locale.toString(effect->scheduled),
-                                                   locale.toString(effect->audience)));
-                });
+        continueOnGui(
+            QtConcurrent::run([path, catalog, id, today, config] {
+                return CampaignEffects::compute(path, catalog, id, today, config);
+            }),
+            this, [this, token](const Result<CampaignEffect> &effect) {
+                if (token != m_token)
+                    return;
+                if (!effect) {
+                    m_effect->setText(effect.errorMessage());
+                    return;
+                }
+                const QLocale locale;
+                if (!effect->live)
+                    m_effect->setText(
+                        CampaignsWindow::tr("As of %1 it is no longer live: a run then pre-schedules none "
+                                            "of its emails.")
+                            .arg(longDate(m_today)));
+                else
+                    m_effect->setText(
+                        CampaignsWindow::tr("As of %1 it is still live until %2: a run then pre-schedules "
+                                            "%3 of its emails for %4 contacts.")
+                            .arg(longDate(m_today), longDate(m_date->date()),
+                                 locale.toString(effect->scheduled), locale.toString(effect->audience)));
+            });
     }
 
     QString m_dbPath;
@@ -260,31 +252,11 @@ CampaignsWindow::CampaignsWindow(QWidget *parent)
     connect(m_instanceView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &CampaignsWindow::updateButtons);
     connect(m_export, &QPushButton::clicked, this, [this] {
-        const QString out = QFileDialog::getSaveFileName(
-            this, tr("Export campaigns"),
-            QDir(QFileInfo(m_path).absolutePath()).filePath(QStringLiteral("campaigns.csv")),
-            tr("CSV files (*.csv);;All files (*)"));
-        if (out.isEmpty())
-            return;
-        const QString db = m_path;
-        const QDate asOf = m_today;
-        const CsvOptions options = CsvOptions::load(QSettings());
-        QtConcurrent::run([db, out, asOf, options] {
-            return ManagementExport::run(ManagementExport::What::Campaigns, db, out, asOf, options);
-        })
-            .then(QCoreApplication::instance(),
-                  [guard = QPointer<QObject>(this), this, out](const ExportOutcome &outcome) {
-                      // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                      if (!guard)
-                          return;
-
-                      if (!outcome.ok())
-                          m_banner->showMessage(MessageBanner::Kind::Error, outcome.error->message);
-                      else
-                          m_banner->showMessage(MessageBanner::Kind::Information,
-                                                tr("Wrote %n row(s) to %1.", "", int(outcome.rows))
-                                                    .arg(QDir::toNativeSeparators(out)));
-                  });
+        ManagementCsv::askAndWrite(
+            this, m_banner, ManagementExport::What::Campaigns, m_path, m_today, tr("Export campaigns"),
+            QStringLiteral("campaigns.csv"), [](const QString &out, qint64 rows) -> QString {
+                return tr("Wrote %n row(s) to %1.", "", int(rows)).arg(QDir::toNativeSeparators(out));
+            });
     });
     connect(this, &CampaignsWindow::campaignsChanged, m_history, &AuditTrailView::reload);
     updateButtons();
@@ -323,44 +295,40 @@ void CampaignsWindow::reload()
         return;
     const QString path = m_path;
     const QDate today = m_today;
-    QtConcurrent::run([path, today]() -> Result<Loaded> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
-        if (!db)
-            return db.error();
-        Loaded loaded;
-        Result<CampaignOverview> overview = CampaignStore(*db).overview(today);
-        if (!overview)
-            return overview.error();
-        loaded.overview = std::move(*overview);
-        Result<QHash<qint64, InstanceRunCounts>> counts = readInstanceRunCounts(*db, &loaded.hasRun);
-        if (!counts)
-            return counts.error();
-        loaded.counts = std::move(*counts);
-        return loaded;
-    })
-        .then(QCoreApplication::instance(),
-              [guard = QPointer<QObject>(this), this, token](const Result<Loaded> &answer) {
-                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                  if (!guard)
-                      return;
-
-                  if (token != m_token)
-                      return;
-                  const qint64 current = m_selectAfterLoad != 0 ? m_selectAfterLoad : currentInstanceId();
-                  m_selectAfterLoad = 0;
-                  if (!answer) {
-                      m_banner->showMessage(MessageBanner::Kind::Error, answer.errorMessage());
-                      m_instances->setOverview({}, {}, false);
-                      m_types->setOverview({});
-                  } else {
-                      m_instances->setOverview(answer->overview, answer->counts, answer->hasRun);
-                      m_types->setOverview(answer->overview);
-                  }
-                  if (current != 0)
-                      selectInstance(current);
-                  updateButtons();
-                  Q_EMIT loaded();
-              });
+    continueOnGui(QtConcurrent::run([path, today]() -> Result<Loaded> {
+                      auto db = SqlSession::open(path, SqlSession::Mode::ReadOnly);
+                      if (!db)
+                          return db.error();
+                      Loaded loaded;
+                      Result<CampaignOverview> overview = CampaignStore(**db).overview(today);
+                      if (!overview)
+                          return overview.error();
+                      loaded.overview = std::move(*overview);
+                      Result<QHash<qint64, InstanceRunCounts>> counts
+                          = readInstanceRunCounts(**db, &loaded.hasRun);
+                      if (!counts)
+                          return counts.error();
+                      loaded.counts = std::move(*counts);
+                      return loaded;
+                  }),
+                  this, [this, token](const Result<Loaded> &answer) {
+                      if (token != m_token)
+                          return;
+                      const qint64 current = m_selectAfterLoad != 0 ? m_selectAfterLoad : currentInstanceId();
+                      m_selectAfterLoad = 0;
+                      if (!answer) {
+                          m_banner->showMessage(MessageBanner::Kind::Error, answer.errorMessage());
+                          m_instances->setOverview({}, {}, false);
+                          m_types->setOverview({});
+                      } else {
+                          m_instances->setOverview(answer->overview, answer->counts, answer->hasRun);
+                          m_types->setOverview(answer->overview);
+                      }
+                      if (current != 0)
+                          selectInstance(current);
+                      updateButtons();
+                      Q_EMIT loaded();
+                  });
 }
 
 QString CampaignsWindow::bannerText() const
@@ -473,23 +441,18 @@ void CampaignsWindow::endCurrent()
     const QDate on = dialog.date();
     const QString path = m_path;
     const qint64 id = instance.id;
-    QtConcurrent::run([path, id, on]() -> Result<void> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
-        if (!db)
-            return db.error();
-        return CampaignStore(*db).endInstance(id, on);
-    })
-        .then(QCoreApplication::instance(),
-              [guard = QPointer<QObject>(this), this, instance, on](const Result<void> &done) {
-                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                  if (!guard)
-                      return;
-
-                  if (!done) {
-                      m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
-                      return;
-                  }
-                  m_selectAfterLoad = instance.id;
-                  changed(tr("%1 ends on %2.").arg(instance.instanceName, longDate(on)));
-              });
+    continueOnGui(QtConcurrent::run([path, id, on]() -> Result<void> {
+                      auto db = SqlSession::open(path, SqlSession::Mode::ReadWrite);
+                      if (!db)
+                          return db.error();
+                      return CampaignStore(**db).endInstance(id, on);
+                  }),
+                  this, [this, instance, on](const Result<void> &done) {
+                      if (!done) {
+                          m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
+                          return;
+                      }
+                      m_selectAfterLoad = instance.id;
+                      changed(tr("%1 ends on %2.").arg(instance.instanceName, longDate(on)));
+                  });
 }

@@ -1,28 +1,26 @@
 #include "donotemailwindow.h"
 
 #include "audittrailview.h"
+#include "continueongui.h"
 #include "csv/managementexport.h"
 #include "items/suppressionmodel.h"
 #include "listimportdialog.h"
+#include "managementcsv.h"
 #include "messagebanner.h"
-#include "storage/orgdatabase.h"
+#include "storage/sqlsession.h"
 #include "storage/suppressionstore.h"
 #include "suppressdialog.h"
 
 #include <QCoreApplication>
 #include <QDate>
 #include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
-#include <QPointer>
 #include <QPushButton>
-#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -129,32 +127,12 @@ DoNotEmailWindow::DoNotEmailWindow(QWidget *parent)
     connect(m_import, &QPushButton::clicked, this, &DoNotEmailWindow::importCsv);
     connect(close, &QPushButton::clicked, this, &QDialog::close);
     connect(m_export, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileInfo(m_path).absolutePath();
-        const QString out
-            = QFileDialog::getSaveFileName(this, tr("Export the do-not-email list"),
-                                           QDir(folder).filePath(QStringLiteral("do-not-email.csv")),
-                                           tr("CSV files (*.csv);;All files (*)"));
-        if (out.isEmpty())
-            return;
-        const QString db = m_path;
-        const CsvOptions options = CsvOptions::load(QSettings());
-        QtConcurrent::run([db, out, options] {
-            return ManagementExport::run(ManagementExport::What::Suppressions, db, out, QDate::currentDate(),
-                                         options);
-        })
-            .then(QCoreApplication::instance(),
-                  [guard = QPointer<QObject>(this), this, out](const ExportOutcome &outcome) {
-                      // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                      if (!guard)
-                          return;
-
-                      if (!outcome.ok())
-                          m_banner->showMessage(MessageBanner::Kind::Error, outcome.error->message);
-                      else
-                          m_banner->showMessage(MessageBanner::Kind::Information,
-                                                tr("Wrote %n address(es) to %1.", "", int(outcome.rows))
-                                                    .arg(QDir::toNativeSeparators(out)));
-                  });
+        ManagementCsv::askAndWrite(
+            this, m_banner, ManagementExport::What::Suppressions, m_path, QDate::currentDate(),
+            tr("Export the do-not-email list"), QStringLiteral("do-not-email.csv"),
+            [](const QString &out, qint64 rows) -> QString {
+                return tr("Wrote %n address(es) to %1.", "", int(rows)).arg(QDir::toNativeSeparators(out));
+            });
     });
     connect(this, &DoNotEmailWindow::listChanged, m_history, &AuditTrailView::reload);
     updateButtons();
@@ -180,33 +158,28 @@ void DoNotEmailWindow::reload()
         return;
     }
     const QString path = m_path;
-    QtConcurrent::run([path]() -> Result<QList<SuppressionEntry>> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
-        if (!db)
-            return db.error();
-        Result<std::vector<SuppressionEntry>> list = SuppressionStore(*db).list();
-        if (!list)
-            return list.error();
-        return QList<SuppressionEntry>(list->begin(), list->end());
-    })
-        .then(QCoreApplication::instance(),
-              [guard = QPointer<QObject>(this), this, token](const Result<QList<SuppressionEntry>> &entries) {
-                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                  if (!guard)
-                      return;
-
-                  if (token != m_token)
-                      return;
-                  if (!entries) {
-                      m_banner->showMessage(MessageBanner::Kind::Error, entries.errorMessage());
-                      m_model->setEntries({});
-                  } else {
-                      m_model->setEntries(*entries);
-                  }
-                  updateCount();
-                  updateButtons();
-                  Q_EMIT loaded();
-              });
+    continueOnGui(QtConcurrent::run([path]() -> Result<QList<SuppressionEntry>> {
+                      auto db = SqlSession::open(path, SqlSession::Mode::ReadOnly);
+                      if (!db)
+                          return db.error();
+                      Result<std::vector<SuppressionEntry>> list = SuppressionStore(**db).list();
+                      if (!list)
+                          return list.error();
+                      return QList<SuppressionEntry>(list->begin(), list->end());
+                  }),
+                  this, [this, token](const Result<QList<SuppressionEntry>> &entries) {
+                      if (token != m_token)
+                          return;
+                      if (!entries) {
+                          m_banner->showMessage(MessageBanner::Kind::Error, entries.errorMessage());
+                          m_model->setEntries({});
+                      } else {
+                          m_model->setEntries(*entries);
+                      }
+                      updateCount();
+                      updateButtons();
+                      Q_EMIT loaded();
+                  });
 }
 
 QString DoNotEmailWindow::bannerText() const
@@ -236,23 +209,18 @@ void DoNotEmailWindow::updateCount()
 void DoNotEmailWindow::write(Work work)
 {
     const QString path = m_path;
-    QtConcurrent::run([path, work]() -> Result<QString> { return work(path); })
-        .then(QCoreApplication::instance(),
-              [guard = QPointer<QObject>(this), this](const Result<QString> &done) {
-                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                  if (!guard)
-                      return;
-
-                  if (!done) {
-                      m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
-                      Q_EMIT writeFinished(false, done.errorMessage());
-                      return;
-                  }
-                  m_banner->showMessage(MessageBanner::Kind::Information, *done);
-                  reload();
-                  Q_EMIT listChanged();
-                  Q_EMIT writeFinished(true, *done);
-              });
+    continueOnGui(QtConcurrent::run([path, work]() -> Result<QString> { return work(path); }), this,
+                  [this](const Result<QString> &done) {
+                      if (!done) {
+                          m_banner->showMessage(MessageBanner::Kind::Error, done.errorMessage());
+                          Q_EMIT writeFinished(false, done.errorMessage());
+                          return;
+                      }
+                      m_banner->showMessage(MessageBanner::Kind::Information, *done);
+                      reload();
+                      Q_EMIT listChanged();
+                      Q_EMIT writeFinished(true, *done);
+                  });
 }
 
 void DoNotEmailWindow::addAddress()
@@ -266,10 +234,10 @@ void DoNotEmailWindow::addAddress()
     const QString reason = dialog.reason();
     const QString note = dialog.note();
     write([email, reason, note](const QString &path) -> Result<QString> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
+        auto db = SqlSession::open(path, SqlSession::Mode::ReadWrite);
         if (!db)
             return db.error();
-        Result<SuppressionStore::AddOutcome> added = SuppressionStore(*db).add(email, reason, note);
+        Result<SuppressionStore::AddOutcome> added = SuppressionStore(**db).add(email, reason, note);
         if (!added)
             return added.error();
         if (!added->added)
@@ -303,10 +271,10 @@ void DoNotEmailWindow::removeSelected()
     if (box.clickedButton() != remove)
         return;
     write([emails](const QString &path) -> Result<QString> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
+        auto db = SqlSession::open(path, SqlSession::Mode::ReadWrite);
         if (!db)
             return db.error();
-        SuppressionStore store(*db);
+        SuppressionStore store(**db);
         for (const QString &email : emails) {
             if (Result<SuppressionEntry> removed = store.remove(email); !removed)
                 return removed.error();
@@ -348,10 +316,10 @@ void DoNotEmailWindow::suppressContacts(const QList<qint64> &contactIds, QWidget
     const QString reason = dialog.reason();
     const QString note = dialog.note();
     write([ids, reason, note](const QString &path) -> Result<QString> {
-        Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
+        auto db = SqlSession::open(path, SqlSession::Mode::ReadWrite);
         if (!db)
             return db.error();
-        Result<SuppressionReport> report = SuppressionStore(*db).addContacts(ids, reason, note);
+        Result<SuppressionReport> report = SuppressionStore(**db).addContacts(ids, reason, note);
         if (!report)
             return report.error();
         QString text = tr("Put %n address(es) on the do-not-email list", "", int(report->added));

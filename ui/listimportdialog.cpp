@@ -1,11 +1,12 @@
 #include "listimportdialog.h"
 
+#include "continueongui.h"
 #include "csvmappingbox.h"
 #include "csvsourcebox.h"
 #include "items/suppressionmodel.h"
 #include "messagebanner.h"
 #include "rejectedrowsview.h"
-#include "storage/orgdatabase.h"
+#include "storage/sqlsession.h"
 
 #include <QComboBox>
 #include <QCoreApplication>
@@ -17,7 +18,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPointer>
 #include <QPushButton>
 #include <QScreen>
 #include <QSplitter>
@@ -231,36 +231,32 @@ void ListImportDialog::check()
     }
     m_summary->setText(tr("Checking every row…"));
     const EnrolmentImport::Settings settings = enrolmentSettings();
-    QtConcurrent::run([settings] {
-        QList<ContactImport::RowFailure> failures;
-        Result<std::vector<EnrolmentInput>> rows = EnrolmentImport::read(settings, &failures);
-        return std::pair { rows, failures };
-    })
-        .then(QCoreApplication::instance(),
-              [guard = QPointer<QObject>(this), this,
-               token](const std::pair<Result<std::vector<EnrolmentInput>>, QList<ContactImport::RowFailure>>
-                          &answer) {
-                  // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-                  if (!guard)
-                      return;
-
-                  if (token != m_token)
-                      return;
-                  const auto &[rows, failures] = answer;
-                  if (!rows) {
-                      m_summary->setText(rows.errorMessage());
-                  } else {
-                      const QLocale locale;
-                      m_summary->setText(
-                          tr("%1 rows: %2 can be enrolled, %3 rejected so far. Contacts that are not in "
-                             "the database are found when you enrol.")
-                              .arg(locale.toString(qint64(rows->size()) + failures.size()),
-                                   locale.toString(qint64(rows->size())), locale.toString(failures.size())));
-                      showFailures(failures);
-                  }
-                  Q_EMIT checked();
-                  updateButtons();
-              });
+    continueOnGui(
+        QtConcurrent::run([settings] {
+            QList<ContactImport::RowFailure> failures;
+            Result<std::vector<EnrolmentInput>> rows = EnrolmentImport::read(settings, &failures);
+            return std::pair { rows, failures };
+        }),
+        this,
+        [this, token](
+            const std::pair<Result<std::vector<EnrolmentInput>>, QList<ContactImport::RowFailure>> &answer) {
+            if (token != m_token)
+                return;
+            const auto &[rows, failures] = answer;
+            if (!rows) {
+                m_summary->setText(rows.errorMessage());
+            } else {
+                const QLocale locale;
+                m_summary->setText(
+                    tr("%1 rows: %2 can be enrolled, %3 rejected so far. Contacts that are not in "
+                       "the database are found when you enrol.")
+                        .arg(locale.toString(qint64(rows->size()) + failures.size()),
+                             locale.toString(qint64(rows->size())), locale.toString(failures.size())));
+                showFailures(failures);
+            }
+            Q_EMIT checked();
+            updateButtons();
+        });
 }
 
 void ListImportDialog::showFailures(const QList<ContactImport::RowFailure> &failures)
@@ -282,9 +278,9 @@ void ListImportDialog::startImport()
     m_message->setText(tr("Writing to %1…").arg(QDir::toNativeSeparators(m_dbPath)));
     updateButtons();
     // Each kind runs its import and says what came of it; the rest is shared.
-    std::function<Result<ImportOutcome>(OrgDatabase &)> import;
+    std::function<Result<ImportOutcome>(SqlSession &)> import;
     if (m_kind == Kind::Enrolment) {
-        import = [settings = enrolmentSettings()](OrgDatabase & db)
+        import = [settings = enrolmentSettings()](SqlSession & db)
                      ->Result<ImportOutcome> {
                          auto report = EnrolmentImport::run(db, settings);
         if (!report)
@@ -298,7 +294,7 @@ void ListImportDialog::startImport()
 }
 else
 {
-    import = [settings = suppressionSettings()](OrgDatabase & db)
+    import = [settings = suppressionSettings()](SqlSession & db)
                  ->Result<ImportOutcome> {
                      auto report = SuppressionImport::run(db, settings);
     if (!report)
@@ -311,32 +307,27 @@ else
                            report->failures };
 };
 }
-QtConcurrent::run([path = m_dbPath, import]() -> Result<ImportOutcome> {
-    Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
-    if (!db)
-        return db.error();
-    return import(*db);
-})
-    .then(QCoreApplication::instance(),
-          [guard = QPointer<QObject>(this), this](const Result<ImportOutcome> &outcome) {
-              // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
-              if (!guard)
-                  return;
-
-              m_busy = false;
-              if (!outcome) {
-                  showError(outcome.errorMessage());
-                  Q_EMIT finished(false);
-              } else {
-                  m_done = true;
-                  m_summary->setText(outcome->summary);
-                  m_message->setText(outcome->summary);
-                  showFailures(outcome->failures);
-                  Q_EMIT imported();
-                  Q_EMIT finished(true);
-              }
-              updateButtons();
-          });
+continueOnGui(QtConcurrent::run([path = m_dbPath, import]() -> Result<ImportOutcome> {
+                  auto db = SqlSession::open(path, SqlSession::Mode::ReadWrite);
+                  if (!db)
+                      return db.error();
+                  return import(**db);
+              }),
+              this, [this](const Result<ImportOutcome> &outcome) {
+                  m_busy = false;
+                  if (!outcome) {
+                      showError(outcome.errorMessage());
+                      Q_EMIT finished(false);
+                  } else {
+                      m_done = true;
+                      m_summary->setText(outcome->summary);
+                      m_message->setText(outcome->summary);
+                      showFailures(outcome->failures);
+                      Q_EMIT imported();
+                      Q_EMIT finished(true);
+                  }
+                  updateButtons();
+              });
 }
 
 void ListImportDialog::saveFailures()

@@ -7,7 +7,7 @@
 #include "storage/auditlog.h"
 #include "storage/campaignstore.h"
 #include "storage/managementtables.h"
-#include "storage/orgdatabase.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -32,16 +32,22 @@ int storeError(const CommandLine &cli, const Error &error)
     return exitCodeFor(error);
 }
 
-// Opens the database for a change (a read-only file exits 2 with the open's message).
-std::optional<OrgDatabase> openForWriting(const QString &path, int &exitCode)
+// Opens the database (an SQLite file or a server) for a change (a read-only file exits 2 with the
+// open's message).
+std::unique_ptr<SqlSession> openSession(const QString &database, SqlSession::Mode mode, int &exitCode)
 {
-    auto db = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
+    auto db = SqlSession::open(database, mode);
     if (!db) {
         printError(db.errorMessage());
         exitCode = exitCodeFor(db.error());
-        return std::nullopt;
+        return nullptr;
     }
-    return std::move(*db);
+    return std::move(db).value();
+}
+
+std::unique_ptr<SqlSession> openForWriting(const QString &database, int &exitCode)
+{
+    return openSession(database, SqlSession::Mode::ReadWrite, exitCode);
 }
 
 // Detects the dialect of an import's --input file (which has a header) and reads its header;
@@ -125,11 +131,10 @@ int listCommand(const QStringList &args)
     const Result<QDate> today = resolveToday(cli.value(QStringLiteral("today")), Config());
     if (!today)
         return cli.usageError(today.errorMessage());
-    auto db = OrgDatabase::open(cli.value(QStringLiteral("db")), OrgDatabase::Mode::ReadOnly);
-    if (!db) {
-        printError(db.errorMessage());
-        return exitCodeFor(db.error());
-    }
+    int code = Success;
+    auto db = Management::openSession(cli.value(QStringLiteral("db")), SqlSession::Mode::ReadOnly, code);
+    if (!db)
+        return code;
     CampaignStore store(*db);
     auto overview = store.overview(*today);
     if (!overview)

@@ -46,8 +46,6 @@ int exportCommand(const QStringList &args)
             return UsageError;
     }
     request.dbPath = cli.value(QStringLiteral("db"));
-    if (const auto refused = refuseServer(QStringLiteral("export"), request.dbPath))
-        return *refused;
     request.outputPath = cli.value(QStringLiteral("output"));
     if (const auto refused = CsvExport::checkOutputPath(request.outputPath, request.dbPath)) {
         printError(tr("--output: %1").arg(refused->message));
@@ -61,6 +59,11 @@ int exportCommand(const QStringList &args)
                 .arg(cli.value(QStringLiteral("what"))));
     if (what)
         request.what = *what;
+    // The management exports read through SqlSession, on a file or a server.
+    if (!managed) {
+        if (const auto refused = refuseServer(QStringLiteral("export"), request.dbPath))
+            return *refused;
+    }
     const Result<QDate> today = resolveToday(cli.value(QStringLiteral("today")), Config());
     if (!today)
         return cli.usageError(today.errorMessage());

@@ -3,7 +3,7 @@
 
 #include "csv/listimport.h"
 #include "storage/managementtables.h"
-#include "storage/orgdatabase.h"
+#include "storage/sqlsession.h"
 #include "storage/suppressionstore.h"
 
 #include <QCoreApplication>
@@ -15,7 +15,7 @@ namespace Cli {
 
 namespace Management {
 int storeError(const CommandLine &cli, const Error &error);
-std::optional<OrgDatabase> openForWriting(const QString &path, int &exitCode);
+std::unique_ptr<SqlSession> openForWriting(const QString &database, int &exitCode);
 std::optional<QStringList> readInputHeader(const QString &csvPath, CsvDialect &dialect);
 int importError(const CommandLine &cli, const Error &error);
 void printRejected(const QString &csvPath, const QList<ContactImport::RowFailure> &failures);

@@ -1,6 +1,6 @@
 #include "csv/listimport.h"
 
-#include "storage/orgdatabase.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -164,7 +164,7 @@ Result<std::vector<EnrolmentInput>> read(const Settings &settings, QList<Contact
     return rows;
 }
 
-Result<Report> run(OrgDatabase &db, const Settings &settings, const AuditActor &actor)
+Result<Report> run(SqlSession &db, const Settings &settings, const AuditActor &actor)
 {
     Report report;
     Records records;
@@ -189,6 +189,11 @@ Result<Report> run(OrgDatabase &db, const Settings &settings, const AuditActor &
     return report;
 }
 
+Result<Report> run(OrgDatabase &db, const Settings &settings, const AuditActor &actor)
+{
+    return run(*SqlSession::over(db), settings, actor);
+}
+
 } // namespace EnrolmentImport
 
 namespace SuppressionImport {
@@ -209,7 +214,7 @@ ContactImport::ImportReport Report::asImportReport() const
     return importReport(rows, added, failures);
 }
 
-Result<Report> run(OrgDatabase &db, const Settings &settings, const AuditActor &actor)
+Result<Report> run(SqlSession &db, const Settings &settings, const AuditActor &actor)
 {
     if (settings.mapping.email < 0)
         return Error(CsvErrorKind::File,
@@ -236,6 +241,11 @@ Result<Report> run(OrgDatabase &db, const Settings &settings, const AuditActor &
         report.failures.append(failure(r, records));
     sortByLine(report.failures);
     return report;
+}
+
+Result<Report> run(OrgDatabase &db, const Settings &settings, const AuditActor &actor)
+{
+    return run(*SqlSession::over(db), settings, actor);
 }
 
 } // namespace SuppressionImport

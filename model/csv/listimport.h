@@ -11,6 +11,7 @@
 #include <QStringList>
 
 class OrgDatabase;
+class SqlSession;
 
 // Reading the two lists staff bring as CSV files, the way contact import reads contacts: the
 // dialect detected, columns found by header synonyms or chosen by the user, every rejected row
@@ -55,6 +56,7 @@ struct Report
 // Reads the file (a missing contact_id and email mapping is an error naming the file) and
 // enrols its rows through CampaignStore::enrol. Errors: CsvErrorKind in Error::code for the
 // file, the store's errors otherwise (ManagementTables::ErrorKind::InvalidInput, DbErrorKind).
+Result<Report> run(SqlSession &db, const Settings &settings, const AuditActor &actor = AuditActor::current());
 Result<Report> run(OrgDatabase &db, const Settings &settings,
                    const AuditActor &actor = AuditActor::current());
 // The rows as they would be enrolled, without a database (the dialog's preview).
@@ -96,6 +98,7 @@ struct Report
     ContactImport::ImportReport asImportReport() const;
 };
 
+Result<Report> run(SqlSession &db, const Settings &settings, const AuditActor &actor = AuditActor::current());
 Result<Report> run(OrgDatabase &db, const Settings &settings,
                    const AuditActor &actor = AuditActor::current());
 

@@ -2,7 +2,7 @@
 
 #include "storage/auditlog.h"
 #include "storage/campaignstore.h"
-#include "storage/orgdatabase.h"
+#include "storage/sqlsession.h"
 #include "storage/suppressionstore.h"
 
 #include "storage/csvsqlite.h"
@@ -114,13 +114,14 @@ QList<QStringList> campaignRows(const CampaignOverview &overview)
 ExportOutcome run(What what, const QString &dbPath, const QString &outputPath, QDate asOf,
                   const CsvOptions &options)
 {
-    auto db = OrgDatabase::open(dbPath, OrgDatabase::Mode::ReadOnly);
-    if (!db)
-        return ExportOutcome { 0, CsvSqlite::fromDbError(db.error()) };
+    auto opened = SqlSession::open(dbPath, SqlSession::Mode::ReadOnly);
+    if (!opened)
+        return ExportOutcome { 0, CsvSqlite::fromDbError(opened.error()) };
+    SqlSession &db = **opened;
     QList<QStringList> rows;
     switch (what) {
     case What::Suppressions: {
-        SuppressionStore store(*db);
+        SuppressionStore store(db);
         auto entries = store.list();
         if (!entries)
             return ExportOutcome { 0, CsvSqlite::fromDbError(entries.error()) };
@@ -129,7 +130,7 @@ ExportOutcome run(What what, const QString &dbPath, const QString &outputPath, Q
         break;
     }
     case What::Campaigns: {
-        CampaignStore store(*db);
+        CampaignStore store(db);
         auto overview = store.overview(asOf);
         if (!overview)
             return ExportOutcome { 0, CsvSqlite::fromDbError(overview.error()) };
@@ -137,7 +138,7 @@ ExportOutcome run(What what, const QString &dbPath, const QString &outputPath, Q
         break;
     }
     case What::Audit: {
-        auto entries = AuditLog::list(*db);
+        auto entries = AuditLog::list(db);
         if (!entries)
             return ExportOutcome { 0, CsvSqlite::fromDbError(entries.error()) };
         // Oldest first in a file: the order the changes were made in.

@@ -5,8 +5,8 @@
 #include "engine.h"
 #include "loadbalancer.h"
 #include "storage/activitysource.h"
-#include "storage/contactsource.h"
-#include "storage/orgdatabase.h"
+#include "storage/contactreader.h"
+#include "storage/orgdatabase.h" // DbErrorKind
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -146,25 +146,27 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
     if (instance == catalog.instances.end())
         return Error { tr("No campaign instance %1.").arg(instanceId) };
 
-    Result<OrgDatabase> db = OrgDatabase::open(dbPath, OrgDatabase::Mode::ReadOnly);
-    if (!db)
-        return db.error();
+    // A file or a server (ContactReader is the batch's backend seam).
+    Result<std::unique_ptr<ContactReader>> reader = ContactReader::open(dbPath);
+    if (!reader)
+        return reader.error();
+    const ContactReader &source = **reader;
     const CampaignRun run(catalog, config, today);
     const LiveCampaign *live = run.byInstanceId(instanceId);
     effect.live = live != nullptr;
     effect.notLive = notLiveText(*instance, catalog, today);
 
-    Result<std::vector<SuppressionEntry>> entries = ActivitySource::readSuppressions(*db);
-    if (!entries)
-        return entries.error();
-    const SuppressionList suppressions(std::move(*entries));
-    const ContactSource source(*db);
-    Result<std::vector<qint64>> ids = source.contactIds();
-    if (!ids)
-        return ids.error();
+    Result<RunInputs> inputs = source.readRunInputs();
+    if (!inputs)
+        return inputs.error();
+    const SuppressionList suppressions(std::move(inputs->suppressions));
+    Result<ContactIdScan> scan = source.scanIds();
+    if (!scan)
+        return scan.error();
+    const std::vector<qint64> *ids = &scan->ids;
     if (ids->empty())
         return effect;
-    Result<ActivityCursor> cursor = ActivityCursor::openRange(*db, ids->front(), ids->back());
+    Result<std::unique_ptr<ActivityStream>> cursor = source.openActivityRange(ids->front(), ids->back());
     if (!cursor)
         return cursor.error();
 
@@ -179,7 +181,7 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
                 stopped = true;
                 return;
             }
-            Result<ContactActivity> activity = cursor->seek(contact.id);
+            Result<ContactActivity> activity = (*cursor)->seek(contact.id);
             if (!activity) {
                 failure = activity.error();
                 return;

@@ -1,7 +1,7 @@
 #include "storage/auditlog.h"
 
 #include "storage/orgdatabase.h"
-#include "storage/statement.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -24,32 +24,43 @@ QString compactJson(const QJsonObject &object)
 
 namespace AuditLog {
 
-Result<qint64> record(OrgDatabase &db, const AuditActor &actor, const AuditEntry &entry)
+Result<qint64> record(SqlSession &db, const AuditActor &actor, const AuditEntry &entry)
 {
-    if (auto table = ManagementTables::ensureAuditTable(db); !table)
+    if (auto table = ManagementTables::ensure(db, ManagementTables::Table::Audit); !table)
         return table.error();
-    auto stmt = Statement::prepare(
-        db,
-        "INSERT INTO audit_log (at, user, server_user, action, entity, entity_id, summary, before_json, "
-        "after_json) VALUES (COALESCE(?1, datetime('now')), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    auto stmt = db.prepare(
+        QStringLiteral(
+            "INSERT INTO audit_log (at, \"user\", server_user, action, entity, entity_id, summary, "
+            "before_json, after_json) VALUES (COALESCE(?1, datetime('now')), ?2, ?3, ?4, ?5, ?6, "
+            "?7, ?8, ?9) RETURNING id"),
         tr("record the change in the audit log of"));
     if (!stmt)
         return stmt.error();
+    const QString serverUser = actor.serverUser.isEmpty() ? db.serverUser() : actor.serverUser;
     stmt->bind(1, entry.at.isEmpty() ? QString() : entry.at)
         .bind(2, actor.user.isEmpty() ? QString() : actor.user)
-        .bind(3, actor.serverUser.isEmpty() ? QString() : actor.serverUser)
+        .bind(3, serverUser.isEmpty() ? QString() : serverUser)
         .bindText(4, entry.action)
         .bindText(5, entry.entity)
         .bind(6, entry.entityId)
         .bind(7, entry.summary.isEmpty() ? QString() : entry.summary)
         .bind(8, entry.beforeJson.isEmpty() ? QString() : entry.beforeJson)
         .bind(9, entry.afterJson.isEmpty() ? QString() : entry.afterJson);
+    auto row = stmt->step();
+    if (!row)
+        return row.error();
+    const qint64 id = *row ? stmt->int64(0) : 0;
     if (auto done = stmt->exec(); !done)
         return done.error();
-    return db.lastInsertRowId();
+    return id;
 }
 
-Result<qint64> record(OrgDatabase &db, const AuditActor &actor, const QString &action, const QString &entity,
+Result<qint64> record(OrgDatabase &db, const AuditActor &actor, const AuditEntry &entry)
+{
+    return record(*SqlSession::over(db), actor, entry);
+}
+
+Result<qint64> record(SqlSession &db, const AuditActor &actor, const QString &action, const QString &entity,
                       qint64 entityId, const QString &summary, const QJsonObject &before,
                       const QJsonObject &after)
 {
@@ -63,22 +74,36 @@ Result<qint64> record(OrgDatabase &db, const AuditActor &actor, const QString &a
     return record(db, actor, entry);
 }
 
-Result<std::vector<AuditEntry>> list(const OrgDatabase &db, const Filter &filter)
+Result<qint64> record(OrgDatabase &db, const AuditActor &actor, const QString &action, const QString &entity,
+                      qint64 entityId, const QString &summary, const QJsonObject &before,
+                      const QJsonObject &after)
+{
+    return record(*SqlSession::over(db), actor, action, entity, entityId, summary, before, after);
+}
+
+Result<std::vector<AuditEntry>> list(const SqlSession &db, const Filter &filter)
 {
     std::vector<AuditEntry> entries;
     if (!db.hasTable(QLatin1StringView(TableName)))
         return entries;
-    auto stmt = Statement::prepare(
-        db,
-        "SELECT id, at, user, server_user, action, entity, entity_id, summary, before_json, after_json "
-        "FROM audit_log WHERE (?1 IS NULL OR entity = ?1) AND (?2 = 0 OR entity_id = ?2) "
-        "ORDER BY id DESC LIMIT ?3",
-        tr("read the audit log of"));
+    // `at` as text: a server's timestamp reads 'YYYY-MM-DD HH:MM:SS', as SQLite's datetime('now').
+    QString sql = QStringLiteral("SELECT id, at, \"user\", server_user, action, entity, entity_id, summary, "
+                                 "before_json, after_json FROM audit_log WHERE 1 = 1");
+    if (!filter.entity.isEmpty())
+        sql += u" AND entity = ?";
+    if (filter.entityId != 0)
+        sql += u" AND entity_id = ?";
+    sql += u" ORDER BY id DESC";
+    if (filter.limit > 0)
+        sql += u" LIMIT " + QString::number(filter.limit);
+    auto stmt = db.prepare(sql, tr("read the audit log of"));
     if (!stmt)
         return stmt.error();
-    stmt->bind(1, filter.entity.isEmpty() ? QString() : filter.entity)
-        .bind(2, filter.entityId)
-        .bind(3, filter.limit > 0 ? qint64(filter.limit) : qint64(-1));
+    int parameter = 0;
+    if (!filter.entity.isEmpty())
+        stmt->bind(++parameter, filter.entity);
+    if (filter.entityId != 0)
+        stmt->bind(++parameter, filter.entityId);
     Result<bool> row = stmt->step();
     for (; row.ok() && *row; row = stmt->step()) {
         AuditEntry e;
@@ -97,6 +122,11 @@ Result<std::vector<AuditEntry>> list(const OrgDatabase &db, const Filter &filter
     if (!row)
         return row.error();
     return entries;
+}
+
+Result<std::vector<AuditEntry>> list(const OrgDatabase &db, const Filter &filter)
+{
+    return list(*SqlSession::over(const_cast<OrgDatabase &>(db)), filter);
 }
 
 QStringList csvHeader()

@@ -10,6 +10,7 @@
 #include <vector>
 
 class OrgDatabase;
+class SqlSession;
 
 // One row of `audit_log`: a change staff made to campaign types, instances, enrolments or the
 // do-not-email list.
@@ -18,7 +19,7 @@ struct AuditEntry
     qint64 id = 0;
     QString at;         // UTC, "YYYY-MM-DD HH:MM:SS" (as SQLite's datetime('now'))
     QString user;       // the OS user
-    QString serverUser; // empty until a server records changes
+    QString serverUser; // the server user (current_user) on a server; empty for a file
     QString action;     // add, edit, end, enrol, remove (see AuditLog::Action)
     QString entity;     // campaign_type, campaign_instance, enrolment, suppression
     qint64 entityId = 0;
@@ -51,8 +52,13 @@ inline constexpr char Remove[] = "remove";
 
 // Appends one entry (inside the caller's transaction); `at` is set by SQLite when empty and the
 // actor's names fill `user`/`serverUser`. Creates the table when missing. Returns the row id.
+// On a server, an actor without a server user gets the session's (current_user).
+Result<qint64> record(SqlSession &db, const AuditActor &actor, const AuditEntry &entry);
 Result<qint64> record(OrgDatabase &db, const AuditActor &actor, const AuditEntry &entry);
 // The same, with the before/after rows as JSON objects (an empty object stores NULL).
+Result<qint64> record(SqlSession &db, const AuditActor &actor, const QString &action, const QString &entity,
+                      qint64 entityId, const QString &summary, const QJsonObject &before,
+                      const QJsonObject &after);
 Result<qint64> record(OrgDatabase &db, const AuditActor &actor, const QString &action, const QString &entity,
                       qint64 entityId, const QString &summary, const QJsonObject &before,
                       const QJsonObject &after);
@@ -66,6 +72,7 @@ struct Filter
 };
 
 // Newest first (by id); empty when the table does not exist. Works on a read-only connection.
+Result<std::vector<AuditEntry>> list(const SqlSession &db, const Filter &filter = {});
 Result<std::vector<AuditEntry>> list(const OrgDatabase &db, const Filter &filter = {});
 
 // The CSV columns of an export: id, at, user, server_user, action, entity, entity_id, summary,

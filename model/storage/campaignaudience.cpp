@@ -4,9 +4,9 @@
 #include "config.h"
 #include "dates.h"
 #include "engine.h"
-#include "storage/contactsource.h"
-#include "storage/orgdatabase.h"
-#include "storage/statement.h"
+#include "storage/activitysource.h"
+#include "storage/contactreader.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -43,35 +43,31 @@ QString stateText(InstanceState state, const CampaignInstanceRow &instance)
 
 // --- the data the audience needs --------------------------------------------------------------
 
-Result<std::vector<SuppressionEntry>> suppressionEntries(const OrgDatabase &db)
+Result<std::vector<SuppressionEntry>> suppressionEntries(const SqlSession &db)
 {
     std::vector<SuppressionEntry> entries;
     if (!db.hasTable(QStringLiteral("email_suppressions")))
         return entries;
-    auto stmt = Statement::prepare(
-        db, "SELECT id, email, reason, note, created_at, created_by FROM email_suppressions",
-        tr("read the do-not-email list of"));
+    auto stmt = db.prepare("SELECT id, email, reason, note, created_at, created_by FROM email_suppressions",
+                           tr("read the do-not-email list of"));
     if (!stmt)
         return stmt.error();
     Result<bool> row = stmt->step();
     for (; row.ok() && *row; row = stmt->step())
-        entries.push_back(
-            { stmt->int64(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4), stmt->text(5) });
+        entries.push_back(ActivitySource::suppressionEntry(*stmt).value_or(SuppressionEntry {}));
     if (!row)
         return row.error();
     return entries;
 }
 
-Result<QSet<qint64>> bouncedContacts(const OrgDatabase &db)
+Result<QSet<qint64>> bouncedContacts(const SqlSession &db)
 {
     QSet<qint64> ids;
     if (!db.hasTable(QStringLiteral("email_send_tracking")))
         return ids;
-    auto stmt
-        = Statement::prepare(db,
-                             "SELECT DISTINCT contact_id FROM email_send_tracking WHERE lower(send_status) "
-                             "IN ('bounced', 'dropped')",
-                             tr("read the sends of"));
+    auto stmt = db.prepare("SELECT DISTINCT contact_id FROM email_send_tracking WHERE lower(send_status) "
+                           "IN ('bounced', 'dropped')",
+                           tr("read the sends of"));
     if (!stmt)
         return stmt.error();
     Result<bool> row = stmt->step();
@@ -90,15 +86,14 @@ struct Enrolments
     QHash<qint64, qint64> countingPerInstance;
 };
 
-Result<Enrolments> enrolments(const OrgDatabase &db)
+Result<Enrolments> enrolments(const SqlSession &db)
 {
     Enrolments e;
     if (!db.hasTable(QStringLiteral("contact_campaigns")))
         return e;
-    auto stmt = Statement::prepare(db,
-                                   "SELECT id, campaign_instance_id, contact_id, trigger_date, status FROM "
-                                   "contact_campaigns ORDER BY id",
-                                   tr("read the enrolments of"));
+    auto stmt = db.prepare("SELECT id, campaign_instance_id, contact_id, trigger_date, status FROM "
+                           "contact_campaigns ORDER BY id",
+                           tr("read the enrolments of"));
     if (!stmt)
         return stmt.error();
     QSet<std::pair<qint64, qint64>> counted; // (instance, contact)
@@ -123,7 +118,7 @@ Result<Enrolments> enrolments(const OrgDatabase &db)
 
 namespace CampaignAudience {
 
-Result<std::vector<CampaignInstanceState>> measure(const OrgDatabase &db, const CampaignCatalog &catalog,
+Result<std::vector<CampaignInstanceState>> measure(const SqlSession &db, const CampaignCatalog &catalog,
                                                    QDate asOf)
 {
     std::vector<CampaignInstanceState> states;
@@ -159,11 +154,13 @@ Result<std::vector<CampaignInstanceState>> measure(const OrgDatabase &db, const 
         return bounced.error();
     static const QString bounceStatus[] = { QStringLiteral("bounced") };
     const Config config;
-    // ContactSource is bound to a connection it may read from; it never writes.
-    ContactSource source(const_cast<OrgDatabase &>(db));
-    auto ids = source.contactIds();
-    if (!ids)
-        return ids.error();
+    auto source = db.contactReader();
+    if (!source)
+        return source.error();
+    auto scan = (*source)->scanIds();
+    if (!scan)
+        return scan.error();
+    const std::vector<qint64> *ids = &scan->ids;
     if (ids->empty())
         return states;
     static const std::vector<EnrolmentRow> none;
@@ -184,9 +181,9 @@ Result<std::vector<CampaignInstanceState>> measure(const OrgDatabase &db, const 
                 ++states[stateOfInstance.value(run.live()[i].instanceId)].audience;
         }
     };
-    auto read
-        = source.readRange(ids->front(), ids->back(),
-                           needCarrier ? ContactSource::Fields::All : ContactSource::Fields::Checks, visit);
+    auto read = (*source)->readRange(ids->front(), ids->back(),
+                                     needCarrier ? ContactSource::Fields::All : ContactSource::Fields::Checks,
+                                     visit);
     if (!read)
         return read.error();
     return states;

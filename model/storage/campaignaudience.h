@@ -8,7 +8,7 @@
 
 #include <vector>
 
-class OrgDatabase;
+class SqlSession;
 
 // The live state and audience size of every campaign instance on a date, for the Campaigns
 // window and `campaign list`: one pass over the contacts (checked by Engine::checkContact, the
@@ -16,7 +16,7 @@ class OrgDatabase;
 // Works on a read-only connection; missing tables are empty.
 namespace CampaignAudience {
 
-Result<std::vector<CampaignInstanceState>> measure(const OrgDatabase &db, const CampaignCatalog &catalog,
+Result<std::vector<CampaignInstanceState>> measure(const SqlSession &db, const CampaignCatalog &catalog,
                                                    QDate asOf);
 
 } // namespace CampaignAudience

@@ -2,10 +2,10 @@
 
 #include "campaignrun.h"
 #include "dates.h"
+#include "storage/activitysource.h"
 #include "storage/auditlog.h"
 #include "storage/campaignaudience.h"
-#include "storage/orgdatabase.h"
-#include "storage/statement.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -68,46 +68,8 @@ constexpr char kInstanceSelect[]
     = "SELECT id, campaign_type, instance_name, active_start_date, active_end_date, spread_start_date, "
       "spread_end_date, target_states, target_carriers, metadata FROM campaign_instances ";
 
-// A flag column as SPEC 12 reads it: non-zero. NULL keeps the column's default.
-bool flag(const Statement &s, int column, bool fallback)
-{
-    return s.isNull(column) ? fallback : s.int64(column) != 0;
-}
-
-CampaignTypeRow readType(const Statement &s)
-{
-    CampaignTypeRow t;
-    t.id = s.int64(0);
-    t.name = s.text(1);
-    t.respectExclusionWindows = flag(s, 2, true);
-    t.enableFollowups = flag(s, 3, false);
-    t.daysBeforeEvent = s.isNull(4) ? 30 : int(s.int64(4));
-    t.targetAllContacts = flag(s, 5, false);
-    t.priority = s.isNull(6) ? 30 : int(s.int64(6));
-    t.active = flag(s, 7, true);
-    t.spreadEvenly = flag(s, 8, false);
-    t.skipFailedUnderwriting = flag(s, 9, false);
-    return t;
-}
-
-CampaignInstanceRow readInstance(const Statement &s)
-{
-    CampaignInstanceRow i;
-    i.id = s.int64(0);
-    i.campaignType = s.text(1);
-    i.instanceName = s.text(2);
-    i.activeStartDate = s.text(3);
-    i.activeEndDate = s.text(4);
-    i.spreadStartDate = s.text(5);
-    i.spreadEndDate = s.text(6);
-    i.targetStates = s.text(7);
-    i.targetCarriers = s.text(8);
-    i.metadata = s.text(9);
-    return i;
-}
-
 // The columns a production table may lack are read as NULL (a read-only open adds nothing).
-QString selectWithColumns(const OrgDatabase &db, const char *table, const char *select)
+QString selectWithColumns(const SqlSession &db, const char *table, const char *select)
 {
     QString sql = QString::fromLatin1(select);
     const QStringList existing = db.columns(QLatin1StringView(table));
@@ -137,14 +99,13 @@ Result<QString> normalisedDate(const QString &field, const QString &text)
     return date.toString(Qt::ISODate);
 }
 
-Result<std::optional<CampaignTypeRow>> findType(const OrgDatabase &db, const QString &name, qint64 id = 0)
+Result<std::optional<CampaignTypeRow>> findType(const SqlSession &db, const QString &name, qint64 id = 0)
 {
     if (!db.hasTable(QStringLiteral("campaign_types")))
         return std::optional<CampaignTypeRow>();
-    auto stmt = Statement::prepare(db,
-                                   QString(selectWithColumns(db, "campaign_types", kTypeSelect)
-                                           + u"WHERE (?1 IS NOT NULL AND name = ?1) OR id = ?2 LIMIT 1"),
-                                   tr("read the campaign types of"));
+    auto stmt = db.prepare(
+        QString(selectWithColumns(db, "campaign_types", kTypeSelect) + u"WHERE name = ?1 OR id = ?2 LIMIT 1"),
+        tr("read the campaign types of"));
     if (!stmt)
         return stmt.error();
     stmt->bind(1, name.isEmpty() ? QString() : name).bind(2, id);
@@ -153,16 +114,16 @@ Result<std::optional<CampaignTypeRow>> findType(const OrgDatabase &db, const QSt
         return row.error();
     if (!*row)
         return std::optional<CampaignTypeRow>();
-    return std::optional<CampaignTypeRow>(readType(*stmt));
+    return std::optional<CampaignTypeRow>(ActivitySource::campaignTypeRow(*stmt));
 }
 
-Result<std::optional<CampaignInstanceRow>> findInstance(const OrgDatabase &db, qint64 id)
+Result<std::optional<CampaignInstanceRow>> findInstance(const SqlSession &db, qint64 id)
 {
     if (!db.hasTable(QStringLiteral("campaign_instances")))
         return std::optional<CampaignInstanceRow>();
-    auto stmt = Statement::prepare(
-        db, QString(selectWithColumns(db, "campaign_instances", kInstanceSelect) + u"WHERE id = ?1"),
-        tr("read the campaign instances of"));
+    auto stmt
+        = db.prepare(QString(selectWithColumns(db, "campaign_instances", kInstanceSelect) + u"WHERE id = ?1"),
+                     tr("read the campaign instances of"));
     if (!stmt)
         return stmt.error();
     stmt->bind(1, id);
@@ -171,7 +132,7 @@ Result<std::optional<CampaignInstanceRow>> findInstance(const OrgDatabase &db, q
         return row.error();
     if (!*row)
         return std::optional<CampaignInstanceRow>();
-    return std::optional<CampaignInstanceRow>(readInstance(*stmt));
+    return std::optional<CampaignInstanceRow>(ActivitySource::campaignInstanceRow(*stmt));
 }
 
 Error noInstance(qint64 id)
@@ -180,7 +141,7 @@ Error noInstance(qint64 id)
 }
 
 // Checks an instance and brings its dates into YYYY-MM-DD; errors name the field.
-Result<CampaignInstanceRow> checkedInstance(const OrgDatabase &db, const CampaignInstanceRow &in)
+Result<CampaignInstanceRow> checkedInstance(const SqlSession &db, const CampaignInstanceRow &in)
 {
     CampaignInstanceRow out = in;
     out.campaignType = in.campaignType.trimmed();
@@ -236,7 +197,7 @@ Result<void> checkType(const CampaignTypeRow &type)
     return {};
 }
 
-void bindType(Statement &s, const CampaignTypeRow &t)
+void bindType(SqlStatement &s, const CampaignTypeRow &t)
 {
     s.bindText(1, t.name)
         .bind(2, t.respectExclusionWindows ? 1 : 0)
@@ -254,7 +215,7 @@ QString orNull(const QString &text)
     return text.isEmpty() ? QString() : text;
 }
 
-void bindInstance(Statement &s, const CampaignInstanceRow &i)
+void bindInstance(SqlStatement &s, const CampaignInstanceRow &i)
 {
     s.bindText(1, i.campaignType)
         .bindText(2, i.instanceName)
@@ -269,29 +230,36 @@ void bindInstance(Statement &s, const CampaignInstanceRow &i)
 
 // Opens the write transaction of `action` with the campaign tables in place; rolled back
 // when they cannot be made.
-Result<Transaction> beginCampaignWrite(OrgDatabase &db, const QString &action)
+Result<SqlTransaction> beginCampaignWrite(SqlSession &db, const QString &action)
 {
-    auto transaction = Transaction::begin(db, action);
+    auto transaction = SqlTransaction::begin(db, action);
     if (!transaction)
         return transaction.error();
-    if (auto tables = ManagementTables::ensureCampaignTables(db); !tables)
+    if (auto tables = ManagementTables::ensure(db, ManagementTables::Table::Campaigns); !tables)
         return tables.error();
     return transaction;
 }
 
-// Prepares `sql`, lets `bind` fill in its parameters and runs it once.
-Result<void> execOnce(OrgDatabase &db, const char *sql, const QString &action,
-                      const std::function<void(Statement &)> &bind)
+// Prepares `sql`, lets `bind` fill in its parameters and runs it once; the first column of its
+// first row (an INSERT's RETURNING id), 0 when it gives none.
+Result<qint64> execOnce(SqlSession &db, const char *sql, const QString &action,
+                        const std::function<void(SqlStatement &)> &bind)
 {
-    auto stmt = Statement::prepare(db, sql, action);
+    auto stmt = db.prepare(sql, action);
     if (!stmt)
         return stmt.error();
     bind(*stmt);
-    return stmt->exec();
+    auto row = stmt->step();
+    if (!row)
+        return row.error();
+    const qint64 first = *row ? stmt->int64(0) : 0;
+    if (auto done = stmt->exec(); !done)
+        return done.error();
+    return first;
 }
 
 // Records the change in the audit log and commits it with `transaction`.
-Result<void> auditAndCommit(Transaction &transaction, OrgDatabase &db, const AuditActor &actor,
+Result<void> auditAndCommit(SqlTransaction &transaction, SqlSession &db, const AuditActor &actor,
                             const char *action, const char *entity, qint64 entityId, const QString &summary,
                             const QJsonObject &before, const QJsonObject &after)
 {
@@ -304,7 +272,13 @@ Result<void> auditAndCommit(Transaction &transaction, OrgDatabase &db, const Aud
 
 } // namespace
 
-CampaignStore::CampaignStore(OrgDatabase &db, AuditActor actor) : m_db(db), m_actor(std::move(actor)) { }
+CampaignStore::CampaignStore(SqlSession &db, AuditActor actor) : m_db(db), m_actor(std::move(actor)) { }
+
+CampaignStore::CampaignStore(OrgDatabase &db, AuditActor actor)
+    : m_own(SqlSession::over(db)), m_db(*m_own), m_actor(std::move(actor))
+{ }
+
+CampaignStore::~CampaignStore() = default;
 
 std::optional<QString> CampaignStore::typeNameProblem(QStringView name)
 {
@@ -346,26 +320,26 @@ Result<CampaignCatalog> CampaignStore::catalog() const
 {
     CampaignCatalog catalog;
     if (m_db.hasTable(QStringLiteral("campaign_types"))) {
-        auto stmt = Statement::prepare(
-            m_db, QString(selectWithColumns(m_db, "campaign_types", kTypeSelect) + u"ORDER BY id"),
-            tr("read the campaign types of"));
+        auto stmt
+            = m_db.prepare(QString(selectWithColumns(m_db, "campaign_types", kTypeSelect) + u"ORDER BY id"),
+                           tr("read the campaign types of"));
         if (!stmt)
             return stmt.error();
         Result<bool> row = stmt->step();
         for (; row.ok() && *row; row = stmt->step())
-            catalog.types.push_back(readType(*stmt));
+            catalog.types.push_back(ActivitySource::campaignTypeRow(*stmt));
         if (!row)
             return row.error();
     }
     if (m_db.hasTable(QStringLiteral("campaign_instances"))) {
-        auto stmt = Statement::prepare(
-            m_db, QString(selectWithColumns(m_db, "campaign_instances", kInstanceSelect) + u"ORDER BY id"),
+        auto stmt = m_db.prepare(
+            QString(selectWithColumns(m_db, "campaign_instances", kInstanceSelect) + u"ORDER BY id"),
             tr("read the campaign instances of"));
         if (!stmt)
             return stmt.error();
         Result<bool> row = stmt->step();
         for (; row.ok() && *row; row = stmt->step())
-            catalog.instances.push_back(readInstance(*stmt));
+            catalog.instances.push_back(ActivitySource::campaignInstanceRow(*stmt));
         if (!row)
             return row.error();
     }
@@ -402,9 +376,7 @@ Result<std::vector<EnrolmentRow>> CampaignStore::enrolments(qint64 instanceId) c
     std::vector<EnrolmentRow> rows;
     if (!m_db.hasTable(QStringLiteral("contact_campaigns")))
         return rows;
-    auto stmt
-        = Statement::prepare(m_db,
-                             "SELECT id, campaign_instance_id, trigger_date, status FROM contact_campaigns "
+    auto stmt = m_db.prepare("SELECT id, campaign_instance_id, trigger_date, status FROM contact_campaigns "
                              "WHERE campaign_instance_id = ?1 ORDER BY id",
                              tr("read the enrolments of"));
     if (!stmt)
@@ -433,16 +405,17 @@ Result<qint64> CampaignStore::addType(const CampaignTypeRow &type)
         return existing.error();
     if (existing->has_value())
         return invalidInput(tr("name: a campaign type named \"%1\" already exists").arg(type.name));
-    if (auto done = execOnce(m_db,
-                             "INSERT INTO campaign_types (name, respect_exclusion_windows, enable_followups, "
-                             "days_before_event, target_all_contacts, priority, active, spread_evenly, "
-                             "skip_failed_underwriting, created_at, updated_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now'))",
-                             action, [&](Statement &stmt) { bindType(stmt, type); });
-        !done)
-        return done.error();
+    auto id = execOnce(
+        m_db,
+        "INSERT INTO campaign_types (name, respect_exclusion_windows, enable_followups, "
+        "days_before_event, target_all_contacts, priority, active, spread_evenly, "
+        "skip_failed_underwriting, created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now')) RETURNING id",
+        action, [&](SqlStatement &stmt) { bindType(stmt, type); });
+    if (!id)
+        return id.error();
     CampaignTypeRow stored = type;
-    stored.id = m_db.lastInsertRowId();
+    stored.id = *id;
     if (auto done
         = auditAndCommit(*transaction, m_db, m_actor, AuditLog::Action::Add, AuditLog::Entity::CampaignType,
                          stored.id, tr("Added campaign type %1").arg(stored.name), {}, toJson(stored));
@@ -472,8 +445,7 @@ Result<void> CampaignStore::editType(const CampaignTypeRow &type)
             return clash.error();
         if (clash->has_value())
             return invalidInput(tr("name: a campaign type named \"%1\" already exists").arg(type.name));
-        auto used = Statement::prepare(
-            m_db, "SELECT count(*) FROM campaign_instances WHERE campaign_type = ?1", action);
+        auto used = m_db.prepare("SELECT count(*) FROM campaign_instances WHERE campaign_type = ?1", action);
         if (!used)
             return used.error();
         used->bindText(1, (*before)->name);
@@ -490,7 +462,7 @@ Result<void> CampaignStore::editType(const CampaignTypeRow &type)
             "days_before_event = ?4, target_all_contacts = ?5, priority = ?6, active = ?7, "
             "spread_evenly = ?8, skip_failed_underwriting = ?9, updated_at = datetime('now') WHERE id = ?10",
             action,
-            [&](Statement &stmt) {
+            [&](SqlStatement &stmt) {
                 bindType(stmt, type);
                 stmt.bind(10, type.id);
             });
@@ -512,16 +484,16 @@ Result<qint64> CampaignStore::addInstance(const CampaignInstanceRow &instance)
     auto transaction = beginCampaignWrite(m_db, action);
     if (!transaction)
         return transaction.error();
-    if (auto done = execOnce(
-            m_db,
-            "INSERT INTO campaign_instances (campaign_type, instance_name, active_start_date, "
-            "active_end_date, spread_start_date, spread_end_date, target_states, target_carriers, metadata, "
-            "created_at, updated_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now'))",
-            action, [&](Statement &stmt) { bindInstance(stmt, *checked); });
-        !done)
-        return done.error();
-    checked->id = m_db.lastInsertRowId();
+    auto id = execOnce(
+        m_db,
+        "INSERT INTO campaign_instances (campaign_type, instance_name, active_start_date, "
+        "active_end_date, spread_start_date, spread_end_date, target_states, target_carriers, metadata, "
+        "created_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now')) RETURNING id",
+        action, [&](SqlStatement &stmt) { bindInstance(stmt, *checked); });
+    if (!id)
+        return id.error();
+    checked->id = *id;
     if (auto done = auditAndCommit(
             *transaction, m_db, m_actor, AuditLog::Action::Add, AuditLog::Entity::CampaignInstance,
             checked->id,
@@ -554,7 +526,7 @@ Result<void> CampaignStore::editInstance(const CampaignInstanceRow &instance)
             "active_end_date = ?4, spread_start_date = ?5, spread_end_date = ?6, target_states = ?7, "
             "target_carriers = ?8, metadata = ?9, updated_at = datetime('now') WHERE id = ?10",
             action,
-            [&](Statement &stmt) {
+            [&](SqlStatement &stmt) {
                 bindInstance(stmt, *checked);
                 stmt.bind(10, instance.id);
             });
@@ -584,7 +556,8 @@ Result<void> CampaignStore::endInstance(qint64 instanceId, QDate on)
     if (auto done = execOnce(
             m_db,
             "UPDATE campaign_instances SET active_end_date = ?1, updated_at = datetime('now') WHERE id = ?2",
-            action, [&](Statement &stmt) { stmt.bindText(1, on.toString(Qt::ISODate)).bind(2, instanceId); });
+            action,
+            [&](SqlStatement &stmt) { stmt.bindText(1, on.toString(Qt::ISODate)).bind(2, instanceId); });
         !done)
         return done.error();
     CampaignInstanceRow after = **before;
@@ -614,13 +587,12 @@ Result<EnrolmentReport> CampaignStore::enrol(qint64 instanceId, std::span<const 
     const bool anyEmail
         = std::any_of(rows.begin(), rows.end(), [](const EnrolmentInput &r) { return r.contactId <= 0; });
     if (anyEmail) {
-        auto stmt
-            = Statement::prepare(m_db, "SELECT id, email FROM contacts WHERE email IS NOT NULL", action);
+        auto stmt = m_db.prepare("SELECT id, email FROM contacts WHERE email IS NOT NULL", action);
         if (!stmt)
             return stmt.error();
         Result<bool> row = stmt->step();
         for (; row.ok() && *row; row = stmt->step()) {
-            if (stmt->type(0) != Statement::Type::Integer)
+            if (!stmt->isInteger(0))
                 continue;
             const QString key = emailKey(stmt->text(1));
             auto it = byEmail.find(key);
@@ -632,7 +604,7 @@ Result<EnrolmentReport> CampaignStore::enrol(qint64 instanceId, std::span<const 
         if (!row)
             return row.error();
     }
-    auto byId = Statement::prepare(m_db, "SELECT 1 FROM contacts WHERE id = ?1", action);
+    auto byId = m_db.prepare("SELECT 1 FROM contacts WHERE id = ?1", action);
     if (!byId)
         return byId.error();
 
@@ -697,9 +669,7 @@ Result<EnrolmentReport> CampaignStore::enrol(qint64 instanceId, std::span<const 
     // The counting row of each enrolled contact: the lowest id that is not cancelled.
     QHash<qint64, std::pair<qint64, QString>> existing; // contact -> (enrolment id, trigger date)
     {
-        auto stmt
-            = Statement::prepare(m_db,
-                                 "SELECT id, contact_id, trigger_date FROM contact_campaigns WHERE "
+        auto stmt = m_db.prepare("SELECT id, contact_id, trigger_date FROM contact_campaigns WHERE "
                                  "campaign_instance_id = ?1 AND lower(status) <> 'cancelled' ORDER BY id",
                                  action);
         if (!stmt)
@@ -714,16 +684,14 @@ Result<EnrolmentReport> CampaignStore::enrol(qint64 instanceId, std::span<const 
             return row.error();
     }
     auto insert
-        = Statement::prepare(m_db,
-                             "INSERT INTO contact_campaigns (contact_id, campaign_instance_id, trigger_date, "
-                             "status, created_at, updated_at) VALUES (?1, ?2, ?3, 'pending', "
-                             "datetime('now'), datetime('now'))",
-                             action);
+        = m_db.prepare("INSERT INTO contact_campaigns (contact_id, campaign_instance_id, trigger_date, "
+                       "status, created_at, updated_at) VALUES (?1, ?2, ?3, 'pending', "
+                       "datetime('now'), datetime('now')) RETURNING id",
+                       action);
     if (!insert)
         return insert.error();
-    auto update = Statement::prepare(
-        m_db, "UPDATE contact_campaigns SET trigger_date = ?1, updated_at = datetime('now') WHERE id = ?2",
-        action);
+    auto update = m_db.prepare(
+        "UPDATE contact_campaigns SET trigger_date = ?1, updated_at = datetime('now') WHERE id = ?2", action);
     if (!update)
         return update.error();
     QJsonArray added;
@@ -745,9 +713,13 @@ Result<EnrolmentReport> CampaignStore::enrol(qint64 instanceId, std::span<const 
         }
         insert->reset();
         insert->bind(1, g.contactId).bind(2, instanceId).bind(3, orNull(g.triggerDate));
+        auto inserted = insert->step();
+        if (!inserted)
+            return inserted.error();
+        const qint64 enrolmentId = *inserted ? insert->int64(0) : 0;
         if (auto done = insert->exec(); !done)
             return done.error();
-        added.append(QJsonArray { m_db.lastInsertRowId(), g.contactId, nullable(orNull(g.triggerDate)) });
+        added.append(QJsonArray { enrolmentId, g.contactId, nullable(orNull(g.triggerDate)) });
         ++report.enrolled;
     }
     if (!added.isEmpty() || !changedAfter.isEmpty()) {

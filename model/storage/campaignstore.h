@@ -8,11 +8,13 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
 
 class OrgDatabase;
+class SqlSession;
 
 // A campaign instance as the Campaigns window and `campaign list` show it on a date.
 struct CampaignInstanceState
@@ -59,7 +61,13 @@ struct EnrolmentReport
 class CampaignStore final
 {
 public:
+    // On `db`, an SQLite file or a server (SqlSession::open).
+    explicit CampaignStore(SqlSession &db, AuditActor actor = AuditActor::current());
+    // On an open SQLite connection.
     explicit CampaignStore(OrgDatabase &db, AuditActor actor = AuditActor::current());
+    CampaignStore(const CampaignStore &) = delete;
+    CampaignStore &operator=(const CampaignStore &) = delete;
+    ~CampaignStore();
 
     // --- reading -------------------------------------------------------------------------
     // Every type and instance as stored (by id); what a run reads.
@@ -97,6 +105,7 @@ public:
     static std::optional<QString> statesProblem(QStringView states);
 
 private:
-    OrgDatabase &m_db;
+    std::unique_ptr<SqlSession> m_own; // the session over an OrgDatabase
+    SqlSession &m_db;
     AuditActor m_actor;
 };

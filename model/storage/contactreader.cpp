@@ -24,11 +24,14 @@ Result<std::unique_ptr<ActivityStream>> streamOf(Result<ActivityCursor> cursor)
     return std::unique_ptr<ActivityStream>(std::make_unique<SqliteActivityStream>(std::move(cursor).value()));
 }
 
-// The SQLite reader: ContactSource on its own read-only connection.
+// The SQLite reader: ContactSource on its own read-only connection, or on a borrowed one.
 class SqliteContactReader final : public ContactReader
 {
 public:
-    explicit SqliteContactReader(OrgDatabase db) : m_db(std::move(db)), m_source(m_db) { }
+    explicit SqliteContactReader(OrgDatabase &&db)
+        : m_own(std::make_unique<OrgDatabase>(std::move(db))), m_db(*m_own), m_source(m_db)
+    { }
+    explicit SqliteContactReader(OrgDatabase &db) : m_db(db), m_source(m_db) { }
 
     Result<ContactIdScan> scanIds() const override { return m_source.scanIds(); }
     Result<void> readRange(qint64 firstId, qint64 lastId, ContactSource::Fields fields,
@@ -53,7 +56,8 @@ public:
     }
 
 private:
-    OrgDatabase m_db;
+    std::unique_ptr<OrgDatabase> m_own;
+    OrgDatabase &m_db;
     ContactSource m_source;
 };
 
@@ -71,4 +75,9 @@ Result<std::unique_ptr<ContactReader>> ContactReader::open(const QString &databa
     if (!db)
         return db.error();
     return std::unique_ptr<ContactReader>(std::make_unique<SqliteContactReader>(std::move(db).value()));
+}
+
+std::unique_ptr<ContactReader> ContactReader::over(OrgDatabase &db)
+{
+    return std::make_unique<SqliteContactReader>(db);
 }

@@ -29,6 +29,8 @@ public:
 
     // Read-only; errors name the file or server and say what to do.
     static Result<std::unique_ptr<ContactReader>> open(const QString &database);
+    // A reader on an open SQLite connection, which must outlive it.
+    static std::unique_ptr<ContactReader> over(OrgDatabase &db);
 
     // See ContactSource for the meaning of each.
     virtual Result<ContactIdScan> scanIds() const = 0;

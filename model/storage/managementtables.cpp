@@ -1,7 +1,7 @@
 #include "storage/managementtables.h"
 
 #include "storage/orgdatabase.h"
-#include "storage/statement.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 
@@ -17,18 +17,33 @@ QString tr(const char *text)
     return QCoreApplication::translate("ManagementTables", text);
 }
 
-// A column with the declaration used when it is missing from an existing table.
+// What a column holds, spelled in each backend's types (SQLite: the production migration's
+// declarations; PostgreSQL: bigint ids, boolean flags, date dates, timestamp(0) times).
+enum class Kind : quint8 {
+    Key,     // the integer primary key
+    AutoKey, // the same, never reused (the audit log)
+    Integer,
+    Flag, // 0/1 on SQLite, boolean on a server
+    Text,
+    Date,
+    Stamp, // when a row was made or changed, UTC "YYYY-MM-DD HH:MM:SS"
+};
+
+// A column: its kind, NOT NULL, and the default (SQLite's literal: 1, 30, 'pending'; "now" for
+// the current time).
 struct ColumnSpec
 {
     const char *name;
-    const char *declaration;
+    Kind kind;
+    bool notNull = false;
+    const char *defaultValue = nullptr;
+    bool unique = false;
 };
 
-// One table: its CREATE statement, its columns (added when missing), its indexes.
+// One table: its columns (the first is the key; the others added when missing), its indexes.
 struct TableSpec
 {
     const char *name;
-    const char *create;
     std::initializer_list<ColumnSpec> columns;
     std::initializer_list<const char *> indexes;
 };
@@ -36,61 +51,55 @@ struct TableSpec
 // SPEC 12: the production databases' campaign migration.
 const TableSpec kCampaignTypes {
     "campaign_types",
-    "CREATE TABLE campaign_types (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, "
-    "respect_exclusion_windows INTEGER NOT NULL DEFAULT 1, enable_followups INTEGER NOT NULL DEFAULT 0, "
-    "days_before_event INTEGER NOT NULL DEFAULT 30, target_all_contacts INTEGER NOT NULL DEFAULT 0, "
-    "priority INTEGER NOT NULL DEFAULT 30, active INTEGER NOT NULL DEFAULT 1, spread_evenly INTEGER NOT "
-    "NULL DEFAULT 0, skip_failed_underwriting INTEGER NOT NULL DEFAULT 0, created_at DATETIME DEFAULT "
-    "CURRENT_TIMESTAMP, updated_at DATETIME DEFAULT CURRENT_TIMESTAMP)",
     {
-        { "respect_exclusion_windows", "INTEGER NOT NULL DEFAULT 1" },
-        { "enable_followups", "INTEGER NOT NULL DEFAULT 0" },
-        { "days_before_event", "INTEGER NOT NULL DEFAULT 30" },
-        { "target_all_contacts", "INTEGER NOT NULL DEFAULT 0" },
-        { "priority", "INTEGER NOT NULL DEFAULT 30" },
-        { "active", "INTEGER NOT NULL DEFAULT 1" },
-        { "spread_evenly", "INTEGER NOT NULL DEFAULT 0" },
-        { "skip_failed_underwriting", "INTEGER NOT NULL DEFAULT 0" },
-        { "created_at", "DATETIME" },
-        { "updated_at", "DATETIME" },
+        { "id", Kind::Key },
+        { "name", Kind::Text, true, nullptr, true },
+        { "respect_exclusion_windows", Kind::Flag, true, "1" },
+        { "enable_followups", Kind::Flag, true, "0" },
+        { "days_before_event", Kind::Integer, true, "30" },
+        { "target_all_contacts", Kind::Flag, true, "0" },
+        { "priority", Kind::Integer, true, "30" },
+        { "active", Kind::Flag, true, "1" },
+        { "spread_evenly", Kind::Flag, true, "0" },
+        { "skip_failed_underwriting", Kind::Flag, true, "0" },
+        { "created_at", Kind::Stamp, false, "now" },
+        { "updated_at", Kind::Stamp, false, "now" },
     },
     {},
 };
 
 const TableSpec kCampaignInstances {
     "campaign_instances",
-    "CREATE TABLE campaign_instances (id INTEGER PRIMARY KEY, campaign_type TEXT NOT NULL, instance_name "
-    "TEXT NOT NULL, email_template TEXT, sms_template TEXT, active_start_date DATE, active_end_date DATE, "
-    "spread_start_date DATE, spread_end_date DATE, target_states TEXT, target_carriers TEXT, metadata "
-    "TEXT, created_at DATETIME DEFAULT CURRENT_TIMESTAMP, updated_at DATETIME DEFAULT CURRENT_TIMESTAMP)",
     {
-        { "email_template", "TEXT" },
-        { "sms_template", "TEXT" },
-        { "active_start_date", "DATE" },
-        { "active_end_date", "DATE" },
-        { "spread_start_date", "DATE" },
-        { "spread_end_date", "DATE" },
-        { "target_states", "TEXT" },
-        { "target_carriers", "TEXT" },
-        { "metadata", "TEXT" },
-        { "created_at", "DATETIME" },
-        { "updated_at", "DATETIME" },
+        { "id", Kind::Key },
+        { "campaign_type", Kind::Text, true },
+        { "instance_name", Kind::Text, true },
+        { "email_template", Kind::Text },
+        { "sms_template", Kind::Text },
+        { "active_start_date", Kind::Date },
+        { "active_end_date", Kind::Date },
+        { "spread_start_date", Kind::Date },
+        { "spread_end_date", Kind::Date },
+        { "target_states", Kind::Text },
+        { "target_carriers", Kind::Text },
+        { "metadata", Kind::Text },
+        { "created_at", Kind::Stamp, false, "now" },
+        { "updated_at", Kind::Stamp, false, "now" },
     },
     { "CREATE INDEX IF NOT EXISTS idx_campaign_instances_type ON campaign_instances (campaign_type)" },
 };
 
 const TableSpec kContactCampaigns {
     "contact_campaigns",
-    "CREATE TABLE contact_campaigns (id INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL, "
-    "campaign_instance_id INTEGER NOT NULL, trigger_date DATE, status TEXT NOT NULL DEFAULT 'pending', "
-    "metadata TEXT, created_at DATETIME DEFAULT CURRENT_TIMESTAMP, updated_at DATETIME DEFAULT "
-    "CURRENT_TIMESTAMP)",
     {
-        { "trigger_date", "DATE" },
-        { "status", "TEXT NOT NULL DEFAULT 'pending'" },
-        { "metadata", "TEXT" },
-        { "created_at", "DATETIME" },
-        { "updated_at", "DATETIME" },
+        { "id", Kind::Key },
+        { "contact_id", Kind::Integer, true },
+        { "campaign_instance_id", Kind::Integer, true },
+        { "trigger_date", Kind::Date },
+        { "status", Kind::Text, true, "'pending'" },
+        { "metadata", Kind::Text },
+        { "created_at", Kind::Stamp, false, "now" },
+        { "updated_at", Kind::Stamp, false, "now" },
     },
     {
         "CREATE INDEX IF NOT EXISTS idx_contact_campaigns_contact ON contact_campaigns (contact_id)",
@@ -102,79 +111,194 @@ const TableSpec kContactCampaigns {
 // SPEC 14.
 const TableSpec kSuppressions {
     "email_suppressions",
-    "CREATE TABLE email_suppressions (id INTEGER PRIMARY KEY, email TEXT NOT NULL, reason TEXT NOT NULL, "
-    "note TEXT, created_at DATETIME DEFAULT CURRENT_TIMESTAMP, created_by TEXT)",
     {
-        { "note", "TEXT" },
-        { "created_at", "DATETIME" },
-        { "created_by", "TEXT" },
+        { "id", Kind::Key },
+        { "email", Kind::Text, true },
+        { "reason", Kind::Text, true },
+        { "note", Kind::Text },
+        { "created_at", Kind::Stamp, false, "now" },
+        { "created_by", Kind::Text },
     },
     { "CREATE UNIQUE INDEX IF NOT EXISTS idx_email_suppressions_email ON email_suppressions "
       "(lower(trim(email)))" },
 };
 
+// `at` is text on SQLite (datetime('now')), as the demo and older files have it.
 const TableSpec kAudit {
     "audit_log",
-    "CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL DEFAULT "
-    "(datetime('now')), user TEXT, server_user TEXT, action TEXT NOT NULL, entity TEXT NOT NULL, "
-    "entity_id INTEGER, summary TEXT, before_json TEXT, after_json TEXT)",
     {
-        { "at", "TEXT" },
-        { "user", "TEXT" },
-        { "server_user", "TEXT" },
-        { "action", "TEXT" },
-        { "entity", "TEXT" },
-        { "entity_id", "INTEGER" },
-        { "summary", "TEXT" },
-        { "before_json", "TEXT" },
-        { "after_json", "TEXT" },
+        { "id", Kind::AutoKey },
+        { "at", Kind::Stamp, true, "now" },
+        { "user", Kind::Text },
+        { "server_user", Kind::Text },
+        { "action", Kind::Text, true },
+        { "entity", Kind::Text, true },
+        { "entity_id", Kind::Integer },
+        { "summary", Kind::Text },
+        { "before_json", Kind::Text },
+        { "after_json", Kind::Text },
     },
     { "CREATE INDEX IF NOT EXISTS idx_audit_log_entity ON audit_log (entity, entity_id)" },
 };
 
-Result<void> ensure(OrgDatabase &db, const TableSpec &table)
+// The declaration of a column in a CREATE TABLE, or (`added`) in an ALTER TABLE ADD COLUMN of an
+// existing table, where SQLite takes neither NOT NULL without a constant default nor a default
+// that is not constant (rows added later get theirs from the writers).
+QByteArray declaration(SqlSession::Backend backend, const TableSpec &table, const ColumnSpec &column,
+                       bool added)
+{
+    const bool server = backend == SqlSession::Backend::PostgreSql;
+    const bool audit = &table == &kAudit;
+    QByteArray type;
+    switch (column.kind) {
+    case Kind::Key:
+        return server ? "bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY";
+    case Kind::AutoKey:
+        return server ? "bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+                      : "INTEGER PRIMARY KEY AUTOINCREMENT";
+    case Kind::Integer:
+        type = server ? "bigint" : "INTEGER";
+        break;
+    case Kind::Flag:
+        type = server ? "boolean" : "INTEGER";
+        break;
+    case Kind::Text:
+        type = server ? "text" : "TEXT";
+        break;
+    case Kind::Date:
+        type = server ? "date" : "DATE";
+        break;
+    case Kind::Stamp:
+        type = server ? "timestamp(0)" : (audit ? "TEXT" : "DATETIME");
+        break;
+    }
+    QByteArray def;
+    if (column.defaultValue) {
+        if (qstrcmp(column.defaultValue, "now") == 0) {
+            if (server)
+                def = "LOCALTIMESTAMP(0)";
+            else if (!added)
+                def = audit ? "(datetime('now'))" : "CURRENT_TIMESTAMP";
+        } else if (server && column.kind == Kind::Flag) {
+            def = qstrcmp(column.defaultValue, "0") == 0 ? "false" : "true";
+        } else {
+            def = column.defaultValue;
+        }
+    }
+    QByteArray sql = type;
+    if (column.unique && !added)
+        sql += " UNIQUE";
+    if (column.notNull && (!added || !def.isEmpty()))
+        sql += " NOT NULL";
+    if (!def.isEmpty())
+        sql += " DEFAULT " + def;
+    return sql;
+}
+
+// `user` is a keyword on a server: every column name is quoted (SQLite takes it too).
+QByteArray quoted(const char *name)
+{
+    return QByteArray("\"") + name + '"';
+}
+
+// A server table copied by an older copy-db has a plain bigint key: new rows need ids after the
+// existing ones, so the key becomes an identity column (a key of another type is left alone).
+Result<void> ensureServerKey(SqlSession &db, const TableSpec &table)
+{
+    const QString action = tr("prepare the tables of");
+    auto plain = db.prepare(QStringLiteral("SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                                           "current_schema() AND table_name = ?1 AND column_name = 'id' AND "
+                                           "column_default IS NULL AND is_identity = 'NO' AND data_type IN "
+                                           "('bigint', 'integer') AND is_nullable = 'NO'"),
+                            action);
+    if (!plain)
+        return plain.error();
+    plain->bindText(1, QString::fromLatin1(table.name));
+    auto row = plain->step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return {};
+    const QString name = QLatin1StringView(table.name);
+    if (auto altered
+        = db.exec(u"ALTER TABLE " + name + u" ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY", action);
+        !altered)
+        return altered;
+    return db.exec(u"SELECT setval(pg_get_serial_sequence('" + name
+                       + u"', 'id'), coalesce(max(id), 0) + 1, "
+                         u"false) FROM "
+                       + name,
+                   action);
+}
+
+Result<void> ensure(SqlSession &db, const TableSpec &table)
 {
     const QString action = tr("prepare the tables of");
     const QString name = QLatin1StringView(table.name);
     if (!db.hasTable(name)) {
-        if (auto created = db.exec(table.create, action); !created)
+        QByteArray sql = QByteArray("CREATE TABLE ") + table.name + " (";
+        bool first = true;
+        for (const ColumnSpec &column : table.columns) {
+            sql += (first ? "" : ", ") + quoted(column.name) + ' '
+                + declaration(db.backend(), table, column, false);
+            first = false;
+        }
+        if (auto created = db.exec(QString::fromUtf8(sql + ')'), action); !created)
             return created.error();
     } else {
         const QStringList existing = db.columns(name);
         for (const ColumnSpec &column : table.columns) {
             if (existing.contains(QLatin1StringView(column.name), Qt::CaseInsensitive))
                 continue;
-            const QByteArray sql = QByteArray("ALTER TABLE ") + table.name + " ADD COLUMN " + column.name
-                + ' ' + column.declaration;
-            if (auto added = db.exec(sql.constData(), action); !added)
+            const QByteArray sql = QByteArray("ALTER TABLE ") + table.name + " ADD COLUMN "
+                + quoted(column.name) + ' ' + declaration(db.backend(), table, column, true);
+            if (auto added = db.exec(QString::fromUtf8(sql), action); !added)
                 return added.error();
         }
+    }
+    if (db.backend() == SqlSession::Backend::PostgreSql) {
+        if (auto keyed = ensureServerKey(db, table); !keyed)
+            return keyed;
     }
     // Existing rows may break a unique index (two spellings of one address): the stores check
     // for duplicates themselves, so go on without it rather than refuse the table.
     for (const char *index : table.indexes) {
-        if (auto saved = db.exec("SAVEPOINT es_management_index", action); !saved)
+        if (auto saved = db.exec(QStringLiteral("SAVEPOINT es_management_index"), action); !saved)
             return saved.error();
-        if (auto made = db.exec(index, action); !made) {
+        if (auto made = db.exec(QLatin1StringView(index), action); !made) {
             if (dbErrorKind(made.error()) != DbErrorKind::Other)
                 return made.error();
-            (void)db.exec("ROLLBACK TO es_management_index", action);
+            (void)db.exec(QStringLiteral("ROLLBACK TO es_management_index"), action);
         }
-        if (auto released = db.exec("RELEASE es_management_index", action); !released)
+        if (auto released = db.exec(QStringLiteral("RELEASE es_management_index"), action); !released)
             return released.error();
     }
     return {};
+}
+
+const TableSpec *specOf(ManagementTables::Table table)
+{
+    switch (table) {
+    case ManagementTables::Table::Suppressions:
+        return &kSuppressions;
+    case ManagementTables::Table::Audit:
+        return &kAudit;
+    case ManagementTables::Table::Campaigns:
+        break;
+    }
+    return nullptr;
 }
 
 } // namespace
 
 namespace ManagementTables {
 
-Result<void> requireWritable(const OrgDatabase &db)
+Result<void> requireWritable(const SqlSession &db)
 {
-    if (db.mode() != OrgDatabase::Mode::ReadWrite)
-        return dbError(DbErrorKind::ReadOnly,
-                       tr("Internal error: %1 was opened read-only and cannot be changed.").arg(db.path()));
+    if (!db.isWritable())
+        return dbError(
+            DbErrorKind::ReadOnly,
+            tr("Internal error: %1 was opened read-only and cannot be changed.").arg(db.displayName()));
     return {};
 }
 
@@ -198,29 +322,32 @@ bool isInvalidInput(const Error &error)
     return error.is(ErrorKind::InvalidInput);
 }
 
-Result<void> ensureCampaignTables(OrgDatabase &db)
+Result<void> ensure(SqlSession &db, Table table)
 {
     if (auto ok = requireWritable(db); !ok)
         return ok;
-    for (const TableSpec *table : { &kCampaignTypes, &kCampaignInstances, &kContactCampaigns }) {
-        if (auto done = ensure(db, *table); !done)
+    if (const TableSpec *spec = specOf(table))
+        return ::ensure(db, *spec);
+    for (const TableSpec *spec : { &kCampaignTypes, &kCampaignInstances, &kContactCampaigns }) {
+        if (auto done = ::ensure(db, *spec); !done)
             return done;
     }
     return {};
 }
 
+Result<void> ensureCampaignTables(OrgDatabase &db)
+{
+    return ensure(*SqlSession::over(db), Table::Campaigns);
+}
+
 Result<void> ensureSuppressionTable(OrgDatabase &db)
 {
-    if (auto ok = requireWritable(db); !ok)
-        return ok;
-    return ensure(db, kSuppressions);
+    return ensure(*SqlSession::over(db), Table::Suppressions);
 }
 
 Result<void> ensureAuditTable(OrgDatabase &db)
 {
-    if (auto ok = requireWritable(db); !ok)
-        return ok;
-    return ensure(db, kAudit);
+    return ensure(*SqlSession::over(db), Table::Audit);
 }
 
 } // namespace ManagementTables
@@ -241,4 +368,9 @@ AuditActor AuditActor::current()
     if (user.isEmpty())
         user = QStringLiteral("unknown");
     return AuditActor { user, QString() };
+}
+
+QString AuditActor::who() const
+{
+    return serverUser.isEmpty() ? user : serverUser;
 }

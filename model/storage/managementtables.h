@@ -6,6 +6,7 @@
 #include <QStringView>
 
 class OrgDatabase;
+class SqlSession;
 
 // The tables staff manage besides contacts (SPEC sections 12 and 14, issue 9 item 2) and what
 // every writer of them shares: who made a change, and which error says "your input is wrong"
@@ -22,28 +23,38 @@ Error invalidInput(const QString &message);
 bool isInvalidInput(const Error &error);
 
 // Fails with DbErrorKind::ReadOnly unless `db` was opened read-write; every writer checks it first.
-Result<void> requireWritable(const OrgDatabase &db);
+Result<void> requireWritable(const SqlSession &db);
 
 // An email as the unique index on lower(trim(email)) keys it: trimmed, ASCII letters lower-cased,
 // so in-memory checks and SQLite agree.
 QString emailKey(QStringView email);
 
-// `campaign_types`, `campaign_instances` and `contact_campaigns` with the columns of SPEC 12
-// (the production migration's), plus their indexes; missing columns of an existing table are
-// added (ALTER TABLE ADD COLUMN), foreign columns are never dropped. Call inside a transaction.
+enum class Table : quint8 {
+    // `campaign_types`, `campaign_instances` and `contact_campaigns` with the columns of SPEC 12
+    // (the production migration's), plus their indexes.
+    Campaigns,
+    // `email_suppressions` of SPEC 14 with its unique index on lower(trim(email)).
+    Suppressions,
+    // `audit_log(id, at, user, server_user, action, entity, entity_id, summary, before_json,
+    // after_json)`.
+    Audit,
+};
+
+// Creates the table(s) in the session's backend types (SQLite: the production migration's
+// declarations; PostgreSQL: bigint ids, boolean flags, date dates, timestamp(0) times); missing
+// columns of an existing table are added (ALTER TABLE ADD COLUMN), foreign columns are never
+// dropped. Call inside a transaction.
+Result<void> ensure(SqlSession &db, Table table);
+
+// The same on an open SQLite connection (the demo generator).
 Result<void> ensureCampaignTables(OrgDatabase &db);
-
-// `email_suppressions` of SPEC 14 with its unique index on lower(trim(email)).
 Result<void> ensureSuppressionTable(OrgDatabase &db);
-
-// `audit_log(id, at, user, server_user, action, entity, entity_id, summary, before_json,
-// after_json)`.
 Result<void> ensureAuditTable(OrgDatabase &db);
 
 } // namespace ManagementTables
 
-// Who makes a change: the OS user; the server user once a server records changes for a
-// signed-in person (empty until then).
+// Who makes a change: the OS user, and on a server the server user (current_user; the stores
+// fill it in from their session when empty).
 struct AuditActor
 {
     QString user;
@@ -51,6 +62,8 @@ struct AuditActor
 
     // The OS user running the program ($USER, $USERNAME, else "unknown").
     static AuditActor current();
+    // Who to name for a change: the server user on a server, else the OS user.
+    QString who() const;
 };
 
 // A row of a CSV file or a list that a store did not take, and why.

@@ -1,11 +1,10 @@
 #include "storage/runcampaigncounts.h"
 
-#include "storage/orgdatabase.h"
-#include "storage/statement.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 
-Result<QHash<qint64, InstanceRunCounts>> readInstanceRunCounts(const OrgDatabase &db, bool *hasRun)
+Result<QHash<qint64, InstanceRunCounts>> readInstanceRunCounts(const SqlSession &db, bool *hasRun)
 {
     if (hasRun)
         *hasRun = false;
@@ -13,12 +12,10 @@ Result<QHash<qint64, InstanceRunCounts>> readInstanceRunCounts(const OrgDatabase
     if (!db.hasTable(QStringLiteral("email_schedules"))
         || !db.columns(QStringLiteral("email_schedules")).contains(QStringLiteral("campaign_instance_id")))
         return counts;
-    auto stmt
-        = Statement::prepare(db,
-                             "SELECT campaign_instance_id, lower(status), COUNT(*) FROM email_schedules "
-                             "WHERE campaign_instance_id IS NOT NULL AND campaign_instance_id <> 0 "
-                             "AND lower(status) IN ('pre-scheduled', 'skipped') GROUP BY 1, 2",
-                             QCoreApplication::translate("CampaignRunCounts", "read the campaign emails of"));
+    auto stmt = db.prepare("SELECT campaign_instance_id, lower(status), COUNT(*) FROM email_schedules "
+                           "WHERE campaign_instance_id IS NOT NULL AND campaign_instance_id <> 0 "
+                           "AND lower(status) IN ('pre-scheduled', 'skipped') GROUP BY 1, 2",
+                           QCoreApplication::translate("CampaignRunCounts", "read the campaign emails of"));
     if (!stmt)
         return stmt.error();
     Result<bool> row = stmt->step();

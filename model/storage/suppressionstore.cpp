@@ -1,8 +1,8 @@
 #include "storage/suppressionstore.h"
 
+#include "storage/activitysource.h"
 #include "storage/auditlog.h"
-#include "storage/orgdatabase.h"
-#include "storage/statement.h"
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -49,27 +49,19 @@ QJsonObject toJson(const SuppressionEntry &e)
 
 constexpr char kSelect[] = "SELECT id, email, reason, note, created_at, created_by FROM email_suppressions ";
 
-SuppressionEntry readEntry(const Statement &stmt)
+SuppressionEntry readEntry(const SqlStatement &stmt)
 {
-    SuppressionEntry e;
-    e.id = stmt.int64(0);
-    e.email = stmt.text(1);
-    e.reason = stmt.text(2);
-    e.note = stmt.text(3);
-    e.createdAt = stmt.text(4);
-    e.createdBy = stmt.text(5);
-    return e;
+    return ActivitySource::suppressionEntry(stmt).value_or(SuppressionEntry {});
 }
 
-Result<std::optional<SuppressionEntry>> findEntry(const OrgDatabase &db, const QString &email)
+Result<std::optional<SuppressionEntry>> findEntry(const SqlSession &db, const QString &email)
 {
     if (!db.hasTable(QLatin1StringView(kTable)))
         return std::optional<SuppressionEntry>();
-    auto stmt = Statement::prepare(db,
-                                   QString(QLatin1StringView(kSelect)
-                                           + u"WHERE lower(trim(email)) = ?1 "
-                                             u"ORDER BY id LIMIT 1"),
-                                   tr("read the do-not-email list of"));
+    auto stmt = db.prepare(QString(QLatin1StringView(kSelect)
+                                   + u"WHERE lower(trim(email)) = ?1 "
+                                     u"ORDER BY id LIMIT 1"),
+                           tr("read the do-not-email list of"));
     if (!stmt)
         return stmt.error();
     stmt->bindText(1, emailKey(email));
@@ -82,23 +74,24 @@ Result<std::optional<SuppressionEntry>> findEntry(const OrgDatabase &db, const Q
 }
 
 // Inserts one checked entry and its audit record; inside the caller's transaction.
-Result<SuppressionEntry> insertEntry(OrgDatabase &db, const AuditActor &actor, const QString &email,
+Result<SuppressionEntry> insertEntry(SqlSession &db, const AuditActor &actor, const QString &email,
                                      const QString &reason, const QString &note)
 {
-    auto stmt
-        = Statement::prepare(db,
-                             "INSERT INTO email_suppressions (email, reason, note, created_at, created_by) "
-                             "VALUES (?1, ?2, ?3, datetime('now'), ?4)",
-                             tr("add to the do-not-email list of"));
+    auto stmt = db.prepare("INSERT INTO email_suppressions (email, reason, note, created_at, created_by) "
+                           "VALUES (?1, ?2, ?3, datetime('now'), ?4) RETURNING id",
+                           tr("add to the do-not-email list of"));
     if (!stmt)
         return stmt.error();
     stmt->bindText(1, email.trimmed())
         .bindText(2, reason)
         .bind(3, note.isEmpty() ? QString() : note)
-        .bind(4, actor.user);
+        .bind(4, actor.who());
+    auto row = stmt->step();
+    if (!row)
+        return row.error();
+    const qint64 id = *row ? stmt->int64(0) : 0;
     if (auto done = stmt->exec(); !done)
         return done.error();
-    const qint64 id = db.lastInsertRowId();
     auto stored = findEntry(db, email);
     if (!stored)
         return stored.error();
@@ -115,8 +108,17 @@ Result<SuppressionEntry> insertEntry(OrgDatabase &db, const AuditActor &actor, c
 
 } // namespace
 
+SuppressionStore::SuppressionStore(SqlSession &db, AuditActor actor) : m_db(db), m_actor(std::move(actor))
+{
+    if (m_actor.serverUser.isEmpty())
+        m_actor.serverUser = m_db.serverUser();
+}
+
 SuppressionStore::SuppressionStore(OrgDatabase &db, AuditActor actor)
-    : m_db(db), m_actor(std::move(actor)) { }
+    : m_own(SqlSession::over(db)), m_db(*m_own), m_actor(std::move(actor))
+{ }
+
+SuppressionStore::~SuppressionStore() = default;
 
 const QStringList &SuppressionStore::reasons()
 {
@@ -157,8 +159,7 @@ Result<std::vector<SuppressionEntry>> SuppressionStore::list() const
     std::vector<SuppressionEntry> entries;
     if (!m_db.hasTable(QLatin1StringView(kTable)))
         return entries;
-    auto stmt
-        = Statement::prepare(m_db, QString(QLatin1StringView(kSelect) + u"ORDER BY created_at DESC, id DESC"),
+    auto stmt = m_db.prepare(QString(QLatin1StringView(kSelect) + u"ORDER BY created_at DESC, id DESC"),
                              tr("read the do-not-email list of"));
     if (!stmt)
         return stmt.error();
@@ -185,10 +186,10 @@ Result<SuppressionStore::AddOutcome> SuppressionStore::add(const QString &email,
             tr("reason: \"%1\" is not one of %2").arg(reason, reasons().join(QStringLiteral(", "))));
     if (auto writable = requireWritable(m_db); !writable)
         return writable.error();
-    auto transaction = Transaction::begin(m_db, tr("add to the do-not-email list of"));
+    auto transaction = SqlTransaction::begin(m_db, tr("add to the do-not-email list of"));
     if (!transaction)
         return transaction.error();
-    if (auto table = ManagementTables::ensureSuppressionTable(m_db); !table)
+    if (auto table = ManagementTables::ensure(m_db, ManagementTables::Table::Suppressions); !table)
         return table.error();
     auto existing = findEntry(m_db, email);
     if (!existing)
@@ -217,12 +218,12 @@ Result<SuppressionEntry> SuppressionStore::remove(const QString &email)
     if (!existing->has_value())
         return ManagementTables::invalidInput(
             tr("email: %1 is not on the do-not-email list").arg(email.trimmed()));
-    auto transaction = Transaction::begin(m_db, tr("remove from the do-not-email list of"));
+    auto transaction = SqlTransaction::begin(m_db, tr("remove from the do-not-email list of"));
     if (!transaction)
         return transaction.error();
     const SuppressionEntry entry = **existing;
-    auto stmt = Statement::prepare(m_db, "DELETE FROM email_suppressions WHERE lower(trim(email)) = ?1",
-                                   tr("remove from the do-not-email list of"));
+    auto stmt = m_db.prepare("DELETE FROM email_suppressions WHERE lower(trim(email)) = ?1",
+                             tr("remove from the do-not-email list of"));
     if (!stmt)
         return stmt.error();
     stmt->bindText(1, emailKey(email));
@@ -249,10 +250,10 @@ Result<SuppressionReport> SuppressionStore::addMany(std::span<const SuppressionI
         return writable.error();
     SuppressionReport report;
     report.rows = qint64(rows.size());
-    auto transaction = Transaction::begin(m_db, tr("add to the do-not-email list of"));
+    auto transaction = SqlTransaction::begin(m_db, tr("add to the do-not-email list of"));
     if (!transaction)
         return transaction.error();
-    if (auto table = ManagementTables::ensureSuppressionTable(m_db); !table)
+    if (auto table = ManagementTables::ensure(m_db, ManagementTables::Table::Suppressions); !table)
         return table.error();
     QHash<QString, qint64> seen; // email key -> line it was first seen on
     for (const SuppressionInput &row : rows) {
@@ -300,8 +301,7 @@ Result<SuppressionReport> SuppressionStore::addContacts(std::span<const qint64> 
     if (!isReason(reason))
         return ManagementTables::invalidInput(
             tr("reason: \"%1\" is not one of %2").arg(reason, reasons().join(QStringLiteral(", "))));
-    auto stmt
-        = Statement::prepare(m_db, "SELECT email FROM contacts WHERE id = ?1", tr("read the contacts of"));
+    auto stmt = m_db.prepare("SELECT email FROM contacts WHERE id = ?1", tr("read the contacts of"));
     if (!stmt)
         return stmt.error();
     std::vector<SuppressionInput> inputs;

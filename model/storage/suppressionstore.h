@@ -7,11 +7,13 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
 
 class OrgDatabase;
+class SqlSession;
 
 // One address to put on the list (an import row, or a contact's email).
 struct SuppressionInput
@@ -38,7 +40,14 @@ struct SuppressionReport
 class SuppressionStore final
 {
 public:
+    // On `db`, an SQLite file or a server (SqlSession::open); entries made on a server name the
+    // server user (created_by).
+    explicit SuppressionStore(SqlSession &db, AuditActor actor = AuditActor::current());
+    // On an open SQLite connection.
     explicit SuppressionStore(OrgDatabase &db, AuditActor actor = AuditActor::current());
+    SuppressionStore(const SuppressionStore &) = delete;
+    SuppressionStore &operator=(const SuppressionStore &) = delete;
+    ~SuppressionStore();
 
     // unsubscribed, bounced, complained, deceased, agent_request, other.
     static const QStringList &reasons();
@@ -74,6 +83,7 @@ public:
                                           const QString &note = {});
 
 private:
-    OrgDatabase &m_db;
+    std::unique_ptr<SqlSession> m_own; // the session over an OrgDatabase
+    SqlSession &m_db;
     AuditActor m_actor;
 };

@@ -27,6 +27,10 @@ private slots:
     void previewIsByteForByteTheSame();
     void runIsIdempotent();
     void campaignsAndSuppressionsAsOnSqlite();
+    void managementCommandsAsOnSqlite_data();
+    void managementCommandsAsOnSqlite();
+    void managementBadInputWritesNothing();
+    void copyDbFillsMissingScheduleTimestamps();
     void secondRunWaitsWithAClearMessage();
     void lockTimeoutGivesUp();
     void copyDbBothDirectionsWithCounts();
@@ -42,6 +46,14 @@ private:
         QByteArray err;
     };
     Outcome cli(const QStringList &args) const;
+    // A new organisation made by `sql`, as an SQLite file and as its copy-db copy on the server.
+    struct Pair
+    {
+        QString file;
+        QString uri;
+        QString name; // the server database
+    };
+    Pair makePair(const QString &name, const QByteArray &sql);
 
     PgCluster m_cluster;
     QTemporaryDir m_dir;
@@ -211,6 +223,227 @@ void TestPgCli::campaignsAndSuppressionsAsOnSqlite()
     const Outcome again = cli(run + QStringList { uri });
     QVERIFY2(again.exitCode == 0, again.err.constData());
     QVERIFY2(again.out.contains(" added=0 removed=0 "), again.out.constData());
+}
+
+TestPgCli::Pair TestPgCli::makePair(const QString &name, const QByteArray &sql)
+{
+    Pair pair;
+    pair.file = m_dir.filePath(name + u".sqlite3"_s);
+    pair.name = name;
+    if (!SqliteTestUtil::execSql(pair.file, sql))
+        return {};
+    pair.uri = m_cluster.createDatabase(name);
+    const Outcome copied = cli({ u"copy-db"_s, u"--from"_s, pair.file, u"--to"_s, pair.uri });
+    if (copied.exitCode != 0) {
+        qWarning("%s", copied.err.constData());
+        return {};
+    }
+    return pair;
+}
+
+void TestPgCli::managementCommandsAsOnSqlite_data()
+{
+    QTest::addColumn<QByteArray>("sql");
+    // The campaign and do-not-email tables as production has them (copied by copy-db, integer
+    // flags, plain ids), and an organisation where they are made on first use (boolean flags,
+    // date dates, identity ids on the server).
+    QTest::newRow("production tables") << CampaignFixture::sql();
+    QTest::newRow("tables made on first use") << QByteArray(
+        "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT, state TEXT, birth_date TEXT, "
+        "effective_date TEXT, zip_code TEXT);"
+        "INSERT INTO contacts VALUES (1, 'c1@example.com', 'CA', '1960-03-04', NULL, NULL), "
+        "(2, 'c2@example.com', 'NY', NULL, NULL, NULL), (3, 'c3@example.com', 'TX', NULL, "
+        "'2020-02-01', NULL), (4, 'c4@example.com', 'CA', NULL, NULL, NULL), (6, "
+        "'c6@example.com', 'NY', NULL, NULL, NULL);");
+}
+
+// The same command sequence on the SQLite file and on its copy on the server gives the same
+// output, byte for byte; the exports differ only in the time and the name of who made a change.
+void TestPgCli::managementCommandsAsOnSqlite()
+{
+    QFETCH(QByteArray, sql);
+    static int round = 0;
+    const Pair pair = makePair(u"manage%1"_s.arg(++round), sql);
+    QVERIFY(!pair.uri.isEmpty());
+    const QString enrolCsv = m_dir.filePath(u"enrol.csv"_s);
+    const QString suppressCsv = m_dir.filePath(u"unsubscribed.csv"_s);
+    {
+        QFile f(enrolCsv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("contact_id,email,trigger_date\n1,,2025-07-01\n,C3@example.com,8/15/2025\n99,,2025-07-01\n"
+                "4,,not a date\n1,,2025-07-02\n");
+    }
+    {
+        QFile f(suppressCsv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("Email Address,Reason\nc4@example.com,hard bounce\nnot-an-address,Unsubscribed\n"
+                "C4@Example.com ,spam complaint\nc6@example.com,No longer interested\n");
+    }
+    const QString today = u"2025-06-01"_s;
+    // {id}: the instance the `campaign add` before printed.
+    const QList<QStringList> commands {
+        { u"campaign"_s, u"add-type"_s, u"--name"_s, u"rate_bump"_s, u"--priority"_s, u"15"_s,
+          u"--days-before"_s, u"14"_s, u"--followups"_s, u"--skip-failed-underwriting"_s },
+        { u"campaign"_s, u"add"_s, u"--type"_s, u"rate_bump"_s, u"--name"_s, u"Spring increase"_s,
+          u"--start"_s, u"2025-03-01"_s, u"--end"_s, u"2025-12-31"_s, u"--states"_s, u"ca, tx"_s },
+        { u"campaign"_s, u"enroll"_s, u"--instance"_s, u"{id}"_s, u"--input"_s, enrolCsv },
+        { u"campaign"_s, u"enroll"_s, u"--instance"_s, u"{id}"_s, u"--input"_s, enrolCsv },
+        { u"campaign"_s, u"end"_s, u"--instance"_s, u"{id}"_s, u"--on"_s, u"2025-11-30"_s },
+        { u"campaign"_s, u"list"_s, u"--today"_s, today },
+        { u"suppress"_s, u"--email"_s, u" C1@Example.com"_s, u"--reason"_s, u"agent_request"_s, u"--note"_s,
+          u"asked by phone"_s },
+        { u"suppress"_s, u"--email"_s, u"c1@example.com"_s, u"--reason"_s, u"bounced"_s },
+        { u"suppress"_s, u"--input"_s, suppressCsv, u"--reason"_s, u"other"_s },
+        { u"unsuppress"_s, u"--email"_s, u"C6@example.com"_s },
+        { u"campaign"_s, u"list"_s, u"--today"_s, today },
+        { u"preview"_s, u"--today"_s, today },
+    };
+    QString id[2];
+    QByteArray outputs[2];
+    const QString databases[2] = { pair.file, pair.uri };
+    for (int b = 0; b < 2; ++b) {
+        for (QStringList args : commands) {
+            args.replaceInStrings(u"{id}"_s, id[b]);
+            args.insert(args[0] == u"campaign"_s ? 2 : 1, databases[b]);
+            args.insert(args[0] == u"campaign"_s ? 2 : 1, u"--db"_s);
+            const Outcome outcome = cli(args);
+            QVERIFY2(outcome.exitCode == 0 || outcome.exitCode == 1,
+                     qPrintable(args.join(u' ') + u": "_s + QString::fromUtf8(outcome.err)));
+            if (args[1] == u"add"_s)
+                id[b] = QString::fromUtf8(outcome.out).trimmed();
+            // The time an entry was made ("already listed since ...") differs.
+            const QString said = QString::fromUtf8(outcome.out + outcome.err)
+                                     .replace(QRegularExpression(u"since \\d{4}-\\d\\d-\\d\\d \\S+\\)"_s),
+                                              u"since <when>)"_s);
+            outputs[b] += args.mid(0, 2).join(u' ').toUtf8() + " exit=" + QByteArray::number(outcome.exitCode)
+                + '\n' + said.toUtf8();
+        }
+        for (const QString &what : { u"campaigns"_s, u"suppressions"_s, u"audit"_s }) {
+            const QString csv = m_dir.filePath(u"%1-%2-%3.csv"_s.arg(pair.name, what).arg(b));
+            const Outcome exported = cli({ u"export"_s, u"--db"_s, databases[b], u"--what"_s, what,
+                                           u"--output"_s, csv, u"--today"_s, today, u"--lf"_s });
+            QVERIFY2(exported.exitCode == 0, exported.err.constData());
+            QFile f(csv);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QByteArray text = f.readAll();
+            // When and who: created_at, created_by of the list; at, user, server_user of the audit.
+            QStringList lines = QString::fromUtf8(text).split(u'\n');
+            for (QString &line : lines) {
+                if (what == u"suppressions"_s)
+                    line.replace(QRegularExpression(u",[^,]*,[^,]*$"_s), u",<when>,<who>"_s);
+                else if (what == u"audit"_s)
+                    line.replace(QRegularExpression(u"^(\\d+),[^,]*,[^,]*,[^,]*,"_s), u"\\1,<at>,<who>,"_s)
+                        .replace(QRegularExpression(u"created_(at|by)\"\":\"\"[^\"]*\"\""_s),
+                                 u"created_\\1\"\":\"\"<x>\"\""_s);
+            }
+            outputs[b] += what.toUtf8() + ":\n" + lines.join(u'\n').toUtf8();
+        }
+    }
+    QVERIFY2(!id[0].isEmpty() && id[0] == id[1], qPrintable(id[0] + u" / "_s + id[1]));
+    QVERIFY2(outputs[0].contains("rate_bump"), outputs[0].constData());
+    QVERIFY2(outputs[0].contains("line 4: no contact has id 99"), outputs[0].constData());
+    QVERIFY2(outputs[0].contains("c4@example.com,bounced"), outputs[0].constData());
+    // Both enrolled contacts are in the audience until one is put on the do-not-email list.
+    QVERIFY2(outputs[0].contains(",\"CA, TX\",,yes,2,2,"), outputs[0].constData());
+    QVERIFY2(outputs[0].contains(",\"CA, TX\",,yes,1,2,"), outputs[0].constData());
+    // Line by line, so that a difference shows where it is.
+    QCOMPARE(QString::fromUtf8(outputs[1]).split(u'\n'), QString::fromUtf8(outputs[0]).split(u'\n'));
+
+    // Who made the changes on the server: its user; the rows in the server's own types.
+    QCOMPARE(m_cluster.rows("SELECT DISTINCT coalesce(server_user, 'NULL') FROM audit_log", pair.name),
+             QStringList { u"postgres"_s });
+    QCOMPARE(m_cluster.rows("SELECT DISTINCT created_by FROM email_suppressions WHERE created_by IS NOT NULL",
+                            pair.name),
+             QStringList { u"postgres"_s });
+    QCOMPARE(m_cluster.rows(QByteArray("SELECT trigger_date::text FROM contact_campaigns WHERE "
+                                       "campaign_instance_id = ")
+                                + id[1].toUtf8() + " ORDER BY contact_id",
+                            pair.name),
+             (QStringList { u"2025-07-01"_s, u"2025-08-15"_s }));
+}
+
+// Bad input on a server: a one-line error naming the argument, exit code 1, nothing written.
+void TestPgCli::managementBadInputWritesNothing()
+{
+    const Pair pair = makePair(u"badinput"_s, CampaignFixture::sql());
+    QVERIFY(!pair.uri.isEmpty());
+    const QByteArray counts
+        = "SELECT (SELECT count(*) FROM campaign_types) || ' ' || (SELECT count(*) FROM "
+          "campaign_instances) || ' ' || (SELECT count(*) FROM email_suppressions) || ' ' || "
+          "(SELECT count(*) FROM contact_campaigns)";
+    const QStringList before = m_cluster.rows(counts, pair.name);
+    const QList<std::pair<QStringList, QByteArray>> cases {
+        { { u"campaign"_s, u"add-type"_s, u"--name"_s, u"birthday"_s }, "--name: " },
+        { { u"campaign"_s, u"add-type"_s, u"--name"_s, u"newsletter"_s }, "--name: " },
+        { { u"campaign"_s, u"add"_s, u"--type"_s, u"nosuch"_s, u"--name"_s, u"x"_s }, "--type: " },
+        { { u"campaign"_s, u"add"_s, u"--type"_s, u"newsletter"_s, u"--name"_s, u"x"_s, u"--start"_s,
+            u"2025-13-01"_s },
+          "--start" },
+        { { u"campaign"_s, u"add"_s, u"--type"_s, u"newsletter"_s, u"--name"_s, u"x"_s, u"--states"_s,
+            u"California"_s },
+          "--states: " },
+        { { u"campaign"_s, u"end"_s, u"--instance"_s, u"999"_s }, "--instance: " },
+        { { u"suppress"_s, u"--email"_s, u"not-an-address"_s, u"--reason"_s, u"bounced"_s }, "--email: " },
+        { { u"suppress"_s, u"--email"_s, u"a@b.com"_s, u"--reason"_s, u"bored"_s }, "--reason" },
+        { { u"unsuppress"_s, u"--email"_s, u"never@example.com"_s }, "--email: " },
+    };
+    for (const auto &[command, named] : cases) {
+        for (const QString &database : { pair.file, pair.uri }) {
+            QStringList args = command;
+            args.insert(args[0] == u"campaign"_s ? 2 : 1, database);
+            args.insert(args[0] == u"campaign"_s ? 2 : 1, u"--db"_s);
+            const Outcome outcome = cli(args);
+            QCOMPARE(outcome.exitCode, 1);
+            QVERIFY2(outcome.err.count('\n') == 1 && outcome.err.contains(named),
+                     qPrintable(command.join(u' ') + u": "_s + QString::fromUtf8(outcome.err)));
+            QVERIFY(outcome.out.isEmpty());
+        }
+    }
+    QCOMPARE(m_cluster.rows(counts, pair.name), before);
+    QCOMPARE(m_cluster.rows("SELECT count(*) FROM information_schema.tables WHERE table_name = 'audit_log'",
+                            pair.name),
+             QStringList { u"0"_s });
+    QCOMPARE(SqliteTestUtil::rows(pair.file, "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'"),
+             QStringList { u"0"_s });
+}
+
+// copy-db: schedule rows without created_at/updated_at (legacy SQLite) take the other timestamp,
+// else the time of the copy; the server's columns are NOT NULL.
+void TestPgCli::copyDbFillsMissingScheduleTimestamps()
+{
+    const Pair pair = makePair(
+        u"nullstamps"_s,
+        CampaignFixture::sql()
+            + "INSERT INTO email_schedules(contact_id, email_type, scheduled_send_date, status, created_at) "
+              "VALUES (3, 'birthday', '2024-03-01', 'sent', '2024-02-01 10:00:00');"
+              "INSERT INTO email_schedules(contact_id, email_type, scheduled_send_date, status, updated_at) "
+              "VALUES (3, 'aep', '2024-09-01', 'sent', '2024-08-01 10:00:00');");
+    QVERIFY(!pair.uri.isEmpty());
+    QCOMPARE(SqliteTestUtil::rows(pair.file,
+                                  "SELECT count(*) FROM email_schedules WHERE created_at IS NULL "
+                                  "AND updated_at IS NULL"),
+             QStringList { u"4"_s });
+    QCOMPARE(
+        m_cluster.rows("SELECT count(*) FROM email_schedules WHERE created_at IS NULL OR updated_at IS NULL",
+                       pair.name),
+        QStringList { u"0"_s });
+    QCOMPARE(
+        m_cluster.rows("SELECT email_type, created_at, updated_at FROM email_schedules WHERE contact_id = 3 "
+                       "ORDER BY email_type",
+                       pair.name),
+        (QStringList { u"aep|2024-08-01 10:00:00|2024-08-01 10:00:00"_s,
+                       u"birthday|2024-02-01 10:00:00|2024-02-01 10:00:00"_s }));
+    QCOMPARE(
+        m_cluster.rows("SELECT count(*) FROM email_schedules WHERE created_at > now() - interval '1 hour' "
+                       "AND created_at = updated_at",
+                       pair.name),
+        QStringList { u"4"_s });
+    // New rows of a copied table get ids after the copied ones.
+    const Outcome added
+        = cli({ u"campaign"_s, u"add-type"_s, u"--db"_s, pair.uri, u"--name"_s, u"after_copy"_s });
+    QVERIFY2(added.exitCode == 0, added.err.constData());
+    QCOMPARE(m_cluster.rows("SELECT id FROM campaign_types WHERE name = 'after_copy'", pair.name),
+             QStringList { u"3"_s });
 }
 
 void TestPgCli::secondRunWaitsWithAClearMessage()
