@@ -15,6 +15,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 namespace {
 
 QString encoded(const QString &text)
@@ -105,6 +107,7 @@ void ConnectDialog::prefill(const QString &spec)
                           tr("The server asks for the password for %1. Type it below; it is kept until the "
                              "program closes and never saved.")
                               .arg(PgSpec::displayName(spec)));
+    growToFit();
     m_password->setFocus();
 }
 
@@ -136,6 +139,7 @@ void ConnectDialog::tryConnect()
         m_banner->showMessage(
             MessageBanner::Kind::Error,
             tr("Type the name of the organisation's database (ask whoever runs the server)."));
+        growToFit();
         m_database->setFocus();
         return;
     }
@@ -144,6 +148,7 @@ void ConnectDialog::tryConnect()
     const quint64 token = ++m_token;
     m_banner->showMessage(MessageBanner::Kind::Information,
                           tr("Connecting to %1…").arg(PgSpec::displayName(spec)));
+    growToFit();
     setTesting(true);
     m_watcher.setFuture(QtConcurrent::run([token, spec, password] {
         Answer answer;
@@ -182,12 +187,14 @@ void ConnectDialog::onTested()
                 : tr("The server asks for the password for %1. Type it below; it is kept "
                      "until the program closes and never saved.")
                       .arg(who));
+        growToFit();
         m_password->selectAll();
         m_password->setFocus();
         return;
     }
     if (!answer.error.isEmpty()) {
         m_banner->showMessage(MessageBanner::Kind::Error, answer.error);
+        growToFit();
         return;
     }
     if (!answer.password.isEmpty())
@@ -213,4 +220,11 @@ void ConnectDialog::setTesting(bool testing)
 void ConnectDialog::showPasswordRow()
 {
     m_form->setRowVisible(m_password, true);
+    growToFit();
+}
+
+void ConnectDialog::growToFit()
+{
+    // A message or the password row appeared: the dialog grows rather than squeezing its rows.
+    resize(width(), std::max(height(), sizeHint().height()));
 }

@@ -53,6 +53,7 @@ private:
     void onTested();
     void setTesting(bool testing);
     void showPasswordRow();
+    void growToFit();
 
     QSettings *m_settings = nullptr;
     MessageBanner *m_banner = nullptr;

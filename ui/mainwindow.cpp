@@ -534,7 +534,13 @@ void MainWindow::onOpenChecked()
         const QString current
             = m_path.isEmpty() ? QString() : u' ' % tr("%1 stays open.").arg(databaseLabel(m_path));
         m_passwordSpec = answer.needsPassword ? answer.path : QString();
-        m_contacts->banner()->showMessage(MessageBanner::Kind::Error, answer.error % current,
+        // libpq's "fe_sendauth: no password supplied" says less than what to do about it.
+        const QString error = answer.needsPassword
+            ? tr("%1 asks for a password. Type it (it is kept until the program closes, never saved), "
+                 "or put it in ~/.pgpass so it is not asked again.")
+                  .arg(PgSpec::displayName(answer.path))
+            : answer.error;
+        m_contacts->banner()->showMessage(MessageBanner::Kind::Error, error % current,
                                           answer.needsPassword ? tr("Type Password…") : QString());
         Q_EMIT databaseFailed(answer.path, answer.error);
         return;
@@ -554,7 +560,8 @@ void MainWindow::onOpenChecked()
     MessageBanner::Kind kind = MessageBanner::Kind::Information;
     if (!server && QFileInfo(m_path) == QFileInfo(demoDatabasePath()))
         notes << tr("This is a demo database of made-up contacts. Open your organisation's "
-                    "database with File ▸ Open Database or by dropping it here.");
+                    "database with File ▸ Open Database or by dropping it here, or its server "
+                    "database with File ▸ Connect to Server.");
     if (!answer.readOnly.isEmpty()) {
         notes << answer.readOnly;
         kind = MessageBanner::Kind::Warning;

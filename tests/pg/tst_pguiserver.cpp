@@ -257,6 +257,29 @@ void TestPgUiServer::passwordIsAskedForAndKeptInMemoryOnly()
     QVERIFY(!settings.contains(u"password"_s, Qt::CaseInsensitive));
     PgSpec::setSessionPassword(spec(u"carol"_s), QString());
     QVERIFY(!PgSpec::hasSessionPassword(spec(u"carol"_s)));
+    // The next start reopens carol's server: it asks for the password again, in the banner.
+    makeWindow();
+    QSignalSpy failed(m_window.get(), &MainWindow::databaseFailed);
+    m_window->startSession(QString());
+    QVERIFY(failed.wait(kWaitMs));
+    QVERIFY2(
+        m_window->bannerText().startsWith(PgSpec::displayName(spec(u"carol"_s)) + u" asks for a password"_s),
+        qPrintable(m_window->bannerText()));
+    QPushButton *type = m_window->contactsPage()->banner()->actionButton();
+    QVERIFY(type->isVisible());
+    ModalScript script;
+    script.then([](QWidget *modal) {
+        auto *again = qobject_cast<ConnectDialog *>(modal);
+        QVERIFY(again);
+        QCOMPARE(again->userEdit()->text(), u"carol"_s);
+        QVERIFY(again->passwordEdit()->isVisible());
+        typeInto(again->passwordEdit(), kPassword);
+        QTest::keyClick(again->passwordEdit(), Qt::Key_Return);
+    });
+    QTest::mouseClick(type, Qt::LeftButton);
+    QTRY_VERIFY(script.done());
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->databasePath(), spec(u"carol"_s), kWaitMs);
+    PgSpec::setSessionPassword(spec(u"carol"_s), QString());
 }
 
 void TestPgUiServer::lastServerReopensAtStart()
