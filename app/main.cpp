@@ -34,7 +34,10 @@ int main(int argc, char *argv[])
                                           QApplication::translate("main", "file"));
     parser.addOption(configOption);
     parser.addPositionalArgument(QStringLiteral("database"),
-                                 QApplication::translate("main", "Organisation database to open."));
+                                 QApplication::translate("main",
+                                                         "Organisation database to open: an SQLite file or a "
+                                                         "postgresql:// connection (no password in it "
+                                                         "is kept)."));
     parser.process(app);
 
     MainWindow window;

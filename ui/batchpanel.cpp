@@ -82,6 +82,13 @@ BatchPanel::BatchPanel(QWidget *parent)
             &BatchPanel::onComputed);
     connect(&m_analysisWatcher, &QFutureWatcher<Analysis>::finished, this, &BatchPanel::onAnalysed);
     connect(&m_writeWatcher, &QFutureWatcher<Result<WriteSummary>>::finished, this, &BatchPanel::onWritten);
+    // On a server, a run that must wait for a colleague's says whose and since when.
+    connect(&m_writeWatcher, &QFutureWatcher<Result<WriteSummary>>::progressTextChanged, this,
+            [this](const QString &message) {
+                if (m_stage == Stage::Writing && !message.isEmpty())
+                    m_state->setText(message % u' '
+                                     % tr("Cancel (Esc) stops waiting; nothing is written then."));
+            });
     clear();
 }
 
@@ -288,6 +295,9 @@ void BatchPanel::onAnalysed()
     m_writeWatcher.setFuture(QtConcurrent::run(&m_pool, [batch](QPromise<Result<WriteSummary>> &promise) {
         WriteOptions options;
         options.isCanceled = [&promise] { return promise.isCanceled(); };
+        // Told (once) when another run holds the organisation's lock; the panel shows it.
+        options.onWaiting
+            = [&promise](const QString &message) { promise.setProgressValueAndText(1, message); };
         promise.addResult(ScheduleWriter::write(*batch, options));
     }));
 }
@@ -319,6 +329,7 @@ void BatchPanel::onWritten()
     }
     const QLocale locale;
     const WriteSummary &w = written.value();
+    m_lastBatchId = w.batchId;
     finish(Outcome::Written,
            tr("Done. Computed in %1, written in %2: %3. Rows added %4, removed %5, unchanged %6.")
                .arg(durationText(m_computeMs), durationText(m_writeClock.elapsed()), countsText(*m_batch),

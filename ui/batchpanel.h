@@ -52,6 +52,9 @@ public:
     QPushButton *cancelButton() const { return m_cancel; }
     // The database of the running (or last) run.
     QString databasePath() const { return m_databasePath; }
+    // The batch id of the last run this panel wrote (empty before one): a server's notice of
+    // that run is this window's own.
+    QString lastBatchId() const { return m_lastBatchId; }
     // Time of the last run's computation and comparison, without the time the question was open
     // and without writing; -1 before it is known.
     qint64 computeMilliseconds() const { return m_computeMs; }
@@ -99,6 +102,7 @@ private:
     bool m_cancelRequested = false;
     ConfirmFunction m_confirm;
     QString m_databasePath;
+    QString m_lastBatchId;
     QDate m_today;
     QDateTime m_startedAt;
     qint64 m_computeMs = -1;

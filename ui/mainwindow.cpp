@@ -3,6 +3,7 @@
 #include "batch/problemscan.h"
 #include "batchpanel.h"
 #include "campaignswindow.h"
+#include "connectdialog.h"
 #include "contactspage.h"
 #include "dailyloadview.h"
 #include "donotemailwindow.h"
@@ -10,12 +11,16 @@
 #include "filterheader.h"
 #include "importdialog.h"
 #include "items/contacttablemodel.h"
+#include "items/runhistorymodel.h"
 #include "messagebanner.h"
 #include "problemsdock.h"
 #include "runhistorydock.h"
 #include "schedulepreviewdock.h"
 #include "storage/demogenerator.h"
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
+#include "storage/pg/pgnotifier.h"
+#include "storage/pg/pgschema.h"
 #include "tableclipboard.h"
 
 #include <QAction>
@@ -33,6 +38,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QRegularExpression>
 #include <QScreen>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -40,9 +46,13 @@
 #include <QTimeZone>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUrl>
+#include <QUrlQuery>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <utility>
 
 namespace {
 constexpr int kMaxRecent = 9;
@@ -83,6 +93,26 @@ QString readOnlyReason(const QString &path)
             .arg(name, QDir::toNativeSeparators(info.absolutePath()));
     return {};
 }
+
+// `spec` without a password it may carry (a postgresql://user:secret@… URI, password=…): what
+// the recent list and the settings keep. The password itself goes to the session's memory.
+QString withoutPassword(const QString &spec)
+{
+    if (PgSpec::parse(spec).password.isEmpty())
+        return spec;
+    const QString trimmed = spec.trimmed();
+    if (trimmed.contains(QLatin1StringView("://"))) {
+        QUrl url(trimmed);
+        url.setPassword(QString());
+        QUrlQuery query(url);
+        query.removeAllQueryItems(QStringLiteral("password"));
+        url.setQuery(query);
+        return url.toString();
+    }
+    QString text = trimmed;
+    text.remove(QRegularExpression(QStringLiteral("\\bpassword\\s*=\\s*('(?:[^'\\\\]|\\\\.)*'|\\S*)")));
+    return text.simplified();
+}
 } // namespace
 
 MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
@@ -94,7 +124,17 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Email Scheduler"));
     setAcceptDrops(true);
-    setCentralWidget(m_contacts);
+    // Above the contact table: the offer to refresh after a colleague's run on a server.
+    auto *central = new QWidget(this);
+    m_refreshBanner = new MessageBanner(central);
+    m_refreshBanner->setObjectName(QStringLiteral("refreshBanner"));
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_refreshBanner);
+    centralLayout->addWidget(m_contacts, 1);
+    setCentralWidget(central);
+    m_notifier = new PgNotifier(this);
     createDocks();
     createActions();
 
@@ -104,6 +144,13 @@ MainWindow::MainWindow(const QString &settingsFile, QWidget *parent)
     connect(m_contacts, &ContactsPage::currentContactChanged, m_preview, &SchedulePreviewDock::showContact);
     connect(&m_openWatcher, &QFutureWatcher<OpenAnswer>::finished, this, &MainWindow::onOpenChecked);
     connect(&m_demoWatcher, &QFutureWatcher<QString>::finished, this, &MainWindow::onDemoCreated);
+    connect(&m_otherRunWatcher, &QFutureWatcher<OtherRun>::finished, this, &MainWindow::onOtherRunRead);
+    connect(m_notifier, &PgNotifier::runCommitted, this, &MainWindow::onRunCommitted);
+    connect(m_refreshBanner, &MessageBanner::actionTriggered, this, [this] {
+        m_refreshBanner->hide();
+        refresh();
+    });
+    connect(m_contacts->banner(), &MessageBanner::actionTriggered, this, &MainWindow::onBannerAction);
 
     const QDate today = currentDate(m_config);
     m_asOf->setDate(today);
@@ -182,6 +229,11 @@ void MainWindow::createActions()
     open->setShortcut(QKeySequence::Open);
     open->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
     QAction *demo = file->addAction(tr("Open &Demo Database"), this, &MainWindow::openDemoDatabase);
+    m_connectAction = file->addAction(tr("Co&nnect to Server…"), this, &MainWindow::connectToServer);
+    m_connectAction->setObjectName(QStringLiteral("connectAction"));
+    m_connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_connectAction->setIcon(style()->standardIcon(QStyle::SP_DriveNetIcon));
+    m_connectAction->setStatusTip(tr("Open an organisation database on a PostgreSQL server"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
     QAction *exportAction = file->addAction(tr("&Export…"), this, &MainWindow::exportCsv);
@@ -256,8 +308,8 @@ void MainWindow::createActions()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Email Scheduler"), this, &MainWindow::showAbout);
 
-    for (QAction *action : { open, demo, exportAction, importAction, quit, copy, selectAll, find, refresh,
-                             m_runAction, m_cancelAction })
+    for (QAction *action : { open, demo, m_connectAction, exportAction, importAction, quit, copy, selectAll,
+                             find, refresh, m_runAction, m_cancelAction })
         setShortcutTip(action);
 
     QToolBar *tools = addToolBar(tr("Main"));
@@ -395,7 +447,9 @@ void MainWindow::startSession(const QString &path)
         return;
     }
     const QString last = m_settings->value(QStringLiteral("lastDatabase")).toString();
-    if (!last.isEmpty() && QFileInfo::exists(last))
+    // A server is tried in the background (with a connect timeout): if it is away, the window
+    // says so and stays empty rather than replacing the user's last database with the demo.
+    if (!last.isEmpty() && (PgSpec::isConnectionSpec(last) || QFileInfo::exists(last)))
         openDatabase(last);
     else
         openDemoDatabase();
@@ -403,16 +457,64 @@ void MainWindow::startSession(const QString &path)
 
 void MainWindow::openDatabase(const QString &path)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QString absolute;
+    QString shown;
+    if (PgSpec::isConnectionSpec(path)) {
+        // A password in the spec stays in memory; the spec kept from here on has none.
+        if (const QString password = PgSpec::parse(path).password; !password.isEmpty())
+            PgSpec::setSessionPassword(path, password);
+        absolute = withoutPassword(path);
+        shown = PgSpec::displayName(absolute);
+    } else {
+        absolute = QFileInfo(path).absoluteFilePath();
+        shown = QDir::toNativeSeparators(absolute);
+    }
     if (refuseOpenDuringRun(absolute))
         return;
     const quint64 token = ++m_openToken;
-    statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(absolute)));
+    statusBar()->showMessage(tr("Opening %1…").arg(shown));
     m_openWatcher.setFuture(QtConcurrent::run(&MainWindow::checkDatabase, token, absolute));
+}
+
+QString MainWindow::databaseLabel(const QString &database)
+{
+    if (!PgSpec::isConnectionSpec(database))
+        return QFileInfo(database).fileName();
+    const PgSpec::Parts parts = PgSpec::parse(database);
+    if (!parts.ok)
+        return PgSpec::displayName(database);
+    return tr("%1 on %2:%3")
+        .arg(parts.dbname, parts.host.isEmpty() ? QStringLiteral("localhost") : parts.host,
+             parts.port.isEmpty() ? QStringLiteral("5432") : parts.port);
+}
+
+void MainWindow::connectToServer()
+{
+    auto *dialog = new ConnectDialog(m_settings.get(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!m_passwordSpec.isEmpty())
+        dialog->prefill(m_passwordSpec);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { openDatabase(dialog->spec()); });
+    dialog->open();
+}
+
+void MainWindow::onBannerAction()
+{
+    // The only action the error banner offers: typing the password a server asked for.
+    if (!m_passwordSpec.isEmpty())
+        connectToServer();
 }
 
 MainWindow::OpenAnswer MainWindow::checkDatabase(quint64 token, const QString &path)
 {
+    if (PgSpec::isConnectionSpec(path)) {
+        const Result<PgConnection> server = PgSchema::openOrganisation(path);
+        if (!server)
+            return OpenAnswer { token, path, server.errorMessage(), QString(),
+                                server.error().is(PgErrorKind::PasswordNeeded)
+                                    || server.error().is(PgErrorKind::PasswordRejected) };
+        return OpenAnswer { token, path, QString(), QString() };
+    }
     const Result<OrgDatabase> db = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
     if (!db)
         return OpenAnswer { token, path, db.errorMessage(), QString() };
@@ -430,22 +532,36 @@ void MainWindow::onOpenChecked()
         return;
     if (!answer.error.isEmpty()) {
         const QString current
-            = m_path.isEmpty() ? QString() : u' ' % tr("%1 stays open.").arg(QFileInfo(m_path).fileName());
-        m_contacts->banner()->showMessage(MessageBanner::Kind::Error, answer.error % current);
+            = m_path.isEmpty() ? QString() : u' ' % tr("%1 stays open.").arg(databaseLabel(m_path));
+        m_passwordSpec = answer.needsPassword ? answer.path : QString();
+        // libpq's "fe_sendauth: no password supplied" says less than what to do about it.
+        const QString error = answer.needsPassword
+            ? tr("%1 asks for a password. Type it (it is kept until the program closes, never saved), "
+                 "or put it in ~/.pgpass so it is not asked again.")
+                  .arg(PgSpec::displayName(answer.path))
+            : answer.error;
+        m_contacts->banner()->showMessage(MessageBanner::Kind::Error, error % current,
+                                          answer.needsPassword ? tr("Type Password…") : QString());
         Q_EMIT databaseFailed(answer.path, answer.error);
         return;
     }
     // The batch panel shows the outcome of a run of the database it ran on.
-    if (answer.path != m_path)
+    if (answer.path != m_path) {
         m_batch->clear();
+        m_refreshBanner->hide();
+        m_heldRuns.clear();
+    }
     m_path = answer.path;
+    m_passwordSpec.clear();
     m_contacts->banner()->hide();
+    const bool server = PgSpec::isConnectionSpec(m_path);
     // What this database is stays said while it is open (until the user closes the note).
     QStringList notes;
     MessageBanner::Kind kind = MessageBanner::Kind::Information;
-    if (QFileInfo(m_path) == QFileInfo(demoDatabasePath()))
+    if (!server && QFileInfo(m_path) == QFileInfo(demoDatabasePath()))
         notes << tr("This is a demo database of made-up contacts. Open your organisation's "
-                    "database with File ▸ Open Database or by dropping it here.");
+                    "database with File ▸ Open Database or by dropping it here, or its server "
+                    "database with File ▸ Connect to Server.");
     if (!answer.readOnly.isEmpty()) {
         notes << answer.readOnly;
         kind = MessageBanner::Kind::Warning;
@@ -459,8 +575,11 @@ void MainWindow::onOpenChecked()
     m_campaigns->setDatabase(m_path);
     m_problems->clear();
     checkProblems();
-    setWindowTitle(tr("%1 — Email Scheduler").arg(QFileInfo(m_path).fileName()));
-    setWindowFilePath(m_path);
+    m_notifier->setDatabase(m_path);
+    setWindowTitle(tr("%1 — Email Scheduler").arg(databaseLabel(m_path)));
+    setWindowFilePath(server ? QString() : m_path);
+    if (server)
+        statusBar()->showMessage(tr("Connected to %1.").arg(PgSpec::displayName(m_path)), 5000);
     addRecent(m_path);
     Q_EMIT databaseOpened(m_path);
 }
@@ -509,7 +628,7 @@ bool MainWindow::refuseOpenDuringRun(const QString &path)
     m_contacts->banner()->showMessage(
         MessageBanner::Kind::Information,
         tr("A batch run of %1 is in progress. Cancel it (Esc) or wait until it ends, then open %2 again.")
-            .arg(QFileInfo(m_batch->databasePath()).fileName(), QFileInfo(path).fileName()));
+            .arg(databaseLabel(m_batch->databasePath()), databaseLabel(path)));
     statusBar()->clearMessage();
     return true;
 }
@@ -526,7 +645,9 @@ QString MainWindow::noticeText() const
 
 void MainWindow::chooseDatabase()
 {
-    const QString dir = m_path.isEmpty() ? QDir::homePath() : QFileInfo(m_path).absolutePath();
+    const QString dir = m_path.isEmpty() || PgSpec::isConnectionSpec(m_path)
+        ? QDir::homePath()
+        : QFileInfo(m_path).absolutePath();
     const QString path
         = QFileDialog::getOpenFileName(this, tr("Open Organisation Database"), dir,
                                        tr("SQLite databases (*.sqlite3 *.sqlite *.db);;All files (*)"));
@@ -557,11 +678,16 @@ void MainWindow::rebuildRecentMenu()
     const QStringList recent = m_settings->value(QStringLiteral("recentDatabases")).toStringList();
     for (int i = 0; i < recent.size(); ++i) {
         const QString path = recent[i];
-        QAction *action = m_recentMenu->addAction(tr("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()),
-                                                  this, [this, path] { openDatabase(path); });
+        // A server connection says so next to its name (and carries no password: addRecent).
+        const bool server = PgSpec::isConnectionSpec(path);
+        const QString text = server ? tr("&%1 %2 (server)").arg(i + 1).arg(databaseLabel(path))
+                                    : tr("&%1 %2").arg(i + 1).arg(databaseLabel(path));
+        QAction *action = m_recentMenu->addAction(text, this, [this, path] { openDatabase(path); });
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
-        action->setStatusTip(QDir::toNativeSeparators(path));
-        action->setToolTip(QDir::toNativeSeparators(path));
+        action->setIcon(style()->standardIcon(server ? QStyle::SP_DriveNetIcon : QStyle::SP_FileIcon));
+        const QString where = server ? PgSpec::displayName(path) : QDir::toNativeSeparators(path);
+        action->setStatusTip(where);
+        action->setToolTip(where);
         m_recentActions << action;
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
@@ -627,6 +753,12 @@ void MainWindow::startRun()
 
 void MainWindow::onRunFinished()
 {
+    // Runs heard while this one was going: this one is not news, the others are.
+    const QList<std::pair<QString, QString>> held = std::exchange(m_heldRuns, {});
+    for (const auto &[user, batchId] : held) {
+        if (batchId != m_batch->lastBatchId())
+            readOtherRun(user, batchId);
+    }
     m_history->reload();
     // A run writes email_schedules only: the contact rows and their problems are unchanged, so
     // the (million-row) table is rebuilt only when it is filtered by scheduled emails.
@@ -708,6 +840,59 @@ void MainWindow::onManagementChanged()
     if (m_contacts->model()->filter().doNotEmailOnly())
         m_contacts->refresh();
     m_preview->reload();
+}
+
+void MainWindow::onRunCommitted(const QString &database, const QString &user, const QString &batchId)
+{
+    if (database != m_path)
+        return;
+    // This window's own run is not offered: while it goes, what is heard waits for its batch id.
+    if (m_batch->isRunning() && m_batch->databasePath() == m_path) {
+        m_heldRuns.append({ user, batchId });
+        return;
+    }
+    if (batchId == m_batch->lastBatchId())
+        return;
+    readOtherRun(user, batchId);
+}
+
+void MainWindow::readOtherRun(const QString &user, const QString &batchId)
+{
+    Q_EMIT otherRunHeard(batchId);
+    const QString database = m_path;
+    m_otherRunWatcher.setFuture(QtConcurrent::run([database, user, batchId] {
+        return OtherRun { database, user, batchId, RunHistory::list(database, 20) };
+    }));
+}
+
+void MainWindow::onOtherRunRead()
+{
+    const OtherRun other = m_otherRunWatcher.result();
+    if (other.database != m_path)
+        return;
+    const QList<RunRecord> runs = other.runs ? other.runs.value() : QList<RunRecord>();
+    const auto found = std::find_if(runs.cbegin(), runs.cend(),
+                                    [&other](const RunRecord &run) { return run.batchId == other.batchId; });
+    const QLocale locale;
+    QString text;
+    if (found == runs.cend()) {
+        text = tr("%1's run has finished.").arg(other.user.isEmpty() ? tr("Another user") : other.user);
+    } else {
+        const QString runBy = RunHistoryModel::runBy(*found);
+        const QString who = runBy.isEmpty() ? other.user : runBy;
+        const QDateTime finished
+            = (found->finishedAt.isValid() ? found->finishedAt : found->startedAt).toLocalTime();
+        const QString when = finished.date() == QDate::currentDate()
+            ? locale.toString(finished.time(), QLocale::ShortFormat)
+            : locale.toString(finished, QLocale::ShortFormat);
+        text = found->added == 1
+            ? tr("%1's run of %2 added one email.").arg(who, when)
+            : tr("%1's run of %2 added %3 emails.").arg(who, when, locale.toString(found->added));
+    }
+    m_refreshBanner->showMessage(
+        MessageBanner::Kind::Information,
+        text % u' ' % tr("The contacts, schedules and sends per day shown here are from before it."),
+        tr("Refresh"));
 }
 
 void MainWindow::saveSettings()

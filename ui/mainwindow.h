@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config.h"
+#include "storage/runhistory.h"
 
 #include <QDate>
 #include <QFutureWatcher>
@@ -11,6 +12,8 @@
 
 class BatchPanel;
 class CampaignsWindow;
+class MessageBanner;
+class PgNotifier;
 class ContactsPage;
 class DailyLoadView;
 class DoNotEmailWindow;
@@ -37,9 +40,13 @@ public:
     // Restores geometry, layout and the "as of" choice, then opens `path`, else the last
     // database, else the bundled demo database (created on first start).
     void startSession(const QString &path);
-    // Checks the file off the GUI thread, then shows it; a bad file leaves the current one open
-    // and says why in the banner.
+    // Checks the file (or the server of a connection spec) off the GUI thread, then shows it; a
+    // bad one leaves the current database open and says why in the banner.
     void openDatabase(const QString &path);
+    // File ▸ Connect to Server…: the connection dialog; opens the database it connected to.
+    void connectToServer();
+    // How the window names `database`: the file name, or "agency on db1:5432" for a server.
+    static QString databaseLabel(const QString &database);
     void openDemoDatabase();
     QString databasePath() const { return m_path; }
 
@@ -65,6 +72,11 @@ public:
     QAction *doNotEmailAction() const { return m_doNotEmailAction; }
     QAction *doNotEmailListAction() const { return m_doNotEmailListAction; }
     QAction *campaignsAction() const { return m_campaignsAction; }
+    QAction *connectAction() const { return m_connectAction; }
+    QList<QAction *> recentActions() const { return m_recentActions; }
+    // "Alice's run of 14:02 added 120 emails" with a Refresh button (server databases).
+    MessageBanner *refreshBanner() const { return m_refreshBanner; }
+    PgNotifier *runNotifier() const { return m_notifier; }
     // The message of the last failed open (empty when none is shown).
     QString bannerText() const;
     // What the open database is: made-up demo contacts, read-only (empty when nothing to say).
@@ -73,6 +85,9 @@ public:
 Q_SIGNALS:
     void databaseOpened(const QString &path);
     void databaseFailed(const QString &path, const QString &message);
+    // Another program's run of the open server database committed (this window's own never
+    // does): the refresh offer follows once its record is read.
+    void otherRunHeard(const QString &batchId);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -85,7 +100,16 @@ private:
         quint64 token = 0;
         QString path;
         QString error;
-        QString readOnly; // why a run could not write this database; empty when it could
+        QString readOnly;           // why a run could not write this database; empty when it could
+        bool needsPassword = false; // a server that wants a password the program does not have
+    };
+    // A run another program committed on the open server database.
+    struct OtherRun
+    {
+        QString database;
+        QString user;
+        QString batchId;
+        Result<QList<RunRecord>> runs = QList<RunRecord>(); // the newest runs, read when it was heard
     };
     static OpenAnswer checkDatabase(quint64 token, const QString &path);
     void createActions();
@@ -118,6 +142,10 @@ private:
     void doNotEmailSelected();
     // The do-not-email list or the campaigns changed: what shows their effect reloads.
     void onManagementChanged();
+    void onRunCommitted(const QString &database, const QString &user, const QString &batchId);
+    void readOtherRun(const QString &user, const QString &batchId);
+    void onOtherRunRead();
+    void onBannerAction();
     void saveSettings();
 
     std::unique_ptr<QSettings> m_settings;
@@ -127,6 +155,13 @@ private:
     quint64 m_openToken = 0;
     QFutureWatcher<OpenAnswer> m_openWatcher;
     QFutureWatcher<QString> m_demoWatcher;
+    QFutureWatcher<OtherRun> m_otherRunWatcher;
+    PgNotifier *m_notifier = nullptr;
+    MessageBanner *m_refreshBanner = nullptr;
+    // Runs heard while this window's own run of the same database was going: told once it ends,
+    // unless one of them is that run.
+    QList<std::pair<QString, QString>> m_heldRuns;
+    QString m_passwordSpec; // the server whose open failed for want of a password
 
     ContactsPage *m_contacts = nullptr;
     SchedulePreviewDock *m_preview = nullptr;
@@ -150,4 +185,5 @@ private:
     QAction *m_doNotEmailAction = nullptr;
     QAction *m_doNotEmailListAction = nullptr;
     QAction *m_campaignsAction = nullptr;
+    QAction *m_connectAction = nullptr;
 };

@@ -2,11 +2,13 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QStyle>
 #include <QToolButton>
 
 MessageBanner::MessageBanner(QWidget *parent)
-    : QFrame(parent), m_icon(new QLabel(this)), m_text(new QLabel(this)), m_close(new QToolButton(this))
+    : QFrame(parent), m_icon(new QLabel(this)), m_text(new QLabel(this)), m_action(new QPushButton(this)),
+      m_close(new QToolButton(this))
 {
     setObjectName(QStringLiteral("messageBanner"));
     setFrameShape(QFrame::StyledPanel);
@@ -20,13 +22,19 @@ MessageBanner::MessageBanner(QWidget *parent)
     layout->setContentsMargins(8, 4, 4, 4);
     layout->addWidget(m_icon);
     layout->addWidget(m_text, 1);
+    m_action->setObjectName(QStringLiteral("bannerAction"));
+    m_action->hide();
+    layout->addWidget(m_action, 0, Qt::AlignVCenter);
     layout->addWidget(m_close, 0, Qt::AlignTop);
     connect(m_close, &QToolButton::clicked, this, &QWidget::hide);
+    connect(m_action, &QPushButton::clicked, this, &MessageBanner::actionTriggered);
     hide();
 }
 
-void MessageBanner::showMessage(Kind kind, const QString &text)
+void MessageBanner::showMessage(Kind kind, const QString &text, const QString &actionText)
 {
+    m_action->setText(actionText);
+    m_action->setVisible(!actionText.isEmpty());
     m_kind = kind;
     QStyle::StandardPixmap icon = QStyle::SP_MessageBoxInformation;
     QString sheet = QStringLiteral("#%1 { background: #e4effb; border: 1px solid #a0bde0; }");

@@ -3,6 +3,7 @@
 #include <QFrame>
 
 class QLabel;
+class QPushButton;
 class QToolButton;
 
 // An inline message above the content (KeePassXC MessageWidget style): one line saying what
@@ -16,13 +17,19 @@ public:
 
     explicit MessageBanner(QWidget *parent = nullptr);
 
-    void showMessage(Kind kind, const QString &text);
+    // `actionText` non-empty: a button with that text next to the message (actionTriggered).
+    void showMessage(Kind kind, const QString &text, const QString &actionText = QString());
     QString text() const;
     Kind kind() const { return m_kind; }
+    QPushButton *actionButton() const { return m_action; }
+
+Q_SIGNALS:
+    void actionTriggered();
 
 private:
     QLabel *m_icon = nullptr;
     QLabel *m_text = nullptr;
+    QPushButton *m_action = nullptr;
     QToolButton *m_close = nullptr;
     Kind m_kind = Kind::Information;
 };

@@ -34,6 +34,11 @@ QString RunHistoryModel::statusLabel(const QString &status)
     return status;
 }
 
+QString RunHistoryModel::runBy(const RunRecord &run)
+{
+    return run.serverUser.isEmpty() ? run.user : run.serverUser;
+}
+
 QVariant RunHistoryModel::displayValue(const RunRecord &run, int column) const
 {
     const QLocale locale;
@@ -58,7 +63,7 @@ QVariant RunHistoryModel::displayValue(const RunRecord &run, int column) const
         return tr("+%1 / −%2 / =%3")
             .arg(locale.toString(run.added), locale.toString(run.removed), locale.toString(run.unchanged));
     case User:
-        return run.user;
+        return runBy(run);
     case Error:
         return run.error;
     case Warnings:
@@ -105,6 +110,9 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
             return tr("This run wrote nothing to the database; it is listed until the program closes.");
         if (index.column() == Warnings && !run.warnings.isEmpty())
             return run.warnings;
+        if (index.column() == User && !run.serverUser.isEmpty() && !run.user.isEmpty()
+            && run.user != run.serverUser)
+            return tr("Server user %1, computer user %2").arg(run.serverUser, run.user);
         return run.error.isEmpty() ? tr("Batch %1").arg(run.batchId) : run.error;
     case Qt::TextAlignmentRole:
         if (index.column() >= Contacts && index.column() <= Changes)
@@ -137,7 +145,7 @@ QVariant RunHistoryModel::headerData(int section, Qt::Orientation orientation, i
     case Changes:
         return tr("Added / removed / unchanged");
     case User:
-        return tr("Who");
+        return tr("Run by");
     case Error:
         return tr("Message");
     case Warnings:

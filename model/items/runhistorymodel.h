@@ -12,6 +12,7 @@ class RunHistoryModel final : public QAbstractTableModel
 public:
     enum Column {
         Started,
+        User, // "Run by": the server role on PostgreSQL, else the computer user
         Today,
         Status,
         Contacts,
@@ -19,7 +20,6 @@ public:
         Skipped,
         Problems,
         Changes,
-        User,
         Error,
         Warnings, // campaigns the run left out (SPEC 12's campaign_invalid), one per line
         ColumnCount
@@ -37,6 +37,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString statusLabel(const QString &status);
+    // Who ran `run`: the server role on PostgreSQL, else the computer user stored with it.
+    static QString runBy(const RunRecord &run);
 
 private:
     QVariant displayValue(const RunRecord &run, int column) const;

@@ -25,8 +25,9 @@ struct RunRecord
     qint64 added = 0;
     qint64 removed = 0;
     qint64 unchanged = 0;
-    QString user;
-    QString error; // empty unless failed/cancelled
+    QString user;       // who ran it on the computer ($USER)
+    QString serverUser; // PostgreSQL: the server role it ran as (session_user); empty on SQLite
+    QString error;      // empty unless failed/cancelled
     // The run's warnings (SPEC 12's campaign_invalid), one per line: "<code>: <message>"; empty
     // for none. Stored in the runs table's `warnings` column.
     QString warnings;

@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QHash>
+#include <QMutex>
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -69,9 +71,53 @@ int hexValue(char c)
     return -1;
 }
 
+// Passwords typed into the program, by server, port, database and user; memory only.
+struct SessionPasswords
+{
+    QMutex mutex;
+    QHash<QString, QString> byTarget;
+};
+
+SessionPasswords &sessionPasswords()
+{
+    static SessionPasswords passwords;
+    return passwords;
+}
+
+QString targetKey(const PgSpec::Parts &parts)
+{
+    return parts.host + u'\n' + parts.port + u'\n' + parts.dbname + u'\n' + parts.user;
+}
+
+QString sessionPassword(const PgSpec::Parts &parts)
+{
+    SessionPasswords &store = sessionPasswords();
+    const QMutexLocker lock(&store.mutex);
+    return store.byTarget.value(targetKey(parts));
+}
+
 } // namespace
 
 namespace PgSpec {
+
+void setSessionPassword(const QString &spec, const QString &password)
+{
+    const Parts parts = parse(spec);
+    if (!parts.ok)
+        return;
+    SessionPasswords &store = sessionPasswords();
+    const QMutexLocker lock(&store.mutex);
+    if (password.isEmpty())
+        store.byTarget.remove(targetKey(parts));
+    else
+        store.byTarget.insert(targetKey(parts), password);
+}
+
+bool hasSessionPassword(const QString &spec)
+{
+    const Parts parts = parse(spec);
+    return parts.ok && !sessionPassword(parts).isEmpty();
+}
 
 bool isConnectionSpec(const QString &database)
 {
@@ -337,12 +383,32 @@ Result<PgConnection> PgConnection::connect(const QString &spec, const QString &a
 {
     const QByteArray expanded = spec.trimmed().toUtf8();
     const QByteArray application = applicationName.toUtf8();
-    const char *keywords[] = { "dbname", "fallback_application_name", "application_name", nullptr };
-    const char *values[] = { expanded.constData(), "email-scheduler",
-                             application.isEmpty() ? nullptr : application.constData(), nullptr };
-    if (application.isEmpty())
-        keywords[2] = nullptr;
-    PgConnection connection(PQconnectdbParams(keywords, values, 1), spec);
+    const PgSpec::Parts parts = PgSpec::parse(spec);
+    const QByteArray password
+        = parts.ok && parts.password.isEmpty() ? sessionPassword(parts).toUtf8() : QByteArray();
+    // Keywords are applied in order, so the timeout placed before dbname is only a default the
+    // spec may override; after dbname, the session password fills in what the spec lacks.
+    std::vector<const char *> keywords;
+    std::vector<const char *> values;
+    if (qEnvironmentVariableIsEmpty("PGCONNECT_TIMEOUT")) {
+        keywords.push_back("connect_timeout");
+        values.push_back("10");
+    }
+    keywords.push_back("dbname");
+    values.push_back(expanded.constData());
+    keywords.push_back("fallback_application_name");
+    values.push_back("email-scheduler");
+    if (!application.isEmpty()) {
+        keywords.push_back("application_name");
+        values.push_back(application.constData());
+    }
+    if (!password.isEmpty()) {
+        keywords.push_back("password");
+        values.push_back(password.constData());
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+    PgConnection connection(PQconnectdbParams(keywords.data(), values.data(), 1), spec);
     const QString name = connection.name();
     if (!connection.m_conn)
         return dbError(DbErrorKind::Other, tr("Could not connect to %1: out of memory.").arg(name));
@@ -355,14 +421,20 @@ Result<PgConnection> PgConnection::connect(const QString &spec, const QString &a
                            tr("Could not open %1: %2. Check the database name, or create the database on the "
                               "server first (createdb).")
                                .arg(name, detail));
+        const QString login = tr("Could not log in to %1: %2. Check the user name, and put the password in "
+                                 "~/.pgpass or PGPASSWORD.")
+                                  .arg(name, detail);
+        // The program asks for a password when the server wants one that it did not get.
+        if (PQconnectionNeedsPassword(connection.m_conn))
+            return Error(PgErrorKind::PasswordNeeded, login);
+        if (full.contains(QLatin1StringView("password authentication failed"))
+            && PQconnectionUsedPassword(connection.m_conn))
+            return Error(PgErrorKind::PasswordRejected, login);
         if (full.contains(QLatin1StringView("authentication failed"))
             || full.contains(QLatin1StringView("no password supplied"))
             || (full.contains(QLatin1StringView("role \""))
                 && full.contains(QLatin1StringView("does not exist"))))
-            return dbError(DbErrorKind::Other,
-                           tr("Could not log in to %1: %2. Check the user name, and put the password in "
-                              "~/.pgpass or PGPASSWORD.")
-                               .arg(name, detail));
+            return dbError(DbErrorKind::Other, login);
         return dbError(DbErrorKind::Other,
                        tr("Could not connect to %1: %2. Check that the server is running and that the host "
                           "and port are right.")

@@ -15,6 +15,13 @@
 struct pg_conn;
 struct pg_result;
 
+// Connection failures a caller can act on; any other failure is a DbErrorKind (dbErrorKind()
+// reads these as DbErrorKind::Other, so the command line's exit codes stay as they are).
+enum class PgErrorKind {
+    PasswordNeeded,   // the server asked for a password and none was available
+    PasswordRejected, // the password given was wrong
+};
+
 // Telling a PostgreSQL connection from an SQLite file path, and naming it in messages.
 namespace PgSpec {
 
@@ -40,6 +47,12 @@ struct Parts
     QString error; // why parsing failed
 };
 Parts parse(const QString &spec);
+
+// A password typed into the program for the server, database and user of `spec` (from parse()),
+// kept in this process's memory only and used by every later PgConnection::connect to them
+// whose spec carries none: never written anywhere. An empty `password` forgets it.
+void setSessionPassword(const QString &spec, const QString &password);
+bool hasSessionPassword(const QString &spec);
 
 } // namespace PgSpec
 
@@ -89,7 +102,10 @@ void pgCopyField(QByteArray &line, QByteArrayView value, bool first);
 class PgConnection final
 {
 public:
-    // Connects; `applicationName` shows in pg_stat_activity (who holds a run's lock).
+    // Connects; `applicationName` shows in pg_stat_activity (who holds a run's lock). Gives up
+    // after 10 s when the server does not answer (unless the spec or PGCONNECT_TIMEOUT says
+    // otherwise); a password comes from the spec, the session (setSessionPassword), PGPASSWORD
+    // or ~/.pgpass.
     static Result<PgConnection> connect(const QString &spec, const QString &applicationName = QString());
 
     PgConnection(PgConnection &&other) noexcept;

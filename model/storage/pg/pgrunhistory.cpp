@@ -38,9 +38,9 @@ Result<qint64> record(PgConnection &db, const RunRecord &run)
     const QByteArray sql = "INSERT INTO \"" + PgSchema::runsTable(db).toUtf8()
         + "\" (batch_id, started_at, finished_at, today, status, contacts, scheduled, skipped, problems, "
           "added, "
-          "removed, unchanged, \"user\", error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-          "$13, "
-          "$14) RETURNING id";
+          "removed, unchanged, \"user\", error, server_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+          "$10, "
+          "$11, $12, $13, $14, session_user) RETURNING id";
     const qint64 counts[]
         = { run.contacts, run.scheduled, run.skipped, run.problems, run.added, run.removed, run.unchanged };
     QList<QByteArray> params { run.batchId.toUtf8(), isoUtc(run.startedAt), isoUtc(run.finishedAt),
@@ -69,7 +69,7 @@ Result<QList<RunRecord>> list(const QString &spec, int limit)
     QByteArray sql = "SELECT id::bigint";
     for (const char *column :
          { "batch_id", "started_at", "finished_at", "today", "status", "contacts", "scheduled", "skipped",
-           "problems", "added", "removed", "unchanged", "user", "error" })
+           "problems", "added", "removed", "unchanged", "user", "error", "server_user" })
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive)
             ? QByteArray(", \"") + column + "\"::text"
             : QByteArray(", NULL");
@@ -94,6 +94,7 @@ Result<QList<RunRecord>> list(const QString &spec, int limit)
         run.unchanged = rows->int64(r, 12);
         run.user = rows->text(r, 13);
         run.error = rows->text(r, 14);
+        run.serverUser = rows->text(r, 15);
         runs.append(run);
     }
     return runs;

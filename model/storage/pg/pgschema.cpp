@@ -58,6 +58,9 @@ constexpr ColumnSpec kRunColumns[] = {
     { "unchanged", "bigint" },
     { "\"user\"", "text" },
     { "error", "text" },
+    // Who ran it on a shared database: the role it logged in as (no default, so older rows stay
+    // without one rather than getting the name of whoever added the column).
+    { "server_user", "text" },
 };
 
 } // namespace
