@@ -2,6 +2,7 @@
 
 #include "audittrailview.h"
 #include "campaigneditor.h"
+#include "campaigneffectview.h"
 #include "csv/managementexport.h"
 #include "items/campaigneffect.h"
 #include "items/campaignlistmodel.h"
@@ -52,7 +53,8 @@ public:
     EndCampaignDialog(const QString &dbPath, const CampaignCatalog &catalog,
                       const CampaignInstanceRow &instance, QDate today, const Config &config, QWidget *parent)
         : QDialog(parent), m_dbPath(dbPath), m_catalog(catalog), m_instance(instance), m_today(today),
-          m_config(config), m_date(new QDateEdit(this)), m_effect(new QLabel(this))
+          m_config(config), m_date(new QDateEdit(this)), m_effect(new QLabel(this)),
+          m_change(new CampaignChangeView(this))
     {
         setWindowTitle(CampaignsWindow::tr("End campaign"));
         m_date->setObjectName(QStringLiteral("endDate"));
@@ -80,6 +82,7 @@ public:
         layout->addWidget(intro);
         layout->addLayout(form);
         layout->addWidget(m_effect);
+        layout->addWidget(m_change);
         layout->addWidget(buttons);
         connect(m_date, &QDateEdit::dateChanged, this, [this] { compute(); });
         compute();
@@ -91,6 +94,7 @@ private:
     {
         const quint64 token = ++m_token;
         m_effect->setText(CampaignsWindow::tr("Working out the effect…"));
+        m_change->showWorking();
         CampaignInstanceRow ended = m_instance;
         ended.activeEndDate = m_date->date().toString(Qt::ISODate);
         qint64 id = 0;
@@ -103,22 +107,27 @@ private:
         const QString path = m_dbPath;
         const QDate today = m_today;
         const Config config = m_config;
-        QtConcurrent::run([path, catalog, id, today, config] {
-            return CampaignEffects::compute(path, catalog, id, today, config);
+        const CampaignCatalog stored = m_catalog;
+        QtConcurrent::run([path, stored, catalog, id, today, config] {
+            return CampaignEffects::compareChange(path, stored, catalog, id, {}, today, config);
         })
             .then(
                 QCoreApplication::instance(),
-                [guard = QPointer<QObject>(this), this, token](const Result<CampaignEffect> &effect) {
+                [guard = QPointer<QObject>(this), this, token](const Result<CampaignChange> &change) {
                     // The window may be gone by now (Qt 6.4 asserts on a deleted .then() context).
                     if (!guard)
                         return;
 
                     if (token != m_token)
                         return;
-                    if (!effect) {
-                        m_effect->setText(effect.errorMessage());
+                    if (!change) {
+                        m_effect->setText(change.errorMessage());
+                        m_change->showError(QString());
                         return;
                     }
+                    // Audience and sends per day, now and once it ends.
+                    m_change->showChange(*change);
+                    const CampaignEffect *effect = &change->after;
                     const QLocale locale;
                     if (!effect->live)
                         m_effect->setText(CampaignsWindow::tr(
@@ -143,6 +152,7 @@ private:
     quint64 m_token = 0;
     QDateEdit *m_date;
     QLabel *m_effect;
+    CampaignChangeView *m_change;
 };
 } // namespace
 
@@ -449,6 +459,8 @@ void CampaignsWindow::enrolCurrent()
     auto *dialog = new ListImportDialog(ListImportDialog::Kind::Enrolment, m_path, state->row.id,
                                         state->row.instanceName, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The effect of the file's rows on the audience and sends per day, before Enrol is clicked.
+    dialog->showEnrolmentEffect(catalogOf(m_instances->overview()), m_today, m_config);
     const QString name = state->row.instanceName;
     connect(dialog, &ListImportDialog::imported, this, [this, name] {
         changed(tr("Enrolled contacts in %1. The next run schedules their emails.").arg(name));
