@@ -1,5 +1,6 @@
 #include "batchpanel.h"
 
+#include "batch/runemailcounts.h"
 #include "exportdialog.h"
 #include "items/campaigneffect.h"
 #include "items/emailtypelabel.h"
@@ -350,6 +351,7 @@ void BatchPanel::finish(Outcome outcome, const QString &message, bool recordedBy
             run.scheduled = m_batch->scheduled;
             run.skipped = m_batch->skipped;
             run.problems = m_batch->problems;
+            run.emailCounts = RunEmailCounts::toText(RunEmailCounts::count(*m_batch));
         } else if (m_counters) {
             run.contacts = m_counters->processed.load();
             run.scheduled = m_counters->scheduled.load();
