@@ -53,7 +53,8 @@ void EffectChart::setChange(const CampaignChange &change)
 {
     m_after = change.after;
     m_before = change.before;
-    m_hasBefore = !change.before.perDay.empty();
+    // Outlines only where they tell something: an unchanged instance shows its bars alone.
+    m_hasBefore = !change.before.perDay.empty() && change.before.perDay != change.after.perDay;
     update();
 }
 
@@ -86,10 +87,20 @@ QDate EffectChart::last() const
     return day;
 }
 
+qint64 EffectChart::busiest() const
+{
+    return std::max<qint64>({ 1, m_after.busiestDay(), m_hasBefore ? m_before.busiestDay() : 0 });
+}
+
+bool EffectChart::capInRange() const
+{
+    // A cap far above the bars would flatten them to a line: it is then named, not drawn.
+    return m_after.dailyCap > 0 && m_after.dailyCap <= 3 * busiest();
+}
+
 qint64 EffectChart::top() const
 {
-    return std::max<qint64>(
-        { 1, m_after.busiestDay(), m_hasBefore ? m_before.busiestDay() : 0, qint64(m_after.dailyCap) });
+    return capInRange() ? std::max<qint64>(busiest(), m_after.dailyCap) : busiest();
 }
 
 void EffectChart::paintEvent(QPaintEvent *)
@@ -135,15 +146,21 @@ void EffectChart::paintEvent(QPaintEvent *)
     if (m_hasBefore)
         right = effectTr("outlined: before the change") + QStringLiteral("   ") + right;
     p.drawText(QRectF(area.center().x(), area.bottom() + 3, area.width() / 2, 16), Qt::AlignRight, right);
-    if (m_after.dailyCap > 0 && m_after.dailyCap <= top()) {
+    if (m_after.dailyCap > 0 && !capInRange()) {
+        p.setPen(QColor(0xc0, 0x39, 0x2b));
+        p.drawText(area.adjusted(4, 2, -4, 0), Qt::AlignRight | Qt::AlignTop,
+                   effectTr("daily cap %1, far above").arg(locale.toString(m_after.dailyCap)));
+    } else if (m_after.dailyCap > 0) {
         const double y = area.bottom() - double(m_after.dailyCap) * scale;
         QPen pen(QColor(0xc0, 0x39, 0x2b));
         pen.setStyle(Qt::DashLine);
         p.setPen(pen);
         p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
-        // On a backing: the bars of a crowded campaign reach above the line.
+        // On a backing: the bars of a crowded campaign reach above the line. Below the line
+        // when there is no room above it.
         const QString cap = effectTr("daily cap %1").arg(locale.toString(m_after.dailyCap));
-        const QRectF box(area.left() + 4, y - 16, fontMetrics().horizontalAdvance(cap) + 8, 15);
+        const double boxTop = y - 16 < area.top() ? y + 2 : y - 16;
+        const QRectF box(area.left() + 4, boxTop, fontMetrics().horizontalAdvance(cap) + 8, 15);
         QColor back = palette().color(QPalette::Base);
         back.setAlpha(225);
         p.fillRect(box, back);
@@ -181,6 +198,10 @@ QString campaignChangeText(const CampaignChange &change)
     const CampaignEffect &before = change.before;
     const CampaignEffect &after = change.after;
     QStringList lines;
+    if (before.audience == after.audience && before.scheduled == after.scheduled
+        && before.perDay == after.perDay && change.othersBefore == change.othersAfter)
+        return effectTr("No change to its audience (%1 contacts) or its sends per day.")
+            .arg(locale.toString(after.audience));
     if (before.audience == after.audience && before.scheduled == after.scheduled)
         lines << effectTr("Audience: no change (%1 contacts, %2 emails pre-scheduled).")
                      .arg(locale.toString(after.audience), locale.toString(after.scheduled));

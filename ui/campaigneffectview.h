@@ -27,6 +27,8 @@ private:
     QRectF plot() const;
     QDate first() const;
     QDate last() const;
+    qint64 busiest() const;
+    bool capInRange() const;
     qint64 top() const;
 
     CampaignEffect m_after;

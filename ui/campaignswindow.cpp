@@ -127,6 +127,7 @@ private:
                     }
                     // Audience and sends per day, now and once it ends.
                     m_change->showChange(*change);
+                    adjustSize(); // the lines and the chart need more room than "working out"
                     const CampaignEffect *effect = &change->after;
                     const QLocale locale;
                     if (!effect->live)
