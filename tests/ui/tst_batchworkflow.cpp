@@ -24,6 +24,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFutureWatcher>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -347,6 +348,13 @@ void TestBatchWorkflow::campaignAndFollowupCountsInQuestionAndHistory()
         QVERIFY2(question.contains(label + u": " + sends), qPrintable(question));
         QVERIFY2(cell.contains(label + u": " + sends), qPrintable(cell));
     }
+    // On screen next to the run's counts, wide enough to read and no wider than half the dock.
+    QHeaderView *header = m_window->runHistoryDock()->view()->horizontalHeader();
+    QCOMPARE(header->visualIndex(RunHistoryModel::EmailCounts),
+             header->visualIndex(RunHistoryModel::Skipped) + 1);
+    QVERIFY2(header->sectionSize(RunHistoryModel::EmailCounts) >= 300
+                 && header->sectionSize(RunHistoryModel::EmailCounts) <= std::max(420, header->width() / 2),
+             qPrintable(QString::number(header->sectionSize(RunHistoryModel::EmailCounts))));
     // Read back from the runs table, not only from memory.
     m_window->runHistoryDock()->reload();
     QTRY_COMPARE_WITH_TIMEOUT(history->index(0, RunHistoryModel::EmailCounts).data().toString(), cell, 10000);
