@@ -142,10 +142,18 @@ void EffectChart::paintEvent(QPaintEvent *)
     const QLocale locale;
     p.drawText(QRectF(area.left(), area.bottom() + 3, area.width() / 2, 16), Qt::AlignLeft,
                locale.toString(first(), QStringLiteral("MMM d")));
-    QString right = locale.toString(last(), QStringLiteral("MMM d, yyyy"));
-    if (m_hasBefore)
-        right = effectTr("outlined: before the change") + QStringLiteral("   ") + right;
-    p.drawText(QRectF(area.center().x(), area.bottom() + 3, area.width() / 2, 16), Qt::AlignRight, right);
+    p.drawText(QRectF(area.center().x(), area.bottom() + 3, area.width() / 2, 16), Qt::AlignRight,
+               locale.toString(last(), QStringLiteral("MMM d, yyyy")));
+    if (m_hasBefore) {
+        // The key, inside the plot's top left (the cap's note takes the top right).
+        const QString key = effectTr("outlined: before the change");
+        const QRectF box(area.left() + 4, area.top() + 2, fontMetrics().horizontalAdvance(key) + 8, 15);
+        QColor back = palette().color(QPalette::Base);
+        back.setAlpha(225);
+        p.fillRect(box, back);
+        p.setPen(QColor(0x34, 0x49, 0x5e));
+        p.drawText(box, Qt::AlignCenter, key);
+    }
     if (m_after.dailyCap > 0 && !capInRange()) {
         p.setPen(QColor(0xc0, 0x39, 0x2b));
         p.drawText(area.adjusted(4, 2, -4, 0), Qt::AlignRight | Qt::AlignTop,

@@ -29,6 +29,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -127,7 +128,9 @@ private:
                     }
                     // Audience and sends per day, now and once it ends.
                     m_change->showChange(*change);
-                    adjustSize(); // the lines and the chart need more room than "working out"
+                    // The lines and the chart need more room than "working out": grown once the
+                    // layout has taken in the new text.
+                    QTimer::singleShot(0, this, [this] { adjustSize(); });
                     const CampaignEffect *effect = &change->after;
                     const QLocale locale;
                     if (!effect->live)
