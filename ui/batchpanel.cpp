@@ -1,5 +1,6 @@
 #include "batchpanel.h"
 
+#include "batch/runemailcounts.h"
 #include "exportdialog.h"
 #include "items/campaigneffect.h"
 #include "items/emailtypelabel.h"
@@ -361,6 +362,7 @@ void BatchPanel::finish(Outcome outcome, const QString &message, bool recordedBy
             run.scheduled = m_batch->scheduled;
             run.skipped = m_batch->skipped;
             run.problems = m_batch->problems;
+            run.emailCounts = RunEmailCounts::toText(RunEmailCounts::count(*m_batch));
         } else if (m_counters) {
             run.contacts = m_counters->processed.load();
             run.scheduled = m_counters->scheduled.load();
@@ -497,15 +499,17 @@ bool BatchPanel::confirmWithDialog(const BatchResultPtr &batch, const ScheduleDi
               .arg(locale.toString(batch->today, QLocale::LongFormat), locale.toString(batch->scheduled),
                    locale.toString(batch->skipped), locale.toString(batch->contacts));
     if (!m_campaignSummary.isEmpty())
-        computed += u"\n\n" % m_campaignSummary % u"\n";
+        computed += u"\n\n" % m_campaignSummary;
+    // The campaign lines end a paragraph: what follows them starts its own.
+    const QString then = m_campaignSummary.isEmpty() ? QStringLiteral(" ") : QStringLiteral("\n\n");
     QMessageBox box(QMessageBox::Question, tr("Write the new schedule?"), QString(), QMessageBox::NoButton,
                     window());
     box.setTextFormat(Qt::PlainText);
     if (nothing) {
         box.setText(tr("Nothing would change: the stored schedule already matches this run."));
-        box.setInformativeText(computed % u' ' % tr("Writing would only add the run to the run history."));
+        box.setInformativeText(computed % then % tr("Writing would only add the run to the run history."));
     } else {
-        box.setText(computed % u' ' % tr("Compared with the stored schedule:"));
+        box.setText(computed % then % tr("Compared with the stored schedule:"));
         const QString table = diffHtml(diff);
         box.setInformativeText(table);
         // QMessageBox wraps its text at about 500 px, which folded the table's headers and

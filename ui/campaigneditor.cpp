@@ -1,5 +1,6 @@
 #include "campaigneditor.h"
 
+#include "campaigneffectview.h"
 #include "continueongui.h"
 #include "dates.h"
 #include "messagebanner.h"
@@ -14,24 +15,14 @@
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHelpEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPainter>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
-#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
-
-namespace {
-QString chartTr(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("CampaignEditor", text, nullptr, n);
-}
-} // namespace
 
 // A date or "open" (no bound): a check box and a date box.
 class OptionalDateEdit final : public QWidget
@@ -76,103 +67,6 @@ private:
     QString m_openText;
 };
 
-// The sends per day a campaign adds: one bar per day, the daily cap drawn across.
-class EffectChart final : public QWidget
-{
-public:
-    explicit EffectChart(QWidget *parent) : QWidget(parent)
-    {
-        setMinimumHeight(110);
-        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-        setMouseTracking(true);
-    }
-    void setEffect(const CampaignEffect &effect)
-    {
-        m_effect = effect;
-        update();
-    }
-    void clear()
-    {
-        m_effect = {};
-        update();
-    }
-    QSize sizeHint() const override { return { 520, 110 }; }
-
-protected:
-    QRectF plot() const { return QRectF(40, 8, width() - 48, height() - 28); }
-    QDate first() const { return m_effect.perDay.empty() ? QDate() : m_effect.perDay.begin()->first; }
-    QDate last() const { return m_effect.perDay.empty() ? QDate() : m_effect.perDay.rbegin()->first; }
-    qint64 top() const { return std::max<qint64>({ 1, m_effect.busiestDay(), qint64(m_effect.dailyCap) }); }
-
-    void paintEvent(QPaintEvent *) override
-    {
-        QPainter p(this);
-        p.fillRect(rect(), palette().base());
-        const QRectF area = plot();
-        p.setPen(palette().color(QPalette::Mid));
-        p.drawRect(area);
-        if (m_effect.perDay.empty()) {
-            p.setPen(palette().color(QPalette::PlaceholderText));
-            p.drawText(area, Qt::AlignCenter, chartTr("No emails on any day"));
-            return;
-        }
-        const qint64 days = first().daysTo(last()) + 1;
-        const double step = area.width() / double(days);
-        const double scale = area.height() / double(top());
-        for (const auto &[day, count] : m_effect.perDay) {
-            const double x = area.left() + step * double(first().daysTo(day));
-            const double h = double(count) * scale;
-            const bool over = m_effect.dailyCap > 0 && count > m_effect.dailyCap;
-            p.fillRect(QRectF(x + step * 0.1, area.bottom() - h, std::max(1.0, step * 0.8), h),
-                       over ? QColor(0xc0, 0x39, 0x2b) : QColor(0x16, 0xa0, 0x85));
-        }
-        p.setPen(palette().color(QPalette::Text));
-        p.drawText(QRectF(0, area.top() - 6, 36, 14), Qt::AlignRight, QLocale().toString(top()));
-        p.drawText(QRectF(0, area.bottom() - 8, 36, 14), Qt::AlignRight, QStringLiteral("0"));
-        const QLocale locale;
-        p.drawText(QRectF(area.left(), area.bottom() + 3, area.width() / 2, 16), Qt::AlignLeft,
-                   locale.toString(first(), QStringLiteral("MMM d")));
-        p.drawText(QRectF(area.center().x(), area.bottom() + 3, area.width() / 2, 16), Qt::AlignRight,
-                   locale.toString(last(), QStringLiteral("MMM d, yyyy")));
-        if (m_effect.dailyCap > 0 && m_effect.dailyCap <= top()) {
-            const double y = area.bottom() - double(m_effect.dailyCap) * scale;
-            QPen pen(QColor(0xc0, 0x39, 0x2b));
-            pen.setStyle(Qt::DashLine);
-            p.setPen(pen);
-            p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y));
-            // On a backing: the bars of a crowded campaign reach above the line.
-            const QString cap = chartTr("daily cap %1").arg(locale.toString(m_effect.dailyCap));
-            const QRectF box(area.left() + 4, y - 16, fontMetrics().horizontalAdvance(cap) + 8, 15);
-            QColor back = palette().color(QPalette::Base);
-            back.setAlpha(225);
-            p.fillRect(box, back);
-            p.drawText(box, Qt::AlignCenter, cap);
-        }
-    }
-    bool event(QEvent *e) override
-    {
-        if (e->type() == QEvent::ToolTip && !m_effect.perDay.empty()) {
-            const auto *help = static_cast<QHelpEvent *>(e);
-            const QRectF area = plot();
-            const qint64 days = first().daysTo(last()) + 1;
-            const int index = int((help->pos().x() - area.left()) / (area.width() / double(days)));
-            const QDate day = first().addDays(index);
-            const auto it = m_effect.perDay.find(day);
-            if (index >= 0 && index < days)
-                QToolTip::showText(
-                    help->globalPos(),
-                    chartTr("%1: %n email(s)", int(it == m_effect.perDay.end() ? 0 : it->second))
-                        .arg(QLocale().toString(day, QStringLiteral("ddd MMM d, yyyy"))),
-                    this);
-            return true;
-        }
-        return QWidget::event(e);
-    }
-
-private:
-    CampaignEffect m_effect;
-};
-
 CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &catalog, QDate today,
                                const Config &config, QWidget *parent)
     : QDialog(parent), m_dbPath(dbPath), m_catalog(catalog), m_today(today), m_config(config),
@@ -193,6 +87,7 @@ CampaignEditor::CampaignEditor(const QString &dbPath, const CampaignCatalog &cat
 {
     setWindowTitle(tr("New campaign"));
     m_typeName->setObjectName(QStringLiteral("campaignTypeName"));
+    m_daysBefore->setObjectName(QStringLiteral("campaignDaysBefore"));
     m_name->setObjectName(QStringLiteral("campaignName"));
     m_states->setObjectName(QStringLiteral("campaignStates"));
     m_carriers->setObjectName(QStringLiteral("campaignCarriers"));
@@ -458,11 +353,12 @@ void CampaignEditor::computeEffect()
     m_cancel = cancel;
     const QString path = m_dbPath;
     const Config config = m_config;
-    continueOnGui(QtConcurrent::run([path, catalog, draftId, day, config, cancel] {
-                      return CampaignEffects::compute(path, catalog, draftId, day, config,
-                                                      [cancel] { return cancel->load(); });
+    const CampaignCatalog stored = m_catalog;
+    continueOnGui(QtConcurrent::run([path, stored, catalog, draftId, day, config, cancel] {
+                      return CampaignEffects::compareChange(path, stored, catalog, draftId, {}, day, config,
+                                                            [cancel] { return cancel->load(); });
                   }),
-                  this, [this, token](const Result<CampaignEffect> &effect) {
+                  this, [this, token](const Result<CampaignChange> &effect) {
                       if (token != m_token)
                           return;
                       m_computing = false;
@@ -470,8 +366,11 @@ void CampaignEditor::computeEffect()
                   });
 }
 
-void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
+void CampaignEditor::showEffect(const Result<CampaignChange> &change)
 {
+    const Result<CampaignEffect> effect
+        = change ? Result<CampaignEffect>(change->after) : Result<CampaignEffect>(change.error());
+    m_change = change ? *change : CampaignChange();
     if (!effect) {
         m_effect = {};
         m_chart->clear();
@@ -480,7 +379,7 @@ void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
         return;
     }
     m_effect = *effect;
-    m_chart->setEffect(m_effect);
+    m_chart->setChange(m_change);
     const QLocale locale;
     if (!m_effect.live) {
         m_effectText->setText(tr("Not live on this day (%1): it sends nothing yet.").arg(m_effect.notLive));
@@ -510,6 +409,13 @@ void CampaignEditor::showEffect(const Result<CampaignEffect> &effect)
         }
         m_effectText->setText(text);
     }
+    // What saving changes compared with now: the instance as stored, and the other campaigns
+    // whose days it takes or gives back (a type's settings reach its other campaigns too).
+    if (m_instanceId != 0)
+        m_effectText->setText(m_effectText->text() + u"\n" + tr("Compared with now:") + u'\n'
+                              + campaignChangeText(m_change));
+    else if (m_change.othersBefore != m_change.othersAfter)
+        m_effectText->setText(m_effectText->text() + u"\n" + campaignOthersText(m_change));
     Q_EMIT effectShown();
 }
 

@@ -46,6 +46,8 @@ public:
     qint64 savedInstanceId() const { return m_savedId; }
     bool isComputing() const { return m_computing; }
     const CampaignEffect &effect() const { return m_effect; }
+    // The effect compared with the stored campaigns (before: zero for a new campaign).
+    const CampaignChange &change() const { return m_change; }
     QString effectText() const;
     QString messageText() const;
 
@@ -61,7 +63,7 @@ private:
     void fill(const CampaignTypeRow &type, const CampaignInstanceRow &instance);
     void scheduleEffect();
     void computeEffect();
-    void showEffect(const Result<CampaignEffect> &effect);
+    void showEffect(const Result<CampaignChange> &change);
     void updateTypeNote();
     void showError(const QString &message);
 
@@ -77,6 +79,7 @@ private:
     quint64 m_token = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     CampaignEffect m_effect;
+    CampaignChange m_change;
     QDate m_effectDay;
 
     QLabel *m_intro = nullptr;

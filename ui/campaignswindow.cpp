@@ -2,6 +2,7 @@
 
 #include "audittrailview.h"
 #include "campaigneditor.h"
+#include "campaigneffectview.h"
 #include "continueongui.h"
 #include "csv/managementexport.h"
 #include "items/campaigneffect.h"
@@ -26,6 +27,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -50,7 +52,8 @@ public:
     EndCampaignDialog(const QString &dbPath, const CampaignCatalog &catalog,
                       const CampaignInstanceRow &instance, QDate today, const Config &config, QWidget *parent)
         : QDialog(parent), m_dbPath(dbPath), m_catalog(catalog), m_instance(instance), m_today(today),
-          m_config(config), m_date(new QDateEdit(this)), m_effect(new QLabel(this))
+          m_config(config), m_date(new QDateEdit(this)), m_effect(new QLabel(this)),
+          m_change(new CampaignChangeView(this))
     {
         setWindowTitle(CampaignsWindow::tr("End campaign"));
         m_date->setObjectName(QStringLiteral("endDate"));
@@ -78,6 +81,7 @@ public:
         layout->addWidget(intro);
         layout->addLayout(form);
         layout->addWidget(m_effect);
+        layout->addWidget(m_change);
         layout->addWidget(buttons);
         connect(m_date, &QDateEdit::dateChanged, this, [this] { compute(); });
         compute();
@@ -89,6 +93,7 @@ private:
     {
         const quint64 token = ++m_token;
         m_effect->setText(CampaignsWindow::tr("Working out the effect…"));
+        m_change->showWorking();
         CampaignInstanceRow ended = m_instance;
         ended.activeEndDate = m_date->date().toString(Qt::ISODate);
         qint64 id = 0;
@@ -101,17 +106,25 @@ private:
         const QString path = m_dbPath;
         const QDate today = m_today;
         const Config config = m_config;
+        const CampaignCatalog stored = m_catalog;
         continueOnGui(
-            QtConcurrent::run([path, catalog, id, today, config] {
-                return CampaignEffects::compute(path, catalog, id, today, config);
+            QtConcurrent::run([path, stored, catalog, id, today, config] {
+                return CampaignEffects::compareChange(path, stored, catalog, id, {}, today, config);
             }),
-            this, [this, token](const Result<CampaignEffect> &effect) {
+            this, [this, token](const Result<CampaignChange> &change) {
                 if (token != m_token)
                     return;
-                if (!effect) {
-                    m_effect->setText(effect.errorMessage());
+                if (!change) {
+                    m_effect->setText(change.errorMessage());
+                    m_change->showError(QString());
                     return;
                 }
+                // Audience and sends per day, now and once it ends.
+                m_change->showChange(*change);
+                // The lines and the chart need more room than "working out": grown once the
+                // layout has taken in the new text.
+                QTimer::singleShot(0, this, [this] { adjustSize(); });
+                const CampaignEffect *effect = &change->after;
                 const QLocale locale;
                 if (!effect->live)
                     m_effect->setText(
@@ -135,6 +148,7 @@ private:
     quint64 m_token = 0;
     QDateEdit *m_date;
     QLabel *m_effect;
+    CampaignChangeView *m_change;
 };
 } // namespace
 
@@ -417,6 +431,8 @@ void CampaignsWindow::enrolCurrent()
     auto *dialog = new ListImportDialog(ListImportDialog::Kind::Enrolment, m_path, state->row.id,
                                         state->row.instanceName, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The effect of the file's rows on the audience and sends per day, before Enrol is clicked.
+    dialog->showEnrolmentEffect(catalogOf(m_instances->overview()), m_today, m_config);
     const QString name = state->row.instanceName;
     connect(dialog, &ListImportDialog::imported, this, [this, name] {
         changed(tr("Enrolled contacts in %1. The next run schedules their emails.").arg(name));

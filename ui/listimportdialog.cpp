@@ -1,8 +1,10 @@
 #include "listimportdialog.h"
 
+#include "campaigneffectview.h"
 #include "continueongui.h"
 #include "csvmappingbox.h"
 #include "csvsourcebox.h"
+#include "items/campaigneffect.h"
 #include "items/suppressionmodel.h"
 #include "messagebanner.h"
 #include "rejectedrowsview.h"
@@ -94,6 +96,12 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
     auto *checkBox = new QGroupBox(tr("Check"), this);
     auto *checkLayout = new QVBoxLayout(checkBox);
     checkLayout->addWidget(m_summary);
+    if (kind == Kind::Enrolment) {
+        m_effect = new CampaignChangeView(this);
+        m_effect->setObjectName(QStringLiteral("enrolmentEffect"));
+        m_effect->hide(); // until there is an effect to work out
+        checkLayout->addWidget(m_effect);
+    }
     checkLayout->addWidget(m_failures, 1);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -142,7 +150,60 @@ ListImportDialog::ListImportDialog(Kind kind, const QString &dbPath, qint64 inst
     updateButtons();
 }
 
-ListImportDialog::~ListImportDialog() = default;
+ListImportDialog::~ListImportDialog()
+{
+    if (m_cancelEffect)
+        m_cancelEffect->store(true);
+}
+
+void ListImportDialog::showEnrolmentEffect(const CampaignCatalog &catalog, QDate today, const Config &config)
+{
+    m_effectContext = EffectContext { catalog, today, config };
+}
+
+QString ListImportDialog::effectText() const
+{
+    return m_effect && m_effect->isVisible() ? m_effect->text() : QString();
+}
+
+void ListImportDialog::computeEffect(const std::vector<EnrolmentInput> &rows, quint64 token)
+{
+    if (!m_effect || !m_effectContext || m_dbPath.isEmpty())
+        return;
+    if (m_cancelEffect)
+        m_cancelEffect->store(true);
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancelEffect = cancel;
+    m_effect->show();
+    m_effect->showWorking();
+    continueOnGui(
+        QtConcurrent::run([path = m_dbPath, context = *m_effectContext, id = m_instanceId, rows, cancel] {
+            // The same catalog on both sides: only the enrolments change.
+            return CampaignEffects::compareChange(path, context.catalog, context.catalog, id, rows,
+                                                  context.today, context.config,
+                                                  [cancel] { return cancel->load(); });
+        }),
+        this, [this, token](const Result<CampaignChange> &change) {
+            if (token != m_token)
+                return;
+            if (!change) {
+                m_effect->showError(tr("The effect cannot be worked out: %1").arg(change.errorMessage()));
+            } else {
+                const QLocale locale;
+                const qint64 newly = change->after.audience - change->before.audience;
+                m_effect->showChange(
+                    *change,
+                    !change->after.live
+                        ? tr("Enrolling them changes nothing as of %1: the campaign is not live (%2).")
+                              .arg(locale.toString(m_effectContext->today, QStringLiteral("MMM d, yyyy")),
+                                   change->after.notLive)
+                        : tr("Enrolling them as of %1: %2 more contact(s) reached.")
+                              .arg(locale.toString(m_effectContext->today, QStringLiteral("MMM d, yyyy")),
+                                   locale.toString(newly)));
+            }
+            Q_EMIT effectShown();
+        });
+}
 
 void ListImportDialog::setCsvPath(const QString &path)
 {
@@ -207,6 +268,8 @@ void ListImportDialog::check()
 {
     const quint64 token = ++m_token;
     m_failures->clear();
+    if (m_effect)
+        m_effect->hide(); // shown again for the rows this check reads
     updateButtons();
     if (m_source->csvPath().isEmpty())
         return;
@@ -253,6 +316,7 @@ void ListImportDialog::check()
                         .arg(locale.toString(qint64(rows->size()) + failures.size()),
                              locale.toString(qint64(rows->size())), locale.toString(failures.size())));
                 showFailures(failures);
+                computeEffect(*rows, token);
             }
             Q_EMIT checked();
             updateButtons();

@@ -1,9 +1,17 @@
 #pragma once
 
+#include "campaign.h"
+#include "config.h"
 #include "csv/listimport.h"
 
+#include <QDate>
 #include <QDialog>
 
+#include <atomic>
+#include <memory>
+#include <optional>
+
+class CampaignChangeView;
 class CsvMappingBox;
 class CsvSourceBox;
 class QComboBox;
@@ -30,6 +38,12 @@ public:
     ~ListImportDialog() override;
 
     void setCsvPath(const QString &path);
+    // Enrolment: after each check, work out (in the background, through the engine) what
+    // enrolling the file's rows does to the instance as of `today`, audience and sends per day,
+    // and show it before anything is written. `catalog`: the stored campaigns.
+    void showEnrolmentEffect(const CampaignCatalog &catalog, QDate today, const Config &config);
+    // The effect's lines (empty before the first check).
+    QString effectText() const;
     bool isBusy() const { return m_busy; }
     QString summaryText() const;
     RejectedRowsView *rejectedRows() const { return m_failures; }
@@ -40,6 +54,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     // The file was read and checked (Enrolment) or loaded (Suppressions).
     void checked();
+    // The effect of enrolling the checked rows is on screen (see showEnrolmentEffect).
+    void effectShown();
     // Rows were written; the lists and the contact table should reload.
     void imported();
     // The import ended (written or failed).
@@ -50,6 +66,7 @@ private:
     void check();
     void saveFailures();
     void showFailures(const QList<ContactImport::RowFailure> &failures);
+    void computeEffect(const std::vector<EnrolmentInput> &rows, quint64 token);
     void showError(const QString &message);
     void updateButtons();
     EnrolmentImport::Settings enrolmentSettings() const;
@@ -63,11 +80,21 @@ private:
     bool m_done = false;
     quint64 m_token = 0;
     ContactImport::ImportReport m_report; // for "Save rejected rows…"
+    // What showEnrolmentEffect() was given.
+    struct EffectContext
+    {
+        CampaignCatalog catalog;
+        QDate today;
+        Config config;
+    };
+    std::optional<EffectContext> m_effectContext;
+    std::shared_ptr<std::atomic<bool>> m_cancelEffect;
 
     CsvSourceBox *m_source = nullptr;
     CsvMappingBox *m_mapping = nullptr;
     QComboBox *m_defaultReason = nullptr;
     QLabel *m_summary = nullptr;
+    CampaignChangeView *m_effect = nullptr;
     RejectedRowsView *m_failures = nullptr;
     QLabel *m_message = nullptr;
     MessageBanner *m_banner = nullptr;

@@ -28,6 +28,11 @@ RunHistoryDock::RunHistoryDock(QWidget *parent)
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
+    // The campaigns and follow-ups a run scheduled read with its counts, not after the messages
+    // (only the shown order moves); the full list is the cell's tooltip.
+    header->moveSection(header->visualIndex(RunHistoryModel::EmailCounts),
+                        header->visualIndex(RunHistoryModel::Skipped) + 1);
+    m_view->setWordWrap(false);
     setWidget(m_view);
     connect(&m_watcher, &QFutureWatcher<Answer>::finished, this, &RunHistoryDock::onFinished);
 }
@@ -56,8 +61,13 @@ void RunHistoryDock::onFinished()
     if (answer.token != m_token)
         return;
     showRuns(answer.runs ? answer.runs.value() : QList<RunRecord>());
-    if (answer.runs)
+    if (answer.runs) {
         m_view->resizeColumnsToContents();
+        // A run of many campaigns would push every later column out of sight.
+        QHeaderView *header = m_view->horizontalHeader();
+        header->resizeSection(RunHistoryModel::EmailCounts,
+                              std::min(header->sectionSize(RunHistoryModel::EmailCounts), 420));
+    }
     Q_EMIT loaded();
 }
 

@@ -7,12 +7,15 @@
 #include "timelinewidget.h"
 
 #include <QAction>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
 
 SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     : QDockWidget(tr("Schedule preview"), parent), m_today(QDate::currentDate()), m_title(new QLabel),
@@ -51,13 +54,23 @@ SchedulePreviewDock::SchedulePreviewDock(QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->setWordWrap(true);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    // Long campaign names wrap within the Email column, leaving the reason room to be read.
-    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Type, QHeaderView::Interactive);
-    m_view->horizontalHeader()->resizeSection(SchedulePreviewModel::Type, 135);
-    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Date,
-                                                     QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setSectionResizeMode(SchedulePreviewModel::Status,
-                                                     QHeaderView::ResizeToContents);
+    // The reason is what a reader came for: the other columns keep to a narrow width (long
+    // campaign names, the weekday date and "Scheduled (catch-up)" wrap onto a second line), the
+    // reason takes the rest of the dock and wraps within it, so it is read without scrolling
+    // sideways in the 450 px the dock has next to a 1600 px wide contact table.
+    QHeaderView *header = m_view->horizontalHeader();
+    const QFontMetrics metrics(m_view->font());
+    const int pad = 2 * metrics.averageCharWidth();
+    const std::pair<int, QString> narrow[] = { { SchedulePreviewModel::Type, tr("anniversary") },
+                                               { SchedulePreviewModel::Date, tr("Mon Nov 30,") },
+                                               { SchedulePreviewModel::Status, tr("(catch-up)") } };
+    for (const auto &[column, widest] : narrow) {
+        header->setSectionResizeMode(column, QHeaderView::Interactive);
+        header->resizeSection(column, metrics.horizontalAdvance(widest) + pad);
+    }
+    header->setSectionResizeMode(SchedulePreviewModel::Details, QHeaderView::Stretch);
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_view->setTextElideMode(Qt::ElideNone);
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
     m_export = new QAction(tr("Export…"), this);

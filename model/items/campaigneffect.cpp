@@ -6,6 +6,7 @@
 #include "loadbalancer.h"
 #include "storage/activitysource.h"
 #include "storage/contactreader.h"
+#include "storage/managementtables.h"
 #include "storage/orgdatabase.h" // DbErrorKind
 
 #include <QCoreApplication>
@@ -13,6 +14,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <optional>
 
 qint64 CampaignEffect::busiestDay() const
 {
@@ -43,6 +45,15 @@ QString skipReasonWords(SkipReason reason)
         break;
     }
     return skipReasonCode(reason);
+}
+
+std::map<QDate, qint64> CampaignChange::perDayChange() const
+{
+    std::map<QDate, qint64> delta = after.perDay;
+    for (const auto &[day, count] : before.perDay)
+        delta[day] -= count;
+    std::erase_if(delta, [](const auto &entry) { return entry.second == 0; });
+    return delta;
 }
 
 QString CampaignEffect::skippedText() const
@@ -138,23 +149,153 @@ CampaignCatalog withDraft(CampaignCatalog catalog, CampaignTypeRow type, Campaig
 Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &catalog, qint64 instanceId,
                                QDate today, const Config &config, const std::function<bool()> &cancelled)
 {
-    CampaignEffect effect;
-    effect.today = today;
-    const auto instance
-        = std::find_if(catalog.instances.begin(), catalog.instances.end(),
-                       [instanceId](const CampaignInstanceRow &i) { return i.id == instanceId; });
-    if (instance == catalog.instances.end())
+    Result<CampaignChange> change
+        = compareChange(dbPath, catalog, catalog, instanceId, {}, today, config, cancelled);
+    if (!change)
+        return change.error();
+    return change->after;
+}
+
+namespace {
+
+// One side of a comparison: a catalog's run and what it counts.
+struct Side
+{
+    const CampaignRun *run = nullptr;
+    qint64 instanceId = 0;
+    bool live = false;
+    CampaignEffect *effect = nullptr;
+    qint64 *others = nullptr;
+};
+
+void count(const Side &side, const ContactSchedule &schedule)
+{
+    CampaignEffect &effect = *side.effect;
+    if (!schedule.hasError())
+        ++effect.validContacts;
+    bool reached = false;
+    for (const ScheduledEmail &email : schedule.emails) {
+        if (email.type != EmailType::Campaign)
+            continue;
+        if (side.run->instanceId(email) != side.instanceId) {
+            *side.others += email.status == EmailStatus::PreScheduled ? 1 : 0;
+            continue;
+        }
+        if (!side.live)
+            continue;
+        reached = true;
+        if (email.status == EmailStatus::PreScheduled) {
+            ++effect.scheduled;
+            ++effect.perDay[email.date.toQDate()];
+        } else {
+            ++effect.skipped;
+            ++effect.skippedBy[email.reason];
+        }
+    }
+    effect.audience += reached ? 1 : 0;
+}
+
+// Contact id -> trigger date (ISO, or empty) of the draft rows CampaignStore::enrol would take.
+Result<QHash<qint64, QString>> resolveEnrolments(const ContactReader &source, const std::vector<qint64> &ids,
+                                                 std::span<const EnrolmentInput> rows)
+{
+    QHash<qint64, QString> byContact;
+    if (rows.empty() || ids.empty())
+        return byContact;
+    QHash<QString, qint64> byEmail; // email key -> contact id; -1 when several contacts share it
+    for (const EnrolmentInput &in : rows) {
+        if (in.contactId <= 0 && !in.email.trimmed().isEmpty())
+            byEmail.insert(ManagementTables::emailKey(in.email), 0);
+    }
+    if (!byEmail.isEmpty()) {
+        const Result<void> read
+            = source.readRange(ids.front(), ids.back(), ContactSource::Fields::Checks,
+                               [&byEmail](const Contact &contact, std::span<const HistoryEntry>) {
+                                   const auto it = byEmail.find(ManagementTables::emailKey(contact.email));
+                                   if (it != byEmail.end())
+                                       *it = *it == 0 || *it == contact.id ? contact.id : -1;
+                               });
+        if (!read)
+            return read.error();
+    }
+    for (const EnrolmentInput &in : rows) {
+        const qint64 contactId
+            = in.contactId > 0 ? in.contactId : byEmail.value(ManagementTables::emailKey(in.email), 0);
+        if (contactId <= 0 || byContact.contains(contactId))
+            continue; // no such contact, several share the email, or a later row of the same contact
+        const QString trigger = in.triggerDate.trimmed();
+        const QDate date = Dates::parseContactDate(trigger);
+        if (!trigger.isEmpty() && (!date.isValid() || !Dates::inRange(date)))
+            continue; // rejected when written
+        byContact.insert(contactId, trigger.isEmpty() ? QString() : date.toString(Qt::ISODate));
+    }
+    return byContact;
+}
+
+// `stored` with the draft enrolment of the contact into `instanceId` applied as CampaignStore::enrol
+// writes it: a new trigger date on its counting row, or a new pending row.
+std::vector<EnrolmentRow> withEnrolment(std::span<const EnrolmentRow> stored, qint64 instanceId,
+                                        const QString &trigger)
+{
+    std::vector<EnrolmentRow> rows(stored.begin(), stored.end());
+    EnrolmentRow *counting = nullptr;
+    qint64 next = 1;
+    for (EnrolmentRow &row : rows) {
+        next = std::max(next, row.id + 1);
+        if (row.instanceId == instanceId && row.status.compare(u"cancelled", Qt::CaseInsensitive) != 0
+            && (!counting || row.id < counting->id))
+            counting = &row;
+    }
+    if (counting) {
+        counting->triggerDate = trigger;
+        return rows;
+    }
+    EnrolmentRow added;
+    added.id = next; // after the contact's rows, as a new row is
+    added.instanceId = instanceId;
+    added.triggerDate = trigger;
+    added.status = QStringLiteral("pending");
+    rows.push_back(added);
+    return rows;
+}
+
+} // namespace
+
+Result<CampaignChange> compareChange(const QString &dbPath, const CampaignCatalog &before,
+                                     const CampaignCatalog &after, qint64 instanceId,
+                                     std::span<const EnrolmentInput> enrolments, QDate today,
+                                     const Config &config, const std::function<bool()> &cancelled)
+{
+    CampaignChange change;
+    change.before.today = today;
+    change.after.today = today;
+    const auto has = [instanceId](const CampaignCatalog &catalog) {
+        return std::find_if(catalog.instances.begin(), catalog.instances.end(),
+                            [instanceId](const CampaignInstanceRow &i) { return i.id == instanceId; });
+    };
+    const auto instance = has(after);
+    if (instance == after.instances.end())
         return Error { tr("No campaign instance %1.").arg(instanceId) };
+    const bool sameCatalog = &before == &after;
 
     // A file or a server (ContactReader is the batch's backend seam).
     Result<std::unique_ptr<ContactReader>> reader = ContactReader::open(dbPath);
     if (!reader)
         return reader.error();
     const ContactReader &source = **reader;
-    const CampaignRun run(catalog, config, today);
-    const LiveCampaign *live = run.byInstanceId(instanceId);
-    effect.live = live != nullptr;
-    effect.notLive = notLiveText(*instance, catalog, today);
+    const CampaignRun afterRun(after, config, today);
+    const std::optional<CampaignRun> beforeRun
+        = sameCatalog ? std::nullopt : std::optional<CampaignRun>(CampaignRun(before, config, today));
+    const CampaignRun &runBefore = beforeRun ? *beforeRun : afterRun;
+    const Side afterSide { &afterRun, instanceId, afterRun.byInstanceId(instanceId) != nullptr, &change.after,
+                           &change.othersAfter };
+    const Side beforeSide { &runBefore, instanceId, runBefore.byInstanceId(instanceId) != nullptr,
+                            &change.before, &change.othersBefore };
+    change.after.live = afterSide.live;
+    change.after.notLive = notLiveText(*instance, after, today);
+    change.before.live = beforeSide.live;
+    if (const auto stored = has(before); stored != before.instances.end())
+        change.before.notLive = notLiveText(*stored, before, today);
 
     Result<RunInputs> inputs = source.readRunInputs();
     if (!inputs)
@@ -165,7 +306,10 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
         return scan.error();
     const std::vector<qint64> *ids = &scan->ids;
     if (ids->empty())
-        return effect;
+        return change;
+    Result<QHash<qint64, QString>> drafted = resolveEnrolments(source, *ids, enrolments);
+    if (!drafted)
+        return drafted.error();
     Result<std::unique_ptr<ActivityStream>> cursor = source.openActivityRange(ids->front(), ids->back());
     if (!cursor)
         return cursor.error();
@@ -186,26 +330,22 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
                 failure = activity.error();
                 return;
             }
-            const ContactSchedule schedule
-                = Engine::scheduleContact(contact, history, *activity, today, config, run, suppressions);
-            if (!schedule.hasError())
-                ++effect.validContacts;
-            if (!live)
+            const ContactSchedule stored = Engine::scheduleContact(contact, history, *activity, today, config,
+                                                                   runBefore, suppressions);
+            count(beforeSide, stored);
+            const auto draft = drafted->constFind(contact.id);
+            if (sameCatalog && draft == drafted->constEnd()) {
+                count(afterSide, stored); // nothing of this contact changes
                 return;
-            bool reached = false;
-            for (const ScheduledEmail &email : schedule.emails) {
-                if (email.type != EmailType::Campaign || run.instanceId(email) != instanceId)
-                    continue;
-                reached = true;
-                if (email.status == EmailStatus::PreScheduled) {
-                    ++effect.scheduled;
-                    ++effect.perDay[email.date.toQDate()];
-                } else {
-                    ++effect.skipped;
-                    ++effect.skippedBy[email.reason];
-                }
             }
-            effect.audience += reached ? 1 : 0;
+            std::vector<EnrolmentRow> enrolled;
+            ContactActivity changed = *activity;
+            if (draft != drafted->constEnd()) {
+                enrolled = withEnrolment(activity->enrolments, instanceId, *draft);
+                changed.enrolments = enrolled;
+            }
+            count(afterSide,
+                  Engine::scheduleContact(contact, history, changed, today, config, afterRun, suppressions));
         });
     if (stopped)
         return dbError(DbErrorKind::Cancelled, tr("Cancelled."));
@@ -213,9 +353,10 @@ Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &cat
         return *failure;
     if (!read)
         return read.error();
-    effect.dailyCap
-        = LoadBalancer::dailyCap(effect.validContacts, config.loadBalancing.dailySendPercentageCap);
-    return effect;
+    for (CampaignEffect *effect : { &change.before, &change.after })
+        effect->dailyCap
+            = LoadBalancer::dailyCap(effect->validContacts, config.loadBalancing.dailySendPercentageCap);
+    return change;
 }
 
 } // namespace CampaignEffects

@@ -4,12 +4,14 @@
 #include "config.h"
 #include "emailtypes.h"
 #include "result.h"
+#include "storage/campaignstore.h"
 
 #include <QDate>
 #include <QString>
 
 #include <functional>
 #include <map>
+#include <span>
 
 // What one campaign instance, saved or only drafted, does on an "as of" day: how many contacts
 // it reaches and how many emails it pre-schedules on each day (SPEC section 12, through the
@@ -32,6 +34,19 @@ struct CampaignEffect
     QString skippedText() const;
 };
 
+// What one change to the campaigns does on an "as of" day (a type or instance saved, contacts
+// enrolled, an instance ended): the instance's effect without and with the change, and how the
+// pre-scheduled emails of every other campaign move with it (a higher priority takes their days).
+struct CampaignChange
+{
+    CampaignEffect before;   // as stored; all zero (and not live) for an instance not saved yet
+    CampaignEffect after;    // with the change
+    qint64 othersBefore = 0; // pre-scheduled emails of the other campaign instances
+    qint64 othersAfter = 0;
+    // The instance's pre-scheduled emails per day, after minus before: only the days that differ.
+    std::map<QDate, qint64> perDayChange() const;
+};
+
 // Why a campaign email is held back, in a few words ("in a state rule window").
 QString skipReasonWords(SkipReason reason);
 
@@ -43,6 +58,16 @@ namespace CampaignEffects {
 Result<CampaignEffect> compute(const QString &dbPath, const CampaignCatalog &catalog, qint64 instanceId,
                                QDate today, const Config &config,
                                const std::function<bool()> &cancelled = {});
+
+// The change from `before` (the stored catalog) to `after` (with the draft put in; it must hold
+// `instanceId`), with `enrolments` (rows of an enrolment file not written yet) enrolled into
+// `instanceId` as CampaignStore::enrol would enrol them: a contact by its id, else by an email
+// only one contact has; a readable trigger date or none; the first row of a contact; a contact
+// already enrolled gets the new trigger date. Both sides come from one pass over the contacts.
+Result<CampaignChange> compareChange(const QString &dbPath, const CampaignCatalog &before,
+                                     const CampaignCatalog &after, qint64 instanceId,
+                                     std::span<const EnrolmentInput> enrolments, QDate today,
+                                     const Config &config, const std::function<bool()> &cancelled = {});
 
 // The catalog with `type` and `instance` put in: replacing the rows with their ids, or added
 // (with a new id, returned through `instanceId`) when the id is 0.

@@ -1,5 +1,7 @@
 #include "items/runhistorymodel.h"
 
+#include "batch/runemailcounts.h"
+
 #include <QLocale>
 
 RunHistoryModel::RunHistoryModel(QObject *parent) : QAbstractTableModel(parent) { }
@@ -68,6 +70,8 @@ QVariant RunHistoryModel::displayValue(const RunRecord &run, int column) const
         return run.error;
     case Warnings:
         return QString(run.warnings).replace(u'\n', QStringLiteral("; "));
+    case EmailCounts:
+        return RunEmailCounts::summary(RunEmailCounts::fromText(run.emailCounts));
     default:
         return {};
     }
@@ -113,6 +117,9 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
         if (index.column() == User && !run.serverUser.isEmpty() && !run.user.isEmpty()
             && run.user != run.serverUser)
             return tr("Server user %1, computer user %2").arg(run.serverUser, run.user);
+        if (index.column() == EmailCounts && !run.emailCounts.isEmpty())
+            return tr("Emails to send (and skipped) by campaign and follow-up:\n%1")
+                .arg(RunEmailCounts::summary(RunEmailCounts::fromText(run.emailCounts), u"\n"));
         return run.error.isEmpty() ? tr("Batch %1").arg(run.batchId) : run.error;
     case Qt::TextAlignmentRole:
         if (index.column() >= Contacts && index.column() <= Changes)
@@ -150,6 +157,8 @@ QVariant RunHistoryModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Message");
     case Warnings:
         return tr("Campaigns left out");
+    case EmailCounts:
+        return tr("Campaigns and follow-ups");
     default:
         return {};
     }

@@ -21,7 +21,8 @@ public:
         Problems,
         Changes,
         Error,
-        Warnings, // campaigns the run left out (SPEC 12's campaign_invalid), one per line
+        Warnings,    // campaigns the run left out (SPEC 12's campaign_invalid), one per line
+        EmailCounts, // its campaign and follow-up emails by instance and type (RunEmailCounts)
         ColumnCount
     };
     enum Role { RawValueRole = Qt::UserRole + 1 };

@@ -64,13 +64,14 @@ constexpr ColumnSpec kRunColumns[] = {
     { "scheduled", "INTEGER" }, { "skipped", "INTEGER" }, { "problems", "INTEGER" },
     { "added", "INTEGER" },     { "removed", "INTEGER" }, { "unchanged", "INTEGER" },
     { "user", "TEXT" },         { "error", "TEXT" },      { "warnings", "TEXT" },
+    { "email_counts", "TEXT" },
 };
 
 constexpr const char *kCreateRunsColumns
     = " (id INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT, "
       "started_at TEXT, finished_at TEXT, today TEXT, status TEXT, contacts INTEGER, scheduled INTEGER, "
       "skipped INTEGER, problems INTEGER, added INTEGER, removed INTEGER, unchanged INTEGER, user TEXT, "
-      "error TEXT, warnings TEXT)";
+      "error TEXT, warnings TEXT, email_counts TEXT)";
 
 constexpr const char *kSharedRunsTable = "scheduler_runs";
 constexpr const char *kOwnRunsTable = "email_scheduler_runs";

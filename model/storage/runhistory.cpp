@@ -23,8 +23,8 @@ Result<qint64> record(OrgDatabase &db, const RunRecord &run)
     const QString action = QCoreApplication::translate("RunHistory", "record the run in");
     const QString sql = u"INSERT INTO \"" + db.runsTable()
         + u"\" (batch_id, started_at, finished_at, today, status, "
-          u"contacts, scheduled, skipped, problems, added, removed, unchanged, user, error, warnings) "
-          u"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+          u"contacts, scheduled, skipped, problems, added, removed, unchanged, user, error, warnings, "
+          u"email_counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
     auto stmt = Statement::prepare(db, sql, action);
     if (!stmt)
         return stmt.error();
@@ -39,7 +39,8 @@ Result<qint64> record(OrgDatabase &db, const RunRecord &run)
         stmt->bind(6 + i, counts[i]);
     stmt->bind(13, run.user)
         .bind(14, run.error.isEmpty() ? QString() : run.error)
-        .bind(15, run.warnings.isEmpty() ? QString() : run.warnings);
+        .bind(15, run.warnings.isEmpty() ? QString() : run.warnings)
+        .bind(16, run.emailCounts.isEmpty() ? QString() : run.emailCounts);
     if (auto done = stmt->exec(); !done)
         return done.error();
     return db.lastInsertRowId();
@@ -61,7 +62,7 @@ Result<QList<RunRecord>> list(const QString &databasePath, int limit)
     QByteArray sql = "SELECT rowid";
     for (const char *column :
          { "batch_id", "started_at", "finished_at", "today", "status", "contacts", "scheduled", "skipped",
-           "problems", "added", "removed", "unchanged", "user", "error", "warnings" })
+           "problems", "added", "removed", "unchanged", "user", "error", "warnings", "email_counts" })
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive)
             ? QByteArray(", \"") + column + '"'
             : QByteArray(", NULL");
@@ -90,6 +91,7 @@ Result<QList<RunRecord>> list(const QString &databasePath, int limit)
         run.user = stmt->text(13);
         run.error = stmt->text(14);
         run.warnings = stmt->text(15);
+        run.emailCounts = stmt->text(16);
         runs.append(run);
     }
     if (!row)

@@ -31,6 +31,9 @@ struct RunRecord
     // The run's warnings (SPEC 12's campaign_invalid), one per line: "<code>: <message>"; empty
     // for none. Stored in the runs table's `warnings` column.
     QString warnings;
+    // Its campaign and follow-up emails by kind (RunEmailCounts::toText; empty for none), in the
+    // runs table's `email_counts` column.
+    QString emailCounts;
     // False for a run of this desktop session that ended before writing (declined, cancelled
     // or failed while computing): it left the database untouched, so it is listed from memory.
     bool stored = true;

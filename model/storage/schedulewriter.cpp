@@ -1,5 +1,7 @@
 #include "storage/schedulewriter.h"
 
+#include "batch/runemailcounts.h"
+
 #include "campaignrun.h"
 #include "dates.h"
 #include "datetext.h"
@@ -365,6 +367,8 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
             run.warnings += QLatin1Char('\n');
         run.warnings += warning.code + QStringLiteral(": ") + warning.message;
     }
+    // Which campaigns and follow-ups it scheduled, for the run history.
+    run.emailCounts = RunEmailCounts::toText(RunEmailCounts::count(batch));
     run.user = options.user.isEmpty() ? qEnvironmentVariable("USER") : options.user;
     if (PgSpec::isConnectionSpec(batch.databasePath))
         return PgScheduleWriter::write(batch, options, run);

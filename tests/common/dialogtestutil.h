@@ -1,5 +1,6 @@
 #pragma once
 
+#include "listimportdialog.h"
 #include "modalscript.h"
 #include "storage/demogenerator.h"
 
@@ -12,6 +13,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
@@ -102,6 +104,38 @@ inline bool anyLabelContains(const QWidget *parent, const QString &text)
     const QList<QLabel *> labels = parent->findChildren<QLabel *>();
     return std::any_of(labels.cbegin(), labels.cend(),
                        [&](const QLabel *l) { return l->text().contains(text); });
+}
+
+// Chooses `csv` in an import dialog as a user does: types its path into the file box named
+// `pathEdit` and presses Enter (the dialog then loads and checks it). False without that box.
+inline bool typeCsvPath(QWidget *dialog, const QString &pathEdit, const QString &csv)
+{
+    auto *path = dialog ? dialog->findChild<QLineEdit *>(pathEdit) : nullptr;
+    if (!path)
+        return false;
+    typeInto(path, csv);
+    QTest::keyClick(path, Qt::Key_Return);
+    return true;
+}
+
+// Clicks `button` of `owner` (its "…from CSV…" button), and in the list import dialog that
+// opens loads `csv`; returns the dialog once it has checked the file, or null (after `timeoutMs`).
+inline ListImportDialog *openListImport(QWidget *owner, QStringView button, const QString &csv,
+                                        int timeoutMs = 10000)
+{
+    if (!ModalScript::click(owner, button))
+        return nullptr;
+    ListImportDialog *dialog = nullptr;
+    if (!QTest::qWaitFor(
+            [&] { return (dialog = owner->findChild<ListImportDialog *>()) && dialog->isVisible(); },
+            timeoutMs))
+        return nullptr;
+    QSignalSpy checked(dialog, &ListImportDialog::checked);
+    if (!typeCsvPath(dialog, QStringLiteral("listImportPath"), csv))
+        return nullptr;
+    if (checked.isEmpty() && !checked.wait(timeoutMs))
+        return nullptr;
+    return dialog;
 }
 
 // Answers a save file dialog (a ModalScript step): types `name` into its name box and clicks

@@ -10,11 +10,13 @@
 #include "contactspage.h"
 #include "dialogtestutil.h"
 #include "items/contacttablemodel.h"
+#include "items/emailtypelabel.h"
 #include "items/runhistorymodel.h"
 #include "mainwindow.h"
 #include "modalscript.h"
 #include "referencecsv.h"
 #include "runhistorydock.h"
+#include "sqlitetestutil.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,6 +24,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFutureWatcher>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -156,6 +159,7 @@ private Q_SLOTS:
     void cleanup();
 
     void writeThroughQuestion();
+    void campaignAndFollowupCountsInQuestionAndHistory();
     void dontWriteLeavesFileIdentical();
     void escOnQuestionLeavesFileIdentical();
     void exportPreviewThenWrite();
@@ -297,6 +301,64 @@ void TestBatchWorkflow::writeThroughQuestion()
     QVERIFY2(panel()->message().startsWith(u"Done"), qPrintable(panel()->message()));
     QTRY_VERIFY_WITH_TIMEOUT(!historyRuns().isEmpty() && historyRuns().first().status == u"completed", 10000);
     QVERIFY(historyRuns().first().stored);
+}
+
+void TestBatchWorkflow::campaignAndFollowupCountsInQuestionAndHistory()
+{
+    // The demo has live campaigns, recent sends with clicks and answers (follow-ups).
+    const QString db = m_dir->filePath(QStringLiteral("demo.sqlite3"));
+    const QString made = DialogTestUtil::makeDemoDatabase(db, 600, 7, m_today);
+    QVERIFY2(made.isEmpty(), qPrintable(made));
+    QVERIFY(openInWindow(db));
+    QSignalSpy finished(panel(), &BatchPanel::finished);
+    ModalScript script;
+    script.then([](QWidget *box) { QVERIFY(ModalScript::click(box, u"Write schedule")); });
+    m_window->runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 60000);
+    QCOMPARE(finished.first().first().value<BatchPanel::Outcome>(), BatchPanel::Outcome::Written);
+    const QString question = script.texts().value(0);
+
+    // What was written, by campaign instance and by follow-up type: the question named each with
+    // its count before writing, and the run history keeps the same counts for the run.
+    const QLocale locale;
+    const QStringList campaigns = SqliteTestUtil::rows(
+        db,
+        "SELECT i.instance_name, COUNT(*) FROM email_schedules s JOIN campaign_instances i ON "
+        "i.id = s.campaign_instance_id WHERE s.status = 'pre-scheduled' GROUP BY i.id ORDER BY i.id");
+    const QStringList followups
+        = SqliteTestUtil::rows(db,
+                               "SELECT email_type, COUNT(*) FROM email_schedules WHERE email_type LIKE "
+                               "'followup%' AND status = 'pre-scheduled' GROUP BY 1 ORDER BY 1");
+    QVERIFY2(!campaigns.isEmpty() && !followups.isEmpty(),
+             "the demo run wrote no campaign or follow-up emails");
+    QTRY_VERIFY_WITH_TIMEOUT(!historyRuns().isEmpty() && historyRuns().first().status == u"completed", 10000);
+    const RunHistoryModel *history = m_window->runHistoryDock()->model();
+    const QString cell = history->index(0, RunHistoryModel::EmailCounts).data().toString();
+    for (const QString &line : campaigns) {
+        const QString name = line.section(u'|', 0, 0);
+        const QString sends = locale.toString(line.section(u'|', 1).toLongLong());
+        QVERIFY2(question.contains(u"Campaign “" + name + u"”: " + sends + u" to send"),
+                 qPrintable(question));
+        QVERIFY2(cell.contains(name + u": " + sends), qPrintable(cell));
+    }
+    QVERIFY2(question.contains(u"Follow-ups to send — "), qPrintable(question));
+    for (const QString &line : followups) {
+        const QString label = emailTypeLabel(*emailTypeFromName(line.section(u'|', 0, 0)));
+        const QString sends = locale.toString(line.section(u'|', 1).toLongLong());
+        QVERIFY2(question.contains(label + u": " + sends), qPrintable(question));
+        QVERIFY2(cell.contains(label + u": " + sends), qPrintable(cell));
+    }
+    // On screen next to the run's counts, wide enough to read and no wider than half the dock.
+    QHeaderView *header = m_window->runHistoryDock()->view()->horizontalHeader();
+    QCOMPARE(header->visualIndex(RunHistoryModel::EmailCounts),
+             header->visualIndex(RunHistoryModel::Skipped) + 1);
+    QVERIFY2(header->sectionSize(RunHistoryModel::EmailCounts) >= 300
+                 && header->sectionSize(RunHistoryModel::EmailCounts) <= std::max(420, header->width() / 2),
+             qPrintable(QString::number(header->sectionSize(RunHistoryModel::EmailCounts))));
+    // Read back from the runs table, not only from memory.
+    m_window->runHistoryDock()->reload();
+    QTRY_COMPARE_WITH_TIMEOUT(history->index(0, RunHistoryModel::EmailCounts).data().toString(), cell, 10000);
+    QVERIFY(history->runs().first().stored);
 }
 
 void TestBatchWorkflow::dontWriteLeavesFileIdentical()

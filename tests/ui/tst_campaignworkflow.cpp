@@ -31,6 +31,7 @@
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -95,6 +96,7 @@ private slots:
     void newCampaignFromStartingPoint();
     void enrolFromCsvListsRejectedRows();
     void campaignEmailInThePreviewWithItsReason();
+    void changeComparesWithNowBeforeSaving();
     void endInstance();
     void historyOfChangesIsExported();
 
@@ -324,15 +326,24 @@ void TestCampaignWorkflow::enrolFromCsvListsRejectedRows()
         out << m_enrolled[2] << ",,31/02/2025\r\n";                             // line 5: no date
     }
 
-    QVERIFY(ModalScript::click(campaigns, u"Enrol Contacts from CSV…"));
-    ListImportDialog *dialog = nullptr;
-    QTRY_VERIFY((dialog = campaigns->findChild<ListImportDialog *>()) && dialog->isVisible());
-    QSignalSpy checked(dialog, &ListImportDialog::checked);
-    auto *path = dialog->findChild<QLineEdit *>(QStringLiteral("listImportPath"));
-    QVERIFY(path);
-    typeInto(path, csv);
-    QTest::keyClick(path, Qt::Key_Return);
-    QTRY_VERIFY_WITH_TIMEOUT(!checked.isEmpty(), 10000);
+    ListImportDialog *dialog = openListImport(campaigns, u"Enrol Contacts from CSV…", csv);
+    QVERIFY(dialog);
+
+    // Before Enrol is clicked: the effect of the two good rows on the audience and the sends per
+    // day (30 days before the trigger dates: as of + 10 and + 20), from the engine; nothing written.
+    auto *effect = dialog->findChild<QWidget *>(QStringLiteral("enrolmentEffect"));
+    QVERIFY(effect);
+    QTRY_VERIFY_WITH_TIMEOUT(effect->isVisible() && !dialog->effectText().startsWith(u"Working"), 20000);
+    const QString shown = dialog->effectText();
+    QVERIFY2(shown.contains(u"2 more contact(s) reached"), qPrintable(shown));
+    QVERIFY2(shown.contains(u"Audience: 0 → 2 contacts (+2)"), qPrintable(shown));
+    QVERIFY2(shown.contains(u"Sends per day: +2 emails on 2 day(s) from "
+                            + QLocale().toString(m_today.addDays(10), QStringLiteral("MMM d"))),
+             qPrintable(shown));
+    QCOMPARE(scalar(m_flowDb,
+                    QStringLiteral("SELECT COUNT(*) FROM contact_campaigns WHERE campaign_instance_id = ")
+                        + QString::number(m_rateIncrease)),
+             0);
     QSignalSpy finished(dialog, &ListImportDialog::finished);
     QVERIFY(ModalScript::click(dialog, u"Enrol"));
     QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 20000);
@@ -390,6 +401,55 @@ void TestCampaignWorkflow::campaignEmailInThePreviewWithItsReason()
     QVERIFY2(why.contains(u"30 days before"), qPrintable(why));
 }
 
+void TestCampaignWorkflow::changeComparesWithNowBeforeSaving()
+{
+    QVERIFY(m_rateIncrease != 0 && m_enrolled.size() == 3);
+    auto window = openWindow(m_flowDb);
+    QVERIFY(window);
+    CampaignsWindow *campaigns = openCampaigns(*window);
+    QVERIFY(campaigns);
+    QTRY_VERIFY(campaigns->selectInstance(m_rateIncrease));
+
+    // Send 20 days before the trigger dates instead of 30: the editor compares with now (the two
+    // emails move ten days later) before Save; Cancel leaves the database as it was.
+    CampaignChange change;
+    QString text;
+    ModalScript script;
+    script.then([&](QWidget *modal) {
+        auto *editor = qobject_cast<CampaignEditor *>(modal);
+        QVERIFY(editor);
+        auto *daysBefore = editor->findChild<QSpinBox *>(QStringLiteral("campaignDaysBefore"));
+        QVERIFY(daysBefore && daysBefore->value() == 30);
+        daysBefore->setFocus();
+        QTest::keyClick(daysBefore, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClicks(daysBefore, QStringLiteral("20"));
+        // The effect shown first may be the one of 30 days (or of "2" while typing): wait for the
+        // one with the later day.
+        (void)QTest::qWaitFor(
+            [&] {
+                return daysBefore->value() == 20 && !editor->isComputing()
+                    && editor->change().after.perDay.count(m_today.addDays(30)) == 1;
+            },
+            30000);
+        change = editor->change();
+        text = editor->effectText();
+        QVERIFY(ModalScript::click(modal, u"Cancel"));
+    });
+    QVERIFY(ModalScript::click(campaigns, u"Change…"));
+    QTRY_VERIFY_WITH_TIMEOUT(script.done(), 40000);
+    QVERIFY2(text.contains(u"Compared with now:"), qPrintable(text));
+    QCOMPARE(change.before.audience, 2);
+    QCOMPARE(change.after.audience, 2);
+    QVERIFY(change.before.perDay.count(m_today.addDays(10)) == 1);
+    QVERIFY(change.after.perDay.count(m_today.addDays(20)) == 1);
+    QVERIFY(change.after.perDay.count(m_today.addDays(10)) == 0);
+    QVERIFY2(text.contains(u"Sends per day: +") && text.contains(u"; \u2212"), qPrintable(text));
+    QCOMPARE(scalar(m_flowDb,
+                    QStringLiteral("SELECT days_before_event FROM campaign_types WHERE name = "
+                                   "'rate_increase'")),
+             30);
+}
+
 void TestCampaignWorkflow::endInstance()
 {
     QVERIFY(m_rateIncrease != 0);
@@ -400,6 +460,7 @@ void TestCampaignWorkflow::endInstance()
     QTRY_VERIFY(campaigns->selectInstance(m_rateIncrease));
 
     QString effect;
+    QString change;
     QString title;
     ModalScript script;
     script.then([&](QWidget *modal) {
@@ -408,12 +469,19 @@ void TestCampaignWorkflow::endInstance()
         // The effect of ending yesterday, before it is saved.
         (void)QTest::qWaitFor([&] { return label && !label->text().startsWith(u"Working"); }, 30000);
         effect = label ? label->text() : QString();
+        auto *lines = modal->findChild<QLabel *>(QStringLiteral("campaignChange"));
+        change = lines ? lines->text() : QString();
         QVERIFY(ModalScript::click(modal, u"End Campaign"));
     });
     QVERIFY(ModalScript::click(campaigns, u"End…"));
     QTRY_VERIFY(script.done());
     QCOMPARE(title, QStringLiteral("End campaign"));
     QVERIFY2(effect.contains(u"no longer live"), qPrintable(effect));
+    // Audience and sends per day, now and once it ends: both emails go.
+    QVERIFY2(change.contains(u"Audience: 2 → 0 contacts (\u22122)"), qPrintable(change));
+    QVERIFY2(change.contains(u"Sends per day: \u22122 emails on 2 day(s) from "
+                             + QLocale().toString(m_today.addDays(10), QStringLiteral("MMM d"))),
+             qPrintable(change));
 
     QTRY_COMPARE(rows(m_flowDb,
                       "SELECT active_end_date FROM campaign_instances WHERE id = "

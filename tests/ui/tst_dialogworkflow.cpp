@@ -373,9 +373,7 @@ void TestDialogWorkflow::importAddsGoodRowsAndSavesRejected()
     ModalScript script;
     script.then([&](QWidget *modal) {
         dialog = qobject_cast<ImportDialog *>(modal);
-        auto *path = modal->findChild<QLineEdit *>(QStringLiteral("importPath"));
-        typeInto(path, csv);
-        QTest::keyClick(path, Qt::Key_Return);
+        QVERIFY(typeCsvPath(modal, QStringLiteral("importPath"), csv));
     });
     importAction->trigger();
     QTRY_VERIFY(script.done());
