@@ -46,8 +46,6 @@ int exportCommand(const QStringList &args)
             return UsageError;
     }
     request.dbPath = cli.value(QStringLiteral("db"));
-    if (const auto refused = refuseServer(QStringLiteral("export"), request.dbPath))
-        return *refused;
     request.outputPath = cli.value(QStringLiteral("output"));
     if (const auto refused = CsvExport::checkOutputPath(request.outputPath, request.dbPath)) {
         printError(tr("--output: %1").arg(refused->message));
@@ -59,6 +57,9 @@ int exportCommand(const QStringList &args)
         return cli.usageError(
             tr("--what must be schedule, contacts, problems, suppressions, campaigns or audit, not '%1'")
                 .arg(cli.value(QStringLiteral("what"))));
+    // Schedule, contacts and problems read either backend; the management tables SQLite only.
+    if (const auto refused = managed ? refuseServer(QStringLiteral("export"), request.dbPath) : std::nullopt)
+        return *refused;
     if (what)
         request.what = *what;
     const Result<QDate> today = resolveToday(cli.value(QStringLiteral("today")), Config());

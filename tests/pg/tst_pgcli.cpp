@@ -303,13 +303,19 @@ void TestPgCli::copyDbBothDirectionsWithCounts()
 
 void TestPgCli::exportAndImportSayWhatToDo()
 {
+    // Schedule, contacts and problems export from a server (tst_pgcsv compares the files); the
+    // management tables do not yet.
     const QString csv = m_dir.filePath(u"out.csv"_s);
     const Outcome exported
-        = cli({ u"export"_s, u"--db"_s, m_uri, u"--what"_s, u"schedule"_s, u"--output"_s, csv });
+        = cli({ u"export"_s, u"--db"_s, m_uri, u"--what"_s, u"suppressions"_s, u"--output"_s, csv });
     QCOMPARE(exported.exitCode, 2);
     QCOMPARE(exported.err.count('\n'), 1);
     QVERIFY2(exported.err.contains("copy-db --from postgresql://postgres@"), exported.err.constData());
     QVERIFY(!QFileInfo::exists(csv));
+    const Outcome contacts
+        = cli({ u"export"_s, u"--db"_s, m_uri, u"--what"_s, u"contacts"_s, u"--output"_s, csv });
+    QVERIFY2(contacts.exitCode == 0, contacts.err.constData());
+    QVERIFY(QFileInfo(csv).size() > 100000);
     const Outcome imported = cli({ u"import"_s, u"--db"_s, m_uri, u"--input"_s, csv });
     QCOMPARE(imported.exitCode, 2);
     QVERIFY2(imported.err.contains("import works on SQLite files only"), imported.err.constData());
