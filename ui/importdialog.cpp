@@ -282,7 +282,7 @@ void ImportDialog::startImport()
     // A server by its name without the password, a file by its path.
     showStatus(tr("Importing into %1…")
                    .arg(PgSpec::isConnectionSpec(m_dbPath) ? PgSpec::displayName(m_dbPath)
-                                                            : QDir::toNativeSeparators(m_dbPath)));
+                                                           : QDir::toNativeSeparators(m_dbPath)));
     m_importWatcher.setFuture(ContactImport::runAsync(m_dbPath, settings()));
     updateButtons();
 }

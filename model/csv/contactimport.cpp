@@ -4,8 +4,8 @@
 #include "dates.h"
 #include "engine.h"
 #include "storage/csvsqlite.h"
-#include "storage/pg/pgconnection.h"
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
 #include "storage/statement.h"
 
 #include <QCoreApplication>
@@ -570,13 +570,13 @@ public:
         target->m_transaction.emplace(std::move(transaction).value());
         // Existing emails in a temporary table (not in the database file) with an index: one
         // lookup per row, whatever the size of the table and whether `email` is indexed there.
-        if (auto r = db.exec(
-                "CREATE TEMP TABLE IF NOT EXISTS es_import_emails (email TEXT PRIMARY KEY, id INTEGER) "
-                "WITHOUT ROWID; "
-                "DELETE FROM temp.es_import_emails; "
-                "INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
-                "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
-                tr("read the contacts of"));
+        if (auto r
+            = db.exec("CREATE TEMP TABLE IF NOT EXISTS es_import_emails (email TEXT PRIMARY KEY, id INTEGER) "
+                      "WITHOUT ROWID; "
+                      "DELETE FROM temp.es_import_emails; "
+                      "INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
+                      "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
+                      tr("read the contacts of"));
             !r.ok())
             return CsvSqlite::fromDbError(r.error());
         auto prepared = prepareStatements(db, mapping, onConflict);
@@ -661,7 +661,8 @@ const QString &fieldValue(const Contact &contact, Field field)
     return contact.*FieldMembers[size_t(field)];
 }
 
-Result<ColumnPlan> planColumns(const QList<TableColumn> &columns, const Mapping &mapping, const QString &database)
+Result<ColumnPlan> planColumns(const QList<TableColumn> &columns, const Mapping &mapping,
+                               const QString &database)
 {
     ColumnPlan plan;
     for (const TableColumn &c : columns) {

@@ -246,9 +246,10 @@ QByteArray sqliteRealText(QByteArrayView serverText)
 ExportOutcome exportContactsOnServer(PgConnection &db, AtomicCsvFile &out, const CsvProgress &progress)
 {
     ExportOutcome outcome;
-    auto described = db.query("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid "
-                              "= to_regclass('contacts') AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-                              tr("read the contacts table of"));
+    auto described
+        = db.query("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid "
+                   "= to_regclass('contacts') AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                   tr("read the contacts table of"));
     if (!described.ok()) {
         outcome.error = CsvSqlite::fromDbError(described.error());
         return outcome;
@@ -581,8 +582,14 @@ ExportOutcome exportSchedule(const OrgDatabase *db, PgConnection *server, Atomic
     const QStringList header { tr("Contact ID"), tr("First name"), tr("Last name"), tr("Email"),
                                tr("Email type"), tr("Send date"),  tr("Status"),    tr("Reason") };
     const auto row = [](const auto &text) {
-        return QStringList { text(0), text(1), text(2), text(3), staffEmailType(text(4)), text(5),
-                             staffStatus(text(6)),       staffReason(text(7), text(8)) };
+        return QStringList { text(0),
+                             text(1),
+                             text(2),
+                             text(3),
+                             staffEmailType(text(4)),
+                             text(5),
+                             staffStatus(text(6)),
+                             staffReason(text(7), text(8)) };
     };
     if (server) {
         ExportOutcome outcome;
@@ -592,8 +599,8 @@ ExportOutcome exportSchedule(const OrgDatabase *db, PgConnection *server, Atomic
         }
         // SQLite's order: the id as a number, the date (YYYY-MM-DD sorts as text does), the type
         // as bytes (BINARY), whatever the server's collation.
-        const QString order = QStringLiteral(" ORDER BY ") + column(scheduleColumns, u"s", "contact_id") + u','
-            + shown(scheduleColumns, u"s", "scheduled_send_date") + QStringLiteral(" COLLATE \"C\",")
+        const QString order = QStringLiteral(" ORDER BY ") + column(scheduleColumns, u"s", "contact_id")
+            + u',' + shown(scheduleColumns, u"s", "scheduled_send_date") + QStringLiteral(" COLLATE \"C\",")
             + shown(scheduleColumns, u"s", "email_type") + QStringLiteral(" COLLATE \"C\"");
         return streamCopy(*server, (select + order).toUtf8(), "SELECT count(*) FROM email_schedules", out,
                           progress, [&](const PgCopyRow &r) {
@@ -718,7 +725,8 @@ ExportOutcome run(const ExportRequest &request, const CsvProgress &progress)
     }
     switch (request.what) {
     case ExportRequest::What::Schedule:
-        outcome = exportSchedule(db ? &*db : nullptr, server ? &server->connection() : nullptr, out, progress);
+        outcome
+            = exportSchedule(db ? &*db : nullptr, server ? &server->connection() : nullptr, out, progress);
         break;
     case ExportRequest::What::Contacts:
         if (request.contactView) {

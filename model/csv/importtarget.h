@@ -38,7 +38,8 @@ struct ColumnPlan
     bool hasUpdatedAt = false;
 };
 // The error names `database` when the table has no email column.
-Result<ColumnPlan> planColumns(const QList<TableColumn> &columns, const Mapping &mapping, const QString &database);
+Result<ColumnPlan> planColumns(const QList<TableColumn> &columns, const Mapping &mapping,
+                               const QString &database);
 
 // The value an import writes for `field`.
 const QString &fieldValue(const Contact &contact, Field field);

@@ -62,7 +62,8 @@ public:
 
         auto described = m_db.query(
             "SELECT a.attname, a.attnotnull, a.atthasdef OR a.attidentity <> '', "
-            "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = "
+            "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum "
+            "= "
             "ANY(i.indkey)), format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = "
             "to_regclass('contacts') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
             tr("read the contacts table of"));
@@ -127,8 +128,8 @@ public:
 
     Result<std::optional<qint64>> find(const QString &emailKey) override
     {
-        auto found = m_db.query("SELECT id FROM es_import_emails WHERE email = $1", tr("import contacts into"),
-                                { parameter(emailKey) });
+        auto found = m_db.query("SELECT id FROM es_import_emails WHERE email = $1",
+                                tr("import contacts into"), { parameter(emailKey) });
         if (!found)
             return found.error();
         std::optional<qint64> id;

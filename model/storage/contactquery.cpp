@@ -169,8 +169,8 @@ QStringList ContactQuery::listConditions(const ContactFilter &filter, Dialect di
     // The list's own matching rule (SPEC 14): trimmed, case-insensitive for ASCII letters, as
     // SQLite's lower(); PostgreSQL's lower() folds ASCII only under the "C" collation.
     if (filter.doNotEmailOnly()) {
-        const QString key = pg ? QStringLiteral("lower(trim(email) COLLATE \"C\")")
-                               : QStringLiteral("lower(trim(email))");
+        const QString key
+            = pg ? QStringLiteral("lower(trim(email) COLLATE \"C\")") : QStringLiteral("lower(trim(email))");
         conditions << QStringLiteral("%1 IN (SELECT %1 FROM email_suppressions)").arg(key);
     }
     return conditions;

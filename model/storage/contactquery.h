@@ -79,7 +79,8 @@ public:
     enum class Dialect : quint8 { Sqlite, Postgres };
     static QStringList listConditions(const ContactFilter &filter, Dialect dialect, const QString &id);
     // Whether nothing can match because a table the filter needs does not exist yet.
-    static bool nothingCanMatch(const ContactFilter &filter, const std::function<bool(const QString &)> &hasTable);
+    static bool nothingCanMatch(const ContactFilter &filter,
+                                const std::function<bool(const QString &)> &hasTable);
 
 private:
     Result<void> reopenIfChanged();

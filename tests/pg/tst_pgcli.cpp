@@ -317,7 +317,8 @@ void TestPgCli::exportAndImportSayWhatToDo()
     QVERIFY2(contacts.exitCode == 0, contacts.err.constData());
     QVERIFY(QFileInfo(csv).size() > 100000);
     // Importing the export into the organisation it came from: every contact is stored already.
-    const Outcome imported = cli({ u"import"_s, u"--db"_s, m_uri, u"--input"_s, csv, u"--today"_s, u"2025-03-01"_s });
+    const Outcome imported
+        = cli({ u"import"_s, u"--db"_s, m_uri, u"--input"_s, csv, u"--today"_s, u"2025-03-01"_s });
     QVERIFY2(imported.exitCode == 0, imported.err.constData());
     QVERIFY2(imported.out.contains(", imported 0, updated 0, skipped existing "), imported.out.constData());
     const Outcome generated = cli({ u"generate"_s, u"--db"_s, m_uri, u"--contacts"_s, u"10"_s });

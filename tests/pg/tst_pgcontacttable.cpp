@@ -161,10 +161,10 @@ void TestPgContactTable::indexIsTheSameOnBothBackends()
                 qsizetype i = 0;
                 while (i < qMin(actual->size(), expected->size()) && actual->at(i) == expected->at(i))
                     ++i;
-                QFAIL(QByteArray(where + ": the server's index differs from position " + QByteArray::number(i) + " of "
-                       + QByteArray::number(expected->size()) + " (server "
-                       + QByteArray::number(i < actual->size() ? actual->at(i) : -1) + ", SQLite "
-                       + QByteArray::number(i < expected->size() ? expected->at(i) : -1) + ")")
+                QFAIL(QByteArray(where + ": the server's index differs from position " + QByteArray::number(i)
+                                 + " of " + QByteArray::number(expected->size()) + " (server "
+                                 + QByteArray::number(i < actual->size() ? actual->at(i) : -1) + ", SQLite "
+                                 + QByteArray::number(i < expected->size() ? expected->at(i) : -1) + ")")
                           .constData());
             }
         }
@@ -177,7 +177,8 @@ void TestPgContactTable::pagesAreTheSame()
     QVERIFY(sqlite.open(m_file).ok());
     ContactQuery server;
     QVERIFY(server.open(m_uri).ok());
-    const ContactIndexRequest request { ContactFilter(), ContactColumn::Problems, Qt::DescendingOrder, kToday };
+    const ContactIndexRequest request { ContactFilter(), ContactColumn::Problems, Qt::DescendingOrder,
+                                        kToday };
     const auto ids = sqlite.buildIndex(request);
     QVERIFY(ids.ok());
     // A page with the messiest rows first, ids that do not exist, and one in the middle.
@@ -205,11 +206,13 @@ void TestPgContactTable::buildCanBeCancelled()
     ContactQuery server;
     QVERIFY(server.open(m_uri).ok());
     int asked = 0;
-    for (const int column : { int(ContactColumn::Id), int(ContactColumn::LastName), int(ContactColumn::Problems) }) {
-        const auto cancelled = server.buildIndex({ ContactFilter(), column, Qt::AscendingOrder, kToday }, [&asked] {
-            ++asked;
-            return true;
-        });
+    for (const int column :
+         { int(ContactColumn::Id), int(ContactColumn::LastName), int(ContactColumn::Problems) }) {
+        const auto cancelled
+            = server.buildIndex({ ContactFilter(), column, Qt::AscendingOrder, kToday }, [&asked] {
+                  ++asked;
+                  return true;
+              });
         QVERIFY(!cancelled.ok());
         QVERIFY2(cancelled.error().is(DbErrorKind::Cancelled), qPrintable(cancelled.errorMessage()));
     }
@@ -225,10 +228,11 @@ void TestPgContactTable::aRunThatIsWritingDoesNotBlockTheTable()
     // Another session writes contacts and schedules and keeps its transaction open.
     auto writer = PgConnection::connect(m_uri);
     QVERIFY2(writer.ok(), qPrintable(writer.errorMessage()));
-    QVERIFY(writer->exec("BEGIN; LOCK TABLE email_schedules IN EXCLUSIVE MODE; "
-                         "UPDATE contacts SET last_name = 'Changed' WHERE id < 100; "
-                         "DELETE FROM email_schedules WHERE id % 2 = 0",
-                         u"write"_s)
+    QVERIFY(writer
+                ->exec("BEGIN; LOCK TABLE email_schedules IN EXCLUSIVE MODE; "
+                       "UPDATE contacts SET last_name = 'Changed' WHERE id < 100; "
+                       "DELETE FROM email_schedules WHERE id % 2 = 0",
+                       u"write"_s)
                 .ok());
     ContactQuery server;
     QVERIFY(server.open(m_uri).ok());

@@ -168,12 +168,15 @@ void TestPgCsv::exportsAreByteForByteTheSame()
         const QList<QByteArray> b = server.split('\n');
         for (qsizetype i = 0; i < qMin(a.size(), b.size()); ++i) {
             if (a[i] != b[i])
-                QFAIL(QByteArray("line " + QByteArray::number(i + 1) + ": SQLite " + a[i] + " | server " + b[i]).constData());
+                QFAIL(
+                    QByteArray("line " + QByteArray::number(i + 1) + ": SQLite " + a[i] + " | server " + b[i])
+                        .constData());
         }
         QCOMPARE(b.size(), a.size());
     }
     if (request.what == ExportRequest::What::Contacts && !view)
-        QVERIFY(sqlite.contains(",1.0e+20\r\n") && sqlite.contains(",-0.1\r\n") && sqlite.contains(",2.0\r\n"));
+        QVERIFY(sqlite.contains(",1.0e+20\r\n") && sqlite.contains(",-0.1\r\n")
+                && sqlite.contains(",2.0\r\n"));
 }
 
 void TestPgCsv::exportThroughTheCommandLine()
@@ -227,11 +230,13 @@ void TestPgCsv::importGivesTheSameContacts()
         auto db = OrgDatabase::open(m_file, OrgDatabase::Mode::ReadOnly);
         QVERIFY(db.ok());
         for (const qint64 id : { 10, 11 }) {
-            auto stmt = Statement::prepare(*db, u"SELECT email FROM contacts WHERE id = %1"_s.arg(id), u"read"_s);
+            auto stmt
+                = Statement::prepare(*db, u"SELECT email FROM contacts WHERE id = %1"_s.arg(id), u"read"_s);
             QVERIFY(stmt.ok());
             const auto row = stmt->step();
             QVERIFY(row.ok() && *row);
-            csv.write("Changed,Name," + stmt->text(0).toUpper().toUtf8() + ",1951-01-01,2020-01-01,FL,33101,\n");
+            csv.write("Changed,Name," + stmt->text(0).toUpper().toUtf8()
+                      + ",1951-01-01,2020-01-01,FL,33101,\n");
         }
     }
     const QString file = m_dir.filePath(u"import-%1.sqlite3"_s.arg(onConflict));
@@ -256,9 +261,10 @@ void TestPgCsv::importGivesTheSameContacts()
     QCOMPARE(server->updated, sqlite->updated);
     QCOMPARE(server->skippedExisting, sqlite->skippedExisting);
     QCOMPARE(server->failedRows, sqlite->failedRows);
-    QCOMPARE(sqlite->inserted, 4); // Ada, Alan, Grace (ZIP 02134), Émile
+    QCOMPARE(sqlite->inserted, 4);   // Ada, Alan, Grace (ZIP 02134), Émile
     QCOMPARE(sqlite->failedRows, 3); // Ada again (in the file), no email, a bad birth date
-    QCOMPARE(settings.onConflict == ContactImport::OnConflict::Update ? sqlite->updated : sqlite->skippedExisting,
+    QCOMPARE(settings.onConflict == ContactImport::OnConflict::Update ? sqlite->updated
+                                                                      : sqlite->skippedExisting,
              2); // the two stored ones
     for (qsizetype i = 0; i < sqlite->failures.size(); ++i) {
         QCOMPARE(server->failures[i].line, sqlite->failures[i].line);
@@ -274,7 +280,8 @@ void TestPgCsv::importGivesTheSameContacts()
     QCOMPARE(fromServer, fromFile);
     request.contactView.reset();
     request.what = ExportRequest::What::Problems;
-    QCOMPARE(exportOf(uri, request, u"problems-server.csv"_s), exportOf(file, request, u"problems-sqlite.csv"_s));
+    QCOMPARE(exportOf(uri, request, u"problems-server.csv"_s),
+             exportOf(file, request, u"problems-sqlite.csv"_s));
 
     // Importing again changes nothing on either backend: every email is stored now.
     const auto again = ContactImport::run(uri, settings);

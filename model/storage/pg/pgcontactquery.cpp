@@ -73,7 +73,8 @@ Result<QList<qint64>> buildIndex(PgContactSource &source, const ContactIndexRequ
         return QList<qint64>();
 
     const bool predicate = !filter.isPredicateEmpty();
-    const int sortColumn = request.sortColumn >= 0 && request.sortColumn < ColumnCount ? request.sortColumn : Id;
+    const int sortColumn
+        = request.sortColumn >= 0 && request.sortColumn < ColumnCount ? request.sortColumn : Id;
     const KeyKind kind = keyKind(sortColumn);
     quint32 needed = predicate ? filter.usedColumns() : 0;
     if (kind == KeyKind::Text || kind == KeyKind::Date)
@@ -130,16 +131,19 @@ Result<QList<qint64>> buildIndex(PgContactSource &source, const ContactIndexRequ
         case KeyKind::Id:
             break;
         case KeyKind::Text: {
-            const int field = int(std::find(columns.begin(), columns.end(), sortColumn) - columns.begin()) + 1;
+            const int field
+                = int(std::find(columns.begin(), columns.end(), sortColumn) - columns.begin()) + 1;
             entry.null = row.isNull(field);
             if (!entry.null)
                 addBytes(entry, row.utf8(field), true);
             break;
         }
         case KeyKind::Date: {
-            const int field = int(std::find(columns.begin(), columns.end(), sortColumn) - columns.begin()) + 1;
-            const std::optional<qint64> day
-                = row.isNull(field) ? std::nullopt : ContactQuery::dateKey(QString::fromUtf8(row.utf8(field)));
+            const int field
+                = int(std::find(columns.begin(), columns.end(), sortColumn) - columns.begin()) + 1;
+            const std::optional<qint64> day = row.isNull(field)
+                ? std::nullopt
+                : ContactQuery::dateKey(QString::fromUtf8(row.utf8(field)));
             entry.null = !day;
             entry.number = day.value_or(0);
             break;
@@ -171,7 +175,8 @@ Result<QList<qint64>> buildIndex(PgContactSource &source, const ContactIndexRequ
                     if (a.number != b.number)
                         return a.number < b.number;
                 } else {
-                    const int c = std::memcmp(bytes + a.offset, bytes + b.offset, std::min(a.length, b.length));
+                    const int c
+                        = std::memcmp(bytes + a.offset, bytes + b.offset, std::min(a.length, b.length));
                     if (c != 0)
                         return c < 0;
                     if (a.length != b.length)
