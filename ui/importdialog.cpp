@@ -5,6 +5,7 @@
 #include "csvsourcebox.h"
 #include "messagebanner.h"
 #include "rejectedrowsview.h"
+#include "storage/pg/pgconnection.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -278,7 +279,10 @@ void ImportDialog::startImport()
     m_analysisWatcher.cancel();
     m_progress->setValue(0);
     m_progress->setVisible(true);
-    showStatus(tr("Importing into %1…").arg(QDir::toNativeSeparators(m_dbPath)));
+    // A server by its name without the password, a file by its path.
+    showStatus(tr("Importing into %1…")
+                   .arg(PgSpec::isConnectionSpec(m_dbPath) ? PgSpec::displayName(m_dbPath)
+                                                           : QDir::toNativeSeparators(m_dbPath)));
     m_importWatcher.setFuture(ContactImport::runAsync(m_dbPath, settings()));
     updateButtons();
 }

@@ -287,16 +287,6 @@ std::optional<int> checkDatabase(const QString &path, bool forWriting)
     return exitCodeFor(db.error());
 }
 
-std::optional<int> refuseServer(const QString &command, const QString &database)
-{
-    if (!PgSpec::isConnectionSpec(database))
-        return std::nullopt;
-    printError(tr("%1 works on SQLite files only for now, not on %2: copy the organisation to a file "
-                  "with `copy-db --from %2 --to FILE` and %1 there.")
-                   .arg(command, PgSpec::displayName(database)));
-    return DatabaseError;
-}
-
 BatchOptions batchOptions(const ComputeInputs &inputs)
 {
     BatchOptions options;

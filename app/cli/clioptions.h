@@ -106,10 +106,6 @@ int exitCodeFor(const Error &error);
 // (the error is printed).
 std::optional<int> checkDatabase(const QString &path, bool forWriting);
 
-// For the commands that do not work on a PostgreSQL server yet (export, import): prints why and
-// what to do instead, and returns 2, when `database` is a connection; nothing for a file.
-std::optional<int> refuseServer(const QString &command, const QString &database);
-
 // The batch options of the shared compute inputs.
 ::BatchOptions batchOptions(const ComputeInputs &inputs);
 

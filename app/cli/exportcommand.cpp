@@ -59,11 +59,8 @@ int exportCommand(const QStringList &args)
                 .arg(cli.value(QStringLiteral("what"))));
     if (what)
         request.what = *what;
-    // The management exports read through SqlSession, on a file or a server.
-    if (!managed) {
-        if (const auto refused = refuseServer(QStringLiteral("export"), request.dbPath))
-            return *refused;
-    }
+    // Every export reads either backend: the schedule, contacts and problems through CsvExport,
+    // the management tables through SqlSession.
     const Result<QDate> today = resolveToday(cli.value(QStringLiteral("today")), Config());
     if (!today)
         return cli.usageError(today.errorMessage());

@@ -2,6 +2,7 @@
 
 #include "batch/batchjob.h"
 #include "engine.h"
+#include "storage/contactreader.h"
 #include "storage/contactsource.h"
 #include "storage/orgdatabase.h"
 
@@ -48,10 +49,11 @@ Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck 
     // with the contact checks of those rows.
     ContactIdScan idScan;
     {
-        auto db = OrgDatabase::open(databasePath, OrgDatabase::Mode::ReadOnly);
-        if (!db)
-            return db.error();
-        auto all = ContactSource(*db).scanIds();
+        // ContactReader: an SQLite file or a PostgreSQL server, the same rows either way.
+        auto reader = ContactReader::open(databasePath);
+        if (!reader)
+            return reader.error();
+        auto all = (*reader)->scanIds();
         if (!all)
             return all.error();
         idScan = std::move(all).value();
@@ -76,14 +78,14 @@ Result<Summary> run(const QString &databasePath, QDate today, const CancelCheck 
     // range, read with one statement in id order (as a batch run reads it).
     auto worker = [&] {
         BatchJob::lowerThreadPriority();
-        auto db = OrgDatabase::open(databasePath, OrgDatabase::Mode::ReadOnly);
-        if (!db) {
+        auto reader = ContactReader::open(databasePath);
+        if (!reader) {
             const std::lock_guard lock(errorMutex);
-            firstError = firstError.value_or(db.error());
+            firstError = firstError.value_or(reader.error());
             stop = true;
             return;
         }
-        const ContactSource source(*db);
+        const ContactReader &source = **reader;
         while (!stop.load(std::memory_order_relaxed)) {
             const std::size_t index = nextChunk.fetch_add(1);
             if (index >= chunkCount)

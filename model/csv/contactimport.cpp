@@ -1,9 +1,11 @@
 #include "csv/contactimport.h"
 
+#include "csv/importtarget.h"
 #include "dates.h"
 #include "engine.h"
 #include "storage/csvsqlite.h"
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
 #include "storage/statement.h"
 
 #include <QCoreApplication>
@@ -440,16 +442,6 @@ Error cancelledImport(const QString &path)
 
 constexpr qint64 ProgressEvery = 2048;
 
-// A column of `contacts` as PRAGMA table_info describes it.
-struct TableColumn
-{
-    QString name;
-    bool notNull = false;
-    bool hasDefault = false;
-    bool primaryKey = false;
-    bool numeric = false; // INTEGER/BOOLEAN/NUMERIC affinity: a missing value is 0, not ''
-};
-
 Result<QList<TableColumn>> contactColumns(const OrgDatabase &db)
 {
     const QString action = tr("read the contacts table of");
@@ -493,37 +485,20 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
     auto columns = contactColumns(db);
     if (!columns.ok())
         return columns.error();
+    auto plan = planColumns(*columns, mapping, nativePath(db.path()));
+    if (!plan.ok())
+        return plan.error();
     ImportStatements s;
-    QStringList insertNames;
+    s.insertFields = plan->insertFields;
+    s.updateFields = plan->updateFields;
+    const QStringList &insertNames = plan->insertNames;
+    const QStringList &fillerNames = plan->fillerNames;
     QStringList updateSets;
-    QStringList fillerNames;
-    QList<bool> fillerNumeric;
-    bool hasUpdatedAt = false;
-    for (const TableColumn &c : std::as_const(*columns)) {
-        const auto field = fieldFromColumnName(c.name);
-        if (c.name == u"updated_at")
-            hasUpdatedAt = true;
-        // State is always written: it may be derived from the ZIP code.
-        if (field && (mapping.isMapped(*field) || *field == Field::State)) {
-            s.insertFields.append(*field);
-            insertNames.append(CsvSqlite::identifier(c.name));
-            if (mapping.isMapped(*field) || *field == Field::State) {
-                s.updateFields.append(*field);
-                updateSets.append(CsvSqlite::identifier(c.name) + QStringLiteral(" = ?"));
-            }
-        } else if (c.notNull && !c.hasDefault && !c.primaryKey) {
-            // Production tables declare columns like tobacco_user NOT NULL without a default;
-            // names are quoted, as they may hold spaces or quotes ("Tobacco User").
-            fillerNames.append(CsvSqlite::identifier(c.name));
-            fillerNumeric.append(c.numeric);
-        }
-    }
-    if (!s.insertFields.contains(Field::Email)) {
-        return Error(CsvErrorKind::Database,
-                     tr("%1: the contacts table has no email column.").arg(nativePath(db.path())));
-    }
+    for (const QString &name : std::as_const(plan->updateNames))
+        updateSets.append(name + QStringLiteral(" = ?"));
+    const bool hasUpdatedAt = plan->hasUpdatedAt;
     for (qsizetype i = 0; i < fillerNames.size(); ++i)
-        s.fillers.append({ int(s.insertFields.size() + i + 1), fillerNumeric.at(i) });
+        s.fillers.append({ int(s.insertFields.size() + i + 1), plan->fillerNumeric.at(i) });
     const QStringList allInsert = insertNames + fillerNames;
     const QString placeholders = QStringList(allInsert.size(), QStringLiteral("?")).join(u',');
     const QString action = tr("prepare the import into");
@@ -564,18 +539,153 @@ Result<ImportStatements> prepareStatements(const OrgDatabase &db, const Mapping 
     return s;
 }
 
-const QString &valueOf(const CheckedRow &row, Field f)
-{
-    return contactField(const_cast<Contact &>(row.contact), f);
-}
-
 // A null QString binds as '' here: every field we write is text, never NULL.
 void bindField(Statement &stmt, int index, const QString &value)
 {
     stmt.bindText(index, value);
 }
 
+// The write step on an SQLite file: prepared statements in one BEGIN IMMEDIATE transaction,
+// the stored emails in a temporary table.
+class SqliteImportTarget final : public ImportTarget
+{
+public:
+    static Result<std::unique_ptr<ImportTarget>> open(const QString &path, const Mapping &mapping,
+                                                      OnConflict onConflict)
+    {
+        auto opened = OrgDatabase::open(path, OrgDatabase::Mode::ReadWrite);
+        if (!opened.ok())
+            return CsvSqlite::fromDbError(opened.error());
+        std::unique_ptr<SqliteImportTarget> target(new SqliteImportTarget(std::move(opened).value()));
+        OrgDatabase &db = target->m_db;
+        // The write lock comes first: an import running meanwhile (another window, another
+        // process) must have committed before this one reads which emails exist, or both insert
+        // the same contacts. A second import waits here (busy timeout) and then skips or updates
+        // them. Every return before the commit rolls the import back (the guard's destructor),
+        // after its error was built: a ROLLBACK resets the connection's message to "not an
+        // error". Should ROLLBACK fail too, SQLite rolls back when the connection closes.
+        auto transaction = Transaction::begin(db, tr("start the import into"));
+        if (!transaction.ok())
+            return CsvSqlite::fromDbError(transaction.error());
+        target->m_transaction.emplace(std::move(transaction).value());
+        // Existing emails in a temporary table (not in the database file) with an index: one
+        // lookup per row, whatever the size of the table and whether `email` is indexed there.
+        if (auto r
+            = db.exec("CREATE TEMP TABLE IF NOT EXISTS es_import_emails (email TEXT PRIMARY KEY, id INTEGER) "
+                      "WITHOUT ROWID; "
+                      "DELETE FROM temp.es_import_emails; "
+                      "INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
+                      "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
+                      tr("read the contacts of"));
+            !r.ok())
+            return CsvSqlite::fromDbError(r.error());
+        auto prepared = prepareStatements(db, mapping, onConflict);
+        if (!prepared.ok())
+            return prepared.error();
+        target->m_s = std::move(prepared).value();
+        return std::unique_ptr<ImportTarget>(std::move(target));
+    }
+
+    Result<std::optional<qint64>> find(const QString &emailKey) override
+    {
+        Statement &lookup = *m_s.lookup;
+        lookup.reset();
+        lookup.bindText(1, emailKey);
+        Result<bool> found = lookup.step();
+        if (!found)
+            return found.error();
+        std::optional<qint64> id;
+        if (*found)
+            id = lookup.int64(0);
+        lookup.reset();
+        return id;
+    }
+
+    Result<void> insert(const Contact &contact, const QString &emailKey) override
+    {
+        Statement &ins = *m_s.insert;
+        ins.reset();
+        int p = 1;
+        for (Field f : std::as_const(m_s.insertFields))
+            bindField(ins, p++, fieldValue(contact, f));
+        for (const auto &[index, numeric] : std::as_const(m_s.fillers)) {
+            if (numeric)
+                ins.bind(index, qint64(0));
+            else
+                ins.bindText(index, u"");
+        }
+        if (auto done = ins.exec(); !done)
+            return done;
+        Statement &remember = *m_s.remember;
+        remember.reset();
+        remember.bindText(1, emailKey).bind(2, m_db.lastInsertRowId());
+        return remember.exec();
+    }
+
+    Result<void> update(qint64 id, const Contact &contact) override
+    {
+        Statement &u = *m_s.update;
+        u.reset();
+        int p = 1;
+        for (Field f : std::as_const(m_s.updateFields))
+            bindField(u, p++, fieldValue(contact, f));
+        u.bind(p, id);
+        return u.exec();
+    }
+
+    Result<void> commit() override
+    {
+        const QString writeAction = tr("import contacts into");
+        // Statements must not keep the table busy while committing.
+        m_s = ImportStatements();
+        if (auto r = m_transaction->commit(writeAction); !r.ok())
+            return CsvSqlite::fromDbError(r.error());
+        // The import is committed; a temp table that cannot be dropped goes with the connection.
+        (void)m_db.exec("DROP TABLE IF EXISTS temp.es_import_emails", writeAction);
+        return {};
+    }
+
+private:
+    explicit SqliteImportTarget(OrgDatabase db) : m_db(std::move(db)) { }
+
+    // Destroyed in reverse: statements, then the transaction (rollback), then the connection.
+    OrgDatabase m_db;
+    std::optional<Transaction> m_transaction;
+    ImportStatements m_s;
+};
+
 } // namespace
+
+const QString &fieldValue(const Contact &contact, Field field)
+{
+    return contact.*FieldMembers[size_t(field)];
+}
+
+Result<ColumnPlan> planColumns(const QList<TableColumn> &columns, const Mapping &mapping,
+                               const QString &database)
+{
+    ColumnPlan plan;
+    for (const TableColumn &c : columns) {
+        const auto field = fieldFromColumnName(c.name);
+        if (c.name == u"updated_at")
+            plan.hasUpdatedAt = true;
+        // State is always written: it may be derived from the ZIP code.
+        if (field && (mapping.isMapped(*field) || *field == Field::State)) {
+            plan.insertFields.append(*field);
+            plan.insertNames.append(CsvSqlite::identifier(c.name));
+            plan.updateFields.append(*field);
+            plan.updateNames.append(CsvSqlite::identifier(c.name));
+        } else if (c.notNull && !c.hasDefault && !c.primaryKey) {
+            // Production tables declare columns like tobacco_user NOT NULL without a default;
+            // names are quoted, as they may hold spaces or quotes ("Tobacco User").
+            plan.fillerNames.append(CsvSqlite::identifier(c.name));
+            plan.fillerNumeric.append(c.numeric);
+        }
+    }
+    if (!plan.insertFields.contains(Field::Email))
+        return Error(CsvErrorKind::Database, tr("%1: the contacts table has no email column.").arg(database));
+    return plan;
+}
 
 QString columnName(Field field)
 {
@@ -833,55 +943,26 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
     if (!header.ok())
         return header.error();
 
-    auto opened = OrgDatabase::open(dbPath, OrgDatabase::Mode::ReadWrite);
+    // Only the write step depends on the backend: an SQLite file or a PostgreSQL server.
+    const bool onServer = PgSpec::isConnectionSpec(dbPath);
+    auto opened = onServer ? openPgImportTarget(dbPath, settings.mapping, settings.onConflict)
+                           : SqliteImportTarget::open(dbPath, settings.mapping, settings.onConflict);
     if (!opened.ok())
-        return CsvSqlite::fromDbError(opened.error());
-    OrgDatabase &db = *opened;
-
-    // The write lock comes first: an import running meanwhile (another window, another process)
-    // must have committed before this one reads which emails exist, or both insert the same
-    // contacts. A second import waits here (busy timeout) and then skips or updates them.
-    // Every return below before the commit rolls the import back (the guard's destructor), after
-    // its error was built: a ROLLBACK resets the connection's message to "not an error". Should
-    // ROLLBACK fail too, SQLite rolls back when the connection closes: nothing is half-written.
-    auto transaction = Transaction::begin(db, tr("start the import into"));
-    if (!transaction.ok())
-        return CsvSqlite::fromDbError(transaction.error());
-    const QString writeAction = tr("import contacts into");
+        return opened.error();
+    ImportTarget &target = **opened;
+    const QString shownDatabase = onServer ? PgSpec::displayName(dbPath) : nativePath(dbPath);
     const auto rowError = [&](qint64 line, const Error &error) -> Error {
         return Error(CsvErrorKind::Database,
                      tr("%1 line %2: %3").arg(nativePath(settings.csvPath)).arg(line).arg(error.message));
     };
 
-    // Existing emails in a temporary table (not in the database file) with an index: one
-    // lookup per row, whatever the size of the table and whether `email` is indexed there.
-    if (auto r
-        = db.exec("CREATE TEMP TABLE IF NOT EXISTS es_import_emails (email TEXT PRIMARY KEY, id INTEGER) "
-                  "WITHOUT ROWID; "
-                  "DELETE FROM temp.es_import_emails; "
-                  "INSERT OR IGNORE INTO temp.es_import_emails (email, id) "
-                  "SELECT lower(trim(email)), id FROM contacts WHERE email IS NOT NULL ORDER BY id",
-                  tr("read the contacts of"));
-        !r.ok())
-        return CsvSqlite::fromDbError(r.error());
-
-    auto prepared = prepareStatements(db, settings.mapping, settings.onConflict);
-    if (!prepared.ok())
-        return prepared.error();
-    ImportStatements &s = *prepared;
-
     // A good row: skipped, updated or inserted, by whether its email is stored already.
     const auto store = [&](const CheckedRow &row, qint64 line, ImportReport &report) -> Result<void> {
         const QString key = emailKey(row.contact.email);
-        Statement &lookup = *s.lookup;
-        lookup.reset();
-        lookup.bindText(1, key);
-        Result<bool> found = lookup.step();
+        Result<std::optional<qint64>> found = target.find(key);
         if (!found)
             return rowError(line, found.error());
-        if (*found) {
-            const qint64 existing = lookup.int64(0);
-            lookup.reset();
+        if (const std::optional<qint64> existing = *found) {
             if (settings.onConflict == OnConflict::Skip) {
                 ++report.skippedExisting;
                 return {};
@@ -893,39 +974,15 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
                                  .arg(nativePath(settings.csvPath))
                                  .arg(line)
                                  .arg(row.contact.email)
-                                 .arg(existing)
-                                 .arg(nativePath(dbPath)));
+                                 .arg(*existing)
+                                 .arg(shownDatabase));
             }
-            Statement &u = *s.update;
-            u.reset();
-            int p = 1;
-            for (Field f : std::as_const(s.updateFields)) {
-                bindField(u, p++, valueOf(row, f));
-            }
-            u.bind(p, existing);
-            if (auto done = u.exec(); !done)
+            if (auto done = target.update(*existing, row.contact); !done)
                 return rowError(line, done.error());
             ++report.updated;
             return {};
         }
-        lookup.reset();
-        Statement &ins = *s.insert;
-        ins.reset();
-        int p = 1;
-        for (Field f : std::as_const(s.insertFields))
-            bindField(ins, p++, valueOf(row, f));
-        for (const auto &[index, numeric] : std::as_const(s.fillers)) {
-            if (numeric)
-                ins.bind(index, qint64(0));
-            else
-                ins.bindText(index, u"");
-        }
-        if (auto done = ins.exec(); !done)
-            return rowError(line, done.error());
-        Statement &remember = *s.remember;
-        remember.reset();
-        remember.bindText(1, key).bind(2, db.lastInsertRowId());
-        if (auto done = remember.exec(); !done)
+        if (auto done = target.insert(row.contact, key); !done)
             return rowError(line, done.error());
         ++report.inserted;
         return {};
@@ -933,12 +990,8 @@ Result<ImportReport> run(const QString &dbPath, const ImportSettings &settings, 
     Result<ImportReport> report = readRows(input, std::move(header).value(), settings, progress, store);
     if (!report.ok())
         return report;
-    // Statements must not keep the table busy while committing.
-    s = ImportStatements();
-    if (auto r = transaction->commit(writeAction); !r.ok())
-        return CsvSqlite::fromDbError(r.error());
-    // The import is committed; a temp table that cannot be dropped goes with the connection.
-    (void)db.exec("DROP TABLE IF EXISTS temp.es_import_emails", writeAction);
+    if (auto committed = target.commit(); !committed.ok())
+        return committed.error();
     return report;
 }
 

@@ -6,8 +6,11 @@
 #include "engine.h"
 #include "explain.h"
 #include "items/contactcolumn.h"
+#include "storage/contactreader.h"
 #include "storage/contactsource.h"
 #include "storage/csvsqlite.h"
+#include "storage/pg/pgconnection.h"
+#include "storage/pg/pgcontactsource.h"
 #include "storage/statement.h"
 
 #include <QAbstractItemModel>
@@ -20,6 +23,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 namespace {
 
@@ -178,12 +182,125 @@ ExportOutcome streamQuery(const OrgDatabase &db, const QString &sql, const QStri
     return streamRows(db, sql, countSql, out, progress, writeHeader, writeRow);
 }
 
-// Problems are computed, not stored: every contact goes through Engine::checkContact, read in
-// slices of ids so memory stays flat and cancel is noticed between slices.
-ExportOutcome exportProblems(OrgDatabase &db, QDate today, AtomicCsvFile &out, const CsvProgress &progress)
+// The server's twin of streamRows: `select` streamed with COPY ... TO STDOUT, `writeRow(row)` for
+// each row (false when the file cannot be written); cancel stops the server.
+template<typename WriteRow>
+ExportOutcome streamCopy(PgConnection &db, const QByteArray &select, const QByteArray &countSql,
+                         AtomicCsvFile &out, const CsvProgress &progress, const WriteRow &writeRow)
 {
     ExportOutcome outcome;
-    ContactSource source(db);
+    const QString action = tr("read");
+    qint64 total = -1;
+    if (progress) {
+        auto count = db.query(countSql, action);
+        if (!count.ok()) {
+            outcome.error = CsvSqlite::fromDbError(count.error());
+            return outcome;
+        }
+        total = count->int64(0, 0);
+    }
+    bool writeFailed = false;
+    bool cancelled = false;
+    auto copied = db.copyOut("COPY (" + select + ") TO STDOUT", action, [&](const PgCopyRow &row) {
+        if (!writeRow(row)) {
+            writeFailed = true;
+            return false;
+        }
+        ++outcome.rows;
+        if (progress && outcome.rows % ProgressEvery == 0 && !progress(outcome.rows, total)) {
+            cancelled = true;
+            return false;
+        }
+        return true;
+    });
+    if (writeFailed)
+        outcome.error = out.writeFailed();
+    else if (cancelled)
+        outcome.error = cancelledError(out.path());
+    else if (!copied.ok())
+        outcome.error = CsvSqlite::fromDbError(copied.error());
+    return outcome;
+}
+
+// A server's REAL value as SQLite writes it ("%!.15g": 1.0, 0.1, 1.0e+20), so an exported
+// organisation reads the same from both backends.
+QByteArray sqliteRealText(QByteArrayView serverText)
+{
+    bool ok = false;
+    const double value = serverText.toDouble(&ok);
+    if (!ok)
+        return serverText.toByteArray();
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.15g", value);
+    QByteArray text(buffer);
+    if (text.contains("inf") || text.contains("nan") || text.contains('.'))
+        return text;
+    const qsizetype exponent = text.indexOf('e');
+    if (exponent < 0)
+        return text + ".0";
+    return text.insert(exponent, ".0");
+}
+
+// Every stored column of every contact on a server, in the table's column order and id order,
+// as SQLite's `SELECT * FROM contacts ORDER BY id` gives them.
+ExportOutcome exportContactsOnServer(PgConnection &db, AtomicCsvFile &out, const CsvProgress &progress)
+{
+    ExportOutcome outcome;
+    auto described
+        = db.query("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid "
+                   "= to_regclass('contacts') AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                   tr("read the contacts table of"));
+    if (!described.ok()) {
+        outcome.error = CsvSqlite::fromDbError(described.error());
+        return outcome;
+    }
+    QStringList header;
+    std::vector<bool> real;
+    QByteArray select = "SELECT ";
+    bool hasId = false;
+    for (int r = 0; r < described->rows(); ++r) {
+        const QString name = described->text(r, 0);
+        const QString type = described->text(r, 1);
+        header.append(name);
+        real.push_back(type == u"double precision" || type == u"real");
+        select += (r ? ", " : "") + CsvSqlite::identifier(name).toUtf8() + "::text";
+        hasId = hasId || name == u"id";
+    }
+    select += " FROM contacts";
+    if (hasId)
+        select += " ORDER BY contacts.\"id\""; // the column, not the text of the output
+    out.writer().setTextColumns(textColumnsFor(header));
+    if (!out.writer().writeHeader(header)) {
+        outcome.error = out.writeFailed();
+        return outcome;
+    }
+    std::vector<QByteArrayView> fields(real.size());
+    std::vector<QByteArray> reals(real.size());
+    return streamCopy(db, select, "SELECT count(*) FROM contacts", out, progress, [&](const PgCopyRow &row) {
+        for (std::size_t c = 0; c < fields.size(); ++c) {
+            fields[c] = row.utf8(int(c));
+            if (real[c] && !row.isNull(int(c))) {
+                reals[c] = sqliteRealText(fields[c]);
+                fields[c] = reals[c];
+            }
+        }
+        return out.writer().writeRow(fields);
+    });
+}
+
+// Problems are computed, not stored: every contact goes through Engine::checkContact, read in
+// slices of ids so memory stays flat and cancel is noticed between slices.
+ExportOutcome exportProblems(const QString &database, QDate today, AtomicCsvFile &out,
+                             const CsvProgress &progress)
+{
+    ExportOutcome outcome;
+    // Either backend: the same rows in the same order.
+    auto reader = ContactReader::open(database);
+    if (!reader.ok()) {
+        outcome.error = CsvSqlite::fromDbError(reader.error());
+        return outcome;
+    }
+    const ContactReader &source = **reader;
     auto ids = source.scanIds();
     if (!ids.ok()) {
         outcome.error = CsvSqlite::fromDbError(ids.error());
@@ -435,10 +552,15 @@ QString staffReason(const QString &skipReason, const QString &catchupNote)
 
 // The stored schedule for staff: one row per email with the contact's name and email, sorted by
 // contact, then send date, then type. Columns another program's table lacks are left empty.
-ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const CsvProgress &progress)
+// `server`: the organisation is on PostgreSQL (else `db` is the SQLite file); the same rows in
+// the same order either way (values read as text, types compared byte by byte).
+ExportOutcome exportSchedule(const OrgDatabase *db, PgConnection *server, AtomicCsvFile &out,
+                             const CsvProgress &progress)
 {
-    const QStringList scheduleColumns = db.columns(QStringLiteral("email_schedules"));
-    const QStringList contactColumns = db.columns(QStringLiteral("contacts"));
+    const QString schedules = QStringLiteral("email_schedules");
+    const QString contacts = QStringLiteral("contacts");
+    const QStringList scheduleColumns = server ? server->columns(schedules) : db->columns(schedules);
+    const QStringList contactColumns = server ? server->columns(contacts) : db->columns(contacts);
     const bool join = contactColumns.contains(QStringLiteral("id"), Qt::CaseInsensitive);
     const auto column = [&](const QStringList &have, QStringView table, const char *name) -> QString {
         const QString n = QString::fromLatin1(name);
@@ -446,25 +568,52 @@ ExportOutcome exportSchedule(const OrgDatabase &db, AtomicCsvFile &out, const Cs
             return QStringLiteral("NULL");
         return table + u'.' + CsvSqlite::identifier(n);
     };
-    const QString sql = QStringLiteral("SELECT ") + column(scheduleColumns, u"s", "contact_id") + u','
-        + column(contactColumns, u"c", "first_name") + u',' + column(contactColumns, u"c", "last_name") + u','
-        + column(contactColumns, u"c", "email") + u',' + column(scheduleColumns, u"s", "email_type") + u','
-        + column(scheduleColumns, u"s", "scheduled_send_date") + u','
-        + column(scheduleColumns, u"s", "status") + u',' + column(scheduleColumns, u"s", "skip_reason") + u','
-        + column(scheduleColumns, u"s", "catchup_note") + QStringLiteral(" FROM email_schedules AS s")
-        + (join ? QStringLiteral(" LEFT JOIN contacts AS c ON c.\"id\" = s.\"contact_id\"") : QString())
-        + QStringLiteral(" ORDER BY 1, 6, 5");
+    const auto shown = [&](const QStringList &have, QStringView table, const char *name) -> QString {
+        const QString value = column(have, table, name);
+        return server ? value + QStringLiteral("::text") : value;
+    };
+    const QString select = QStringLiteral("SELECT ") + shown(scheduleColumns, u"s", "contact_id") + u','
+        + shown(contactColumns, u"c", "first_name") + u',' + shown(contactColumns, u"c", "last_name") + u','
+        + shown(contactColumns, u"c", "email") + u',' + shown(scheduleColumns, u"s", "email_type") + u','
+        + shown(scheduleColumns, u"s", "scheduled_send_date") + u',' + shown(scheduleColumns, u"s", "status")
+        + u',' + shown(scheduleColumns, u"s", "skip_reason") + u','
+        + shown(scheduleColumns, u"s", "catchup_note") + QStringLiteral(" FROM email_schedules AS s")
+        + (join ? QStringLiteral(" LEFT JOIN contacts AS c ON c.\"id\" = s.\"contact_id\"") : QString());
     const QStringList header { tr("Contact ID"), tr("First name"), tr("Last name"), tr("Email"),
                                tr("Email type"), tr("Send date"),  tr("Status"),    tr("Reason") };
+    const auto row = [](const auto &text) {
+        return QStringList { text(0),
+                             text(1),
+                             text(2),
+                             text(3),
+                             staffEmailType(text(4)),
+                             text(5),
+                             staffStatus(text(6)),
+                             staffReason(text(7), text(8)) };
+    };
+    if (server) {
+        ExportOutcome outcome;
+        if (!out.writer().writeHeader(header)) {
+            outcome.error = out.writeFailed();
+            return outcome;
+        }
+        // SQLite's order: the id as a number, the date (YYYY-MM-DD sorts as text does), the type
+        // as bytes (BINARY), whatever the server's collation.
+        const QString order = QStringLiteral(" ORDER BY ") + column(scheduleColumns, u"s", "contact_id")
+            + u',' + shown(scheduleColumns, u"s", "scheduled_send_date") + QStringLiteral(" COLLATE \"C\",")
+            + shown(scheduleColumns, u"s", "email_type") + QStringLiteral(" COLLATE \"C\"");
+        return streamCopy(*server, (select + order).toUtf8(), "SELECT count(*) FROM email_schedules", out,
+                          progress, [&](const PgCopyRow &r) {
+                              return out.writer().writeRow(row([&r](int c) -> QString { return r.text(c); }));
+                          });
+    }
     const auto writeHeader = [&](const Statement &) { return out.writer().writeHeader(header); };
     const auto writeRow = [&](const Statement &s) {
-        const auto text = [&s](int c) -> QString { return s.text(c); };
-        return out.writer().writeRow(QStringList { text(0), text(1), text(2), text(3),
-                                                   staffEmailType(text(4)), text(5), staffStatus(text(6)),
-                                                   staffReason(text(7), text(8)) });
+        return out.writer().writeRow(row([&s](int c) -> QString { return s.text(c); }));
     };
-    return streamRows(db, sql, QStringLiteral("SELECT COUNT(*) FROM email_schedules"), out, progress,
-                      writeHeader, writeRow);
+    return streamRows(*db, select + QStringLiteral(" ORDER BY 1, 6, 5"),
+                      QStringLiteral("SELECT COUNT(*) FROM email_schedules"), out, progress, writeHeader,
+                      writeRow);
 }
 
 ExportOutcome finishOutcome(ExportOutcome outcome, AtomicCsvFile &out)
@@ -539,38 +688,60 @@ bool isTextColumnName(QStringView name)
 ExportOutcome run(const ExportRequest &request, const CsvProgress &progress)
 {
     ExportOutcome outcome;
-    // Open the database first: a missing database must not leave an empty CSV behind.
-    auto db = OrgDatabase::open(request.dbPath, OrgDatabase::Mode::ReadOnly);
-    if (!db.ok()) {
-        outcome.error = CsvSqlite::fromDbError(db.error());
-        return outcome;
+    // Open the database first: a missing database must not leave an empty CSV behind. A
+    // connection spec names an organisation on a PostgreSQL server.
+    const bool onServer = PgSpec::isConnectionSpec(request.dbPath);
+    std::optional<OrgDatabase> db;
+    std::unique_ptr<PgContactSource> server;
+    if (onServer) {
+        auto opened = PgContactSource::open(request.dbPath);
+        if (!opened.ok()) {
+            outcome.error = CsvSqlite::fromDbError(opened.error());
+            return outcome;
+        }
+        server = std::move(opened).value();
+    } else {
+        auto opened = OrgDatabase::open(request.dbPath, OrgDatabase::Mode::ReadOnly);
+        if (!opened.ok()) {
+            outcome.error = CsvSqlite::fromDbError(opened.error());
+            return outcome;
+        }
+        db.emplace(std::move(opened).value());
     }
-    if (request.what == ExportRequest::What::Schedule && !db->hasTable(QStringLiteral("email_schedules"))) {
+    const QString schedules = QStringLiteral("email_schedules");
+    if (request.what == ExportRequest::What::Schedule
+        && !(server ? server->connection().hasTable(schedules) : db->hasTable(schedules))) {
         outcome.error
             = Error(CsvErrorKind::Database,
                     tr("%1 has no schedule yet (no email_schedules table). Run the scheduler first.")
-                        .arg(QDir::toNativeSeparators(request.dbPath)));
+                        .arg(onServer ? PgSpec::displayName(request.dbPath)
+                                      : QDir::toNativeSeparators(request.dbPath)));
         return outcome;
     }
-    AtomicCsvFile out(request.outputPath, request.options, request.dbPath);
+    AtomicCsvFile out(request.outputPath, request.options, onServer ? QString() : request.dbPath);
     if (auto err = out.open()) {
         outcome.error = err;
         return outcome;
     }
     switch (request.what) {
     case ExportRequest::What::Schedule:
-        outcome = exportSchedule(*db, out, progress);
+        outcome
+            = exportSchedule(db ? &*db : nullptr, server ? &server->connection() : nullptr, out, progress);
         break;
     case ExportRequest::What::Contacts:
         if (request.contactView) {
             outcome = exportContactView(*request.contactView, request.dbPath, out, progress);
             break;
         }
+        if (server) {
+            outcome = exportContactsOnServer(server->connection(), out, progress);
+            break;
+        }
         outcome = streamQuery(*db, QStringLiteral("SELECT * FROM contacts ORDER BY id"),
                               QStringLiteral("SELECT COUNT(*) FROM contacts"), out, progress);
         break;
     case ExportRequest::What::Problems:
-        outcome = exportProblems(*db, request.today, out, progress);
+        outcome = exportProblems(request.dbPath, request.today, out, progress);
         break;
     }
     return finishOutcome(std::move(outcome), out);

@@ -7,8 +7,9 @@
 #include <atomic>
 #include <memory>
 
-// Worker object of one loader thread of the contact table. It owns that thread's SQLite
-// connection and answers requests with values; it never sees the model or a widget.
+// Worker object of one loader thread of the contact table. It owns that thread's connection (an
+// SQLite file or a PostgreSQL server, ContactQuery) and answers requests with values; it never
+// sees the model or a widget.
 class ContactLoader final : public QObject
 {
     Q_OBJECT

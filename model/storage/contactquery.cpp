@@ -3,6 +3,9 @@
 #include "dates.h"
 #include "engine.h"
 #include "storage/orgdatabase.h"
+#include "storage/pg/pgconnection.h"
+#include "storage/pg/pgcontactquery.h"
+#include "storage/pg/pgcontactsource.h"
 #include "storage/statement.h"
 
 #include <QCoreApplication>
@@ -53,9 +56,8 @@ void sqlFilter(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 // es_date(text): the Julian day of a contact date in any accepted format, NULL when invalid.
 void sqlDate(sqlite3_context *ctx, int, sqlite3_value **argv)
 {
-    const QDate date = Dates::parseContactDate(valueText(argv[0]));
-    if (date.isValid())
-        sqlite3_result_int64(ctx, date.toJulianDay());
+    if (const std::optional<qint64> day = ContactQuery::dateKey(valueText(argv[0])))
+        sqlite3_result_int64(ctx, *day);
     else
         sqlite3_result_null(ctx);
 }
@@ -71,7 +73,7 @@ void sqlProblems(sqlite3_context *ctx, int, sqlite3_value **argv)
     contact.zipCode = valueText(argv[3]);
     contact.birthDate = valueText(argv[4]);
     contact.effectiveDate = valueText(argv[5]);
-    const QByteArray summary = problemSummary(Engine::checkContact(contact, *today).problems).toUtf8();
+    const QByteArray summary = ContactQuery::problemKey(contact, *today);
     if (summary.isEmpty())
         sqlite3_result_null(ctx);
     else
@@ -102,6 +104,14 @@ Result<void> ContactQuery::open(const QString &path)
 {
     close();
     m_path = path;
+    if (PgSpec::isConnectionSpec(path)) {
+        // MVCC: plain reads never wait for a run that is writing.
+        auto source = PgContactSource::open(path);
+        if (!source)
+            return source.error();
+        m_pg = std::move(source).value();
+        return {};
+    }
     // No -wal/-shm files are created next to the database (see OrgDatabase::openReadOnlyHandle).
     // A batch run may hold the write lock for a moment while it commits; the connection's busy
     // timeout waits for it here, on the worker thread, rather than failing the page.
@@ -127,6 +137,52 @@ Result<void> ContactQuery::reopenIfChanged()
 void ContactQuery::close()
 {
     m_db.reset();
+    m_pg.reset();
+}
+
+std::optional<qint64> ContactQuery::dateKey(QStringView text)
+{
+    const QDate date = Dates::parseContactDate(text);
+    if (!date.isValid())
+        return std::nullopt;
+    return date.toJulianDay();
+}
+
+QByteArray ContactQuery::problemKey(const Contact &contact, QDate today)
+{
+    return problemSummary(Engine::checkContact(contact, today).problems).toUtf8();
+}
+
+QStringList ContactQuery::listConditions(const ContactFilter &filter, Dialect dialect, const QString &id)
+{
+    const bool pg = dialect == Dialect::Postgres;
+    QStringList conditions;
+    if (const QDate day = filter.scheduledOn(); day.isValid()) {
+        // A date column on a server reads as YYYY-MM-DD; SQLite compares the stored text.
+        const QString contactId = pg ? QStringLiteral("contact_id::bigint") : QStringLiteral("contact_id");
+        const QString sendDate
+            = pg ? QStringLiteral("scheduled_send_date::text") : QStringLiteral("scheduled_send_date");
+        conditions << QStringLiteral("%1 IN (SELECT %2 FROM email_schedules WHERE %3 = '%4' AND status = "
+                                     "'pre-scheduled')")
+                          .arg(id, contactId, sendDate, day.toString(Qt::ISODate));
+    }
+    // The list's own matching rule (SPEC 14): trimmed, case-insensitive for ASCII letters, as
+    // SQLite's lower(); PostgreSQL's lower() folds ASCII only under the "C" collation.
+    if (filter.doNotEmailOnly()) {
+        const QString key
+            = pg ? QStringLiteral("lower(trim(email) COLLATE \"C\")") : QStringLiteral("lower(trim(email))");
+        conditions << QStringLiteral("%1 IN (SELECT %1 FROM email_suppressions)").arg(key);
+    }
+    return conditions;
+}
+
+bool ContactQuery::nothingCanMatch(const ContactFilter &filter,
+                                   const std::function<bool(const QString &)> &hasTable)
+{
+    if (filter.scheduledOn().isValid() && !hasTable(QStringLiteral("email_schedules")))
+        return true; // nothing has been scheduled in this database yet
+    // Nobody has been put on the do-not-email list yet.
+    return filter.doNotEmailOnly() && !hasTable(QStringLiteral("email_suppressions"));
 }
 
 QString ContactQuery::sortExpression(int column)
@@ -141,14 +197,11 @@ QString ContactQuery::sortExpression(int column)
     return name % u" COLLATE NOCASE";
 }
 
-bool ContactQuery::hasSchedules() const
-{
-    return m_db->hasTable(QStringLiteral("email_schedules"));
-}
-
 Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &request,
                                                const std::function<bool()> &isCancelled)
 {
+    if (m_pg)
+        return PgContactQuery::buildIndex(*m_pg, request, isCancelled);
     if (auto reopened = reopenIfChanged(); !reopened)
         return reopened.error();
     if (!m_db.has_value())
@@ -164,21 +217,12 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
 
     const QString direction
         = request.order == Qt::AscendingOrder ? QStringLiteral("ASC") : QStringLiteral("DESC");
-    const QDate scheduledOn = request.filter.scheduledOn();
-    if (scheduledOn.isValid() && !hasSchedules())
-        return QList<qint64>(); // nothing has been scheduled in this database yet
-    if (request.filter.doNotEmailOnly() && !m_db->hasTable(QStringLiteral("email_suppressions")))
-        return QList<qint64>(); // nobody has been put on the do-not-email list yet
+    if (nothingCanMatch(request.filter, [this](const QString &table) { return m_db->hasTable(table); }))
+        return QList<qint64>();
     QStringList conditions;
     if (!request.filter.isPredicateEmpty())
         conditions << u"es_filter(" % allColumns() % u')';
-    if (scheduledOn.isValid())
-        conditions << QStringLiteral("id IN (SELECT contact_id FROM email_schedules "
-                                     "WHERE scheduled_send_date = ?1 AND status = 'pre-scheduled')");
-    // The list's own matching rule (SPEC 14): trimmed, case-insensitive.
-    if (request.filter.doNotEmailOnly())
-        conditions << QStringLiteral(
-            "lower(trim(email)) IN (SELECT lower(trim(email)) FROM email_suppressions)");
+    conditions << listConditions(request.filter, Dialect::Sqlite, QStringLiteral("id"));
     QString sql = QStringLiteral("SELECT id FROM contacts");
     if (!conditions.isEmpty())
         sql += u" WHERE " % conditions.join(QStringLiteral(" AND "));
@@ -192,8 +236,6 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
     auto stmt = Statement::prepare(*m_db, sql, action);
     if (!stmt)
         return stmt.error();
-    if (scheduledOn.isValid())
-        stmt->bind(1, scheduledOn.toString(Qt::ISODate));
     QList<qint64> ids;
     Result<bool> row = stmt->step();
     for (; row.ok() && *row; row = stmt->step())
@@ -207,6 +249,8 @@ Result<QList<qint64>> ContactQuery::buildIndex(const ContactIndexRequest &reques
 
 Result<QList<ContactRow>> ContactQuery::fetchRows(const QList<qint64> &ids, QDate today)
 {
+    if (m_pg)
+        return PgContactQuery::fetchRows(*m_pg, ids, today);
     if (auto reopened = reopenIfChanged(); !reopened)
         return reopened.error();
     if (!m_db.has_value())

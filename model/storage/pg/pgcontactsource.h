@@ -25,6 +25,10 @@ public:
     Result<std::unique_ptr<ActivityStream>> openActivityPoints() const override;
 
     PgConnection &connection() { return m_db; }
+    // The contact id as a bigint expression (NULL when it is no whole number), and the columns
+    // `contacts` has (lower case): for other readers of the same table (PgContactQuery).
+    const QByteArray &idExpression() const { return m_idExpr; }
+    const QStringList &contactColumns() const { return m_contactColumns; }
 
 private:
     QByteArray contactSelect(ContactSource::Fields fields) const;
