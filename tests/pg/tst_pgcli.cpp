@@ -544,7 +544,7 @@ void TestPgCli::exportAndImportWorkOnAServer()
     QVERIFY2(exported.exitCode == 0, exported.err.constData());
     QFile suppressions(csv);
     QVERIFY(suppressions.open(QIODevice::ReadOnly));
-    QVERIFY(suppressions.readLine().startsWith("email,"));
+    QVERIFY(suppressions.readLine().startsWith("id,email,reason,"));
     QVERIFY(suppressions.readLine().contains('@'));
     suppressions.close();
     const Outcome contacts
