@@ -3,8 +3,9 @@
 #include "dates.h"
 #include "engine.h"
 #include "storage/activitysource.h"
-#include "storage/contactsource.h"
-#include "storage/orgdatabase.h"
+#include "storage/contactreader.h"
+
+#include <optional>
 
 ContactPreview computeContactPreview(const Contact &contact, const QList<HistoryEntry> &history, QDate today,
                                      const Config &config, ContactActivityData activity,
@@ -41,36 +42,39 @@ ContactPreview computeContactPreview(const Contact &contact, const QList<History
 Result<ContactPreview> loadContactPreview(const QString &databasePath, qint64 contactId, QDate today,
                                           const Config &config)
 {
-    Result<OrgDatabase> db = OrgDatabase::open(databasePath, OrgDatabase::Mode::ReadOnly);
-    if (!db)
-        return db.error();
-    const ContactSource source(db.value());
-    Result<std::optional<ContactRecord>> record = source.readContact(contactId);
-    if (!record)
-        return record.error();
-    if (!record.value()) {
+    // A file or a server (ContactReader is the batch's backend seam).
+    Result<std::unique_ptr<ContactReader>> reader = ContactReader::open(databasePath);
+    if (!reader)
+        return reader.error();
+    std::optional<Contact> contact;
+    QList<HistoryEntry> history;
+    const qint64 ids[] = { contactId };
+    const Result<void> read = (*reader)->readIds(
+        ids, ContactSource::Fields::All, [&](const Contact &found, std::span<const HistoryEntry> entries) {
+            if (contact)
+                return; // a duplicated id: the first row, as a run takes it
+            contact = found;
+            history = QList<HistoryEntry>(entries.begin(), entries.end());
+        });
+    if (!read)
+        return read.error();
+    if (!contact) {
         ContactPreview missing;
         missing.contactId = contactId;
         missing.today = today;
         missing.campaigns = std::make_shared<const CampaignRun>();
         return missing;
     }
-    const Contact &contact = record.value()->contact;
-    auto catalog = ActivitySource::readCatalog(*db);
-    if (!catalog)
-        return catalog.error();
-    // Only the list entries of this contact's address: the list may be long.
-    auto entries = ActivitySource::readSuppressions(*db, contact.email);
-    if (!entries)
-        return entries.error();
-    auto cursor = ActivityCursor::openPoints(*db);
-    if (!cursor)
-        return cursor.error();
-    auto activity = cursor->seek(contactId);
+    Result<RunInputs> inputs = (*reader)->readRunInputs();
+    if (!inputs)
+        return inputs.error();
+    Result<std::unique_ptr<ActivityStream>> stream = (*reader)->openActivityPoints();
+    if (!stream)
+        return stream.error();
+    Result<ContactActivity> activity = (*stream)->seek(contactId);
     if (!activity)
         return activity.error();
-    return computeContactPreview(contact, record.value()->history, today, config,
-                                 ContactActivityData::copyOf(*activity),
-                                 std::make_shared<const CampaignRun>(*catalog, config, today),
-                                 SuppressionList(std::move(entries).value()));
+    return computeContactPreview(*contact, history, today, config, ContactActivityData::copyOf(*activity),
+                                 std::make_shared<const CampaignRun>(inputs->catalog, config, today),
+                                 SuppressionList(std::move(inputs->suppressions)));
 }

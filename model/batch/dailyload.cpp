@@ -2,9 +2,9 @@
 
 #include "engine.h"
 #include "loadbalancer.h"
-#include "storage/contactsource.h"
-#include "storage/orgdatabase.h"
-#include "storage/statement.h"
+#include "storage/contactreader.h"
+#include "storage/orgdatabase.h" // DbErrorKind
+#include "storage/sqlsession.h"
 
 #include <QCoreApplication>
 
@@ -104,25 +104,29 @@ Result<DailyLoad> DailyLoad::fromDatabase(const QString &path, QDate from, QDate
     const CancelCheck never = [] { return false; };
     const CancelCheck &canceled = isCanceled ? isCanceled : never;
 
-    Result<OrgDatabase> opened = OrgDatabase::open(path, OrgDatabase::Mode::ReadOnly);
+    // A file or a server: the stored rows through SqlSession, the contacts through its reader.
+    Result<std::unique_ptr<SqlSession>> opened = SqlSession::open(path, SqlSession::Mode::ReadOnly);
     if (!opened)
         return opened.error();
-    OrgDatabase &db = opened.value();
+    const SqlSession &db = **opened;
+    Result<std::unique_ptr<ContactReader>> reader = db.contactReader();
+    if (!reader)
+        return reader.error();
     DailyLoad load = emptyRange(from, to);
     load.source = Source::Stored;
 
     // The cap is measured against the contacts a run would count as valid today.
-    ContactSource source(db);
-    const Result<std::vector<qint64>> ids = source.contactIds();
-    if (!ids)
-        return ids.error();
+    const Result<ContactIdScan> scan = (*reader)->scanIds();
+    if (!scan)
+        return scan.error();
+    const std::vector<qint64> &ids = scan->ids;
     qint64 valid = 0;
-    for (qsizetype start = 0; start < qsizetype(ids->size()); start += kCheckChunk) {
+    for (qsizetype start = 0; start < qsizetype(ids.size()); start += kCheckChunk) {
         if (canceled())
             return dbError(DbErrorKind::Cancelled, cancelledMessage(path));
-        const qsizetype last = std::min(start + kCheckChunk, qsizetype(ids->size())) - 1;
-        const Result<void> read = source.readRange(
-            (*ids)[std::size_t(start)], (*ids)[std::size_t(last)], ContactSource::Fields::Scheduling,
+        const qsizetype last = std::min(start + kCheckChunk, qsizetype(ids.size())) - 1;
+        const Result<void> read = (*reader)->readRange(
+            ids[std::size_t(start)], ids[std::size_t(last)], ContactSource::Fields::Checks,
             [&](const Contact &contact, std::span<const HistoryEntry>) {
                 if (!Engine::checkContact(contact, from).hasError())
                     ++valid;
@@ -135,18 +139,18 @@ Result<DailyLoad> DailyLoad::fromDatabase(const QString &path, QDate from, QDate
     if (!db.hasTable(QStringLiteral("email_schedules")) || load.days.empty())
         return load;
 
-    // Dates are stored as YYYY-MM-DD text, so a text comparison is a date comparison.
+    // SQLite keeps dates as YYYY-MM-DD text, so a text comparison is a date comparison; a
+    // server's date column compares the parameter as a date.
     static const char kSql[] = "SELECT scheduled_send_date, email_type, COUNT(*) FROM email_schedules "
                                "WHERE status = 'pre-scheduled' AND scheduled_send_date >= ?1 "
                                "GROUP BY scheduled_send_date, email_type";
     const QString action = QCoreApplication::translate("DailyLoad", "read the scheduled emails of");
-    const CancelScope scope(db, canceled, 5000);
-    auto stmt = Statement::prepare(db, kSql, action);
+    auto stmt = db.prepare(kSql, action);
     if (!stmt)
         return stmt.error();
     stmt->bind(1, from.toString(Qt::ISODate));
     Result<bool> row = stmt->step();
-    for (; row.ok() && *row; row = stmt->step()) {
+    for (; row.ok() && *row && !canceled(); row = stmt->step()) {
         const qint64 count = stmt->int64(2);
         const QDate date = QDate::fromString(stmt->text(0), Qt::ISODate);
         if (!date.isValid() || date < from)
