@@ -916,12 +916,14 @@ void MainWindow::showOfferedRuns()
             const RunRecord &run = *other.record;
             const QString runBy = RunHistoryModel::runBy(run);
             const QString who = runBy.isEmpty() ? other.user : runBy;
-            const QDateTime finished = (run.finishedAt.isValid() ? run.finishedAt : run.startedAt).toLocalTime();
+            const QDateTime finished
+                = (run.finishedAt.isValid() ? run.finishedAt : run.startedAt).toLocalTime();
             const QString when = finished.date() == QDate::currentDate()
                 ? locale.toString(finished.time(), QLocale::ShortFormat)
                 : locale.toString(finished, QLocale::ShortFormat);
-            text = run.added == 1 ? tr("%1's run of %2 added one email.").arg(who, when)
-                                  : tr("%1's run of %2 added %3 emails.").arg(who, when, locale.toString(run.added));
+            text = run.added == 1
+                ? tr("%1's run of %2 added one email.").arg(who, when)
+                : tr("%1's run of %2 added %3 emails.").arg(who, when, locale.toString(run.added));
         }
         m_refreshBanner->showMessage(
             MessageBanner::Kind::Information,

@@ -109,7 +109,7 @@ private:
     struct OtherRun
     {
         QString database;
-        QList<std::pair<QString, QString>> heard; // user and batch id as they were heard
+        QList<std::pair<QString, QString>> heard;           // user and batch id as they were heard
         Result<QList<RunRecord>> runs = QList<RunRecord>(); // the newest runs, read when they were heard
     };
     // A run the refresh banner speaks of: who, and its record when it was found.

@@ -259,8 +259,8 @@ void TestPgCli::runHistoryAsOnSqlite()
         for (int column = 0; column < RunHistoryModel::ColumnCount; ++column) {
             if (column == RunHistoryModel::Started || column == RunHistoryModel::User)
                 continue;
-            const QString what = u"row %1, %2"_s.arg(row).arg(
-                localModel.headerData(column, Qt::Horizontal).toString());
+            const QString what
+                = u"row %1, %2"_s.arg(row).arg(localModel.headerData(column, Qt::Horizontal).toString());
             QVERIFY2(serverModel.index(row, column).data() == localModel.index(row, column).data(),
                      qPrintable(what + u": "_s + serverModel.index(row, column).data().toString() + u" vs "_s
                                 + localModel.index(row, column).data().toString()));
@@ -498,23 +498,24 @@ void TestPgCli::copyDbFillsMissingScheduleTimestamps()
 // are left out.
 void TestPgCli::copyDbKeepsSimpleColumnDefaults()
 {
-    const Pair pair = makePair(
-        u"defaults"_s,
-        "CREATE TABLE contacts(id INTEGER PRIMARY KEY, email TEXT NOT NULL, "
-        "tobacco_user INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'active', "
-        "note TEXT DEFAULT 'it''s \"new\"', rate REAL DEFAULT (1.5), neg INTEGER DEFAULT -3, "
-        "zip TEXT DEFAULT 07001, flag BOOLEAN DEFAULT FALSE, quoted_number INTEGER DEFAULT '12', "
-        "word_in_number INTEGER DEFAULT 'abc', lowered TEXT DEFAULT (lower('X')), "
-        "created_at DATETIME DEFAULT CURRENT_TIMESTAMP, stamp TEXT DEFAULT (datetime ('now')), "
-        "day TEXT DEFAULT CURRENT_DATE, unset TEXT DEFAULT NULL);"
-        "INSERT INTO contacts(id, email, created_at, word_in_number) VALUES (1, 'a@example.com', "
-        "'2020-01-01 00:00:00', 5);");
+    const Pair pair
+        = makePair(u"defaults"_s,
+                   "CREATE TABLE contacts(id INTEGER PRIMARY KEY, email TEXT NOT NULL, "
+                   "tobacco_user INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'active', "
+                   "note TEXT DEFAULT 'it''s \"new\"', rate REAL DEFAULT (1.5), neg INTEGER DEFAULT -3, "
+                   "zip TEXT DEFAULT 07001, flag BOOLEAN DEFAULT FALSE, quoted_number INTEGER DEFAULT '12', "
+                   "word_in_number INTEGER DEFAULT 'abc', lowered TEXT DEFAULT (lower('X')), "
+                   "created_at DATETIME DEFAULT CURRENT_TIMESTAMP, stamp TEXT DEFAULT (datetime ('now')), "
+                   "day TEXT DEFAULT CURRENT_DATE, unset TEXT DEFAULT NULL);"
+                   "INSERT INTO contacts(id, email, created_at, word_in_number) VALUES (1, 'a@example.com', "
+                   "'2020-01-01 00:00:00', 5);");
     QVERIFY(!pair.uri.isEmpty());
     // Copied rows keep what they hold: a default fills only rows inserted later.
     const QByteArray copied = "SELECT created_at, stamp, coalesce(unset, 'NULL') FROM contacts WHERE id = 1";
     QCOMPARE(m_cluster.rows(copied, pair.name), SqliteTestUtil::rows(pair.file, copied));
     QVERIFY(m_cluster.rows(copied, pair.name).first().startsWith(u"2020-01-01 00:00:00|"_s));
-    QVERIFY(SqliteTestUtil::execSql(pair.file, "INSERT INTO contacts(id, email) VALUES (2, 'b@example.com')"));
+    QVERIFY(
+        SqliteTestUtil::execSql(pair.file, "INSERT INTO contacts(id, email) VALUES (2, 'b@example.com')"));
     QVERIFY(m_cluster.exec("INSERT INTO contacts(id, email) VALUES (2, 'b@example.com')", pair.name));
     const QByteArray plain = "SELECT tobacco_user, status, note, rate, neg, zip, flag, quoted_number, "
                              "coalesce(CAST(word_in_number AS text), 'NULL'), coalesce(lowered, 'NULL'), "

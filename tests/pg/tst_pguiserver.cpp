@@ -447,12 +447,14 @@ void TestPgUiServer::runsMissedWhileReconnectingAreOfferedTogether()
     const QString own = m_window->batchPanel()->lastBatchId();
     QVERIFY(!own.isEmpty());
     QStringList batchIds;
-    for (const auto &[user, today] : { std::pair(u"alice"_s, u"2025-04-01"_s), std::pair(u"bob"_s, u"2025-05-01"_s) }) {
+    for (const auto &[user, today] :
+         { std::pair(u"alice"_s, u"2025-04-01"_s), std::pair(u"bob"_s, u"2025-05-01"_s) }) {
         QProcess run;
         run.start(m_cliPath, { u"run"_s, u"--db"_s, spec(user), u"--today"_s, today });
         QTRY_VERIFY_WITH_TIMEOUT(run.state() == QProcess::NotRunning, 120000);
         QVERIFY2(run.exitCode() == 0, run.readAllStandardError().constData());
-        const auto match = QRegularExpression(u"batch_id=(\\S+)"_s).match(QString::fromUtf8(run.readAllStandardOutput()));
+        const auto match
+            = QRegularExpression(u"batch_id=(\\S+)"_s).match(QString::fromUtf8(run.readAllStandardOutput()));
         QVERIFY(match.hasMatch());
         batchIds << match.captured(1);
     }
@@ -466,19 +468,23 @@ void TestPgUiServer::runsMissedWhileReconnectingAreOfferedTogether()
 
     notifier->setReconnectInterval(50);
     QTRY_VERIFY_WITH_TIMEOUT(notifier->isListening(), kWaitMs);
-    const QString expected = u"2 runs by alice and bob added %1 emails. The contacts, schedules and sends per "
-                             "day shown here are from before them."_s.arg(QLocale().toString(added.first().toLongLong()));
+    const QString expected
+        = u"2 runs by alice and bob added %1 emails. The contacts, schedules and sends per "
+          "day shown here are from before them."_s.arg(QLocale().toString(added.first().toLongLong()));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->refreshBanner()->text(), expected, kWaitMs);
     QVERIFY(m_window->refreshBanner()->isVisible());
     QCOMPARE(heard.size(), 2);
     QCOMPARE(heard.at(0).first().toString(), batchIds.at(0));
     QCOMPARE(heard.at(1).first().toString(), batchIds.at(1));
     // Heard live as well as looked up, a run is still offered once.
-    QVERIFY(m_cluster.exec("NOTIFY email_scheduler_runs, 'bob " + batchIds.at(1).toUtf8() + "'", u"agency"_s));
+    QVERIFY(
+        m_cluster.exec("NOTIFY email_scheduler_runs, 'bob " + batchIds.at(1).toUtf8() + "'", u"agency"_s));
     QVERIFY(m_cluster.exec("NOTIFY email_scheduler_runs, 'zed run-after-reconnect'", u"agency"_s));
     QTRY_COMPARE_WITH_TIMEOUT(heard.size(), 3, kWaitMs);
     QCOMPARE(heard.at(2).first().toString(), u"run-after-reconnect"_s);
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->refreshBanner()->text().startsWith(u"3 runs by alice, bob and zed have finished."_s), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->refreshBanner()->text().startsWith(u"3 runs by alice, bob and zed have finished."_s),
+        kWaitMs);
     // Refresh shows them; the next run is offered on its own again.
     QTest::mouseClick(m_window->refreshBanner()->actionButton(), Qt::LeftButton);
     QVERIFY(!m_window->refreshBanner()->isVisible());

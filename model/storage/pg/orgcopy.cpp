@@ -73,11 +73,10 @@ Result<QList<Table>> sqliteTables(const OrgDatabase &db)
     for (auto row = names->step(); row.ok() && *row; row = names->step())
         tables.append(Table { names->text(0), {} });
     for (Table &table : tables) {
-        auto info = Statement::prepare(
-            db,
-            QString(u"SELECT name, type, pk, dflt_value FROM pragma_table_info('" + table.name
-                    + u"') ORDER BY cid"),
-            action);
+        auto info = Statement::prepare(db,
+                                       QString(u"SELECT name, type, pk, dflt_value FROM pragma_table_info('"
+                                               + table.name + u"') ORDER BY cid"),
+                                       action);
         if (!info)
             return info.error();
         int pkColumns = 0;
@@ -133,8 +132,7 @@ QByteArray pgDefault(const Column &column)
     if (text.isEmpty() || text.compare(u"NULL", Qt::CaseInsensitive) == 0)
         return {};
     static const QRegularExpression integer(QStringLiteral("^[+-]?\\d+$"));
-    static const QRegularExpression number(
-        QStringLiteral("^[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?$"));
+    static const QRegularExpression number(QStringLiteral("^[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?$"));
     static const QRegularExpression singleQuoted(QStringLiteral("^'((?:[^']|'')*)'$"));
     static const QRegularExpression doubleQuoted(QStringLiteral("^\"((?:[^\"]|\"\")*)\"$"));
     // SQLite's current time is UTC text: 'YYYY-MM-DD HH:MM:SS', 'YYYY-MM-DD', 'HH:MM:SS'. The server

@@ -73,10 +73,9 @@ Result<QList<RunRecord>> list(const PgConnection &db, int limit)
         return runs;
     const QStringList existing = db.columns(table);
     QByteArray sql = "SELECT id::bigint";
-    for (const char *column :
-         { "batch_id", "started_at", "finished_at", "today", "status", "contacts", "scheduled", "skipped",
-           "problems", "added", "removed", "unchanged", "user", "error", "server_user", "warnings",
-           "email_counts" })
+    for (const char *column : { "batch_id", "started_at", "finished_at", "today", "status", "contacts",
+                                "scheduled", "skipped", "problems", "added", "removed", "unchanged", "user",
+                                "error", "server_user", "warnings", "email_counts" })
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive)
             ? QByteArray(", \"") + column + "\"::text"
             : QByteArray(", NULL");
