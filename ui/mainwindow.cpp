@@ -550,6 +550,8 @@ void MainWindow::onOpenChecked()
         m_batch->clear();
         m_refreshBanner->hide();
         m_heldRuns.clear();
+        m_unreadRuns.clear();
+        m_offeredRuns.clear();
     }
     m_path = answer.path;
     m_passwordSpec.clear();
@@ -697,6 +699,9 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::refresh()
 {
+    // What was offered is shown now.
+    m_offeredRuns.clear();
+    m_refreshBanner->hide();
     m_contacts->refresh();
     m_preview->reload();
     m_campaigns->reload();
@@ -754,9 +759,11 @@ void MainWindow::startRun()
 void MainWindow::onRunFinished()
 {
     // Runs heard while this one was going: this one is not news, the others are.
+    if (!m_batch->lastBatchId().isEmpty())
+        m_ownBatchIds.insert(m_batch->lastBatchId());
     const QList<std::pair<QString, QString>> held = std::exchange(m_heldRuns, {});
     for (const auto &[user, batchId] : held) {
-        if (batchId != m_batch->lastBatchId())
+        if (!m_ownBatchIds.contains(batchId))
             readOtherRun(user, batchId);
     }
     m_history->reload();
@@ -851,7 +858,7 @@ void MainWindow::onRunCommitted(const QString &database, const QString &user, co
         m_heldRuns.append({ user, batchId });
         return;
     }
-    if (batchId == m_batch->lastBatchId())
+    if (batchId == m_batch->lastBatchId() || m_ownBatchIds.contains(batchId))
         return;
     readOtherRun(user, batchId);
 }
@@ -859,39 +866,98 @@ void MainWindow::onRunCommitted(const QString &database, const QString &user, co
 void MainWindow::readOtherRun(const QString &user, const QString &batchId)
 {
     Q_EMIT otherRunHeard(batchId);
+    m_unreadRuns.append({ user, batchId });
+    if (!m_readingRuns)
+        readHeardRuns();
+}
+
+void MainWindow::readHeardRuns()
+{
+    if (m_unreadRuns.isEmpty() || m_path.isEmpty())
+        return;
+    m_readingRuns = true;
     const QString database = m_path;
-    m_otherRunWatcher.setFuture(QtConcurrent::run([database, user, batchId] {
-        return OtherRun { database, user, batchId, RunHistory::list(database, 20) };
+    const QList<std::pair<QString, QString>> heard = std::exchange(m_unreadRuns, {});
+    m_otherRunWatcher.setFuture(QtConcurrent::run([database, heard] {
+        return OtherRun { database, heard, RunHistory::list(database, 100) };
     }));
 }
 
 void MainWindow::onOtherRunRead()
 {
+    m_readingRuns = false;
     const OtherRun other = m_otherRunWatcher.result();
-    if (other.database != m_path)
+    if (other.database == m_path) {
+        const QList<RunRecord> runs = other.runs ? other.runs.value() : QList<RunRecord>();
+        for (const std::pair<QString, QString> &heard : other.heard) {
+            const auto found = std::find_if(runs.cbegin(), runs.cend(), [&heard](const RunRecord &run) {
+                return run.batchId == heard.second;
+            });
+            m_offeredRuns.append(
+                { heard.first, found == runs.cend() ? std::nullopt : std::optional<RunRecord>(*found) });
+        }
+        showOfferedRuns();
+    }
+    // Those heard while this read went on.
+    readHeardRuns();
+}
+
+void MainWindow::showOfferedRuns()
+{
+    if (m_offeredRuns.isEmpty())
         return;
-    const QList<RunRecord> runs = other.runs ? other.runs.value() : QList<RunRecord>();
-    const auto found = std::find_if(runs.cbegin(), runs.cend(),
-                                    [&other](const RunRecord &run) { return run.batchId == other.batchId; });
     const QLocale locale;
     QString text;
-    if (found == runs.cend()) {
-        text = tr("%1's run has finished.").arg(other.user.isEmpty() ? tr("Another user") : other.user);
-    } else {
-        const QString runBy = RunHistoryModel::runBy(*found);
-        const QString who = runBy.isEmpty() ? other.user : runBy;
-        const QDateTime finished
-            = (found->finishedAt.isValid() ? found->finishedAt : found->startedAt).toLocalTime();
-        const QString when = finished.date() == QDate::currentDate()
-            ? locale.toString(finished.time(), QLocale::ShortFormat)
-            : locale.toString(finished, QLocale::ShortFormat);
-        text = found->added == 1
-            ? tr("%1's run of %2 added one email.").arg(who, when)
-            : tr("%1's run of %2 added %3 emails.").arg(who, when, locale.toString(found->added));
+    if (m_offeredRuns.size() == 1) {
+        const OfferedRun &other = m_offeredRuns.first();
+        if (!other.record) {
+            text = tr("%1's run has finished.").arg(other.user.isEmpty() ? tr("Another user") : other.user);
+        } else {
+            const RunRecord &run = *other.record;
+            const QString runBy = RunHistoryModel::runBy(run);
+            const QString who = runBy.isEmpty() ? other.user : runBy;
+            const QDateTime finished
+                = (run.finishedAt.isValid() ? run.finishedAt : run.startedAt).toLocalTime();
+            const QString when = finished.date() == QDate::currentDate()
+                ? locale.toString(finished.time(), QLocale::ShortFormat)
+                : locale.toString(finished, QLocale::ShortFormat);
+            text = run.added == 1
+                ? tr("%1's run of %2 added one email.").arg(who, when)
+                : tr("%1's run of %2 added %3 emails.").arg(who, when, locale.toString(run.added));
+        }
+        m_refreshBanner->showMessage(
+            MessageBanner::Kind::Information,
+            text % u' ' % tr("The contacts, schedules and sends per day shown here are from before it."),
+            tr("Refresh"));
+        return;
     }
+    // Several runs since the last refresh: who ran them and what they added together.
+    QStringList names;
+    qint64 added = 0;
+    bool allFound = true;
+    for (const OfferedRun &other : std::as_const(m_offeredRuns)) {
+        QString who = other.record ? RunHistoryModel::runBy(*other.record) : QString();
+        if (who.isEmpty())
+            who = other.user.isEmpty() ? tr("another user") : other.user;
+        if (!names.contains(who))
+            names.append(who);
+        if (other.record)
+            added += other.record->added;
+        else
+            allFound = false;
+    }
+    const QString last = names.takeLast();
+    const QString who = names.isEmpty() ? last : tr("%1 and %2").arg(names.join(QStringLiteral(", ")), last);
+    const QString count = locale.toString(m_offeredRuns.size());
+    if (!allFound)
+        text = tr("%1 runs by %2 have finished.").arg(count, who);
+    else if (added == 1)
+        text = tr("%1 runs by %2 added one email.").arg(count, who);
+    else
+        text = tr("%1 runs by %2 added %3 emails.").arg(count, who, locale.toString(added));
     m_refreshBanner->showMessage(
         MessageBanner::Kind::Information,
-        text % u' ' % tr("The contacts, schedules and sends per day shown here are from before it."),
+        text % u' ' % tr("The contacts, schedules and sends per day shown here are from before them."),
         tr("Refresh"));
 }
 

@@ -6,9 +6,11 @@
 #include <QDate>
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QSet>
 #include <QSettings>
 
 #include <memory>
+#include <optional>
 
 class BatchPanel;
 class CampaignsWindow;
@@ -103,13 +105,18 @@ private:
         QString readOnly;           // why a run could not write this database; empty when it could
         bool needsPassword = false; // a server that wants a password the program does not have
     };
-    // A run another program committed on the open server database.
+    // Runs other programs committed on the open server database, and their records.
     struct OtherRun
     {
         QString database;
+        QList<std::pair<QString, QString>> heard;           // user and batch id as they were heard
+        Result<QList<RunRecord>> runs = QList<RunRecord>(); // the newest runs, read when they were heard
+    };
+    // A run the refresh banner speaks of: who, and its record when it was found.
+    struct OfferedRun
+    {
         QString user;
-        QString batchId;
-        Result<QList<RunRecord>> runs = QList<RunRecord>(); // the newest runs, read when it was heard
+        std::optional<RunRecord> record;
     };
     static OpenAnswer checkDatabase(quint64 token, const QString &path);
     void createActions();
@@ -144,7 +151,10 @@ private:
     void onManagementChanged();
     void onRunCommitted(const QString &database, const QString &user, const QString &batchId);
     void readOtherRun(const QString &user, const QString &batchId);
+    void readHeardRuns();
     void onOtherRunRead();
+    // The refresh banner for every run heard since the last refresh.
+    void showOfferedRuns();
     void onBannerAction();
     void saveSettings();
 
@@ -161,6 +171,12 @@ private:
     // Runs heard while this window's own run of the same database was going: told once it ends,
     // unless one of them is that run.
     QList<std::pair<QString, QString>> m_heldRuns;
+    // Runs heard and not read yet (one read at a time), and those the refresh banner offers.
+    QList<std::pair<QString, QString>> m_unreadRuns;
+    bool m_readingRuns = false;
+    QList<OfferedRun> m_offeredRuns;
+    // The batch ids of this window's own runs: never offered, also when heard late.
+    QSet<QString> m_ownBatchIds;
     QString m_passwordSpec; // the server whose open failed for want of a password
 
     ContactsPage *m_contacts = nullptr;

@@ -146,7 +146,13 @@ int runCommand(const QStringList &args)
     };
     const Result<WriteSummary> written = ScheduleWriter::write(**batch, writeOptions);
     if (!written) {
-        printError(written.errorMessage());
+        // The writer's message suits the program too; waiting longer is the command line's option.
+        if (dbErrorKind(written.error()) == DbErrorKind::Locked)
+            printError(written.errorMessage()
+                       + QStringLiteral(" Or wait longer with --lock-timeout SECONDS (this run waited %1 s).")
+                             .arg(lockTimeoutMs / 1000));
+        else
+            printError(written.errorMessage());
         return exitCodeFor(written.error());
     }
     printLine(summaryLine(**batch, double(timer.nsecsElapsed()) / 1e9)

@@ -21,6 +21,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPointer>
 #include <QProcess>
 #include <QPushButton>
@@ -69,6 +70,8 @@ private Q_SLOTS:
     void ownRunIsNotOffered();
     void listenerComesBackAfterTheServerDropsIt();
     void runWaitsForAColleaguesRunAndSaysWho();
+    void runsMissedWhileReconnectingAreOfferedTogether();
+    void lockWaitGivesUpWithAMessageForTheProgram();
 
 private:
     void makeWindow();
@@ -418,6 +421,98 @@ void TestPgUiServer::runWaitsForAColleaguesRunAndSaysWho()
     QVERIFY2(m_window->batchPanel()->message().contains(u"cancelled"_s),
              qPrintable(m_window->batchPanel()->message()));
     QVERIFY(holder->exec("COMMIT", QString()));
+}
+
+// Runs that commit while the listener is away are looked up when it is back: the banner sums
+// them ("2 runs by alice and bob added …"), and the window's own run is not among them.
+void TestPgUiServer::runsMissedWhileReconnectingAreOfferedTogether()
+{
+    QVERIFY2(m_cluster.exec("DROP ROLE IF EXISTS alice; DROP ROLE IF EXISTS bob; CREATE ROLE alice LOGIN "
+                            "SUPERUSER; CREATE ROLE bob LOGIN SUPERUSER"),
+             qPrintable(m_cluster.error()));
+    openAndListen();
+    PgNotifier *notifier = m_window->runNotifier();
+    notifier->setReconnectInterval(600000);
+    QSignalSpy heard(m_window.get(), &MainWindow::otherRunHeard);
+    QVERIFY(m_cluster.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+                           "'email-scheduler listener'"));
+    QTRY_VERIFY_WITH_TIMEOUT(!notifier->isListening(), kWaitMs);
+
+    // While it is away: the window's own run, then alice's and bob's.
+    ModalScript script;
+    script.then([](QWidget *box) { QVERIFY(ModalScript::click(box, u"Write schedule")); });
+    m_window->runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(script.done(), 120000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->batchPanel()->isRunning(), 120000);
+    const QString own = m_window->batchPanel()->lastBatchId();
+    QVERIFY(!own.isEmpty());
+    QStringList batchIds;
+    for (const auto &[user, today] :
+         { std::pair(u"alice"_s, u"2025-04-01"_s), std::pair(u"bob"_s, u"2025-05-01"_s) }) {
+        QProcess run;
+        run.start(m_cliPath, { u"run"_s, u"--db"_s, spec(user), u"--today"_s, today });
+        QTRY_VERIFY_WITH_TIMEOUT(run.state() == QProcess::NotRunning, 120000);
+        QVERIFY2(run.exitCode() == 0, run.readAllStandardError().constData());
+        const auto match
+            = QRegularExpression(u"batch_id=(\\S+)"_s).match(QString::fromUtf8(run.readAllStandardOutput()));
+        QVERIFY(match.hasMatch());
+        batchIds << match.captured(1);
+    }
+    QVERIFY(heard.isEmpty());
+    QVERIFY(!m_window->refreshBanner()->isVisible());
+    const QStringList added = m_cluster.rows("SELECT sum(added) FROM scheduler_runs WHERE batch_id IN ('"
+                                                 + batchIds.join(u"', '"_s).toUtf8() + "')",
+                                             u"agency"_s);
+    QCOMPARE(added.size(), 1);
+    QVERIFY2(added.first().toLongLong() > 1, qPrintable(added.first()));
+
+    notifier->setReconnectInterval(50);
+    QTRY_VERIFY_WITH_TIMEOUT(notifier->isListening(), kWaitMs);
+    const QString expected
+        = u"2 runs by alice and bob added %1 emails. The contacts, schedules and sends per "
+          "day shown here are from before them."_s.arg(QLocale().toString(added.first().toLongLong()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->refreshBanner()->text(), expected, kWaitMs);
+    QVERIFY(m_window->refreshBanner()->isVisible());
+    QCOMPARE(heard.size(), 2);
+    QCOMPARE(heard.at(0).first().toString(), batchIds.at(0));
+    QCOMPARE(heard.at(1).first().toString(), batchIds.at(1));
+    // Heard live as well as looked up, a run is still offered once.
+    QVERIFY(
+        m_cluster.exec("NOTIFY email_scheduler_runs, 'bob " + batchIds.at(1).toUtf8() + "'", u"agency"_s));
+    QVERIFY(m_cluster.exec("NOTIFY email_scheduler_runs, 'zed run-after-reconnect'", u"agency"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(heard.size(), 3, kWaitMs);
+    QCOMPARE(heard.at(2).first().toString(), u"run-after-reconnect"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->refreshBanner()->text().startsWith(u"3 runs by alice, bob and zed have finished."_s),
+        kWaitMs);
+    // Refresh shows them; the next run is offered on its own again.
+    QTest::mouseClick(m_window->refreshBanner()->actionButton(), Qt::LeftButton);
+    QVERIFY(!m_window->refreshBanner()->isVisible());
+    QVERIFY(m_cluster.exec("NOTIFY email_scheduler_runs, 'zed run-after-refresh'", u"agency"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->refreshBanner()->isVisible(), kWaitMs);
+    QCOMPARE(m_window->refreshBanner()->text().left(25), u"zed's run has finished. T"_s);
+}
+
+// The program gives up waiting for a colleague's run with a message that suits it: no command
+// line option in it.
+void TestPgUiServer::lockWaitGivesUpWithAMessageForTheProgram()
+{
+    openAndListen();
+    auto holder = PgConnection::connect(spec(), u"email-scheduler run by alice"_s);
+    QVERIFY2(holder, qPrintable(holder.errorMessage()));
+    QVERIFY(holder->exec("BEGIN; SELECT pg_advisory_xact_lock(1397900115, hashtext(current_schema()))",
+                         QString()));
+    ModalScript script;
+    script.then([](QWidget *box) { QVERIFY(ModalScript::click(box, u"Write schedule")); });
+    m_window->runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(script.done(), 120000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->batchPanel()->isRunning(), 120000);
+    const QString message = m_window->batchPanel()->message();
+    QVERIFY2(message.contains(u"Gave up after 10 s: on "_s), qPrintable(message));
+    QVERIFY2(message.contains(u"another run, started by alice at "_s), qPrintable(message));
+    QVERIFY2(message.contains(u"is in progress. Try again when it has finished."_s), qPrintable(message));
+    QVERIFY2(!message.contains(u"--"_s), qPrintable(message));
+    QVERIFY(holder->exec("ROLLBACK", QString()));
 }
 
 QTEST_MAIN(TestPgUiServer)

@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 namespace {
 
@@ -32,6 +33,7 @@ struct Column
     Kind kind = Kind::Text;
     bool primaryKey = false; // the single INTEGER PRIMARY KEY / bigint primary key
     QString pgType;          // PostgreSQL source: its type
+    QString sqliteDefault;   // SQLite source: its DEFAULT as written (pragma table_info's dflt_value)
 };
 
 struct Table
@@ -71,9 +73,10 @@ Result<QList<Table>> sqliteTables(const OrgDatabase &db)
     for (auto row = names->step(); row.ok() && *row; row = names->step())
         tables.append(Table { names->text(0), {} });
     for (Table &table : tables) {
-        auto info = Statement::prepare(
-            db, QString(u"SELECT name, type, pk FROM pragma_table_info('" + table.name + u"') ORDER BY cid"),
-            action);
+        auto info = Statement::prepare(db,
+                                       QString(u"SELECT name, type, pk, dflt_value FROM pragma_table_info('"
+                                               + table.name + u"') ORDER BY cid"),
+                                       action);
         if (!info)
             return info.error();
         int pkColumns = 0;
@@ -86,6 +89,7 @@ Result<QList<Table>> sqliteTables(const OrgDatabase &db)
             else if (type.contains(u"REAL") || type.contains(u"FLOA") || type.contains(u"DOUB"))
                 column.kind = Kind::Real;
             column.primaryKey = info->int64(2) > 0;
+            column.sqliteDefault = info->isNull(3) ? QString() : info->text(3);
             pkColumns += column.primaryKey ? 1 : 0;
             table.columns.append(column);
         }
@@ -115,20 +119,95 @@ Result<QList<Table>> sqliteTables(const OrgDatabase &db)
     return tables;
 }
 
+// An SQLite column DEFAULT as the server writes it, so a row inserted later without the column
+// (an import, the sending service) gets the value the file would give it; empty when there is no
+// simple equivalent (an expression, a function other than the current time, a string in a
+// numeric column), and the column is then created without a default.
+QByteArray pgDefault(const Column &column)
+{
+    QString text = column.sqliteDefault.trimmed();
+    // DEFAULT (0) and DEFAULT (CURRENT_TIMESTAMP) are kept with their parentheses.
+    while (text.size() >= 2 && text.startsWith(u'(') && text.endsWith(u')'))
+        text = text.mid(1, text.size() - 2).trimmed();
+    if (text.isEmpty() || text.compare(u"NULL", Qt::CaseInsensitive) == 0)
+        return {};
+    static const QRegularExpression integer(QStringLiteral("^[+-]?\\d+$"));
+    static const QRegularExpression number(QStringLiteral("^[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?$"));
+    static const QRegularExpression singleQuoted(QStringLiteral("^'((?:[^']|'')*)'$"));
+    static const QRegularExpression doubleQuoted(QStringLiteral("^\"((?:[^\"]|\"\")*)\"$"));
+    // SQLite's current time is UTC text: 'YYYY-MM-DD HH:MM:SS', 'YYYY-MM-DD', 'HH:MM:SS'. The server
+    // gives the same text whatever the session's time zone.
+    static const QRegularExpression nowFunction(
+        QStringLiteral("^(datetime|date|time)\\s*\\(\\s*'now'\\s*\\)$"),
+        QRegularExpression::CaseInsensitiveOption);
+    QString timeFormat;
+    if (text.compare(u"CURRENT_TIMESTAMP", Qt::CaseInsensitive) == 0)
+        timeFormat = QStringLiteral("YYYY-MM-DD HH24:MI:SS");
+    else if (text.compare(u"CURRENT_DATE", Qt::CaseInsensitive) == 0)
+        timeFormat = QStringLiteral("YYYY-MM-DD");
+    else if (text.compare(u"CURRENT_TIME", Qt::CaseInsensitive) == 0)
+        timeFormat = QStringLiteral("HH24:MI:SS");
+    else if (const auto match = nowFunction.match(text); match.hasMatch()) {
+        const QString function = match.captured(1).toLower();
+        timeFormat = function == u"datetime" ? QStringLiteral("YYYY-MM-DD HH24:MI:SS")
+            : function == u"date"            ? QStringLiteral("YYYY-MM-DD")
+                                             : QStringLiteral("HH24:MI:SS");
+    }
+    if (!timeFormat.isEmpty())
+        return column.kind == Kind::Text
+            ? QByteArray("to_char(now() AT TIME ZONE 'UTC', '" + timeFormat.toUtf8() + "')")
+            : QByteArray();
+    if (text.compare(u"TRUE", Qt::CaseInsensitive) == 0)
+        text = QStringLiteral("1");
+    else if (text.compare(u"FALSE", Qt::CaseInsensitive) == 0)
+        text = QStringLiteral("0");
+    QString value; // the string value of a quoted default
+    bool quotedValue = false;
+    if (const auto match = singleQuoted.match(text); match.hasMatch()) {
+        value = match.captured(1).replace(QStringLiteral("''"), QStringLiteral("'"));
+        quotedValue = true;
+    } else if (const auto doubled = doubleQuoted.match(text); doubled.hasMatch()) {
+        value = doubled.captured(1).replace(QStringLiteral("\"\""), QStringLiteral("\""));
+        quotedValue = true;
+    }
+    if (quotedValue) {
+        // A numeric column takes a quoted number as SQLite's affinity would; other text would
+        // stay text there, which the server's column cannot hold.
+        if ((column.kind == Kind::Integer && !integer.match(value.trimmed()).hasMatch())
+            || (column.kind == Kind::Real && !number.match(value.trimmed()).hasMatch()))
+            return {};
+        return "'" + value.toUtf8().replace('\'', "''") + "'";
+    }
+    if (!number.match(text).hasMatch())
+        return {};
+    if (column.kind == Kind::Integer && !integer.match(text).hasMatch())
+        return {};
+    // A whole number in a text column is stored as SQLite's text affinity writes it (07001 as
+    // '7001'); other numbers are converted by the server.
+    if (column.kind == Kind::Text && integer.match(text).hasMatch()) {
+        bool ok = false;
+        const qlonglong whole = text.toLongLong(&ok);
+        return ok ? QByteArray("'" + QByteArray::number(whole) + "'") : QByteArray();
+    }
+    return text.toUtf8();
+}
+
 QByteArray pgDeclaration(const Column &column)
 {
     // Rows added later (a campaign type, a do-not-email entry) get ids after the copied ones.
     if (column.primaryKey)
         return "bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+    const QByteArray defaultValue = pgDefault(column);
+    const QByteArray withDefault = defaultValue.isEmpty() ? QByteArray() : " DEFAULT " + defaultValue;
     switch (column.kind) {
     case Kind::Integer:
-        return "bigint";
+        return "bigint" + withDefault;
     case Kind::Real:
-        return "double precision";
+        return "double precision" + withDefault;
     case Kind::Text:
         break;
     }
-    return "text";
+    return "text" + withDefault;
 }
 
 // A column of an SQLite source as the COPY to a server reads it: email_schedules' created_at and

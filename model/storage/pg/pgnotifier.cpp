@@ -1,6 +1,7 @@
 #include "storage/pg/pgnotifier.h"
 
 #include "storage/pg/pgconnection.h"
+#include "storage/pg/pgrunhistory.h"
 
 #include <QList>
 #include <QPointer>
@@ -14,13 +15,20 @@
 
 namespace {
 constexpr int kReconnectMs = 3000;
+// The newest runs read when (re)connected; more runs than this while away are not expected.
+constexpr int kRunsRead = 50;
+// A run's finished_at is taken before its COMMIT, so a run may commit after a later-finished one
+// was read: runs finished this long before the latest read still count when not seen yet.
+constexpr qint64 kCommitSlackSeconds = 300;
 } // namespace
 
-// One background connection attempt: the connection (already LISTENing) or why it failed.
+// One background connection attempt: the connection (already LISTENing) or why it failed, and
+// the newest runs of the runs table read after LISTEN.
 struct PgNotifier::Attempt
 {
     quint64 token = 0;
     Result<PgConnection> connection = Error();
+    QList<RunRecord> runs; // newest first
 };
 
 PgNotifier::PgNotifier(QObject *parent) : QObject(parent), m_retry(new QTimer(this))
@@ -53,6 +61,11 @@ void PgNotifier::setDatabase(const QString &database)
     const QString spec = PgSpec::isConnectionSpec(database) ? database : QString();
     if (spec == m_database && (isListening() || m_retry->isActive() || m_watcher.isRunning()))
         return;
+    if (spec != m_database) {
+        m_haveBaseline = false;
+        m_seen.clear();
+        m_lastFinished = QDateTime();
+    }
     m_database = spec;
     ++m_token; // an attempt still under way for the old database is dropped when it ends
     m_retry->stop();
@@ -77,6 +90,11 @@ void PgNotifier::connectInBackground()
                 !listened)
                 attempt->connection = listened.error();
         }
+        // After LISTEN: a run committing now is either in this list or heard (or both).
+        if (attempt->connection) {
+            if (auto runs = PgRunHistory::list(*attempt->connection, kRunsRead))
+                attempt->runs = *runs;
+        }
         return attempt;
     }));
 }
@@ -94,9 +112,43 @@ void PgNotifier::onConnected()
     m_connection = std::make_unique<PgConnection>(std::move(*attempt->connection));
     m_socket = new QSocketNotifier(qintptr(PQsocket(m_connection->handle())), QSocketNotifier::Read, this);
     connect(m_socket, &QSocketNotifier::activated, this, &PgNotifier::onReadable);
+    // Runs that committed while it was not listening (none the first time: what is there then
+    // is what the window shows), oldest first.
+    QList<std::pair<QString, QString>> missed;
+    for (auto run = attempt->runs.crbegin(); run != attempt->runs.crend(); ++run) {
+        if (run->status != u"completed" || m_seen.contains(run->batchId))
+            continue;
+        const bool recent = !m_lastFinished.isValid() || !run->finishedAt.isValid()
+            || run->finishedAt > m_lastFinished.addSecs(-kCommitSlackSeconds);
+        if (m_haveBaseline && recent)
+            missed.append({ run->user, run->batchId });
+        m_seen.insert(run->batchId);
+    }
+    for (const RunRecord &run : std::as_const(attempt->runs)) {
+        if (run.finishedAt.isValid() && (!m_lastFinished.isValid() || run.finishedAt > m_lastFinished))
+            m_lastFinished = run.finishedAt;
+    }
+    m_haveBaseline = true;
     Q_EMIT listeningChanged(true);
+    // A receiver may open another database (and so reset this one) while it is told.
+    const QPointer<PgNotifier> alive(this);
+    const QString database = m_database;
+    tell(missed);
+    if (!alive || m_database != database || !m_connection)
+        return;
     // Whatever arrived between LISTEN and now.
     onReadable();
+}
+
+void PgNotifier::tell(const QList<std::pair<QString, QString>> &runs)
+{
+    const QString database = m_database;
+    const QPointer<PgNotifier> alive(this);
+    for (const auto &[user, batchId] : runs) {
+        if (!alive || m_database != database)
+            return;
+        Q_EMIT runCommitted(database, user, batchId);
+    }
 }
 
 void PgNotifier::onReadable()
@@ -112,18 +164,15 @@ void PgNotifier::onReadable()
     while (PGnotify *notice = PQnotifies(conn)) {
         const QString payload = QString::fromUtf8(notice->extra);
         const qsizetype space = payload.lastIndexOf(u' ');
-        if (qstrcmp(notice->relname, "email_scheduler_runs") == 0)
-            runs.append({ space < 0 ? QString() : payload.left(space), payload.mid(space + 1) });
+        const QString batchId = payload.mid(space + 1);
+        // A run read from the runs table on reconnecting may be heard as well.
+        if (qstrcmp(notice->relname, "email_scheduler_runs") == 0 && !m_seen.contains(batchId)) {
+            m_seen.insert(batchId);
+            runs.append({ space < 0 ? QString() : payload.left(space), batchId });
+        }
         PQfreemem(notice);
     }
-    // A receiver may open another database (and so reset this one) while it is told.
-    const QString database = m_database;
-    const QPointer<PgNotifier> alive(this);
-    for (const auto &[user, batchId] : std::as_const(runs)) {
-        if (!alive || m_database != database)
-            return;
-        Q_EMIT runCommitted(database, user, batchId);
-    }
+    tell(runs);
 }
 
 void PgNotifier::dropConnection(bool reconnect)

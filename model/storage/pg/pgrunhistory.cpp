@@ -38,9 +38,8 @@ Result<qint64> record(PgConnection &db, const RunRecord &run)
     const QByteArray sql = "INSERT INTO \"" + PgSchema::runsTable(db).toUtf8()
         + "\" (batch_id, started_at, finished_at, today, status, contacts, scheduled, skipped, problems, "
           "added, "
-          "removed, unchanged, \"user\", error, server_user) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-          "$10, "
-          "$11, $12, $13, $14, session_user) RETURNING id";
+          "removed, unchanged, \"user\", error, warnings, email_counts, server_user) VALUES ($1, $2, $3, $4, "
+          "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, session_user) RETURNING id";
     const qint64 counts[]
         = { run.contacts, run.scheduled, run.skipped, run.problems, run.added, run.removed, run.unchanged };
     QList<QByteArray> params { run.batchId.toUtf8(), isoUtc(run.startedAt), isoUtc(run.finishedAt),
@@ -50,6 +49,8 @@ Result<qint64> record(PgConnection &db, const RunRecord &run)
         params.append(QByteArray::number(count));
     params.append(run.user.isNull() ? QByteArray() : run.user.toUtf8());
     params.append(run.error.isEmpty() ? QByteArray() : run.error.toUtf8());
+    params.append(run.warnings.isEmpty() ? QByteArray() : run.warnings.toUtf8());
+    params.append(run.emailCounts.isEmpty() ? QByteArray() : run.emailCounts.toUtf8());
     auto result = db.query(sql, action, params);
     if (!result)
         return result.error();
@@ -61,20 +62,25 @@ Result<QList<RunRecord>> list(const QString &spec, int limit)
     auto db = PgConnection::connect(spec);
     if (!db)
         return db.error();
+    return list(*db, limit);
+}
+
+Result<QList<RunRecord>> list(const PgConnection &db, int limit)
+{
     QList<RunRecord> runs;
-    const QString table = PgSchema::runsTable(*db);
-    if (!db->hasTable(table))
+    const QString table = PgSchema::runsTable(db);
+    if (!db.hasTable(table))
         return runs;
-    const QStringList existing = db->columns(table);
+    const QStringList existing = db.columns(table);
     QByteArray sql = "SELECT id::bigint";
-    for (const char *column :
-         { "batch_id", "started_at", "finished_at", "today", "status", "contacts", "scheduled", "skipped",
-           "problems", "added", "removed", "unchanged", "user", "error", "server_user" })
+    for (const char *column : { "batch_id", "started_at", "finished_at", "today", "status", "contacts",
+                                "scheduled", "skipped", "problems", "added", "removed", "unchanged", "user",
+                                "error", "server_user", "warnings", "email_counts" })
         sql += existing.contains(QLatin1StringView(column), Qt::CaseInsensitive)
             ? QByteArray(", \"") + column + "\"::text"
             : QByteArray(", NULL");
     sql += " FROM \"" + table.toUtf8() + "\" ORDER BY id DESC LIMIT " + QByteArray::number(limit);
-    auto rows = db->query(sql, QCoreApplication::translate("RunHistory", "read the runs of"));
+    auto rows = db.query(sql, QCoreApplication::translate("RunHistory", "read the runs of"));
     if (!rows)
         return rows.error();
     for (int r = 0; r < rows->rows(); ++r) {
@@ -95,6 +101,8 @@ Result<QList<RunRecord>> list(const QString &spec, int limit)
         run.user = rows->text(r, 13);
         run.error = rows->text(r, 14);
         run.serverUser = rows->text(r, 15);
+        run.warnings = rows->text(r, 16);
+        run.emailCounts = rows->text(r, 17);
         runs.append(run);
     }
     return runs;

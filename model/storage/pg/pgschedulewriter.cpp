@@ -89,8 +89,7 @@ Result<void> lockOrganisation(PgConnection &db, const WriteOptions &options)
             return cancelledError(db.name());
         if (waited.elapsed() >= options.busyTimeoutMs)
             return dbError(DbErrorKind::Locked,
-                           tr("Gave up after %1 s: on %2, %3. Try again when it is done, or wait longer with "
-                              "--lock-timeout.")
+                           tr("Gave up after %1 s: on %2, %3. Try again when it has finished.")
                                .arg(timeoutSeconds)
                                .arg(db.name(), holderText(db)));
         QThread::msleep(200);

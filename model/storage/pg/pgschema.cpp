@@ -61,6 +61,10 @@ constexpr ColumnSpec kRunColumns[] = {
     // Who ran it on a shared database: the role it logged in as (no default, so older rows stay
     // without one rather than getting the name of whoever added the column).
     { "server_user", "text" },
+    // As on SQLite: the run's warnings (one "<code>: <message>" a line) and its campaign and
+    // follow-up emails by kind (RunEmailCounts::toText), for the run history.
+    { "warnings", "text" },
+    { "email_counts", "text" },
 };
 
 } // namespace
