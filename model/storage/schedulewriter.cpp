@@ -14,10 +14,13 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
+#include <QThreadPool>
+#include <QtConcurrent>
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 using namespace StoredSchedule;
@@ -36,14 +39,52 @@ struct EmailRef
     quint32 email;
 };
 
-// The rows to insert, served to `INSERT ... SELECT` through a virtual table.
+// One row of the INSERT, every column worked out; texts point into the chunk's buffer.
+struct PreparedRow
+{
+    qint64 contactId = 0;
+    qint64 instance = 0;        // campaign_instance_id; 0: NULL
+    const char *type = nullptr; // email_type: static or the run's campaign names
+    int typeSize = 0;
+    qint32 reason = -1; // skip_reason: offset into the chunk's text; -1: NULL
+    qint32 reasonSize = 0;
+    qint32 note = -1; // catchup_note: offset into the chunk's text; -1: NULL
+    qint32 noteSize = 0;
+    qint32 eventYear = 0; // 0: event_year, _month, _day are NULL
+    quint8 eventMonth = 0;
+    quint8 eventDay = 0;
+    bool skipped = false;
+    bool dateOk = false; // false: the run fails (see column 2)
+    char date[DateText::Length] = {};
+};
+
+// A run of consecutive rows to insert.
+struct RowChunk
+{
+    qint64 first = 0; // row number of rows[0]
+    std::vector<PreparedRow> rows;
+    QByteArray text;
+};
+
+// The rows to insert, served to `INSERT ... SELECT` through a virtual table. Working out a
+// row's texts (the skip reason above all) costs a good part of SQLite's insert of it, so a
+// helper thread prepares the next chunk of rows while SQLite inserts the current one. Texts are
+// handed to SQLite without a copy (SQLITE_STATIC): a chunk stays untouched until SQLite asks
+// for a row past it, when every row of it has been inserted.
 class InsertRows final : public MemoryTable
 {
 public:
+    static constexpr qint64 ChunkRows = 16384;
+
     InsertRows(const BatchResult &batch, const CampaignNames &names, const std::vector<EmailRef> &refs,
                qint64 failAfter)
         : m_batch(batch), m_names(names), m_refs(refs), m_failAfter(failAfter)
-    { }
+    {
+        m_pool.setMaxThreadCount(1);
+        prepareNext(0);
+    }
+    ~InsertRows() override { m_next.waitForFinished(); } // SQLite stopped early: let the helper end
+
     const char *schema() const override
     {
         return "CREATE TABLE x(contact_id, email_type, scheduled_send_date, status, skip_reason, event_year, "
@@ -53,53 +94,48 @@ public:
     bool failAt(qint64 row) const override { return m_failAfter >= 0 && row == m_failAfter; }
     void column(sqlite3_context *context, qint64 row, int column) override
     {
-        const EmailRef ref = m_refs[size_t(row)];
-        const ContactSchedule &schedule = m_batch.schedules[ref.schedule];
-        const ScheduledEmail &email = schedule.emails[ref.email];
+        // SQLite reads the rows in order, so the chunk holding `row` is the current or the next.
+        if (row - m_current.first >= qint64(m_current.rows.size()) || row < m_current.first)
+            advanceTo(row);
+        const PreparedRow &r = m_current.rows[std::size_t(row - m_current.first)];
         switch (column) {
         case 0:
-            sqlite3_result_int64(context, schedule.contactId);
+            sqlite3_result_int64(context, r.contactId);
             break;
         case 1:
-            if (email.type == EmailType::Campaign) {
-                const QByteArray &name = m_names.name(m_names.keyOf(email));
-                sqlite3_result_text(context, name.constData(), int(name.size()), SQLITE_STATIC);
-            } else {
-                sqlite3_result_text(context, typeName(email.type), -1, SQLITE_STATIC);
-            }
+            sqlite3_result_text(context, r.type, r.typeSize, SQLITE_STATIC);
             break;
         case 2:
             // The engine never produces such a date; should one slip through, the run fails
             // and rolls back rather than writing a wrong date ("0000-12-01" would be due now).
-            if (DateText::write(email.date, m_buffer))
-                sqlite3_result_text(context, m_buffer, 10, SQLITE_TRANSIENT);
+            if (r.dateOk)
+                sqlite3_result_text(context, r.date, DateText::Length, SQLITE_STATIC);
             else
                 sqlite3_result_error(context, "a scheduled_send_date outside the years 1-9999", -1);
             break;
         case 3:
-            sqlite3_result_text(context, email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled",
-                                -1, SQLITE_STATIC);
+            sqlite3_result_text(context, r.skipped ? "skipped" : "pre-scheduled", -1, SQLITE_STATIC);
             break;
         case 4:
-            resultText(context, skipReasonText(schedule, email, m_batch.campaigns.get()));
+            resultText(context, r.reason, r.reasonSize);
             break;
         case 5:
         case 6:
         case 7:
-            if (!Dates::inRange(email.eventDate))
+            if (r.eventYear == 0)
                 sqlite3_result_null(context);
             else
                 sqlite3_result_int(context,
-                                   column == 5       ? email.eventDate.year()
-                                       : column == 6 ? email.eventDate.month()
-                                                     : email.eventDate.day());
+                                   column == 5       ? r.eventYear
+                                       : column == 6 ? r.eventMonth
+                                                     : r.eventDay);
             break;
         case 8:
-            resultText(context, catchupNote(email));
+            resultText(context, r.note, r.noteSize);
             break;
         case 9:
-            if (const qint64 instance = m_batch.campaigns ? m_batch.campaigns->instanceId(email) : 0)
-                sqlite3_result_int64(context, instance);
+            if (r.instance)
+                sqlite3_result_int64(context, r.instance);
             else
                 sqlite3_result_null(context);
             break;
@@ -109,19 +145,83 @@ public:
     }
 
 private:
-    static void resultText(sqlite3_context *context, const QByteArray &text)
+    void resultText(sqlite3_context *context, qint32 offset, qint32 size) const
     {
-        if (text.isNull())
+        if (offset < 0)
             sqlite3_result_null(context);
         else
-            sqlite3_result_text(context, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+            sqlite3_result_text(context, m_current.text.constData() + offset, size, SQLITE_STATIC);
+    }
+
+    // Starts the helper on the chunk that begins at `first` (nothing past the last row).
+    void prepareNext(qint64 first)
+    {
+        if (first >= rowCount())
+            return;
+        m_next = QtConcurrent::run(&m_pool, [this, first] { fill(m_spare, first); });
+    }
+
+    // Takes the prepared chunk holding `row` (the rows are read in order) and starts on the next.
+    void advanceTo(qint64 row)
+    {
+        m_next.waitForFinished();
+        std::swap(m_current, m_spare);
+        if (row < m_current.first || row - m_current.first >= qint64(m_current.rows.size()))
+            fill(m_current, row - row % ChunkRows); // not the expected chunk: prepared here
+        prepareNext(m_current.first + qint64(m_current.rows.size()));
+    }
+
+    void fill(RowChunk &chunk, qint64 first) const
+    {
+        chunk.first = first;
+        chunk.rows.clear();
+        chunk.text.clear();
+        const qint64 end = std::min(rowCount(), first + ChunkRows);
+        chunk.rows.reserve(std::size_t(end - first));
+        auto append = [&chunk](const QByteArray &text, qint32 &offset, qint32 &size) {
+            if (text.isNull())
+                return;
+            offset = qint32(chunk.text.size());
+            size = qint32(text.size());
+            chunk.text += text;
+        };
+        for (qint64 row = first; row < end; ++row) {
+            const EmailRef ref = m_refs[std::size_t(row)];
+            const ContactSchedule &schedule = m_batch.schedules[ref.schedule];
+            const ScheduledEmail &email = schedule.emails[ref.email];
+            PreparedRow &r = chunk.rows.emplace_back();
+            r.contactId = schedule.contactId;
+            if (email.type == EmailType::Campaign) {
+                const QByteArray &name = m_names.name(m_names.keyOf(email));
+                r.type = name.constData();
+                r.typeSize = int(name.size());
+            } else {
+                r.type = typeName(email.type);
+                r.typeSize = int(std::strlen(r.type));
+            }
+            r.dateOk = DateText::write(email.date, r.date);
+            r.skipped = email.status == EmailStatus::Skipped;
+            append(skipReasonText(schedule, email, m_batch.campaigns.get()), r.reason, r.reasonSize);
+            if (Dates::inRange(email.eventDate)) {
+                int year = 0, month = 0, day = 0;
+                email.eventDate.toQDate().getDate(&year, &month, &day);
+                r.eventYear = year;
+                r.eventMonth = quint8(month);
+                r.eventDay = quint8(day);
+            }
+            append(catchupNote(email), r.note, r.noteSize);
+            r.instance = m_batch.campaigns ? m_batch.campaigns->instanceId(email) : 0;
+        }
     }
 
     const BatchResult &m_batch;
     const CampaignNames &m_names;
     const std::vector<EmailRef> &m_refs;
     qint64 m_failAfter;
-    char m_buffer[10] = {};
+    RowChunk m_current; // read by SQLite
+    RowChunk m_spare;   // filled by the helper while m_next runs
+    QThreadPool m_pool;
+    QFuture<void> m_next;
 };
 
 // Row ids to delete.
@@ -149,46 +249,24 @@ struct Plan
     qint64 collisions = 0;
 };
 
-// The written name's order: type, then campaign name (keys follow the names' order).
-int nameOrder(const ScheduledEmail &email, const CampaignNames &names)
-{
-    return emailTypeOrder(email.type) * 0x10000 + names.keyOf(email) + 1;
-}
-
 // Compares one contact's new emails with its stored rows (any status). A suppressed contact
-// has no emails: all its pre-scheduled and skipped rows go (SPEC 14).
+// has no emails: all its pre-scheduled and skipped rows go (SPEC 14). `order` and `used` are
+// scratch space, kept between contacts.
 void planContact(const BatchResult &batch, const CampaignNames &names, quint32 scheduleIndex,
-                 std::span<const StoredRow> rows, const QByteArray &sendTime, Plan &plan)
+                 std::span<const StoredRow> rows, const QByteArray &sendTime, Plan &plan,
+                 std::vector<quint32> &order, std::vector<char> &used)
 {
     const ContactSchedule &schedule = batch.schedules[scheduleIndex];
-    std::vector<quint32> order(schedule.emails.size());
-    for (quint32 i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::sort(order.begin(), order.end(), [&schedule, &names](quint32 a, quint32 b) {
-        const ScheduledEmail &ea = schedule.emails[a];
-        const ScheduledEmail &eb = schedule.emails[b];
-        const int ra = nameOrder(ea, names), rb = nameOrder(eb, names);
-        if (ra != rb)
-            return ra < rb;
-        if (ea.date != eb.date)
-            return ea.date < eb.date;
-        // Same written key (two instances of one campaign type on one date): the one written is
-        // the pre-scheduled one, else the first instance.
-        if (ea.status != eb.status)
-            return ea.status == EmailStatus::PreScheduled;
-        return ea.campaign < eb.campaign;
-    });
-    std::vector<char> used(rows.size(), 0);
-    const ScheduledEmail *previous = nullptr;
+    plan.collisions += writeOrder(schedule, names, order);
+    if (rows.empty()) { // nothing stored (every contact of a first run): all are inserted
+        for (const quint32 index : order)
+            plan.inserts.push_back({ scheduleIndex, index });
+        return;
+    }
+    used.assign(rows.size(), 0);
     for (const quint32 index : order) {
         const ScheduledEmail &email = schedule.emails[index];
         const qint16 key = names.keyOf(email);
-        if (previous && nameOrder(*previous, names) == nameOrder(email, names)
-            && previous->date == email.date) {
-            ++plan.collisions; // the engine gave the same key twice: the unique index allows one
-            continue;
-        }
-        previous = &email;
         const qint64 jd = email.date.toJulianDay();
         std::size_t match = rows.size();
         for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -246,17 +324,11 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     if (!transaction)
         return transaction.error();
 
-    // Campaign rows carry their instance (SPEC 9): the column is added, in this transaction,
-    // the first time a run has live campaigns.
-    const bool campaigns = batch.campaigns && !batch.campaigns->isEmpty();
-    bool hasInstanceColumn = db.columns(QStringLiteral("email_schedules"))
-                                 .contains(QStringLiteral("campaign_instance_id"), Qt::CaseInsensitive);
-    if (campaigns && !hasInstanceColumn) {
-        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id INTEGER", action);
-            !r)
-            return r.error();
-        hasInstanceColumn = true;
-    }
+    // Campaign rows carry their instance (SPEC 9).
+    auto instanceAdded = ensureInstanceColumn(db, batch.campaigns.get(), "INTEGER", action);
+    if (!instanceAdded)
+        return instanceAdded.error();
+    const bool hasInstanceColumn = *instanceAdded;
     const CampaignNames names(batch.campaigns.get());
 
     const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
@@ -266,20 +338,22 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     // pages that are never written do not count toward the resident memory.
     plan.inserts.reserve(std::size_t(std::max<qint64>(0, batch.scheduled + batch.skipped)));
     if (!batch.schedules.empty()) {
+        std::vector<quint32> order;
+        std::vector<char> used;
         quint32 next = 0;
         const auto count = quint32(batch.schedules.size());
         auto scanned = scan(db, batch.schedules.front().contactId, batch.schedules.back().contactId, names,
                             [&](qint64 contactId, std::span<const StoredRow> rows) {
                                 while (next < count && batch.schedules[next].contactId < contactId)
-                                    planContact(batch, names, next++, {}, sendTime, plan);
+                                    planContact(batch, names, next++, {}, sendTime, plan, order, used);
                                 if (next < count && batch.schedules[next].contactId == contactId)
-                                    planContact(batch, names, next++, rows, sendTime, plan);
+                                    planContact(batch, names, next++, rows, sendTime, plan, order, used);
                                 return !(options.isCanceled && options.isCanceled());
                             });
         if (!scanned)
             return scanned.error();
         while (next < count)
-            planContact(batch, names, next++, {}, sendTime, plan);
+            planContact(batch, names, next++, {}, sendTime, plan, order, used);
     }
 
     if (!plan.deleteIds.empty()) {
