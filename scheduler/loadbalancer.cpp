@@ -56,7 +56,7 @@ qsizetype appendNumber(char16_t *buf, qsizetype pos, qint64 v)
 }
 
 // One pre-scheduled email taking part in the balancing: 16 bytes, as a batch holds millions
-// (its contact id and anniversary year are looked up through `schedule` where needed).
+// (its contact id is looked up through `schedule` where needed).
 struct Item
 {
     quint32 schedule; // index into the schedules
@@ -64,6 +64,9 @@ struct Item
     qint32 day;       // day index (julian day - base); smoothing may move it
     quint8 type;
     quint8 flags;
+    // effective_date emails: the anniversary year smoothing hashes, taken while collect() reads
+    // the email anyway (0: look it up, a year past 65535). 0 for other types.
+    quint16 eventYear;
 
     enum Flag : quint8 {
         Changed = 1,  // moved by smoothing or the cap: its email needs the new date
@@ -137,6 +140,12 @@ public:
 private:
     QDate dateOf(std::size_t day) const { return QDate::fromJulianDay(m_baseJd + static_cast<qint64>(day)); }
 
+    // The anniversary year smoothing hashes (QDate::year() is a calendar computation: only
+    // effective_date emails need it).
+    static int eventYearOf(const ScheduledEmail &e)
+    {
+        return (e.eventDate.isValid() ? e.eventDate : e.date).year();
+    }
     ScheduledEmail &emailOf(const Item &item) const { return m_schedules[item.schedule].emails[item.email]; }
     qint64 contactIdOf(const Item &item) const { return m_schedules[item.schedule].contactId; }
 
@@ -174,9 +183,11 @@ private:
                 const ScheduledEmail &e = emails[ei];
                 if (e.status != EmailStatus::PreScheduled || !e.date.isValid())
                     continue;
+                const int year = e.type == EmailType::EffectiveDate ? eventYearOf(e) : 0;
                 m_items.push_back(Item { static_cast<quint32>(si), static_cast<quint32>(ei),
                                          static_cast<qint32>(e.date.toJulianDay() - m_baseJd),
-                                         static_cast<quint8>(e.type), 0 });
+                                         static_cast<quint8>(e.type), 0,
+                                         static_cast<quint16>(year > 0 && year <= 0xffff ? year : 0) });
             }
         }
         return true;
@@ -198,9 +209,7 @@ private:
         for (Item &item : m_items) {
             std::size_t day = static_cast<std::size_t>(item.day);
             if (item.type == edType && edCount[day] > m_stats.edSoftLimit) {
-                // QDate::year() is a calendar computation: only smoothing needs it.
-                const ScheduledEmail &e = emailOf(item);
-                const int eventYear = (e.eventDate.isValid() ? e.eventDate : e.date).year();
+                const int eventYear = item.eventYear ? item.eventYear : eventYearOf(emailOf(item));
                 const int shift = smoothingShift(contactIdOf(item), eventYear, m_window);
                 const QDate moved = QDate::fromJulianDay(m_baseJd + item.day + shift);
                 if (shift != 0 && moved >= m_today && moved.toJulianDay() <= m_lastJd

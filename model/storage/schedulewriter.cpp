@@ -32,11 +32,23 @@ QString tr(const char *text)
     return QCoreApplication::translate("ScheduleWriter", text);
 }
 
-// An email of the batch: schedules[schedule].emails[email].
-struct EmailRef
+// The emails a run inserts: one bit per email of the batch, numbered schedule by schedule in
+// the batch's order (a run may insert millions of rows; listing them took 8 bytes each).
+class InsertSet
 {
-    quint32 schedule;
-    quint32 email;
+public:
+    explicit InsertSet(std::size_t emails) : m_bits((emails + 63) / 64, 0) { }
+    void add(std::size_t email)
+    {
+        m_bits[email / 64] |= quint64(1) << (email % 64);
+        ++m_count;
+    }
+    bool contains(std::size_t email) const { return (m_bits[email / 64] >> (email % 64)) & 1; }
+    qint64 count() const { return m_count; }
+
+private:
+    std::vector<quint64> m_bits;
+    qint64 m_count = 0;
 };
 
 // One row of the INSERT, every column worked out; texts point into the chunk's buffer.
@@ -76,12 +88,12 @@ class InsertRows final : public MemoryTable
 public:
     static constexpr qint64 ChunkRows = 16384;
 
-    InsertRows(const BatchResult &batch, const CampaignNames &names, const std::vector<EmailRef> &refs,
+    InsertRows(const BatchResult &batch, const CampaignNames &names, const InsertSet &inserts,
                qint64 failAfter)
-        : m_batch(batch), m_names(names), m_refs(refs), m_failAfter(failAfter)
+        : m_batch(batch), m_names(names), m_inserts(inserts), m_failAfter(failAfter)
     {
         m_pool.setMaxThreadCount(1);
-        prepareNext(0);
+        prepareNext();
     }
     ~InsertRows() override { m_next.waitForFinished(); } // SQLite stopped early: let the helper end
 
@@ -90,13 +102,17 @@ public:
         return "CREATE TABLE x(contact_id, email_type, scheduled_send_date, status, skip_reason, event_year, "
                "event_month, event_day, catchup_note, campaign_instance_id)";
     }
-    qint64 rowCount() const override { return qint64(m_refs.size()); }
+    qint64 rowCount() const override { return m_inserts.count(); }
     bool failAt(qint64 row) const override { return m_failAfter >= 0 && row == m_failAfter; }
     void column(sqlite3_context *context, qint64 row, int column) override
     {
         // SQLite reads the rows in order, so the chunk holding `row` is the current or the next.
-        if (row - m_current.first >= qint64(m_current.rows.size()) || row < m_current.first)
-            advanceTo(row);
+        if (row - m_current.first >= qint64(m_current.rows.size()) || row < m_current.first) {
+            if (!advanceTo(row)) {
+                sqlite3_result_error(context, "rows read out of order", -1);
+                return;
+            }
+        }
         const PreparedRow &r = m_current.rows[std::size_t(row - m_current.first)];
         switch (column) {
         case 0:
@@ -153,31 +169,33 @@ private:
             sqlite3_result_text(context, m_current.text.constData() + offset, size, SQLITE_STATIC);
     }
 
-    // Starts the helper on the chunk that begins at `first` (nothing past the last row).
-    void prepareNext(qint64 first)
+    // Starts the helper on the chunk after the current one (nothing past the last row).
+    void prepareNext()
     {
-        if (first >= rowCount())
+        if (m_produced >= rowCount())
             return;
-        m_next = QtConcurrent::run(&m_pool, [this, first] { fill(m_spare, first); });
+        m_next = QtConcurrent::run(&m_pool, [this] { fill(m_spare); });
     }
 
-    // Takes the prepared chunk holding `row` (the rows are read in order) and starts on the next.
-    void advanceTo(qint64 row)
+    // Takes the prepared chunk, which holds `row` when SQLite reads the rows in order, and
+    // starts on the next.
+    bool advanceTo(qint64 row)
     {
         m_next.waitForFinished();
         std::swap(m_current, m_spare);
-        if (row < m_current.first || row - m_current.first >= qint64(m_current.rows.size()))
-            fill(m_current, row - row % ChunkRows); // not the expected chunk: prepared here
-        prepareNext(m_current.first + qint64(m_current.rows.size()));
+        prepareNext();
+        return row >= m_current.first && row - m_current.first < qint64(m_current.rows.size());
     }
 
-    void fill(RowChunk &chunk, qint64 first) const
+    // The next rows (the helper's cursor moves on through the schedules), each contact's in
+    // the order planned.
+    void fill(RowChunk &chunk)
     {
-        chunk.first = first;
+        chunk.first = m_produced;
         chunk.rows.clear();
         chunk.text.clear();
-        const qint64 end = std::min(rowCount(), first + ChunkRows);
-        chunk.rows.reserve(std::size_t(end - first));
+        const qint64 end = std::min(rowCount(), m_produced + ChunkRows);
+        chunk.rows.reserve(std::size_t(end - m_produced));
         auto append = [&chunk](const QByteArray &text, qint32 &offset, qint32 &size) {
             if (text.isNull())
                 return;
@@ -185,10 +203,20 @@ private:
             size = qint32(text.size());
             chunk.text += text;
         };
-        for (qint64 row = first; row < end; ++row) {
-            const EmailRef ref = m_refs[std::size_t(row)];
-            const ContactSchedule &schedule = m_batch.schedules[ref.schedule];
-            const ScheduledEmail &email = schedule.emails[ref.email];
+        while (m_produced < end) {
+            while (m_orderNext == m_order.size()) {
+                const ContactSchedule &next = m_batch.schedules[m_nextSchedule++];
+                (void)writeOrder(next, m_names, m_order); // collisions were counted by the plan
+                m_orderNext = 0;
+                m_firstEmail = m_nextEmail;
+                m_nextEmail += next.emails.size();
+            }
+            const quint32 index = m_order[m_orderNext++];
+            if (!m_inserts.contains(m_firstEmail + index))
+                continue;
+            ++m_produced;
+            const ContactSchedule &schedule = m_batch.schedules[m_nextSchedule - 1];
+            const ScheduledEmail &email = schedule.emails[index];
             PreparedRow &r = chunk.rows.emplace_back();
             r.contactId = schedule.contactId;
             if (email.type == EmailType::Campaign) {
@@ -216,10 +244,18 @@ private:
 
     const BatchResult &m_batch;
     const CampaignNames &m_names;
-    const std::vector<EmailRef> &m_refs;
+    const InsertSet &m_inserts;
     qint64 m_failAfter;
     RowChunk m_current; // read by SQLite
     RowChunk m_spare;   // filled by the helper while m_next runs
+    // The helper's cursor: rows prepared so far, the next schedule and its first email's number,
+    // the write order of the schedule being read (its emails from m_firstEmail).
+    qint64 m_produced = 0;
+    std::size_t m_nextSchedule = 0;
+    std::size_t m_nextEmail = 0;
+    std::size_t m_firstEmail = 0;
+    std::vector<quint32> m_order;
+    std::size_t m_orderNext = 0;
     QThreadPool m_pool;
     QFuture<void> m_next;
 };
@@ -243,24 +279,25 @@ private:
 // What the merge of the batch with the stored rows decided.
 struct Plan
 {
+    explicit Plan(std::size_t emails) : inserts(emails) { }
     std::vector<qint64> deleteIds;
-    std::vector<EmailRef> inserts; // in (contact_id, email_type, date) order: kind to the unique index
+    InsertSet inserts; // inserted contact by contact in writeOrder(): kind to the unique index
     qint64 unchanged = 0;
     qint64 collisions = 0;
 };
 
 // Compares one contact's new emails with its stored rows (any status). A suppressed contact
-// has no emails: all its pre-scheduled and skipped rows go (SPEC 14). `order` and `used` are
-// scratch space, kept between contacts.
-void planContact(const BatchResult &batch, const CampaignNames &names, quint32 scheduleIndex,
-                 std::span<const StoredRow> rows, const QByteArray &sendTime, Plan &plan,
-                 std::vector<quint32> &order, std::vector<char> &used)
+// has no emails: all its pre-scheduled and skipped rows go (SPEC 14). `firstEmail` numbers
+// the contact's first email in the InsertSet; `order` and `used` are scratch space, kept
+// between contacts.
+void planContact(const BatchResult &batch, const CampaignNames &names, const ContactSchedule &schedule,
+                 std::size_t firstEmail, std::span<const StoredRow> rows, const QByteArray &sendTime,
+                 Plan &plan, std::vector<quint32> &order, std::vector<char> &used)
 {
-    const ContactSchedule &schedule = batch.schedules[scheduleIndex];
     plan.collisions += writeOrder(schedule, names, order);
     if (rows.empty()) { // nothing stored (every contact of a first run): all are inserted
         for (const quint32 index : order)
-            plan.inserts.push_back({ scheduleIndex, index });
+            plan.inserts.add(firstEmail + index);
         return;
     }
     used.assign(rows.size(), 0);
@@ -276,7 +313,7 @@ void planContact(const BatchResult &batch, const CampaignNames &names, quint32 s
             }
         }
         if (match == rows.size()) {
-            plan.inserts.push_back({ scheduleIndex, index });
+            plan.inserts.add(firstEmail + index);
             continue;
         }
         used[match] = 1;
@@ -287,7 +324,7 @@ void planContact(const BatchResult &batch, const CampaignNames &names, quint32 s
             ++plan.unchanged;
         } else {
             plan.deleteIds.push_back(row.rowid);
-            plan.inserts.push_back({ scheduleIndex, index });
+            plan.inserts.add(firstEmail + index);
         }
     }
     for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -332,28 +369,33 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     const CampaignNames names(batch.campaigns.get());
 
     const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
-    Plan plan;
-    // At most every email is inserted. Reserving that once avoids the doubling growth, which
-    // would hold the old and the new array (up to 1.5 times the final size) at the same time;
-    // pages that are never written do not count toward the resident memory.
-    plan.inserts.reserve(std::size_t(std::max<qint64>(0, batch.scheduled + batch.skipped)));
+    std::size_t emails = 0;
+    for (const ContactSchedule &schedule : batch.schedules)
+        emails += schedule.emails.size();
+    Plan plan(emails);
     if (!batch.schedules.empty()) {
         std::vector<quint32> order;
         std::vector<char> used;
-        quint32 next = 0;
-        const auto count = quint32(batch.schedules.size());
+        std::size_t next = 0;
+        std::size_t firstEmail = 0; // of schedules[next]
+        auto planNext = [&](std::span<const StoredRow> rows) {
+            const ContactSchedule &schedule = batch.schedules[next++];
+            planContact(batch, names, schedule, firstEmail, rows, sendTime, plan, order, used);
+            firstEmail += schedule.emails.size();
+        };
+        const std::size_t count = batch.schedules.size();
         auto scanned = scan(db, batch.schedules.front().contactId, batch.schedules.back().contactId, names,
                             [&](qint64 contactId, std::span<const StoredRow> rows) {
                                 while (next < count && batch.schedules[next].contactId < contactId)
-                                    planContact(batch, names, next++, {}, sendTime, plan, order, used);
+                                    planNext({});
                                 if (next < count && batch.schedules[next].contactId == contactId)
-                                    planContact(batch, names, next++, rows, sendTime, plan, order, used);
+                                    planNext(rows);
                                 return !(options.isCanceled && options.isCanceled());
                             });
         if (!scanned)
             return scanned.error();
         while (next < count)
-            planContact(batch, names, next++, {}, sendTime, plan, order, used);
+            planNext({});
     }
 
     if (!plan.deleteIds.empty()) {
@@ -366,7 +408,7 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
         if (!r)
             return r.error();
     }
-    if (!plan.inserts.empty()) {
+    if (plan.inserts.count() > 0) {
         InsertRows rows(batch, names, plan.inserts, options.failAfterRows);
         MemoryTable::registerAs(db.handle(), "es_insert_rows", &rows);
         const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
@@ -391,7 +433,7 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
 
     WriteSummary summary;
     summary.batchId = run.batchId;
-    summary.added = qint64(plan.inserts.size());
+    summary.added = plan.inserts.count();
     summary.removed = qint64(plan.deleteIds.size());
     summary.unchanged = plan.unchanged;
     summary.collisions = plan.collisions;
@@ -455,6 +497,8 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
         CancelScope cancelScope(*db, options.isCanceled, 20000);
         written.emplace(writeTransaction(*db, batch, options, run, cancelScope)); // rolled back on failure
     }
+    (void)db->exec("PRAGMA shrink_memory", QString()); // the page cache: only memory
+    BatchJob::releaseFreedMemory();
     Result<WriteSummary> &result = *written;
     if (!result) {
         Error error = result.error();
