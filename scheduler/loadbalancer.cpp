@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <memory>
 
 namespace LoadBalancer {
 
@@ -56,29 +55,25 @@ qsizetype appendNumber(char16_t *buf, qsizetype pos, qint64 v)
     return pos;
 }
 
-// One pre-scheduled email taking part in the balancing; its day is implied by the bucket it
-// sits in. It points at its email so that writing the new date back costs one memory access.
+// One pre-scheduled email taking part in the balancing: 16 bytes, as a batch holds millions
+// (its contact id is looked up through `schedule` where needed).
 struct Item
 {
-    qint64 contactId;
-    ScheduledEmail *email;
-    quint32 schedule;
+    quint32 schedule; // index into the schedules
+    quint32 email;    // index into that schedule's emails
+    qint32 day;       // day index (julian day - base); smoothing may move it
     quint8 type;
     quint8 flags;
+    // effective_date emails: the anniversary year smoothing hashes, taken while collect() reads
+    // the email anyway (0: look it up, a year past 65535). 0 for other types.
+    quint16 eventYear;
 
     enum Flag : quint8 {
         Changed = 1,  // moved by smoothing or the cap: its email needs the new date
         CapMoved = 2, // counted once in Stats::moved however often it cascades
     };
 };
-static_assert(sizeof(Item) == 24);
-
-// Where an item starts: its day and, for smoothing, the anniversary year it serves.
-struct Start
-{
-    qint32 day;       // julian day, then day index
-    qint32 eventYear; // effective_date emails only
-};
+static_assert(sizeof(Item) == 16);
 
 } // namespace
 
@@ -145,87 +140,106 @@ public:
 private:
     QDate dateOf(std::size_t day) const { return QDate::fromJulianDay(m_baseJd + static_cast<qint64>(day)); }
 
-    // The only full pass over the schedules: everything after it works on compact arrays, as a
-    // batch holds millions of emails spread over a million heap blocks. False when there is
-    // nothing to balance.
+    // The anniversary year smoothing hashes (QDate::year() is a calendar computation: only
+    // effective_date emails need it).
+    static int eventYearOf(const ScheduledEmail &e)
+    {
+        return (e.eventDate.isValid() ? e.eventDate : e.date).year();
+    }
+    ScheduledEmail &emailOf(const Item &item) const { return m_schedules[item.schedule].emails[item.email]; }
+    qint64 contactIdOf(const Item &item) const { return m_schedules[item.schedule].contactId; }
+
+    // The only full passes over the schedules (one to size, one to fill): everything after
+    // works on one compact array, as a batch holds millions of emails spread over a million
+    // heap blocks. False when there is nothing to balance.
     bool collect()
     {
-        std::size_t upperBound = 0;
-        for (const ContactSchedule &s : m_schedules)
-            upperBound += s.emails.size();
-        m_items.reserve(upperBound);
-        m_starts.reserve(upperBound);
         const qint64 todayJd = m_today.toJulianDay();
         qint64 minJd = todayJd;
         qint64 maxJd = todayJd;
+        std::size_t count = 0;
+        m_ascendingIds = true;
         for (std::size_t si = 0; si < m_schedules.size(); ++si) {
-            ContactSchedule &s = m_schedules[si];
-            for (ScheduledEmail &e : s.emails) {
+            const ContactSchedule &s = m_schedules[si];
+            if (si > 0 && m_schedules[si - 1].contactId >= s.contactId)
+                m_ascendingIds = false;
+            for (const ScheduledEmail &e : s.emails) {
                 if (e.status != EmailStatus::PreScheduled || !e.date.isValid())
                     continue;
-                const qint64 jd = e.date.toJulianDay();
-                minJd = std::min(minJd, jd);
-                maxJd = std::max(maxJd, jd);
-                m_items.push_back(
-                    Item { s.contactId, &e, static_cast<quint32>(si), static_cast<quint8>(e.type), 0 });
-                // QDate::year() is a calendar computation: only smoothing needs it.
-                const QDate event = e.eventDate.isValid() ? e.eventDate : e.date;
-                m_starts.push_back(
-                    Start { static_cast<qint32>(jd), e.type == EmailType::EffectiveDate ? event.year() : 0 });
+                minJd = std::min<qint64>(minJd, e.date.toJulianDay());
+                maxJd = std::max<qint64>(maxJd, e.date.toJulianDay());
+                ++count;
             }
         }
-        if (m_items.empty())
+        if (count == 0)
             return false;
         // Day index d is baseJd + d; smoothing can move up to floor(W/2) days past the last date.
         m_baseJd = minJd;
         m_days = static_cast<std::size_t>(maxJd - m_baseJd + 1 + m_window);
+        m_items.reserve(count);
+        for (std::size_t si = 0; si < m_schedules.size(); ++si) {
+            const auto &emails = m_schedules[si].emails;
+            for (std::size_t ei = 0; ei < emails.size(); ++ei) {
+                const ScheduledEmail &e = emails[ei];
+                if (e.status != EmailStatus::PreScheduled || !e.date.isValid())
+                    continue;
+                const int year = e.type == EmailType::EffectiveDate ? eventYearOf(e) : 0;
+                m_items.push_back(Item { static_cast<quint32>(si), static_cast<quint32>(ei),
+                                         static_cast<qint32>(e.date.toJulianDay() - m_baseJd),
+                                         static_cast<quint8>(e.type), 0,
+                                         static_cast<quint16>(year > 0 && year <= 0xffff ? year : 0) });
+            }
+        }
         return true;
     }
 
     // Smoothing: on a day with more than ed_soft_limit effective_date emails, each of them
     // moves by its hashed shift unless that lands before today or in an exclusion window. The
     // counts use the original dates, so the outcome does not depend on the order of contacts.
-    // Leaves every start as a day index and counts the emails of each day in m_offset.
+    // Leaves each item's day final and counts the emails of each day in m_offset.
     void smooth()
     {
         const auto edType = static_cast<quint8>(EmailType::EffectiveDate);
         std::vector<int> edCount(m_days, 0);
-        for (std::size_t k = 0; k < m_items.size(); ++k) {
-            if (m_items[k].type == edType)
-                ++edCount[static_cast<std::size_t>(m_starts[k].day - m_baseJd)];
+        for (const Item &item : m_items) {
+            if (item.type == edType)
+                ++edCount[static_cast<std::size_t>(item.day)];
         }
         m_offset.assign(m_days + 1, 0);
-        for (std::size_t k = 0; k < m_items.size(); ++k) {
-            Item &item = m_items[k];
-            std::size_t day = static_cast<std::size_t>(m_starts[k].day - m_baseJd);
+        for (Item &item : m_items) {
+            std::size_t day = static_cast<std::size_t>(item.day);
             if (item.type == edType && edCount[day] > m_stats.edSoftLimit) {
-                const int shift = smoothingShift(item.contactId, m_starts[k].eventYear, m_window);
-                const QDate moved = QDate::fromJulianDay(m_starts[k].day + shift);
+                const int eventYear = item.eventYear ? item.eventYear : eventYearOf(emailOf(item));
+                const int shift = smoothingShift(contactIdOf(item), eventYear, m_window);
+                const QDate moved = QDate::fromJulianDay(m_baseJd + item.day + shift);
                 if (shift != 0 && moved >= m_today && moved.toJulianDay() <= m_lastJd
                     && !m_isExcluded(item.schedule, moved)) {
                     day = static_cast<std::size_t>(static_cast<qint64>(day) + shift);
+                    item.day = static_cast<qint32>(day);
                     item.flags |= Item::Changed;
                     ++m_stats.smoothed;
                 }
             }
-            m_starts[k].day = static_cast<qint32>(day); // from here on: the day index
             ++m_offset[day + 1];
         }
     }
 
-    // Counting sort into day buckets: m_bucketed[m_offset[d], m_offset[d + 1]) start on day d.
+    // Counting sort into day buckets, in place (one array of items, not two):
+    // m_items[m_offset[d], m_offset[d + 1]) start on day d. The order within a day does not
+    // matter: the cap decides by better(), a total order.
     void bucketByDay()
     {
         for (std::size_t d = 1; d < m_offset.size(); ++d)
             m_offset[d] += m_offset[d - 1];
-        // Default-initialised (not zeroed): every slot is written by the sort below, and zeroing
-        // millions of items first would be one more pass over the memory.
-        m_bucketed = std::make_unique_for_overwrite<Item[]>(m_items.size());
         std::vector<std::size_t> fill(m_offset.begin(), m_offset.end() - 1);
-        for (std::size_t k = 0; k < m_items.size(); ++k)
-            m_bucketed[fill[static_cast<std::size_t>(m_starts[k].day)]++] = m_items[k];
-        std::vector<Item>().swap(m_items);
-        std::vector<Start>().swap(m_starts);
+        for (std::size_t d = 0; d + 1 < m_offset.size(); ++d) {
+            const std::size_t end = m_offset[d + 1];
+            for (std::size_t i = fill[d]; i < end; i = ++fill[d]) {
+                // Each swap puts one item into its own bucket for good.
+                while (static_cast<std::size_t>(m_items[i].day) != d)
+                    std::swap(m_items[i], m_items[fill[static_cast<std::size_t>(m_items[i].day)]++]);
+            }
+        }
     }
 
     // Of two movable emails on a crowded day, the one that keeps its place: by priority, then
@@ -236,14 +250,20 @@ private:
         const int pb = m_config.priorities[b.type];
         if (pa != pb)
             return pa < pb;
-        if (a.contactId != b.contactId)
-            return a.contactId < b.contactId;
+        if (a.schedule != b.schedule) {
+            // Schedules in ascending id order (a batch's) compare by index, without a lookup.
+            if (m_ascendingIds)
+                return a.schedule < b.schedule;
+            const qint64 ia = contactIdOf(a), ib = contactIdOf(b);
+            if (ia != ib)
+                return ia < ib;
+        }
         const int ta = emailTypeOrder(EmailType(a.type));
         const int tb = emailTypeOrder(EmailType(b.type));
         if (ta != tb)
             return ta < tb;
-        // Same contact and type on one day (two post_window emails): stay deterministic; emails
-        // of one schedule are contiguous, so their addresses follow their order.
+        // Same contact and type on one day (two post_window emails): stay deterministic, by
+        // their order in the schedule.
         if (a.schedule != b.schedule)
             return a.schedule < b.schedule;
         return a.email < b.email;
@@ -254,7 +274,7 @@ private:
     {
         if (!(item.flags & Item::Changed))
             return;
-        ScheduledEmail &e = *item.email;
+        ScheduledEmail &e = emailOf(item);
         const QDate date = dateOf(day);
         if (e.date == date)
             return;
@@ -264,14 +284,16 @@ private:
         m_touched[item.schedule] = 1;
     }
 
-    // Items of a day point all over the heap: ask for the emails a few items ahead so the
-    // write-backs overlap instead of waiting for memory one after another.
+    // Items of a day point all over the heap: ask for the schedules, then their emails, a few
+    // items ahead so the write-backs overlap instead of waiting for memory one after another.
     void settleAll(const Item *first, const Item *last, std::size_t day)
     {
         constexpr std::ptrdiff_t ahead = 8;
         for (const Item *it = first; it != last; ++it) {
+            if (last - it > 2 * ahead && (it[2 * ahead].flags & Item::Changed))
+                prefetchForWrite(&m_schedules[it[2 * ahead].schedule]);
             if (last - it > ahead && (it[ahead].flags & Item::Changed))
-                prefetchForWrite(it[ahead].email);
+                prefetchForWrite(&emailOf(it[ahead]));
             settle(*it, day);
         }
     }
@@ -300,7 +322,7 @@ private:
         std::vector<Item> work;
         for (std::size_t day = 0; day < incoming.size(); ++day) {
             const bool hasOwn = day + 1 < m_offset.size();
-            Item *own = hasOwn ? m_bucketed.get() + m_offset[day] : nullptr;
+            Item *own = hasOwn ? m_items.data() + m_offset[day] : nullptr;
             const std::size_t ownCount = hasOwn ? m_offset[day + 1] - m_offset[day] : 0;
             std::vector<Item> arrived;
             arrived.swap(incoming[day]);
@@ -378,10 +400,9 @@ private:
     const qint64 m_lastJd; // nothing moves past the last date the program can write
     qint64 m_baseJd = 0;
     std::size_t m_days = 0;
-    std::vector<Item> m_items;
-    std::vector<Start> m_starts;
+    bool m_ascendingIds = true; // contact ids strictly ascending (as in a batch)
+    std::vector<Item> m_items;  // bucketed by day after bucketByDay()
     std::vector<std::size_t> m_offset;
-    std::unique_ptr<Item[]> m_bucketed;
     std::vector<quint8> m_touched;
 };
 

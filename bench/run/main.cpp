@@ -23,7 +23,9 @@
 #include <sqlite3.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 namespace {
 
@@ -38,11 +40,46 @@ double seconds(const QElapsedTimer &timer)
     return double(timer.nsecsElapsed()) / 1e9;
 }
 
+// VmHWM of /proc/self/status in MB (0 when unreadable).
+long highWaterMb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLong() / 1024;
+    }
+    return 0;
+}
+
+long g_peakBeforeReset = 0; // the highest VmHWM seen before a resetPhasePeak()
+
+// The process's peak resident set so far, every phase included.
 long peakRssMb()
 {
     rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024;
+    return std::max({ long(usage.ru_maxrss / 1024), highWaterMb(), g_peakBeforeReset });
+}
+
+// Starts measuring a phase's own peak (phasePeakMb): Linux resets VmHWM to the current
+// resident set on "5" written to clear_refs.
+void resetPhasePeak()
+{
+    g_peakBeforeReset = peakRssMb();
+    QFile clear(QStringLiteral("/proc/self/clear_refs"));
+    if (clear.open(QIODevice::WriteOnly))
+        clear.write("5");
+}
+
+// CPU time of the calling thread: on a busy machine the writer's and the floor's CPU time
+// compare better than their wall times (SQLite writes on the calling thread in both).
+double threadCpuSeconds()
+{
+    timespec time {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time);
+    return double(time.tv_sec) + double(time.tv_nsec) / 1e9;
 }
 
 // The CREATE statements of email_schedules and its indexes in `source`.
@@ -201,6 +238,10 @@ int main(int argc, char *argv[])
     parser.addOption({ QStringLiteral("keep"), QStringLiteral("Keep the generated database.") });
     parser.addOption({ QStringLiteral("no-campaigns"),
                        QStringLiteral("Do not add issue 9's campaigns, activity and do-not-email list.") });
+    parser.addOption(
+        { QStringLiteral("generate-only"),
+          QStringLiteral("Generate the database (with --db) and stop: a pristine copy to measure "
+                         "on, as a run fills its email_schedules.") });
     parser.process(app);
 
     const qint64 contacts = parser.value(QStringLiteral("contacts")).toLongLong();
@@ -236,6 +277,8 @@ int main(int argc, char *argv[])
         out() << "campaigns   added in " << seconds(added) << " s" << Qt::endl;
     }
     out() << "database    " << path << Qt::endl;
+    if (parser.isSet(QStringLiteral("generate-only")))
+        return 0;
 
     BatchOptions options;
     options.databasePath = path;
@@ -244,6 +287,7 @@ int main(int argc, char *argv[])
 
     // Dry run: read + compute + balance, nothing written.
     QElapsedTimer timer;
+    resetPhasePeak();
     timer.start();
     auto dry = BatchJob::run(options);
     if (!dry) {
@@ -254,8 +298,8 @@ int main(int argc, char *argv[])
     const qint64 rows = (*dry)->scheduled + (*dry)->skipped;
     out() << "dry run     " << dryRun << " s  (" << (*dry)->contacts << " contacts, " << (*dry)->scheduled
           << " scheduled, " << (*dry)->skipped << " skipped, " << (*dry)->problems << " problems, "
-          << (*dry)->suppressed << " suppressed, " << (*dry)->warnings.size()
-          << " run warnings; peak RSS so far " << peakRssMb() << " MB)" << Qt::endl;
+          << (*dry)->suppressed << " suppressed, " << (*dry)->warnings.size() << " run warnings; peak RSS "
+          << highWaterMb() << " MB)" << Qt::endl;
     {
         qint64 campaignEmails = 0, followups = 0;
         for (const ContactSchedule &schedule : (*dry)->schedules) {
@@ -269,23 +313,31 @@ int main(int argc, char *argv[])
     }
     dry = Error {}; // free it before the full run
 
+    const double floorCpuStart = threadCpuSeconds();
     const double floor = sqliteFloor(path + QStringLiteral(".floor"), scheduleSchema(path), rows);
-    out() << "floor       " << floor << " s  (INSERT ... SELECT of " << rows << " rows, one transaction)"
-          << Qt::endl;
+    const double floorCpu = threadCpuSeconds() - floorCpuStart;
+    out() << "floor       " << floor << " s  (INSERT ... SELECT of " << rows << " rows, one transaction; "
+          << floorCpu << " s CPU)" << Qt::endl;
 
+    resetPhasePeak();
     timer.restart();
     auto full = BatchJob::run(options);
     const double compute = seconds(timer);
+    const double writeCpuStart = threadCpuSeconds();
     auto written = ScheduleWriter::write(**full, {});
+    const double writeCpu = threadCpuSeconds() - writeCpuStart;
     const double fullRun = seconds(timer);
     if (!written) {
         out() << written.errorMessage() << Qt::endl;
         return 2;
     }
     out() << "full run    " << fullRun << " s  (compute " << compute << " s, write " << fullRun - compute
-          << " s; " << written->added << " added, " << written->collisions << " collisions)" << Qt::endl;
+          << " s; " << written->added << " added, " << written->collisions << " collisions; write "
+          << writeCpu << " s CPU on the calling thread = " << writeCpu / floorCpu
+          << " x the floor's; peak RSS " << highWaterMb() << " MB)" << Qt::endl;
     full = Error {};
 
+    resetPhasePeak();
     timer.restart();
     auto again = BatchJob::run(options);
     const double againCompute = seconds(timer);
@@ -296,8 +348,8 @@ int main(int argc, char *argv[])
         return 2;
     }
     out() << "second run  " << secondRun << " s  (compute " << againCompute << " s; " << rewritten->added
-          << " added, " << rewritten->removed << " removed, " << rewritten->unchanged << " unchanged)"
-          << Qt::endl;
+          << " added, " << rewritten->removed << " removed, " << rewritten->unchanged
+          << " unchanged; peak RSS " << highWaterMb() << " MB)" << Qt::endl;
     out() << "ratio       " << fullRun / floor << " x floor (target <= 2.0, aim 1.5)" << Qt::endl;
     out() << "peak RSS    " << peakRssMb() << " MB" << Qt::endl;
     return 0;

@@ -18,6 +18,9 @@
 #include <mutex>
 #include <optional>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #ifdef Q_OS_LINUX
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -135,8 +138,15 @@ void lowerThreadPriority()
 #endif
 }
 
-Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
-                           const CancelCheck &isCanceled)
+void releaseFreedMemory()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+static Result<BatchResultPtr> runBatch(const BatchOptions &options, BatchProgress *progress,
+                                       const CancelCheck &isCanceled)
 {
     QElapsedTimer timer;
     timer.start();
@@ -402,6 +412,14 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
     }
     result->seconds = double(timer.nsecsElapsed()) / 1e9;
     return BatchResultPtr(std::move(result));
+}
+
+Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress,
+                           const CancelCheck &isCanceled)
+{
+    Result<BatchResultPtr> result = runBatch(options, progress, isCanceled);
+    releaseFreedMemory(); // the workers' and the balancer's temporaries
+    return result;
 }
 
 QFuture<Result<BatchResultPtr>> start(BatchOptions options, std::shared_ptr<BatchProgress> progress,

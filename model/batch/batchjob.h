@@ -111,6 +111,11 @@ Result<BatchResultPtr> run(const BatchOptions &options, BatchProgress *progress 
 QFuture<Result<BatchResultPtr>> start(BatchOptions options, std::shared_ptr<BatchProgress> progress = {},
                                       QThreadPool *pool = nullptr);
 
+// Gives the pages of freed memory back to the system (glibc keeps them for reuse otherwise):
+// a batch and a write free hundreds of megabytes of temporaries, which would otherwise count
+// toward the program's memory until reused, and fragment it for the next batch.
+void releaseFreedMemory();
+
 // Sets the calling thread's CPU priority a step below the process's (nice +5 on Linux). Only
 // for threads that end with the work (a private pool's): an unprivileged process cannot raise
 // it again.

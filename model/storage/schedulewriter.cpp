@@ -16,10 +16,13 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
+#include <QThreadPool>
+#include <QtConcurrent>
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 using namespace StoredSchedule;
@@ -31,77 +34,126 @@ QString tr(const char *text)
     return QCoreApplication::translate("ScheduleWriter", text);
 }
 
-// An email of the batch: schedules[schedule].emails[email].
-struct EmailRef
+// The emails a run inserts: one bit per email of the batch, numbered schedule by schedule in
+// the batch's order (a run may insert millions of rows; listing them took 8 bytes each).
+class InsertSet
 {
-    quint32 schedule;
-    quint32 email;
+public:
+    explicit InsertSet(std::size_t emails) : m_bits((emails + 63) / 64, 0) { }
+    void add(std::size_t email)
+    {
+        m_bits[email / 64] |= quint64(1) << (email % 64);
+        ++m_count;
+    }
+    bool contains(std::size_t email) const { return (m_bits[email / 64] >> (email % 64)) & 1; }
+    qint64 count() const { return m_count; }
+
+private:
+    std::vector<quint64> m_bits;
+    qint64 m_count = 0;
 };
 
-// The rows to insert, served to `INSERT ... SELECT` through a virtual table.
+// One row of the INSERT, every column worked out; texts point into the chunk's buffer.
+struct PreparedRow
+{
+    qint64 contactId = 0;
+    qint64 instance = 0;        // campaign_instance_id; 0: NULL
+    const char *type = nullptr; // email_type: static or the run's campaign names
+    int typeSize = 0;
+    qint32 reason = -1; // skip_reason: offset into the chunk's text; -1: NULL
+    qint32 reasonSize = 0;
+    qint32 note = -1; // catchup_note: offset into the chunk's text; -1: NULL
+    qint32 noteSize = 0;
+    qint32 eventYear = 0; // 0: event_year, _month, _day are NULL
+    quint8 eventMonth = 0;
+    quint8 eventDay = 0;
+    bool skipped = false;
+    bool dateOk = false; // false: the run fails (see column 2)
+    char date[DateText::Length] = {};
+};
+
+// A run of consecutive rows to insert.
+struct RowChunk
+{
+    qint64 first = 0; // row number of rows[0]
+    std::vector<PreparedRow> rows;
+    QByteArray text;
+};
+
+// The rows to insert, served to `INSERT ... SELECT` through a virtual table. Working out a
+// row's texts (the skip reason above all) costs a good part of SQLite's insert of it, so a
+// helper thread prepares the next chunk of rows while SQLite inserts the current one. Texts are
+// handed to SQLite without a copy (SQLITE_STATIC): a chunk stays untouched until SQLite asks
+// for a row past it, when every row of it has been inserted.
 class InsertRows final : public MemoryTable
 {
 public:
-    InsertRows(const BatchResult &batch, const CampaignNames &names, const std::vector<EmailRef> &refs,
+    static constexpr qint64 ChunkRows = 16384;
+
+    InsertRows(const BatchResult &batch, const CampaignNames &names, const InsertSet &inserts,
                qint64 failAfter)
-        : m_batch(batch), m_names(names), m_refs(refs), m_failAfter(failAfter)
-    { }
+        : m_batch(batch), m_names(names), m_inserts(inserts), m_failAfter(failAfter)
+    {
+        m_pool.setMaxThreadCount(1);
+        prepareNext();
+    }
+    ~InsertRows() override { m_next.waitForFinished(); } // SQLite stopped early: let the helper end
+
     const char *schema() const override
     {
         return "CREATE TABLE x(contact_id, email_type, scheduled_send_date, status, skip_reason, event_year, "
                "event_month, event_day, catchup_note, campaign_instance_id)";
     }
-    qint64 rowCount() const override { return qint64(m_refs.size()); }
+    qint64 rowCount() const override { return m_inserts.count(); }
     bool failAt(qint64 row) const override { return m_failAfter >= 0 && row == m_failAfter; }
     void column(sqlite3_context *context, qint64 row, int column) override
     {
-        const EmailRef ref = m_refs[size_t(row)];
-        const ContactSchedule &schedule = m_batch.schedules[ref.schedule];
-        const ScheduledEmail &email = schedule.emails[ref.email];
+        // SQLite reads the rows in order, so the chunk holding `row` is the current or the next.
+        if (row - m_current.first >= qint64(m_current.rows.size()) || row < m_current.first) {
+            if (!advanceTo(row)) {
+                sqlite3_result_error(context, "rows read out of order", -1);
+                return;
+            }
+        }
+        const PreparedRow &r = m_current.rows[std::size_t(row - m_current.first)];
         switch (column) {
         case 0:
-            sqlite3_result_int64(context, schedule.contactId);
+            sqlite3_result_int64(context, r.contactId);
             break;
         case 1:
-            if (email.type == EmailType::Campaign) {
-                const QByteArray &name = m_names.name(m_names.keyOf(email));
-                sqlite3_result_text(context, name.constData(), int(name.size()), SQLITE_STATIC);
-            } else {
-                sqlite3_result_text(context, typeName(email.type), -1, SQLITE_STATIC);
-            }
+            sqlite3_result_text(context, r.type, r.typeSize, SQLITE_STATIC);
             break;
         case 2:
             // The engine never produces such a date; should one slip through, the run fails
             // and rolls back rather than writing a wrong date ("0000-12-01" would be due now).
-            if (DateText::write(email.date, m_buffer))
-                sqlite3_result_text(context, m_buffer, 10, SQLITE_TRANSIENT);
+            if (r.dateOk)
+                sqlite3_result_text(context, r.date, DateText::Length, SQLITE_STATIC);
             else
                 sqlite3_result_error(context, "a scheduled_send_date outside the years 1-9999", -1);
             break;
         case 3:
-            sqlite3_result_text(context, email.status == EmailStatus::Skipped ? "skipped" : "pre-scheduled",
-                                -1, SQLITE_STATIC);
+            sqlite3_result_text(context, r.skipped ? "skipped" : "pre-scheduled", -1, SQLITE_STATIC);
             break;
         case 4:
-            resultText(context, skipReasonText(schedule, email, m_batch.campaigns.get()));
+            resultText(context, r.reason, r.reasonSize);
             break;
         case 5:
         case 6:
         case 7:
-            if (!Dates::inRange(email.eventDate))
+            if (r.eventYear == 0)
                 sqlite3_result_null(context);
             else
                 sqlite3_result_int(context,
-                                   column == 5       ? email.eventDate.year()
-                                       : column == 6 ? email.eventDate.month()
-                                                     : email.eventDate.day());
+                                   column == 5       ? r.eventYear
+                                       : column == 6 ? r.eventMonth
+                                                     : r.eventDay);
             break;
         case 8:
-            resultText(context, catchupNote(email));
+            resultText(context, r.note, r.noteSize);
             break;
         case 9:
-            if (const qint64 instance = m_batch.campaigns ? m_batch.campaigns->instanceId(email) : 0)
-                sqlite3_result_int64(context, instance);
+            if (r.instance)
+                sqlite3_result_int64(context, r.instance);
             else
                 sqlite3_result_null(context);
             break;
@@ -111,19 +163,103 @@ public:
     }
 
 private:
-    static void resultText(sqlite3_context *context, const QByteArray &text)
+    void resultText(sqlite3_context *context, qint32 offset, qint32 size) const
     {
-        if (text.isNull())
+        if (offset < 0)
             sqlite3_result_null(context);
         else
-            sqlite3_result_text(context, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+            sqlite3_result_text(context, m_current.text.constData() + offset, size, SQLITE_STATIC);
+    }
+
+    // Starts the helper on the chunk after the current one (nothing past the last row).
+    void prepareNext()
+    {
+        if (m_produced >= rowCount())
+            return;
+        m_next = QtConcurrent::run(&m_pool, [this] { fill(m_spare); });
+    }
+
+    // Takes the prepared chunk, which holds `row` when SQLite reads the rows in order, and
+    // starts on the next.
+    bool advanceTo(qint64 row)
+    {
+        m_next.waitForFinished();
+        std::swap(m_current, m_spare);
+        prepareNext();
+        return row >= m_current.first && row - m_current.first < qint64(m_current.rows.size());
+    }
+
+    // The next rows (the helper's cursor moves on through the schedules), each contact's in
+    // the order planned.
+    void fill(RowChunk &chunk)
+    {
+        chunk.first = m_produced;
+        chunk.rows.clear();
+        chunk.text.clear();
+        const qint64 end = std::min(rowCount(), m_produced + ChunkRows);
+        chunk.rows.reserve(std::size_t(end - m_produced));
+        auto append = [&chunk](const QByteArray &text, qint32 &offset, qint32 &size) {
+            if (text.isNull())
+                return;
+            offset = qint32(chunk.text.size());
+            size = qint32(text.size());
+            chunk.text += text;
+        };
+        while (m_produced < end) {
+            while (m_orderNext == m_order.size()) {
+                const ContactSchedule &next = m_batch.schedules[m_nextSchedule++];
+                (void)writeOrder(next, m_names, m_order); // collisions were counted by the plan
+                m_orderNext = 0;
+                m_firstEmail = m_nextEmail;
+                m_nextEmail += next.emails.size();
+            }
+            const quint32 index = m_order[m_orderNext++];
+            if (!m_inserts.contains(m_firstEmail + index))
+                continue;
+            ++m_produced;
+            const ContactSchedule &schedule = m_batch.schedules[m_nextSchedule - 1];
+            const ScheduledEmail &email = schedule.emails[index];
+            PreparedRow &r = chunk.rows.emplace_back();
+            r.contactId = schedule.contactId;
+            if (email.type == EmailType::Campaign) {
+                const QByteArray &name = m_names.name(m_names.keyOf(email));
+                r.type = name.constData();
+                r.typeSize = int(name.size());
+            } else {
+                r.type = typeName(email.type);
+                r.typeSize = int(std::strlen(r.type));
+            }
+            r.dateOk = DateText::write(email.date, r.date);
+            r.skipped = email.status == EmailStatus::Skipped;
+            append(skipReasonText(schedule, email, m_batch.campaigns.get()), r.reason, r.reasonSize);
+            if (Dates::inRange(email.eventDate)) {
+                int year = 0, month = 0, day = 0;
+                email.eventDate.toQDate().getDate(&year, &month, &day);
+                r.eventYear = year;
+                r.eventMonth = quint8(month);
+                r.eventDay = quint8(day);
+            }
+            append(catchupNote(email), r.note, r.noteSize);
+            r.instance = m_batch.campaigns ? m_batch.campaigns->instanceId(email) : 0;
+        }
     }
 
     const BatchResult &m_batch;
     const CampaignNames &m_names;
-    const std::vector<EmailRef> &m_refs;
+    const InsertSet &m_inserts;
     qint64 m_failAfter;
-    char m_buffer[10] = {};
+    RowChunk m_current; // read by SQLite
+    RowChunk m_spare;   // filled by the helper while m_next runs
+    // The helper's cursor: rows prepared so far, the next schedule and its first email's number,
+    // the write order of the schedule being read (its emails from m_firstEmail).
+    qint64 m_produced = 0;
+    std::size_t m_nextSchedule = 0;
+    std::size_t m_nextEmail = 0;
+    std::size_t m_firstEmail = 0;
+    std::vector<quint32> m_order;
+    std::size_t m_orderNext = 0;
+    QThreadPool m_pool;
+    QFuture<void> m_next;
 };
 
 // Row ids to delete.
@@ -145,52 +281,31 @@ private:
 // What the merge of the batch with the stored rows decided.
 struct Plan
 {
+    explicit Plan(std::size_t emails) : inserts(emails) { }
     std::vector<qint64> deleteIds;
-    std::vector<EmailRef> inserts; // in (contact_id, email_type, date) order: kind to the unique index
+    InsertSet inserts; // inserted contact by contact in writeOrder(): kind to the unique index
     qint64 unchanged = 0;
     qint64 collisions = 0;
 };
 
-// The written name's order: type, then campaign name (keys follow the names' order).
-int nameOrder(const ScheduledEmail &email, const CampaignNames &names)
-{
-    return emailTypeOrder(email.type) * 0x10000 + names.keyOf(email) + 1;
-}
-
 // Compares one contact's new emails with its stored rows (any status). A suppressed contact
-// has no emails: all its pre-scheduled and skipped rows go (SPEC 14).
-void planContact(const BatchResult &batch, const CampaignNames &names, quint32 scheduleIndex,
-                 std::span<const StoredRow> rows, const QByteArray &sendTime, Plan &plan)
+// has no emails: all its pre-scheduled and skipped rows go (SPEC 14). `firstEmail` numbers
+// the contact's first email in the InsertSet; `order` and `used` are scratch space, kept
+// between contacts.
+void planContact(const BatchResult &batch, const CampaignNames &names, const ContactSchedule &schedule,
+                 std::size_t firstEmail, std::span<const StoredRow> rows, const QByteArray &sendTime,
+                 Plan &plan, std::vector<quint32> &order, std::vector<char> &used)
 {
-    const ContactSchedule &schedule = batch.schedules[scheduleIndex];
-    std::vector<quint32> order(schedule.emails.size());
-    for (quint32 i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::sort(order.begin(), order.end(), [&schedule, &names](quint32 a, quint32 b) {
-        const ScheduledEmail &ea = schedule.emails[a];
-        const ScheduledEmail &eb = schedule.emails[b];
-        const int ra = nameOrder(ea, names), rb = nameOrder(eb, names);
-        if (ra != rb)
-            return ra < rb;
-        if (ea.date != eb.date)
-            return ea.date < eb.date;
-        // Same written key (two instances of one campaign type on one date): the one written is
-        // the pre-scheduled one, else the first instance.
-        if (ea.status != eb.status)
-            return ea.status == EmailStatus::PreScheduled;
-        return ea.campaign < eb.campaign;
-    });
-    std::vector<char> used(rows.size(), 0);
-    const ScheduledEmail *previous = nullptr;
+    plan.collisions += writeOrder(schedule, names, order);
+    if (rows.empty()) { // nothing stored (every contact of a first run): all are inserted
+        for (const quint32 index : order)
+            plan.inserts.add(firstEmail + index);
+        return;
+    }
+    used.assign(rows.size(), 0);
     for (const quint32 index : order) {
         const ScheduledEmail &email = schedule.emails[index];
         const qint16 key = names.keyOf(email);
-        if (previous && nameOrder(*previous, names) == nameOrder(email, names)
-            && previous->date == email.date) {
-            ++plan.collisions; // the engine gave the same key twice: the unique index allows one
-            continue;
-        }
-        previous = &email;
         const qint64 jd = email.date.toJulianDay();
         std::size_t match = rows.size();
         for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -200,7 +315,7 @@ void planContact(const BatchResult &batch, const CampaignNames &names, quint32 s
             }
         }
         if (match == rows.size()) {
-            plan.inserts.push_back({ scheduleIndex, index });
+            plan.inserts.add(firstEmail + index);
             continue;
         }
         used[match] = 1;
@@ -211,7 +326,7 @@ void planContact(const BatchResult &batch, const CampaignNames &names, quint32 s
             ++plan.unchanged;
         } else {
             plan.deleteIds.push_back(row.rowid);
-            plan.inserts.push_back({ scheduleIndex, index });
+            plan.inserts.add(firstEmail + index);
         }
     }
     for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -248,40 +363,41 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
     if (!transaction)
         return transaction.error();
 
-    // Campaign rows carry their instance (SPEC 9): the column is added, in this transaction,
-    // the first time a run has live campaigns.
-    const bool campaigns = batch.campaigns && !batch.campaigns->isEmpty();
-    bool hasInstanceColumn = db.columns(QStringLiteral("email_schedules"))
-                                 .contains(QStringLiteral("campaign_instance_id"), Qt::CaseInsensitive);
-    if (campaigns && !hasInstanceColumn) {
-        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id INTEGER", action);
-            !r)
-            return r.error();
-        hasInstanceColumn = true;
-    }
+    // Campaign rows carry their instance (SPEC 9).
+    auto instanceAdded = ensureInstanceColumn(db, batch.campaigns.get(), "INTEGER", action);
+    if (!instanceAdded)
+        return instanceAdded.error();
+    const bool hasInstanceColumn = *instanceAdded;
     const CampaignNames names(batch.campaigns.get());
 
     const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
-    Plan plan;
-    // At most every email is inserted. Reserving that once avoids the doubling growth, which
-    // would hold the old and the new array (up to 1.5 times the final size) at the same time;
-    // pages that are never written do not count toward the resident memory.
-    plan.inserts.reserve(std::size_t(std::max<qint64>(0, batch.scheduled + batch.skipped)));
+    std::size_t emails = 0;
+    for (const ContactSchedule &schedule : batch.schedules)
+        emails += schedule.emails.size();
+    Plan plan(emails);
     if (!batch.schedules.empty()) {
-        quint32 next = 0;
-        const auto count = quint32(batch.schedules.size());
+        std::vector<quint32> order;
+        std::vector<char> used;
+        std::size_t next = 0;
+        std::size_t firstEmail = 0; // of schedules[next]
+        auto planNext = [&](std::span<const StoredRow> rows) {
+            const ContactSchedule &schedule = batch.schedules[next++];
+            planContact(batch, names, schedule, firstEmail, rows, sendTime, plan, order, used);
+            firstEmail += schedule.emails.size();
+        };
+        const std::size_t count = batch.schedules.size();
         auto scanned = scan(db, batch.schedules.front().contactId, batch.schedules.back().contactId, names,
                             [&](qint64 contactId, std::span<const StoredRow> rows) {
                                 while (next < count && batch.schedules[next].contactId < contactId)
-                                    planContact(batch, names, next++, {}, sendTime, plan);
+                                    planNext({});
                                 if (next < count && batch.schedules[next].contactId == contactId)
-                                    planContact(batch, names, next++, rows, sendTime, plan);
+                                    planNext(rows);
                                 return !(options.isCanceled && options.isCanceled());
                             });
         if (!scanned)
             return scanned.error();
         while (next < count)
-            planContact(batch, names, next++, {}, sendTime, plan);
+            planNext({});
     }
 
     if (!plan.deleteIds.empty()) {
@@ -294,7 +410,7 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
         if (!r)
             return r.error();
     }
-    if (!plan.inserts.empty()) {
+    if (plan.inserts.count() > 0) {
         InsertRows rows(batch, names, plan.inserts, options.failAfterRows);
         MemoryTable::registerAs(db.handle(), "es_insert_rows", &rows);
         const QString now = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
@@ -319,7 +435,7 @@ Result<WriteSummary> writeTransaction(OrgDatabase &db, const BatchResult &batch,
 
     WriteSummary summary;
     summary.batchId = run.batchId;
-    summary.added = qint64(plan.inserts.size());
+    summary.added = plan.inserts.count();
     summary.removed = qint64(plan.deleteIds.size());
     summary.unchanged = plan.unchanged;
     summary.collisions = plan.collisions;
@@ -385,6 +501,8 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
         CancelScope cancelScope(*db, options.isCanceled, 20000);
         written.emplace(writeTransaction(*db, batch, options, run, cancelScope)); // rolled back on failure
     }
+    (void)db->exec("PRAGMA shrink_memory", QString()); // the page cache: only memory
+    BatchJob::releaseFreedMemory();
     Result<WriteSummary> &result = *written;
     if (!result) {
         Error error = result.error();

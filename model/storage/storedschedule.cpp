@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -140,6 +141,49 @@ qint16 CampaignNames::keyOf(QByteArrayView storedName) const
             return qint16(key);
     }
     return -1;
+}
+
+qint64 writeOrder(const ContactSchedule &schedule, const CampaignNames &names, std::vector<quint32> &order)
+{
+    // The written name's order: type, then campaign name (keys follow the names' order).
+    const auto nameOrder = [&names](const ScheduledEmail &email) {
+        return emailTypeOrder(email.type) * 0x10000 + names.keyOf(email) + 1;
+    };
+    const auto &emails = schedule.emails;
+    order.resize(emails.size());
+    for (quint32 i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&emails, &nameOrder](quint32 a, quint32 b) {
+        const ScheduledEmail &ea = emails[a];
+        const ScheduledEmail &eb = emails[b];
+        const int ra = nameOrder(ea), rb = nameOrder(eb);
+        if (ra != rb)
+            return ra < rb;
+        if (ea.date != eb.date)
+            return ea.date < eb.date;
+        if (ea.status != eb.status)
+            return ea.status == EmailStatus::PreScheduled;
+        return ea.campaign < eb.campaign;
+    });
+    // The engine gave one key twice: the unique index allows one.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (kept > 0) {
+            const ScheduledEmail &previous = emails[order[kept - 1]];
+            const ScheduledEmail &email = emails[order[i]];
+            if (nameOrder(previous) == nameOrder(email) && previous.date == email.date)
+                continue;
+        }
+        order[kept++] = order[i];
+    }
+    const auto collisions = qint64(order.size() - kept);
+    order.resize(kept);
+    return collisions;
+}
+
+bool hasLiveCampaigns(const CampaignRun *campaigns)
+{
+    return campaigns && !campaigns->isEmpty();
 }
 
 const char *typeName(EmailType type)

@@ -5,6 +5,8 @@
 #include "schedule.h"
 
 #include <QByteArray>
+#include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <span>
@@ -64,6 +66,35 @@ struct StoredRow
             && (email.type != EmailType::Campaign || campaignKey == emailCampaignKey);
     }
 };
+
+// The order in which a run writes one contact's emails, the order of the unique index: by
+// written name (type, then campaign name), then date. Of two emails with one written key (two
+// live instances of a campaign type on one date) only one is written: the pre-scheduled one,
+// else the first instance. Fills `order` with the indices of the emails to write and returns
+// how many were left out (collisions). Both backends' writers use it.
+qint64 writeOrder(const ContactSchedule &schedule, const CampaignNames &names, std::vector<quint32> &order);
+
+// Whether a run has live campaigns (a null CampaignRun has none).
+bool hasLiveCampaigns(const CampaignRun *campaigns);
+
+// Campaign rows carry their instance (SPEC 9): adds email_schedules.campaign_instance_id, of
+// `columnType`, in the caller's open transaction the first time a run has live campaigns.
+// Returns whether the column exists. `Database` is OrgDatabase or PgConnection.
+template<typename Database>
+Result<bool> ensureInstanceColumn(Database &db, const CampaignRun *campaigns, const char *columnType,
+                                  const QString &action)
+{
+    if (db.columns(QStringLiteral("email_schedules"))
+            .contains(QStringLiteral("campaign_instance_id"), Qt::CaseInsensitive))
+        return true;
+    if (!hasLiveCampaigns(campaigns))
+        return false;
+    const QByteArray sql
+        = QByteArray("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id ") + columnType;
+    if (auto r = db.exec(sql.constData(), action); !r)
+        return r.error();
+    return true;
+}
 
 // "birthday" etc. as static UTF-8 ("campaign" for every campaign: see CampaignNames).
 const char *typeName(EmailType type);

@@ -1,5 +1,6 @@
 #include "batch/batchjob.h"
 #include "batch/schedulediff.h"
+#include "storage/demogenerator.h"
 #include "storage/orgdatabase.h"
 #include "storage/runhistory.h"
 #include "storage/schedulewriter.h"
@@ -208,6 +209,57 @@ private slots:
         const QByteArray sent = "SELECT count(*) FROM email_schedules WHERE status = 'sent' AND " + where;
         QCOMPARE(count(path, all.constData()), 1);
         QCOMPARE(count(path, sent.constData()), 1);
+    }
+
+    // The writer prepares rows in chunks of 16384 on a helper thread: a run of several chunks
+    // writes each email once, in the unique index's order, and a failure in a later chunk
+    // still leaves nothing.
+    void manyRowsSpanChunksInIndexOrder()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("chunks.sqlite3"));
+        DemoGenerator::Options generate;
+        generate.path = path;
+        generate.contacts = 12000;
+        generate.today = QDate(2024, 5, 1);
+        auto generated = DemoGenerator::generate(generate);
+        QVERIFY2(generated.ok(), qPrintable(generated.errorMessage()));
+        const char *own = "SELECT count(*) FROM email_schedules WHERE status IN ('pre-scheduled', 'skipped')";
+        const qint64 before = count(path, own);
+        const QStringList legacy = dump(path);
+        const BatchResultPtr batch = compute(path, QDate(2024, 5, 1));
+        QVERIFY(batch);
+        QVERIFY(batch->scheduled + batch->skipped > 2 * 16384);
+
+        WriteOptions failing;
+        failing.failAfterRows = 16384 + 100;
+        auto failed = ScheduleWriter::write(*batch, failing);
+        QVERIFY(!failed.ok());
+        QCOMPARE(dump(path), legacy);
+
+        auto written = ScheduleWriter::write(*batch, {});
+        QVERIFY2(written.ok(), qPrintable(written.errorMessage()));
+        QVERIFY(written->added > 2 * 16384);
+        QCOMPARE(written->added + written->unchanged + written->collisions,
+                 batch->scheduled + batch->skipped);
+        QCOMPARE(count(path, own), before - written->removed + written->added);
+        // The rows of this run, by id, follow (contact_id, email_type, scheduled_send_date).
+        const QByteArray batchRows = "batch_id = '" + written->batchId.toUtf8() + "'";
+        const QByteArray added = "SELECT count(*) FROM email_schedules WHERE " + batchRows;
+        QCOMPARE(count(path, added.constData()), written->added);
+        const QByteArray outOfOrder = "SELECT count(*) FROM (SELECT contact_id, email_type, "
+                                      "scheduled_send_date, lag(contact_id) OVER w "
+                                      "AS pc, lag(email_type) OVER w AS pt, lag(scheduled_send_date) OVER w "
+                                      "AS pd FROM email_schedules "
+                                      "WHERE "
+            + batchRows
+            + " WINDOW w AS (ORDER BY id)) WHERE pc IS NOT NULL AND (contact_id < pc OR (contact_id = pc AND "
+              "(email_type < pt OR (email_type = pt AND scheduled_send_date <= pd))))";
+        QCOMPARE(count(path, outOfOrder.constData()), 0);
+        // Every email of the batch is stored once (those not added were there already).
+        qint64 stored = 0;
+        for (const ContactSchedule &schedule : batch->schedules)
+            stored += qint64(schedule.emails.size());
+        QCOMPARE(count(path, own), stored - written->collisions);
     }
 
     void injectedFailureKeepsOldSchedule()

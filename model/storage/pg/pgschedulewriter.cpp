@@ -115,32 +115,11 @@ public:
         const std::size_t end = std::min(m_next + 256, m_batch.schedules.size());
         for (; m_next < end; ++m_next) {
             const ContactSchedule &schedule = m_batch.schedules[m_next];
-            m_order.resize(schedule.emails.size());
-            for (std::size_t i = 0; i < m_order.size(); ++i)
-                m_order[i] = quint32(i);
-            // As the SQLite writer: by written name and date; of two emails with one written key
-            // (two instances of a campaign type on one date) the pre-scheduled, else the first.
-            std::sort(m_order.begin(), m_order.end(), [this, &schedule](quint32 a, quint32 b) {
-                const ScheduledEmail &ea = schedule.emails[a];
-                const ScheduledEmail &eb = schedule.emails[b];
-                const int ra = nameOrder(ea), rb = nameOrder(eb);
-                if (ra != rb)
-                    return ra < rb;
-                if (ea.date != eb.date)
-                    return ea.date < eb.date;
-                if (ea.status != eb.status)
-                    return ea.status == EmailStatus::PreScheduled;
-                return ea.campaign < eb.campaign;
-            });
-            const ScheduledEmail *previous = nullptr;
+            // As the SQLite writer: the unique index's order, a key the engine gave twice once.
+            collisions += StoredSchedule::writeOrder(schedule, m_names, m_order);
             const QByteArray id = QByteArray::number(schedule.contactId);
             for (const quint32 index : m_order) {
                 const ScheduledEmail &email = schedule.emails[index];
-                if (previous && nameOrder(*previous) == nameOrder(email) && previous->date == email.date) {
-                    ++collisions;
-                    continue;
-                }
-                previous = &email;
                 char date[DateText::Length];
                 if (!DateText::write(email.date, date)) {
                     badDate = true;
@@ -178,12 +157,6 @@ public:
     bool badDate = false;
 
 private:
-    // The written name's order: type, then campaign name (as the SQLite writer).
-    int nameOrder(const ScheduledEmail &email) const
-    {
-        return emailTypeOrder(email.type) * 0x10000 + m_names.keyOf(email) + 1;
-    }
-
     const BatchResult &m_batch;
     const StoredSchedule::CampaignNames m_names;
     std::size_t m_next = 0;
@@ -216,17 +189,11 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
         return r.error();
     if (auto r = PgSchema::ensure(db); !r)
         return r.error();
-    // Campaign rows carry their instance (SPEC 9): the column is added, in this transaction, the
-    // first time a run has live campaigns (as on SQLite).
-    const bool campaigns = batch.campaigns && !batch.campaigns->isEmpty();
-    bool hasInstanceColumn = db.columns(QStringLiteral("email_schedules"))
-                                 .contains(QStringLiteral("campaign_instance_id"), Qt::CaseInsensitive);
-    if (campaigns && !hasInstanceColumn) {
-        if (auto r = db.exec("ALTER TABLE email_schedules ADD COLUMN campaign_instance_id bigint", action);
-            !r)
-            return r.error();
-        hasInstanceColumn = true;
-    }
+    // Campaign rows carry their instance (SPEC 9; added as on SQLite).
+    auto instanceAdded = StoredSchedule::ensureInstanceColumn(db, batch.campaigns.get(), "bigint", action);
+    if (!instanceAdded)
+        return instanceAdded.error();
+    const bool hasInstanceColumn = *instanceAdded;
     phaseTime("lock+schema", phase);
 
     // The processed contacts and the new rows, streamed into temporary tables.
