@@ -5,6 +5,7 @@
 // that already holds the organisation. See docs/BACKENDS.md.
 
 #include "batch/batchjob.h"
+#include "benchutil.h"
 #include "pgcluster.h"
 #include "storage/demogenerator.h"
 #include "storage/pg/orgcopy.h"
@@ -21,23 +22,7 @@
 
 namespace {
 
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-double seconds(const QElapsedTimer &timer)
-{
-    return double(timer.nsecsElapsed()) / 1e9;
-}
-
-long peakRssMb()
-{
-    rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024;
-}
+using namespace BenchUtil;
 
 } // namespace
 

@@ -2,6 +2,7 @@
 // generated organisation as an SQLite file and as its copy on PostgreSQL (a throwaway cluster,
 // tests/common/pgcluster.h), plus one page of rows. See docs/BACKENDS.md.
 
+#include "benchutil.h"
 #include "items/contactcolumn.h"
 #include "pgcluster.h"
 #include "storage/contactquery.h"
@@ -16,16 +17,7 @@
 
 namespace {
 
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-double seconds(const QElapsedTimer &timer)
-{
-    return double(timer.nsecsElapsed()) / 1e9;
-}
+using namespace BenchUtil;
 
 struct Case
 {

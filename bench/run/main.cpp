@@ -9,6 +9,7 @@
 // indexes production has.
 
 #include "batch/batchjob.h"
+#include "benchutil.h"
 #include "storage/demogenerator.h"
 #include "storage/orgdatabase.h"
 #include "storage/schedulewriter.h"
@@ -29,38 +30,17 @@
 
 namespace {
 
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-double seconds(const QElapsedTimer &timer)
-{
-    return double(timer.nsecsElapsed()) / 1e9;
-}
+using BenchUtil::highWaterMb;
+using BenchUtil::out;
+using BenchUtil::seconds;
 
 // VmHWM of /proc/self/status in MB (0 when unreadable).
-long highWaterMb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLong() / 1024;
-    }
-    return 0;
-}
-
 long g_peakBeforeReset = 0; // the highest VmHWM seen before a resetPhasePeak()
 
 // The process's peak resident set so far, every phase included.
 long peakRssMb()
 {
-    rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    return std::max({ long(usage.ru_maxrss / 1024), highWaterMb(), g_peakBeforeReset });
+    return std::max(BenchUtil::peakRssMb(), g_peakBeforeReset);
 }
 
 // Starts measuring a phase's own peak (phasePeakMb): Linux resets VmHWM to the current

@@ -282,6 +282,11 @@ Result<QList<ContactRow>> ContactQuery::fetchRows(const QList<qint64> &ids, QDat
     if (!step)
         return step.error();
 
+    return inOrder(ids, byId);
+}
+
+QList<ContactRow> ContactQuery::inOrder(const QList<qint64> &ids, const QHash<qint64, ContactRow> &byId)
+{
     QList<ContactRow> rows;
     rows.reserve(ids.size());
     for (qint64 id : ids) {

@@ -8,6 +8,7 @@
 
 #include <QByteArray>
 #include <QDate>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -78,6 +79,9 @@ public:
     // expression. Empty when there are none. The one place their SQL differs by backend.
     enum class Dialect : quint8 { Sqlite, Postgres };
     static QStringList listConditions(const ContactFilter &filter, Dialect dialect, const QString &id);
+    // fetchRows' answer from the rows found: `ids` in order, an id not found as a row with only
+    // the id set.
+    static QList<ContactRow> inOrder(const QList<qint64> &ids, const QHash<qint64, ContactRow> &byId);
     // Whether nothing can match because a table the filter needs does not exist yet.
     static bool nothingCanMatch(const ContactFilter &filter,
                                 const std::function<bool(const QString &)> &hasTable);

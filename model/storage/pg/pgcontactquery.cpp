@@ -231,13 +231,7 @@ Result<QList<ContactRow>> fetchRows(PgContactSource &source, const QList<qint64>
         row.problems = Engine::checkContact(row.contact, today).problems;
         byId.insert(row.contact.id, std::move(row));
     }
-    rows.reserve(ids.size());
-    for (qint64 id : ids) {
-        ContactRow row = byId.value(id);
-        row.contact.id = id;
-        rows.append(std::move(row));
-    }
-    return rows;
+    return ContactQuery::inOrder(ids, byId);
 }
 
 } // namespace PgContactQuery
