@@ -224,6 +224,11 @@ Result<WriteSummary> writeTransaction(PgConnection &db, const BatchResult &batch
             tr("Could not %1 %2: a scheduled_send_date outside the years 1-9999.").arg(action, db.name()));
     if (canceled())
         return cancelledError(db.name());
+    // Temporary tables have no statistics: without them the planner takes the new rows for a few
+    // and probes email_schedules' index once per row instead of joining.
+    if (auto r = db.exec("ANALYZE es_run_contacts; ANALYZE es_new_rows", action); !r)
+        return r.error();
+    phaseTime("analyze", phase);
 
     const QByteArray sendTime = batch.config.sendTime.toString(QStringLiteral("HH:mm:ss")).toUtf8();
     const QByteArray date = same(db, "scheduled_send_date", "date").contains("::text")
