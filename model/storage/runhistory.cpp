@@ -16,6 +16,15 @@ QString isoUtc(const QDateTime &time)
 
 } // namespace
 
+void RunRecord::endWithError(const Error &error)
+{
+    status = dbErrorKind(error) == DbErrorKind::Cancelled ? QStringLiteral("cancelled")
+                                                          : QStringLiteral("failed");
+    this->error = error.message;
+    added = removed = unchanged = 0;
+    finishedAt = QDateTime::currentDateTimeUtc();
+}
+
 namespace RunHistory {
 
 Result<qint64> record(OrgDatabase &db, const RunRecord &run)

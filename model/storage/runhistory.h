@@ -37,6 +37,10 @@ struct RunRecord
     // False for a run of this desktop session that ended before writing (declined, cancelled
     // or failed while computing): it left the database untouched, so it is listed from memory.
     bool stored = true;
+
+    // Ends the record of a run that wrote nothing because of `error`: "cancelled" or "failed",
+    // the error's message, no rows added, removed or kept, finished now.
+    void endWithError(const Error &error);
 };
 
 // The record of runs kept in the org database.

@@ -511,11 +511,7 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
         // The failed run is recorded in its own small transaction; when the database is
         // locked that would only wait again, so it is left out.
         if (dbErrorKind(error) != DbErrorKind::Locked) {
-            run.status = dbErrorKind(error) == DbErrorKind::Cancelled ? QStringLiteral("cancelled")
-                                                                      : QStringLiteral("failed");
-            run.error = error.message;
-            run.added = run.removed = run.unchanged = 0;
-            run.finishedAt = QDateTime::currentDateTimeUtc();
+            run.endWithError(error);
             if (auto transaction = Transaction::begin(*db, QString())) {
                 if (RunHistory::record(*db, run))
                     (void)transaction->commit(); // best effort: the run's own error is what is reported

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "listimportdialog.h"
+#include "mainwindow.h"
 #include "modalscript.h"
 #include "storage/demogenerator.h"
 
@@ -17,6 +18,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <memory>
 
 // What the widget suites do the way a user would: type, choose, tick, pick a menu item, answer a
 // file dialog; and the demo organisation they start from. One copy serves every UI suite.
@@ -165,6 +167,24 @@ inline QString saveThroughFileDialog(QWidget *modal, const QString &name)
     problem += u" selected: " + dialog->selectedFiles().join(u", ");
     modal->close();
     return problem;
+}
+
+// A main window with its own settings file, shown, as of `today`, with `dbPath` opened; null
+// when it was not exposed or the database did not open within 30 s.
+inline std::unique_ptr<MainWindow> openMainWindow(const QString &settingsPath, QDate today,
+                                                  const QString &dbPath)
+{
+    auto window = std::make_unique<MainWindow>(settingsPath);
+    window->setAsOfDate(today);
+    window->resize(1400, 900);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get()))
+        return nullptr;
+    QSignalSpy opened(window.get(), &MainWindow::databaseOpened);
+    window->openDatabase(dbPath);
+    if (!opened.wait(30000))
+        return nullptr;
+    return window;
 }
 
 } // namespace DialogTestUtil

@@ -137,17 +137,7 @@ void TestCampaignWorkflow::initTestCase()
 
 std::unique_ptr<MainWindow> TestCampaignWorkflow::openWindow(const QString &dbPath)
 {
-    auto window = std::make_unique<MainWindow>(m_dir.filePath(QStringLiteral("window.ini")));
-    window->setAsOfDate(m_today);
-    window->resize(1400, 900);
-    window->show();
-    if (!QTest::qWaitForWindowExposed(window.get()))
-        return nullptr;
-    QSignalSpy opened(window.get(), &MainWindow::databaseOpened);
-    window->openDatabase(dbPath);
-    if (!opened.wait(30000))
-        return nullptr;
-    return window;
+    return DialogTestUtil::openMainWindow(m_dir.filePath(QStringLiteral("window.ini")), m_today, dbPath);
 }
 
 CampaignsWindow *TestCampaignWorkflow::openCampaigns(MainWindow &window)

@@ -132,17 +132,7 @@ QString TestDoNotEmailWorkflow::copyOfDatabase(const QString &name) const
 
 std::unique_ptr<MainWindow> TestDoNotEmailWorkflow::openWindow(const QString &dbPath)
 {
-    auto window = std::make_unique<MainWindow>(m_dir.filePath(QStringLiteral("window.ini")));
-    window->setAsOfDate(m_today);
-    window->resize(1400, 900);
-    window->show();
-    if (!QTest::qWaitForWindowExposed(window.get()))
-        return nullptr;
-    QSignalSpy opened(window.get(), &MainWindow::databaseOpened);
-    window->openDatabase(dbPath);
-    if (!opened.wait(30000))
-        return nullptr;
-    return window;
+    return DialogTestUtil::openMainWindow(m_dir.filePath(QStringLiteral("window.ini")), m_today, dbPath);
 }
 
 DoNotEmailWindow *TestDoNotEmailWorkflow::openList(MainWindow &window)

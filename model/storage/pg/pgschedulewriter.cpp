@@ -334,11 +334,7 @@ Result<WriteSummary> write(const BatchResult &batch, const WriteOptions &options
         // The failed run is recorded in its own short transaction (not while another run holds
         // the lock: that would only wait again).
         if (dbErrorKind(error) != DbErrorKind::Locked) {
-            run.status = dbErrorKind(error) == DbErrorKind::Cancelled ? QStringLiteral("cancelled")
-                                                                      : QStringLiteral("failed");
-            run.error = error.message;
-            run.added = run.removed = run.unchanged = 0;
-            run.finishedAt = QDateTime::currentDateTimeUtc();
+            run.endWithError(error);
             if (db->exec("BEGIN", QString()) && PgSchema::ensure(*db) && PgRunHistory::record(*db, run))
                 (void)db->exec("COMMIT", QString()); // best effort: the run's own error is what is reported
             else
